@@ -1,0 +1,76 @@
+//! The rule catalogue. One file per rule; adding a rule means one line in [`RULES`].
+
+mod case_mismatch;
+mod dev_dependency_at_runtime;
+mod invalid_manifest;
+mod syntax_error;
+mod unlisted_dependency;
+mod unresolved_import;
+
+use crate::finding::{Finding, Severity};
+use crate::project::Project;
+
+/// A rule: its name, default severity, documentation and the check itself.
+pub struct Rule {
+    /// Kebab-case name used in output and configuration.
+    pub name: &'static str,
+    /// Severity unless configured otherwise.
+    pub default_severity: Severity,
+    /// One line for `treeaudit rules`.
+    pub summary: &'static str,
+    /// What it does / Why is this bad / Examples (printed by `treeaudit explain`).
+    pub docs: &'static str,
+    /// Runs the rule over an analysed project.
+    pub check: fn(&Project, &mut Vec<Finding>),
+}
+
+/// Every rule, in catalogue order.
+pub const RULES: &[&Rule] = &[
+    &syntax_error::RULE,
+    &invalid_manifest::RULE,
+    &unresolved_import::RULE,
+    &case_mismatch::RULE,
+    &unlisted_dependency::RULE,
+    &dev_dependency_at_runtime::RULE,
+];
+
+/// The rule with this name.
+pub fn rule(name: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.name == name)
+}
+
+/// Runs every rule.
+pub fn run_all(project: &Project) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        (rule.check)(project, &mut findings);
+    }
+    findings
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Builds a small tree on disk from `(path, contents)` pairs and runs one rule over it.
+    use super::*;
+    use crate::project::{AnalyseOptions, analyse};
+
+    /// Writes `files` under a temporary root, analyses it and runs `rule`.
+    pub fn run_rule(rule: &Rule, files: &[(&str, &str)]) -> Vec<Finding> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (path, contents) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, contents).expect("write");
+        }
+        let project = analyse(&AnalyseOptions {
+            root: dir.path().to_path_buf(),
+            threads: 1,
+            ..Default::default()
+        })
+        .expect("analyse");
+        let mut findings = Vec::new();
+        (rule.check)(&project, &mut findings);
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings
+    }
+}

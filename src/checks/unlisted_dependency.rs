@@ -1,0 +1,125 @@
+//! `unlisted-dependency`: a bare import of a package no `package.json` on the way up declares.
+
+use super::Rule;
+use crate::facts::ImportKind;
+use crate::finding::{Finding, Severity};
+use crate::project::Project;
+use crate::resolve::Resolution;
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    name: "unlisted-dependency",
+    default_severity: Severity::Error,
+    summary: "bare import of a package no package.json on the way up declares",
+    docs: DOCS,
+    check,
+};
+
+const DOCS: &str = "\
+## What it does
+Reports imports of packages that no `package.json` from the importing file up to the audited
+root declares (in dependencies, devDependencies, peerDependencies or optionalDependencies; a
+workspace package of that name also counts). Node builtins (`fs`, `node:fs`) are fine; so are
+type-only imports of `@types/*` packages. Works without `node_modules`.
+
+## Why is this bad
+It works on a machine where the package happens to be installed (hoisted from another
+package, or installed by hand) and fails with `Cannot find package` after a clean `npm ci`.
+
+## Examples
+Wrong (package.json does not list it):
+    import { S3Client } from '@aws-sdk/client-s3';
+Right: `npm install @aws-sdk/client-s3`, which adds it to dependencies.
+";
+
+fn check(project: &Project, findings: &mut Vec<Finding>) {
+    for module in &project.modules {
+        for (import, resolution) in module.facts.imports.iter().zip(&module.resolutions) {
+            let Resolution::Package {
+                name,
+                declared: None,
+                ..
+            } = resolution
+            else {
+                continue;
+            };
+            if import.kind == ImportKind::TypeOnly && name.starts_with("@types/") {
+                continue;
+            }
+            let manifest = project
+                .manifests
+                .nearest(
+                    module.file.path.parent().unwrap_or(&project.root),
+                    &project.root,
+                )
+                .map(|m| project.relative(&m.path));
+            let message = match &manifest {
+                Some(m) => format!("`{name}` is imported but not declared in {m}"),
+                None => format!("`{name}` is imported but no package.json declares it"),
+            };
+            let install = if import.kind == ImportKind::TypeOnly {
+                format!("npm install -D {name}")
+            } else {
+                format!("npm install {name}")
+            };
+            findings.push(
+                Finding::new(
+                    RULE.name,
+                    RULE.default_severity,
+                    &module.file.rel,
+                    import.span,
+                    message,
+                )
+                .with_help(format!("add it to dependencies: `{install}`"))
+                .with_specifier(&import.specifier)
+                .with_package(name),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::test_support::run_rule;
+
+    #[test]
+    fn undeclared_aws_sdk_import_is_reported() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                ("package.json", r#"{"dependencies":{"hono":"^4"}}"#),
+                (
+                    "src/services/s3.js",
+                    "import { S3Client } from '@aws-sdk/client-s3';\nimport { Hono } from 'hono';\nimport fs from 'node:fs';\nimport path from 'path';\n",
+                ),
+            ],
+        );
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].package.as_deref(), Some("@aws-sdk/client-s3"));
+        assert!(findings[0].message.contains("package.json"));
+    }
+
+    #[test]
+    fn workspace_packages_and_parent_manifests_count_as_declared() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"name":"mono","workspaces":["packages/*"],"devDependencies":{"zod":"^3"}}"#,
+                ),
+                ("packages/shared/package.json", r#"{"name":"@acme/shared"}"#),
+                (
+                    "packages/api/package.json",
+                    r#"{"name":"@acme/api","dependencies":{"hono":"^4"}}"#,
+                ),
+                (
+                    "packages/api/src/index.ts",
+                    "import { Hono } from 'hono';\nimport { z } from 'zod';\nimport { x } from '@acme/shared';\nimport type { Y } from '@types/node';\n",
+                ),
+            ],
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+}

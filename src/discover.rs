@@ -1,0 +1,308 @@
+//! Walks a tree with `ignore` and classifies what it finds: source files, `package.json`s,
+//! tsconfigs, env declarations. Knows nothing of parsing.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Directories skipped by default: installed packages and build output.
+pub const DEFAULT_SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "dist",
+    "build",
+    ".next",
+    ".nuxt",
+    ".output",
+    ".svelte-kit",
+    ".turbo",
+    "coverage",
+    ".git",
+];
+
+/// Which tree-sitter grammar a source file needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Dialect {
+    /// .js .jsx .mjs .cjs
+    JavaScript,
+    /// .ts .mts .cts
+    TypeScript,
+    /// .tsx
+    Tsx,
+}
+
+impl Dialect {
+    /// The dialect for a file name, or `None` when it is not JS/TS source.
+    pub fn from_path(path: &Path) -> Option<Dialect> {
+        let ext = path.extension()?.to_str()?;
+        match ext {
+            "js" | "jsx" | "mjs" | "cjs" => Some(Dialect::JavaScript),
+            "ts" | "mts" | "cts" => Some(Dialect::TypeScript),
+            "tsx" => Some(Dialect::Tsx),
+            _ => None,
+        }
+    }
+}
+
+/// A source file to analyse.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Absolute path.
+    pub path: PathBuf,
+    /// Path relative to the audited root, `/`-separated.
+    pub rel: String,
+    /// Grammar to parse it with.
+    pub dialect: Dialect,
+    /// Size in bytes at discovery time.
+    pub size: u64,
+}
+
+/// A file that was looked at but not analysed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Skipped {
+    /// Path relative to the root.
+    pub file: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// What a walk found, sorted by relative path.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// The audited root (canonical).
+    pub root: PathBuf,
+    /// JS/TS sources.
+    pub sources: Vec<SourceFile>,
+    /// Every `package.json` (absolute paths).
+    pub package_jsons: Vec<PathBuf>,
+    /// Every `tsconfig*.json` / `jsconfig.json`.
+    pub tsconfigs: Vec<PathBuf>,
+    /// Env declaration files (`.env*`, compose files, Dockerfiles, …) for the env stage.
+    pub env_files: Vec<PathBuf>,
+    /// Other files an entry-point detector may read (Procfile, index.html, ecosystem configs).
+    pub other_files: Vec<PathBuf>,
+    /// Non-source files an import may name (`.json`, `.css`, `.node`, …): existence checks only.
+    pub data_files: Vec<PathBuf>,
+    /// Files that could not be walked or read.
+    pub skipped: Vec<Skipped>,
+}
+
+/// How to walk.
+#[derive(Debug, Clone)]
+pub struct DiscoverOptions {
+    /// Directory names never entered.
+    pub skip_dirs: Vec<String>,
+    /// Worker threads for the walk (0 = automatic).
+    pub threads: usize,
+}
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        DiscoverOptions {
+            skip_dirs: DEFAULT_SKIPPED_DIRS.iter().map(|s| s.to_string()).collect(),
+            threads: 0,
+        }
+    }
+}
+
+enum Found {
+    Source(SourceFile),
+    PackageJson(PathBuf),
+    Tsconfig(PathBuf),
+    Env(PathBuf),
+    Other(PathBuf),
+    Data(PathBuf),
+    Skipped(Skipped),
+}
+
+/// Whether a file name declares environment variables (read by the env stage).
+pub fn is_env_declaration(name: &str) -> bool {
+    name == ".env"
+        || name.starts_with(".env.")
+        || name.ends_with(".env")
+        || name == "Dockerfile"
+        || name.starts_with("Dockerfile.")
+        || name.ends_with(".Dockerfile")
+        || ((name.starts_with("docker-compose") || name.starts_with("compose"))
+            && (name.ends_with(".yml") || name.ends_with(".yaml")))
+        || name == "wrangler.toml"
+        || name == "app.yaml"
+        || name == "vercel.json"
+}
+
+fn is_other_interesting(name: &str) -> bool {
+    matches!(name, "Procfile" | "index.html")
+        || name.starts_with("ecosystem.config.")
+        || name == "treeaudit.json"
+}
+
+/// Turns an absolute path under `root` into the `/`-separated relative form used in output.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut out = String::new();
+    for (i, part) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&part.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+/// Walks `root` and classifies every file.
+pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
+    let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::MissingPath(root.to_path_buf()),
+        _ => Error::io(root, e),
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::NotADirectory(root.to_path_buf()));
+    }
+    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+
+    let skip_dirs = options.skip_dirs.clone();
+    let mut builder = WalkBuilder::new(&root);
+    builder
+        .hidden(false)
+        .require_git(false)
+        .follow_links(true)
+        .threads(options.threads)
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir
+                && entry.depth() > 0
+                && skip_dirs.iter().any(|d| entry.file_name() == d.as_str()))
+        });
+    // .env files are usually git-ignored but are exactly what the env stage needs.
+    let found: Mutex<Vec<Found>> = Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        let root = &root;
+        let found = &found;
+        Box::new(move |entry| {
+            let item = match entry {
+                Ok(entry) => classify(root, entry.path(), entry.file_type()),
+                Err(err) => walk_error(root, err),
+            };
+            if let Some(item) = item {
+                found.lock().expect("walk results lock").push(item);
+            }
+            WalkState::Continue
+        })
+    });
+    let mut discovery = Discovery {
+        root: root.clone(),
+        ..Discovery::default()
+    };
+    for item in found.into_inner().expect("walk results lock") {
+        match item {
+            Found::Source(s) => discovery.sources.push(s),
+            Found::PackageJson(p) => discovery.package_jsons.push(p),
+            Found::Tsconfig(p) => discovery.tsconfigs.push(p),
+            Found::Env(p) => discovery.env_files.push(p),
+            Found::Other(p) => discovery.other_files.push(p),
+            Found::Data(p) => discovery.data_files.push(p),
+            Found::Skipped(s) => discovery.skipped.push(s),
+        }
+    }
+    find_ignored_env_files(&root, &mut discovery);
+    discovery.sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    discovery.sources.dedup_by(|a, b| a.rel == b.rel);
+    for list in [
+        &mut discovery.package_jsons,
+        &mut discovery.tsconfigs,
+        &mut discovery.env_files,
+        &mut discovery.other_files,
+        &mut discovery.data_files,
+    ] {
+        list.sort();
+        list.dedup();
+    }
+    discovery.skipped.sort();
+    discovery.skipped.dedup();
+    Ok(discovery)
+}
+
+fn classify(root: &Path, path: &Path, file_type: Option<std::fs::FileType>) -> Option<Found> {
+    let file_type = file_type?;
+    if file_type.is_dir() {
+        return None;
+    }
+    let name = path.file_name()?.to_str()?;
+    if name == "package.json" {
+        return Some(Found::PackageJson(path.to_path_buf()));
+    }
+    if (name.starts_with("tsconfig") && name.ends_with(".json")) || name == "jsconfig.json" {
+        return Some(Found::Tsconfig(path.to_path_buf()));
+    }
+    if is_env_declaration(name) {
+        return Some(Found::Env(path.to_path_buf()));
+    }
+    if is_other_interesting(name) {
+        return Some(Found::Other(path.to_path_buf()));
+    }
+    let Some(dialect) = Dialect::from_path(path) else {
+        return Some(Found::Data(path.to_path_buf()));
+    };
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    Some(Found::Source(SourceFile {
+        path: path.to_path_buf(),
+        rel: relative(root, path),
+        dialect,
+        size,
+    }))
+}
+
+fn walk_error(root: &Path, err: ignore::Error) -> Option<Found> {
+    // Walk errors carry the path in their chain; loops and permission problems are listed.
+    let (path, message) = describe_walk_error(&err);
+    let file = path
+        .map(|p| relative(root, &p))
+        .unwrap_or_else(|| ".".to_string());
+    Some(Found::Skipped(Skipped {
+        file,
+        reason: message,
+    }))
+}
+
+fn describe_walk_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
+    match err {
+        ignore::Error::WithPath { path, err } => (Some(path.clone()), describe_walk_error(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            describe_walk_error(err)
+        }
+        ignore::Error::Loop { child, .. } => {
+            (Some(child.clone()), "symbolic link loop".to_string())
+        }
+        ignore::Error::Io(e) => (None, e.to_string()),
+        other => (None, other.to_string()),
+    }
+}
+
+/// `.env` files are often git-ignored; the env stage still needs them, so look for them at
+/// every directory that holds a `package.json` (and the root).
+fn find_ignored_env_files(root: &Path, discovery: &mut Discovery) {
+    let mut dirs: Vec<PathBuf> = vec![root.to_path_buf()];
+    dirs.extend(
+        discovery
+            .package_jsons
+            .iter()
+            .filter_map(|p| p.parent().map(Path::to_path_buf)),
+    );
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if (name == ".env" || name.starts_with(".env.") || name.ends_with(".env"))
+                && entry.file_type().is_ok_and(|t| t.is_file())
+            {
+                discovery.env_files.push(entry.path());
+            }
+        }
+    }
+}

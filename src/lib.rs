@@ -1,0 +1,130 @@
+//! treeaudit: audits a JavaScript/TypeScript tree before it is deployed or synced.
+//!
+//! The pipeline runs one way: [`discover`] → [`parse`] → [`resolve`] → [`graph`] →
+//! [`checks`] → [`report`]. [`audit`] runs all of it; `main.rs` is only the command line.
+
+pub mod checks;
+pub mod discover;
+pub mod error;
+pub mod facts;
+pub mod file_role;
+pub mod finding;
+pub mod graph;
+pub mod manifest;
+pub mod parse;
+pub mod project;
+pub mod report;
+pub mod resolve;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use error::{Error, Result};
+pub use finding::{Finding, Related, Severity};
+pub use project::{AnalyseOptions, Project, analyse};
+
+/// Version of the JSON output format.
+pub const JSON_VERSION: u32 = 1;
+
+/// Settings for [`audit`].
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The tree to audit, as the user gave it (echoed in reports).
+    pub root: PathBuf,
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Source files analysed.
+    pub files: usize,
+    /// Findings at error severity.
+    pub errors: usize,
+    /// Findings at warning severity.
+    pub warnings: usize,
+    /// Findings at info severity.
+    pub infos: usize,
+}
+
+/// The result of `treeaudit check`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// JSON format version.
+    pub version: u32,
+    /// The root as given on the command line.
+    pub root: String,
+    /// Counts.
+    pub summary: Summary,
+    /// Findings sorted by file, line, column, rule.
+    pub findings: Vec<Finding>,
+    /// Files not analysed, with the reason.
+    pub skipped: Vec<discover::Skipped>,
+}
+
+impl Report {
+    /// Whether any finding is at error severity.
+    pub fn has_errors(&self) -> bool {
+        self.summary.errors > 0
+    }
+}
+
+/// Runs every rule over the tree at `options.root`.
+pub fn audit(options: &Options) -> Result<Report> {
+    let project = analyse(&AnalyseOptions {
+        root: options.root.clone(),
+        threads: options.threads,
+        ..Default::default()
+    })?;
+    Ok(report_for(&project, &options.root.to_string_lossy()))
+}
+
+/// Runs every rule over an analysed project and builds the report.
+pub fn report_for(project: &Project, root_as_given: &str) -> Report {
+    let mut findings = checks::run_all(project);
+    attach_source_lines(project, &mut findings);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    let mut summary = Summary {
+        files: project.modules.len(),
+        ..Summary::default()
+    };
+    for f in &findings {
+        match f.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Info => summary.infos += 1,
+        }
+    }
+    Report {
+        version: JSON_VERSION,
+        root: root_as_given.to_string(),
+        summary,
+        findings,
+        skipped: project.skipped.clone(),
+    }
+}
+
+/// Reads the line each finding points at (once per file), for code frames and baselines.
+fn attach_source_lines(project: &Project, findings: &mut [Finding]) {
+    let mut by_file: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        by_file.entry(f.file.clone()).or_default().push(i);
+    }
+    for (file, indices) in by_file {
+        let Ok(bytes) = std::fs::read(project.root.join(&file)) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let lines: Vec<&str> = text.lines().collect();
+        for i in indices {
+            let line = findings[i].line as usize;
+            if let Some(text) = lines.get(line.wrapping_sub(1)) {
+                findings[i].source_line = Some(text.trim_end_matches('\r').to_string());
+            }
+        }
+    }
+}

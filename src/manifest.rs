@@ -1,0 +1,204 @@
+//! `package.json` files: which packages each one declares, read as data.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// Where a package is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DependencyKind {
+    /// `dependencies`
+    Production,
+    /// `devDependencies`: absent after `npm ci --omit=dev`.
+    Dev,
+    /// `peerDependencies`
+    Peer,
+    /// `optionalDependencies`
+    Optional,
+    /// A package of the same workspace/monorepo.
+    Workspace,
+    /// The package importing itself by its own name.
+    SelfReference,
+}
+
+/// One parsed `package.json`.
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    /// Absolute path of the `package.json`.
+    pub path: PathBuf,
+    /// `name`.
+    pub name: Option<String>,
+    /// `"type": "module"`.
+    pub is_module: bool,
+    /// Declared packages and where.
+    pub dependencies: BTreeMap<String, DependencyKind>,
+    /// The whole document, for later stages (entry detection, scripts).
+    pub json: serde_json::Value,
+}
+
+/// A `package.json` that could not be parsed.
+#[derive(Debug, Clone)]
+pub struct BrokenManifest {
+    /// Absolute path.
+    pub path: PathBuf,
+    /// 1-based line of the problem.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Every manifest in the tree, by directory.
+#[derive(Debug, Default)]
+pub struct Manifests {
+    by_dir: HashMap<PathBuf, Manifest>,
+    workspace_names: HashMap<String, PathBuf>,
+    /// Manifests that could not be read or parsed.
+    pub broken: Vec<BrokenManifest>,
+}
+
+impl Manifests {
+    /// Reads every `package.json` found by discovery.
+    pub fn load(paths: &[PathBuf]) -> Manifests {
+        let mut manifests = Manifests::default();
+        for path in paths {
+            match read_manifest(path) {
+                Ok(manifest) => {
+                    if let Some(name) = &manifest.name {
+                        manifests.workspace_names.insert(name.clone(), path.clone());
+                    }
+                    if let Some(dir) = path.parent() {
+                        manifests.by_dir.insert(dir.to_path_buf(), manifest);
+                    }
+                }
+                Err(broken) => manifests.broken.push(broken),
+            }
+        }
+        manifests
+    }
+
+    /// The manifests from `dir` upwards, nearest first, stopping at `root`.
+    pub fn ancestors<'a>(
+        &'a self,
+        dir: &Path,
+        root: &Path,
+    ) -> impl Iterator<Item = &'a Manifest> + 'a {
+        let dirs: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|d| d.starts_with(root))
+            .map(Path::to_path_buf)
+            .collect();
+        dirs.into_iter().filter_map(move |d| self.by_dir.get(&d))
+    }
+
+    /// The nearest manifest at or above `dir`.
+    pub fn nearest(&self, dir: &Path, root: &Path) -> Option<&Manifest> {
+        self.ancestors(dir, root).next()
+    }
+
+    /// Where `package` is declared for a file in `dir`: the nearest manifest on the way up
+    /// that declares it, or a workspace package of that name.
+    pub fn declaration(
+        &self,
+        package: &str,
+        dir: &Path,
+        root: &Path,
+    ) -> Option<(DependencyKind, &Path)> {
+        for manifest in self.ancestors(dir, root) {
+            if manifest.name.as_deref() == Some(package) {
+                return Some((DependencyKind::SelfReference, &manifest.path));
+            }
+            if let Some(kind) = manifest.dependencies.get(package) {
+                return Some((*kind, &manifest.path));
+            }
+        }
+        self.workspace_names
+            .get(package)
+            .map(|p| (DependencyKind::Workspace, p.as_path()))
+    }
+
+    /// Every manifest, sorted by path.
+    pub fn all(&self) -> Vec<&Manifest> {
+        let mut all: Vec<&Manifest> = self.by_dir.values().collect();
+        all.sort_by(|a, b| a.path.cmp(&b.path));
+        all
+    }
+}
+
+fn read_manifest(path: &Path) -> Result<Manifest, BrokenManifest> {
+    let broken = |line, column, message: String| BrokenManifest {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    };
+    let bytes = std::fs::read(path).map_err(|e| broken(1, 1, format!("cannot read: {e}")))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let json: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        broken(
+            e.line() as u32,
+            e.column() as u32,
+            format!("invalid JSON: {e}"),
+        )
+    })?;
+    let Some(object) = json.as_object() else {
+        return Err(broken(1, 1, "expected a JSON object".to_string()));
+    };
+    let mut dependencies = BTreeMap::new();
+    // Later fields win, so a package in both lists counts as a production dependency.
+    for (field, kind) in [
+        ("devDependencies", DependencyKind::Dev),
+        ("peerDependencies", DependencyKind::Peer),
+        ("optionalDependencies", DependencyKind::Optional),
+        ("dependencies", DependencyKind::Production),
+    ] {
+        if let Some(deps) = object.get(field).and_then(|d| d.as_object()) {
+            for name in deps.keys() {
+                dependencies.insert(name.clone(), kind);
+            }
+        }
+    }
+    Ok(Manifest {
+        path: path.to_path_buf(),
+        name: object
+            .get("name")
+            .and_then(|n| n.as_str())
+            .map(str::to_string),
+        is_module: object.get("type").and_then(|t| t.as_str()) == Some("module"),
+        dependencies,
+        json,
+    })
+}
+
+/// The package name of a bare specifier: `@scope/name/sub` → `@scope/name`, `lodash/fp` → `lodash`.
+pub fn package_name(specifier: &str) -> &str {
+    let mut parts = specifier.splitn(3, '/');
+    let first = parts.next().unwrap_or(specifier);
+    if first.starts_with('@') {
+        match parts.next() {
+            Some(second) => &specifier[..first.len() + 1 + second.len()],
+            None => specifier,
+        }
+    } else {
+        first
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::package_name;
+
+    #[test]
+    fn package_name_of_scoped_and_deep_specifiers() {
+        assert_eq!(package_name("@aws-sdk/client-s3"), "@aws-sdk/client-s3");
+        assert_eq!(
+            package_name("@aws-sdk/client-s3/dist/x.js"),
+            "@aws-sdk/client-s3"
+        );
+        assert_eq!(package_name("lodash/fp"), "lodash");
+        assert_eq!(package_name("hono"), "hono");
+    }
+}

@@ -1,0 +1,101 @@
+//! `--format text`: rustc-style diagnostics with a code frame and the help line.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::Report;
+use crate::finding::{Finding, Severity};
+
+/// Renders a report; `color` adds ANSI styles.
+pub fn render(report: &Report, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for finding in &report.findings {
+        out.push_str(&render_finding(finding, &renderer));
+        out.push_str("\n\n");
+    }
+    for skipped in &report.skipped {
+        out.push_str(&format!("skipped {}: {}\n", skipped.file, skipped.reason));
+    }
+    out.push_str(&summary_line(report));
+    out.push('\n');
+    out
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    }
+}
+
+fn render_finding(finding: &Finding, renderer: &Renderer) -> String {
+    let title = level(finding.severity)
+        .primary_title(finding.message.as_str())
+        .id(finding.rule.as_str());
+    let location = format!("{}:{}:{}", finding.file, finding.line, finding.column);
+    let mut groups: Vec<Group> = Vec::new();
+    match &finding.source_line {
+        Some(line) if !line.is_empty() && line.len() <= 400 => {
+            let start = line
+                .char_indices()
+                .nth(finding.column as usize - 1)
+                .map_or(line.len(), |(i, _)| i);
+            let end = line[start..]
+                .char_indices()
+                .nth(finding.length as usize)
+                .map_or(line.len(), |(i, _)| start + i);
+            let end = end.max(start + 1).min(line.len().max(start));
+            let snippet = Snippet::source(line.as_str())
+                .line_start(finding.line as usize)
+                .path(finding.file.as_str())
+                .annotation(AnnotationKind::Primary.span(start..end));
+            groups.push(title.element(snippet));
+        }
+        _ => {
+            groups.push(
+                title.element(
+                    annotate_snippets::Origin::path(location)
+                        .line(finding.line as usize)
+                        .char_column(finding.column as usize),
+                ),
+            );
+        }
+    }
+    let mut notes: Vec<String> = finding
+        .related
+        .iter()
+        .map(|r| format!("{}:{}: {}", r.file, r.line, r.message))
+        .collect();
+    if let Some(cycle) = &finding.cycle {
+        notes.push(format!("cycle: {}", cycle.join(" → ")));
+    }
+    for note in notes {
+        groups.push(Group::with_title(Level::NOTE.secondary_title(note)));
+    }
+    if let Some(help) = &finding.help {
+        groups.push(Group::with_title(
+            Level::HELP.secondary_title(help.as_str()),
+        ));
+    }
+    renderer.render(&groups).to_string()
+}
+
+/// `✖ 9 errors, 3 warnings in 46 files` or `✔ no problems in 46 files`.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let files = format!("{} file{}", s.files, if s.files == 1 { "" } else { "s" });
+    if s.errors + s.warnings + s.infos == 0 {
+        return format!("no problems in {files}");
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
+    if s.infos > 0 {
+        parts.push(plural(s.infos, "info"));
+    }
+    format!("{} in {files}", parts.join(", "))
+}

@@ -1,0 +1,512 @@
+//! Turns each import specifier into a file, a package, a builtin, or an unresolved import
+//! with what was tried and the nearest real file. Built on `oxc_resolver`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
+use serde::Serialize;
+
+use crate::discover::relative;
+use crate::facts::{Import, ImportKind};
+use crate::manifest::{DependencyKind, Manifests, package_name};
+
+/// Extensions tried for extension-less specifiers, in order.
+pub const SOURCE_EXTENSIONS: &[&str] = &[
+    ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts", ".json", ".node", ".d.ts",
+];
+
+/// What a specifier turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Resolution {
+    /// A file on disk (absolute path).
+    File {
+        /// Absolute path of the target.
+        path: PathBuf,
+    },
+    /// A bare import of a package.
+    Package {
+        /// `@scope/name` or `name`.
+        name: String,
+        /// Where it is declared, if anywhere.
+        declared: Option<DependencyKind>,
+        /// The entry file when the package is installed.
+        path: Option<PathBuf>,
+    },
+    /// A Node.js builtin (`fs`, `node:fs`).
+    Builtin {
+        /// `node:fs`.
+        name: String,
+    },
+    /// The target exists only with different letter case (works on macOS, fails on Linux).
+    CaseMismatch {
+        /// The real file.
+        actual: PathBuf,
+    },
+    /// Resolves to nothing.
+    Unresolved {
+        /// Candidates that were looked for (relative to the root).
+        tried: Vec<String>,
+        /// The nearest existing file, as a specifier usable from the importer.
+        suggestion: Option<String>,
+        /// oxc_resolver's reason, when it gave one beyond "not found".
+        reason: Option<String>,
+    },
+    /// `import(variable)`: nothing to resolve statically.
+    Unanalysable,
+}
+
+/// Resolves specifiers for every file of one tree.
+pub struct ModuleResolver {
+    root: PathBuf,
+    esm: Resolver,
+    cjs: Resolver,
+    /// Every file in the tree by lower-cased path, for case-mismatch and suggestions.
+    files_by_lowercase: HashMap<String, PathBuf>,
+    files: HashSet<PathBuf>,
+    /// File stem (`database`) → files with that stem, for suggestions.
+    files_by_stem: HashMap<String, Vec<PathBuf>>,
+    /// tsconfig `paths` patterns' literal prefixes (`@/`, `~lib/`): a bare-looking specifier with
+    /// such a prefix is an alias, not a package.
+    alias_prefixes: Vec<String>,
+}
+
+fn options() -> ResolveOptions {
+    ResolveOptions {
+        extensions: SOURCE_EXTENSIONS.iter().map(|s| s.to_string()).collect(),
+        // TypeScript NodeNext style: `./x.js` names `x.ts` before it is compiled.
+        extension_alias: vec![
+            (
+                ".js".into(),
+                vec![".js".into(), ".ts".into(), ".tsx".into(), ".jsx".into()],
+            ),
+            (".jsx".into(), vec![".jsx".into(), ".tsx".into()]),
+            (".mjs".into(), vec![".mjs".into(), ".mts".into()]),
+            (".cjs".into(), vec![".cjs".into(), ".cts".into()]),
+        ],
+        condition_names: vec!["node".into(), "import".into()],
+        main_fields: vec!["main".into(), "module".into()],
+        builtin_modules: true,
+        tsconfig: Some(TsconfigDiscovery::Auto),
+        ..ResolveOptions::default()
+    }
+}
+
+impl ModuleResolver {
+    /// A resolver for the tree at `root` whose files (sources and others) are `files`.
+    pub fn new(root: &Path, files: &[PathBuf], tsconfigs: &[PathBuf]) -> ModuleResolver {
+        let esm = Resolver::new(options());
+        let cjs = esm.clone_with_options(ResolveOptions {
+            condition_names: vec!["node".into(), "require".into()],
+            ..options()
+        });
+        let mut files_by_lowercase = HashMap::with_capacity(files.len());
+        let mut files_by_stem: HashMap<String, Vec<PathBuf>> = HashMap::new();
+        for file in files {
+            files_by_lowercase.insert(file.to_string_lossy().to_lowercase(), file.clone());
+            if let Some(stem) = file_stem(file) {
+                files_by_stem
+                    .entry(stem.to_lowercase())
+                    .or_default()
+                    .push(file.clone());
+            }
+        }
+        ModuleResolver {
+            root: root.to_path_buf(),
+            esm,
+            cjs,
+            files_by_lowercase,
+            files: files.iter().cloned().collect(),
+            files_by_stem,
+            alias_prefixes: alias_prefixes(tsconfigs),
+        }
+    }
+
+    /// Resolves one import of `importer` (absolute path).
+    pub fn resolve(&self, importer: &Path, import: &Import, manifests: &Manifests) -> Resolution {
+        if !import.analysable {
+            return Resolution::Unanalysable;
+        }
+        let specifier = import.specifier.as_str();
+        let resolver = if import.kind == ImportKind::Require {
+            &self.cjs
+        } else {
+            &self.esm
+        };
+        let result = resolver.resolve_file(importer, specifier);
+        let result = match result {
+            // A broken tsconfig must not hide every import below it: it is reported on its own.
+            Err(
+                ResolveError::TsconfigLoadFailed { .. }
+                | ResolveError::TsconfigCircularExtend(_)
+                | ResolveError::TsconfigNotFound(_),
+            ) => {
+                let dir = importer.parent().unwrap_or(&self.root);
+                resolver
+                    .clone_with_options(ResolveOptions {
+                        tsconfig: None,
+                        ..options()
+                    })
+                    .resolve(dir, specifier)
+            }
+            other => other,
+        };
+        let importer_dir = importer.parent().unwrap_or(&self.root);
+        match result {
+            Ok(resolution) => {
+                let path = resolution.into_path_buf();
+                if is_bare(specifier) && path.components().any(|c| c.as_os_str() == "node_modules")
+                {
+                    let name = package_name(specifier).to_string();
+                    let declared = manifests
+                        .declaration(&name, importer_dir, &self.root)
+                        .map(|(k, _)| k);
+                    return Resolution::Package {
+                        name,
+                        declared,
+                        path: Some(path),
+                    };
+                }
+                // On a case-insensitive file system the resolver succeeds with the wrong case.
+                if path.starts_with(&self.root)
+                    && !self.files.contains(&path)
+                    && let Some(actual) = self
+                        .files_by_lowercase
+                        .get(&path.to_string_lossy().to_lowercase())
+                    && actual != &path
+                {
+                    return Resolution::CaseMismatch {
+                        actual: actual.clone(),
+                    };
+                }
+                Resolution::File { path }
+            }
+            Err(ResolveError::Builtin { resolved, .. }) => Resolution::Builtin { name: resolved },
+            Err(error) => self.unresolved(importer_dir, specifier, error, manifests),
+        }
+    }
+
+    fn unresolved(
+        &self,
+        importer_dir: &Path,
+        specifier: &str,
+        error: ResolveError,
+        manifests: &Manifests,
+    ) -> Resolution {
+        let reason = match &error {
+            ResolveError::NotFound(_) | ResolveError::ExtensionAlias(..) => None,
+            other => Some(other.to_string()),
+        };
+        if is_bare(specifier) && !self.is_alias(specifier) {
+            let name = package_name(specifier).to_string();
+            let declared = manifests
+                .declaration(&name, importer_dir, &self.root)
+                .map(|(k, _)| k);
+            // Not installed is normal for an audited production copy: classify by package.json.
+            return Resolution::Package {
+                name,
+                declared,
+                path: None,
+            };
+        }
+        let base = if specifier.starts_with('/') {
+            PathBuf::from(specifier)
+        } else if specifier.starts_with('.') {
+            normalize(&importer_dir.join(specifier))
+        } else {
+            // An alias (`@/lib/x`, `#db`): no single base path to report.
+            return Resolution::Unresolved {
+                tried: vec![specifier.to_string()],
+                suggestion: None,
+                reason,
+            };
+        };
+        let candidates = candidates(&base);
+        for candidate in &candidates {
+            if let Some(actual) = self
+                .files_by_lowercase
+                .get(&candidate.to_string_lossy().to_lowercase())
+            {
+                return Resolution::CaseMismatch {
+                    actual: actual.clone(),
+                };
+            }
+        }
+        let tried = tried_summary(&self.root, &base);
+        let suggestion = self
+            .nearest(&base)
+            .map(|found| relative_specifier(importer_dir, &found));
+        Resolution::Unresolved {
+            tried,
+            suggestion,
+            reason,
+        }
+    }
+
+    fn is_alias(&self, specifier: &str) -> bool {
+        specifier.starts_with('#')
+            || specifier.starts_with("~/")
+            || specifier.starts_with("@/")
+            || self
+                .alias_prefixes
+                .iter()
+                .any(|p| specifier.starts_with(p.as_str()))
+    }
+
+    /// The existing file most likely meant: same file name elsewhere (sharing the most trailing
+    /// path components), else the closest spelling among siblings of the intended directory.
+    fn nearest(&self, base: &Path) -> Option<PathBuf> {
+        let stem = file_stem(base)?.to_lowercase();
+        let wanted: Vec<String> = base
+            .components()
+            .rev()
+            .map(|c| c.as_os_str().to_string_lossy().to_lowercase())
+            .collect();
+        let score = |p: &PathBuf| -> (usize, std::cmp::Reverse<usize>, std::cmp::Reverse<PathBuf>) {
+            let shared = p
+                .with_extension("")
+                .components()
+                .rev()
+                .zip(
+                    wanted
+                        .iter()
+                        .map(|w| w.split('.').next().unwrap_or("").to_string()),
+                )
+                .skip(1)
+                .take_while(|(a, b)| a.as_os_str().to_string_lossy().to_lowercase() == *b)
+                .count();
+            (
+                shared,
+                std::cmp::Reverse(p.components().count()),
+                std::cmp::Reverse(p.clone()),
+            )
+        };
+        if let Some(same_name) = self.files_by_stem.get(&stem) {
+            let source_like: Vec<&PathBuf> =
+                same_name.iter().filter(|p| is_source_path(p)).collect();
+            if let Some(best) = source_like.into_iter().max_by_key(|p| score(p)) {
+                return Some(best.clone());
+            }
+        }
+        // `../db.js` where `db/` is a directory: one of its files was probably meant.
+        let dir_prefix = format!(
+            "{}/",
+            base.with_extension("").to_string_lossy().to_lowercase()
+        );
+        let mut in_dir: Vec<&PathBuf> = self
+            .files_by_lowercase
+            .iter()
+            .filter(|(lower, p)| lower.starts_with(&dir_prefix) && is_source_path(p))
+            .map(|(_, p)| p)
+            .collect();
+        in_dir.sort();
+        if let Some(first) = in_dir.first() {
+            return Some((*first).clone());
+        }
+        // Close spelling of the file name (`databse.js`, `biling.js`), nearest directory first.
+        let mut best: Option<(f64, usize, &PathBuf)> = None;
+        for (stem_lower, paths) in &self.files_by_stem {
+            if stem.len() < 4 {
+                break;
+            }
+            let similarity = strsim::normalized_levenshtein(stem_lower, &stem);
+            if similarity < 0.75 {
+                continue;
+            }
+            for path in paths.iter().filter(|p| is_source_path(p)) {
+                let shared = path
+                    .components()
+                    .zip(base.components())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                let better = match best {
+                    None => true,
+                    Some((s, d, p)) => {
+                        (similarity, shared, std::cmp::Reverse(path)) > (s, d, std::cmp::Reverse(p))
+                    }
+                };
+                if better {
+                    best = Some((similarity, shared, path));
+                }
+            }
+        }
+        best.map(|(_, _, p)| p.clone())
+    }
+}
+
+fn is_source_path(path: &Path) -> bool {
+    crate::discover::Dialect::from_path(path).is_some()
+        || path.extension().is_some_and(|e| e == "json")
+}
+
+fn file_stem(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name.split('.').next().unwrap_or(name);
+    if stem.is_empty() {
+        None
+    } else {
+        Some(stem.to_string())
+    }
+}
+
+/// Whether a specifier names a package (or alias) rather than a path.
+pub fn is_bare(specifier: &str) -> bool {
+    !(specifier.starts_with('.') || specifier.starts_with('/') || specifier.contains(':'))
+}
+
+/// The files Node/TypeScript would look for, for case-insensitive matching.
+fn candidates(base: &Path) -> Vec<PathBuf> {
+    let mut out = vec![base.to_path_buf()];
+    let name = base.to_string_lossy().to_string();
+    for (from, to) in [
+        (".js", &[".ts", ".tsx", ".jsx"][..]),
+        (".mjs", &[".mts"][..]),
+        (".cjs", &[".cts"][..]),
+        (".jsx", &[".tsx"][..]),
+    ] {
+        if let Some(stem) = name.strip_suffix(from) {
+            out.extend(to.iter().map(|ext| PathBuf::from(format!("{stem}{ext}"))));
+        }
+    }
+    for ext in SOURCE_EXTENSIONS {
+        out.push(PathBuf::from(format!("{name}{ext}")));
+        out.push(base.join(format!("index{ext}")));
+    }
+    out
+}
+
+fn tried_summary(root: &Path, base: &Path) -> Vec<String> {
+    let rel = relative(root, base);
+    let has_extension = base
+        .extension()
+        .is_some_and(|e| SOURCE_EXTENSIONS.iter().any(|x| &x[1..] == e));
+    if has_extension {
+        let mut tried = vec![rel.clone()];
+        let alias = match base.extension().and_then(|e| e.to_str()) {
+            Some("js") => Some("{ts,tsx,jsx}"),
+            Some("mjs") => Some("mts"),
+            Some("cjs") => Some("cts"),
+            Some("jsx") => Some("tsx"),
+            _ => None,
+        };
+        if let Some(alias) = alias {
+            let stem = rel.rsplit_once('.').map_or(rel.as_str(), |(s, _)| s);
+            tried.push(format!("{stem}.{alias}"));
+        }
+        tried
+    } else {
+        vec![
+            rel.clone(),
+            format!("{rel}.{{js,jsx,ts,tsx,mjs,cjs,mts,cts,json}}"),
+            format!("{rel}/index.{{js,ts,…}}"),
+        ]
+    }
+}
+
+/// Lexically normalises `a/b/../c` to `a/c` (no file system access; the target may not exist).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// A relative specifier (`./x.js`, `../db/connection.js`) from `from_dir` to `to`.
+pub fn relative_specifier(from_dir: &Path, to: &Path) -> String {
+    let from: Vec<Component> = from_dir.components().collect();
+    let target: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = Vec::new();
+    for _ in common..from.len() {
+        parts.push("..".to_string());
+    }
+    for c in &target[common..] {
+        parts.push(c.as_os_str().to_string_lossy().to_string());
+    }
+    let joined = parts.join("/");
+    if joined.starts_with("..") {
+        joined
+    } else {
+        format!("./{joined}")
+    }
+}
+
+/// Literal prefixes of tsconfig `paths` keys (`@app/*` → `@app/`), read as JSON with comments.
+fn alias_prefixes(tsconfigs: &[PathBuf]) -> Vec<String> {
+    let mut prefixes = Vec::new();
+    for path in tsconfigs {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok(Some(value)) = jsonc_parser::parse_to_serde_value(&text, &jsonc_options()) else {
+            continue;
+        };
+        if let Some(paths) = value
+            .pointer("/compilerOptions/paths")
+            .and_then(|p| p.as_object())
+        {
+            for key in paths.keys() {
+                let prefix = key.split('*').next().unwrap_or(key);
+                if !prefix.is_empty() && !prefix.starts_with('.') {
+                    prefixes.push(prefix.to_string());
+                }
+            }
+        }
+    }
+    prefixes.sort();
+    prefixes.dedup();
+    prefixes
+}
+
+/// tsconfig allows comments and trailing commas.
+pub fn jsonc_options() -> jsonc_parser::ParseOptions {
+    jsonc_parser::ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_specifier_walks_up_and_down() {
+        assert_eq!(
+            relative_specifier(
+                Path::new("/r/src/routes"),
+                Path::new("/r/src/db/connection.js")
+            ),
+            "../db/connection.js"
+        );
+        assert_eq!(
+            relative_specifier(Path::new("/r/src"), Path::new("/r/src/app.js")),
+            "./app.js"
+        );
+    }
+
+    #[test]
+    fn normalize_removes_parent_segments() {
+        assert_eq!(
+            normalize(Path::new("/r/src/routes/../config/db.js")),
+            PathBuf::from("/r/src/config/db.js")
+        );
+    }
+
+    #[test]
+    fn bare_specifiers() {
+        assert!(is_bare("hono"));
+        assert!(is_bare("@aws-sdk/client-s3"));
+        assert!(!is_bare("./x"));
+        assert!(!is_bare("node:fs"));
+    }
+}
