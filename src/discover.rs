@@ -230,6 +230,16 @@ fn classify(root: &Path, path: &Path, file_type: Option<std::fs::FileType>) -> O
     if file_type.is_dir() {
         return None;
     }
+    if !file_type.is_file() {
+        // Reading a named pipe blocks forever and a device never ends: list, never open.
+        return Some(Found::Skipped(Skipped {
+            file: relative(root, path),
+            reason: format!(
+                "not a regular file ({}), not read",
+                special_kind(&file_type)
+            ),
+        }));
+    }
     let name = path.file_name()?.to_str()?;
     if name == "package.json" {
         return Some(Found::PackageJson(path.to_path_buf()));
@@ -255,9 +265,39 @@ fn classify(root: &Path, path: &Path, file_type: Option<std::fs::FileType>) -> O
     }))
 }
 
+#[cfg(unix)]
+fn special_kind(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_fifo() {
+        "named pipe"
+    } else if file_type.is_socket() {
+        "socket"
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        "device"
+    } else if file_type.is_symlink() {
+        "symbolic link"
+    } else {
+        "special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(file_type: &std::fs::FileType) -> &'static str {
+    if file_type.is_symlink() {
+        "symbolic link"
+    } else {
+        "special file"
+    }
+}
+
 fn walk_error(root: &Path, err: ignore::Error) -> Option<Found> {
     // Walk errors carry the path in their chain; loops and permission problems are listed.
-    let (path, message) = describe_walk_error(&err);
+    let (path, mut message) = describe_walk_error(&err);
+    if let Some(path) = &path
+        && let Some(link) = describe_unfollowable_symlink(path)
+    {
+        message = link;
+    }
     let file = path
         .map(|p| relative(root, &p))
         .unwrap_or_else(|| ".".to_string());
@@ -273,12 +313,36 @@ fn describe_walk_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             describe_walk_error(err)
         }
-        ignore::Error::Loop { child, .. } => {
-            (Some(child.clone()), "symbolic link loop".to_string())
-        }
+        ignore::Error::Loop { child, .. } => (
+            Some(child.clone()),
+            "symbolic link loop: it leads back to a directory that contains it".to_string(),
+        ),
         ignore::Error::Io(e) => (None, e.to_string()),
         other => (None, other.to_string()),
     }
+}
+
+/// Why a symbolic link the walker could not follow is unusable: its target is missing (a link
+/// copied without what it points at) or the chain of links comes back on itself.
+fn describe_unfollowable_symlink(path: &Path) -> Option<String> {
+    let target = std::fs::read_link(path).ok()?;
+    let shown = target.display();
+    let mut seen = std::collections::HashSet::new();
+    let mut current = path.to_path_buf();
+    while seen.insert(current.clone()) {
+        match std::fs::read_link(&current) {
+            Ok(next) => current = current.parent().unwrap_or(Path::new("")).join(next),
+            Err(_) if std::fs::symlink_metadata(&current).is_err() => {
+                return Some(format!(
+                    "broken symbolic link: its target `{shown}` does not exist"
+                ));
+            }
+            Err(_) => return None,
+        }
+    }
+    Some(format!(
+        "symbolic link loop: `{shown}` leads back to itself"
+    ))
 }
 
 /// `.env` files are often git-ignored; the env stage still needs them, so look for them at
