@@ -119,6 +119,8 @@ fn attach_source_lines(project: &Project, findings: &mut [Finding]) {
             continue;
         };
         let text = String::from_utf8_lossy(&bytes);
+        // A UTF-8 BOM is not part of line 1 (parse strips it too, so columns agree).
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let lines: Vec<&str> = text.lines().collect();
         for i in indices {
             let line = findings[i].line as usize;
