@@ -17,11 +17,22 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push_str(&render_finding(finding, &renderer));
         out.push_str("\n\n");
     }
-    for skipped in &report.skipped {
-        out.push_str(&format!("skipped {}: {}\n", skipped.file, skipped.reason));
+    if !report.skipped.is_empty() {
+        // Nothing is silently dropped: a file that was not analysed says why.
+        out.push_str("not analysed:\n");
+        for skipped in &report.skipped {
+            out.push_str(&format!("  {}: {}\n", skipped.file, skipped.reason));
+        }
+        out.push('\n');
     }
     out.push_str(&summary_line(report));
     out.push('\n');
+    if let Some(first) = report.findings.first() {
+        out.push_str(&format!(
+            "what a rule checks and how to fix it: `treeaudit explain {}`\n",
+            first.rule
+        ));
+    }
     out
 }
 
@@ -85,10 +96,13 @@ fn render_finding(finding: &Finding, renderer: &Renderer) -> String {
     renderer.render(&groups).to_string()
 }
 
-/// `✖ 9 errors, 3 warnings in 46 files` or `✔ no problems in 46 files`.
+/// `9 errors, 3 warnings in 46 files (2 not analysed)` or `no problems in 46 files`.
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
-    let files = format!("{} file{}", s.files, if s.files == 1 { "" } else { "s" });
+    let mut files = format!("{} file{}", s.files, if s.files == 1 { "" } else { "s" });
+    if !report.skipped.is_empty() {
+        files.push_str(&format!(" ({} not analysed)", report.skipped.len()));
+    }
     if s.errors + s.warnings + s.infos == 0 {
         return format!("no problems in {files}");
     }
