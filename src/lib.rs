@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod discover;
+pub mod env;
 pub mod error;
 pub mod facts;
 pub mod file_role;
