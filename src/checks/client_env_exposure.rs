@@ -108,7 +108,7 @@ fn client_kind(project: &Project, module: &Module) -> Option<ClientKind> {
             Some("src") if parts.get(1).map(String::as_str) == Some("pages") => Some(2),
             _ => None,
         };
-        let Some(at) = pages_at else { return None };
+        let at = pages_at?;
         let rest = &parts[at..];
         let name = rest.last().map(String::as_str).unwrap_or("");
         if rest.first().map(String::as_str) == Some("api")

@@ -193,10 +193,10 @@ fn line_of_key(text: &str, key: &str, after_line: u32) -> Option<u32> {
             rest = rest.strip_prefix(prefix).unwrap_or(rest).trim_start();
         }
         rest = rest.trim_start_matches(['"', '\'']);
-        if let Some(after) = rest.strip_prefix(key) {
-            if after.is_empty() || after.starts_with(['=', ':', '"', '\'', ' ', '\t']) {
-                return Some(i as u32 + 1);
-            }
+        if let Some(after) = rest.strip_prefix(key)
+            && (after.is_empty() || after.starts_with(['=', ':', '"', '\'', ' ', '\t']))
+        {
+            return Some(i as u32 + 1);
         }
     }
     None

@@ -1000,9 +1000,13 @@ fn read_has_default(access: Node, text: &str) -> bool {
                 let function = call
                     .child_by_field_name("function")
                     .map_or("", |f| node_text(f, text));
+                if function == "Boolean" {
+                    // Boolean(process.env.X) is a presence check.
+                    return true;
+                }
                 if matches!(
                     function,
-                    "Number" | "parseInt" | "parseFloat" | "String" | "Boolean" | "JSON.parse"
+                    "Number" | "parseInt" | "parseFloat" | "String" | "JSON.parse"
                 ) {
                     current = call;
                 } else {
@@ -1187,26 +1191,20 @@ fn schema_keys(schema: Node, text: &str, facts: &mut ModuleFacts) {
 fn schema_value_has_default(value: Node, text: &str) -> bool {
     let mut stack = vec![value];
     while let Some(node) = stack.pop() {
-        match node.kind() {
-            "member_expression" => {
-                if node.child_by_field_name("property").is_some_and(|p| {
-                    matches!(
-                        node_text(p, text),
-                        "optional" | "default" | "catch" | "nullish"
-                    )
-                }) {
-                    return true;
-                }
-            }
-            "pair" => {
-                if node
-                    .child_by_field_name("key")
-                    .is_some_and(|k| node_text(k, text) == "default")
-                {
-                    return true;
-                }
-            }
-            _ => {}
+        let is_default = match node.kind() {
+            "member_expression" => node.child_by_field_name("property").is_some_and(|p| {
+                matches!(
+                    node_text(p, text),
+                    "optional" | "default" | "catch" | "nullish"
+                )
+            }),
+            "pair" => node
+                .child_by_field_name("key")
+                .is_some_and(|k| node_text(k, text) == "default"),
+            _ => false,
+        };
+        if is_default {
+            return true;
         }
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));

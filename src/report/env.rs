@@ -92,6 +92,8 @@ pub fn render_text(table: &EnvTable, against: &[AgainstFile]) -> String {
     for v in &table.variables {
         let need = if v.reads.is_empty() {
             "-"
+        } else if !v.reads.iter().any(|r| r.production) {
+            "tests"
         } else if v.required {
             "required"
         } else {
