@@ -1059,26 +1059,47 @@ fn read_has_default(access: Node, text: &str) -> bool {
     false
 }
 
-/// `!X` is the condition of an `if` whose consequence throws or exits.
+/// `!X` (alone or in an `||` chain) is the condition of an `if` whose consequence throws or
+/// exits. `if (big && !process.env.FLAG) { … }` is a feature flag, not a guard.
 fn guard_throws(negation: Node, text: &str) -> bool {
     let mut current = negation;
     while let Some(parent) = current.parent() {
         match parent.kind() {
             "parenthesized_expression" => current = parent,
-            "binary_expression" => current = parent,
+            "binary_expression"
+                if parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "||") =>
+            {
+                current = parent
+            }
             "if_statement" if parent.child_by_field_name("condition") == Some(current) => {
                 let Some(consequence) = parent.child_by_field_name("consequence") else {
                     return false;
                 };
-                let body = node_text(consequence, text);
-                return consequence.kind() == "throw_statement"
-                    || body.contains("throw ")
-                    || body.contains("process.exit");
+                return statement_throws_or_exits(consequence, text);
             }
             _ => return false,
         }
     }
     false
+}
+
+/// A `throw` or `process.exit(…)` statement, or a block holding one at its top level.
+fn statement_throws_or_exits(statement: Node, text: &str) -> bool {
+    match statement.kind() {
+        "throw_statement" => true,
+        "expression_statement" => node_text(statement, text)
+            .trim_start()
+            .starts_with("process.exit"),
+        "statement_block" => {
+            let mut cursor = statement.walk();
+            statement
+                .named_children(&mut cursor)
+                .any(|s| statement_throws_or_exits(s, text))
+        }
+        _ => false,
+    }
 }
 
 fn in_server_only_function(node: Node, text: &str) -> bool {
@@ -1267,6 +1288,8 @@ const h = process.env.DEBUG ? 'on' : 'off';
 const port = Number(process.env.PORT) || 3000;
 if (!process.env.JWT_SECRET) throw new Error('JWT_SECRET is required');
 if (!process.env.SENTRY_DSN) console.warn('no sentry');
+if (rows > 5000 && !process.env.DISABLE_FAST_IMPORT) { try { run(); } catch (e) { throw e; } }
+if (!process.env.API_KEY || !process.env.API_HOST) { process.exit(1); }
 process.env.WRITTEN = '1';
 const prod = process.env.NODE_ENV === 'production';
 const list = process.env.ALLOWED_HOSTS?.split(',');
@@ -1285,6 +1308,9 @@ const list = process.env.ALLOWED_HOSTS?.split(',');
                 ("PORT", true),
                 ("JWT_SECRET", false),
                 ("SENTRY_DSN", true),
+                ("DISABLE_FAST_IMPORT", true),
+                ("API_KEY", false),
+                ("API_HOST", false),
                 ("NODE_ENV", true),
                 ("ALLOWED_HOSTS", true),
             ]
