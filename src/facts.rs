@@ -123,4 +123,61 @@ pub struct ModuleFacts {
     pub invalid_utf8_at: Option<u32>,
     /// Per-line suppression directives `treeaudit-ignore-next-line RULE -- reason`.
     pub line_count: u32,
+    /// Environment variable reads in source order.
+    #[serde(default)]
+    pub env_reads: Vec<EnvRead>,
+    /// The file starts with the `'use client'` directive (React Server Components).
+    #[serde(default)]
+    pub use_client: bool,
+}
+
+/// The syntax an environment variable is read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnvReadForm {
+    /// `process.env.X`, `process.env['X']`.
+    ProcessEnv,
+    /// `Bun.env.X`.
+    BunEnv,
+    /// `Deno.env.get('X')`.
+    DenoEnv,
+    /// `import.meta.env.X` (Vite, Astro).
+    ImportMetaEnv,
+    /// `const { X } = process.env`.
+    Destructure,
+    /// `const env = process.env; env.X`.
+    Alias,
+    /// A key of a t3-env `createEnv` or envalid `cleanEnv` schema.
+    Schema,
+}
+
+/// Whether the variable name of a read is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnvKey {
+    /// A literal name.
+    Name,
+    /// A template or concatenation with a constant part: `name` is a glob such as `*_CLIENT_ID`.
+    Pattern,
+    /// `process.env[name]`: any variable may be read; `name` is empty.
+    Dynamic,
+}
+
+/// One read of an environment variable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvRead {
+    /// The variable name, a `*` glob for patterns, empty for fully dynamic reads.
+    pub name: String,
+    /// Literal, pattern or dynamic.
+    pub key: EnvKey,
+    /// Where the read is written.
+    pub span: Span,
+    /// The code copes with the variable being unset (`?? 'd'`, `|| 'd'`, a ternary, a schema
+    /// `.default()`), so it is optional.
+    pub has_default: bool,
+    /// The syntax used.
+    pub form: EnvReadForm,
+    /// Inside a Next.js data function (`getServerSideProps`, …) that only runs on the server.
+    #[serde(default)]
+    pub server_only: bool,
 }

@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod discover;
+pub mod env;
 pub mod error;
 pub mod facts;
 pub mod file_role;
@@ -115,6 +116,11 @@ fn attach_source_lines(project: &Project, findings: &mut [Finding]) {
         by_file.entry(f.file.clone()).or_default().push(i);
     }
     for (file, indices) in by_file {
+        // Env declaration files hold secrets: their lines are never shown in a code frame.
+        let name = file.rsplit('/').next().unwrap_or(&file);
+        if discover::is_env_declaration(name) {
+            continue;
+        }
         let Ok(bytes) = std::fs::read(project.root.join(&file)) else {
             continue;
         };

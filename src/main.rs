@@ -24,6 +24,8 @@ enum Command {
     Check(CheckArgs),
     /// List every rule with its default severity.
     Rules,
+    /// Every environment variable: where it is read, required or defaulted, where declared.
+    Env(EnvArgs),
     /// Print a rule's documentation: what it finds, why it matters, examples.
     Explain {
         /// Rule name, e.g. unresolved-import.
@@ -45,6 +47,63 @@ struct CheckArgs {
     /// Print only the summary line in text mode.
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(clap::Args)]
+struct EnvArgs {
+    /// Project folder to audit.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// A production env file; exit 1 when it lacks a variable production code requires.
+    #[arg(long, value_name = "FILE")]
+    against: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EnvFormat::Text)]
+    format: EnvFormat,
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+/// Output formats of `treeaudit env`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum EnvFormat {
+    /// A table.
+    Text,
+    /// Versioned JSON.
+    Json,
+    /// A `.env.example` skeleton (names and comments, never values).
+    Dotenv,
+}
+
+fn run_env(args: EnvArgs) -> Result<ExitCode, treeaudit::Error> {
+    let against = args
+        .against
+        .iter()
+        .map(|p| treeaudit::env::AgainstFile::load(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let project = treeaudit::analyse(&treeaudit::AnalyseOptions {
+        root: args.path.clone(),
+        threads: args.threads,
+        ..Default::default()
+    })?;
+    let production = treeaudit::env::production_modules(&project);
+    let exclude: Vec<PathBuf> = against.iter().map(|a| a.path.clone()).collect();
+    let table = treeaudit::env::env_table(&project, &production, &exclude);
+    let out = match args.format {
+        EnvFormat::Text => report::env::render_text(&table, &against),
+        EnvFormat::Json => report::env::render_json(&table, &against),
+        EnvFormat::Dotenv => report::env::render_dotenv(&table),
+    };
+    print(&out);
+    let missing = against
+        .iter()
+        .any(|a| !treeaudit::env::missing_required(&table, a).is_empty());
+    Ok(if missing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn main() -> ExitCode {
@@ -77,6 +136,7 @@ fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Env(args) => run_env(args),
         Command::Rules => {
             let mut out = String::new();
             for rule in treeaudit::checks::RULES {

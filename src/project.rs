@@ -57,6 +57,8 @@ pub struct Project {
     pub discovery: Discovery,
     /// Files not analysed, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Environment variable declarations read from `discovery.env_files` (names, never values).
+    pub env_declarations: crate::env::Declarations,
 }
 
 impl Project {
@@ -186,6 +188,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         .collect();
 
     let graph = build_graph(&modules);
+    let env_declarations = crate::env::load_declarations(&root, &discovery.env_files);
     Ok(Project {
         root,
         modules,
@@ -193,6 +196,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         graph,
         discovery,
         skipped,
+        env_declarations,
     })
 }
 

@@ -1,11 +1,14 @@
 //! The rule catalogue. One file per rule; adding a rule means one line in [`RULES`].
 
 mod case_mismatch;
+mod client_env_exposure;
 mod dev_dependency_at_runtime;
 mod invalid_manifest;
 mod syntax_error;
+mod undeclared_env;
 mod unlisted_dependency;
 mod unresolved_import;
+mod unused_env;
 
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
@@ -32,6 +35,9 @@ pub const RULES: &[&Rule] = &[
     &case_mismatch::RULE,
     &unlisted_dependency::RULE,
     &dev_dependency_at_runtime::RULE,
+    &undeclared_env::RULE,
+    &unused_env::RULE,
+    &client_env_exposure::RULE,
 ];
 
 /// The rule with this name.

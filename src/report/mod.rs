@@ -1,5 +1,6 @@
 //! Renders reports. Findings are data; formats never compute anything.
 
+pub mod env;
 pub mod json;
 pub mod text;
 

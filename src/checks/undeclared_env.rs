@@ -1,0 +1,132 @@
+//! `undeclared-env`: production code reads a variable that no env source declares.
+
+use super::Rule;
+use crate::env::{VariableStatus, env_table, production_modules};
+use crate::facts::Span;
+use crate::finding::{Finding, Related, Severity};
+use crate::project::Project;
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    name: "undeclared-env",
+    default_severity: Severity::Error,
+    summary: "environment variable read by production code and declared in no env source",
+    docs: DOCS,
+    check,
+};
+
+const DOCS: &str = "\
+## What it does
+Joins every environment variable production code reads (`process.env.X`, `process.env['X']`,
+destructuring, `Bun.env`, `Deno.env.get`, `import.meta.env`, t3-env and envalid schemas) with
+every place the project declares variables: the dotenv family (`.env`, `.env.example`, …,
+even when git-ignored), docker-compose `environment:`/`env_file:`, Dockerfile `ENV`/`ARG`,
+wrangler.toml `[vars]`, app.yaml `env_variables`, vercel.json `env`, and schema keys.
+A variable declared nowhere is an error when the code reads it without a default and a
+warning when the code has one (`?? 'd'`, `|| 'd'`, a ternary, `.default()`).
+Variables the runtime or host sets (`NODE_ENV`, `CI`, `HOME`, `PATH`, `PWD`, `TZ`,
+`NEXT_RUNTIME`, `VERCEL_*`, `npm_*`, …; the list is in src/env/platform.rs) are never
+reported. Reads in tests and tool configuration are not counted.
+
+## Why is this bad
+Nobody deploying the app learns the variable exists until it crashes:
+`Missing required environment variable: DATABASE_URL`.
+
+## Examples
+Wrong (no env file mentions it):
+    const bucket = process.env.S3_BUCKET;
+Right: add `S3_BUCKET=` to `.env.example` (and set it in production).
+";
+
+fn check(project: &Project, findings: &mut Vec<Finding>) {
+    let production = production_modules(project);
+    let table = env_table(project, &production, &[]);
+    for variable in table
+        .variables
+        .iter()
+        .filter(|v| v.status == VariableStatus::Undeclared)
+    {
+        let production_reads: Vec<_> = variable.reads.iter().filter(|r| r.production).collect();
+        // Prefer the read that makes it required.
+        let Some(first) = production_reads
+            .iter()
+            .find(|r| !r.has_default)
+            .or_else(|| production_reads.first())
+        else {
+            continue;
+        };
+        let (severity, message) = if variable.required {
+            (
+                Severity::Error,
+                format!(
+                    "`{}` is read without a default but declared in no env file",
+                    variable.name
+                ),
+            )
+        } else {
+            (
+                Severity::Warning,
+                format!(
+                    "`{}` is read (with a default) but declared in no env file",
+                    variable.name
+                ),
+            )
+        };
+        let span = Span {
+            line: first.line,
+            column: first.column,
+            start: 0,
+            end: variable.name.len() as u32,
+        };
+        let mut finding =
+            Finding::new(RULE.name, severity, &first.file, span, message).with_help(format!(
+                "declare it in .env.example (`{}=`) so deploys know to set it",
+                variable.name
+            ));
+        finding.name = Some(variable.name.clone());
+        finding.related = production_reads
+            .iter()
+            .filter(|r| !(r.file == first.file && r.line == first.line))
+            .take(5)
+            .map(|r| Related {
+                file: r.file.clone(),
+                line: r.line,
+                message: "also read here".to_string(),
+            })
+            .collect();
+        findings.push(finding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::test_support::run_rule;
+
+    #[test]
+    fn required_is_an_error_defaulted_a_warning_and_declared_or_platform_names_are_fine() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                ("package.json", r#"{"name":"api"}"#),
+                (".env.example", "DATABASE_URL=\n"),
+                (
+                    "src/services/s3.js",
+                    "const bucket = process.env.S3_BUCKET;\nconst region = process.env.S3_REGION ?? 'eu-west-1';\nconst db = process.env.DATABASE_URL;\nconst env = process.env.NODE_ENV;\n",
+                ),
+                ("src/services/s3.test.js", "process.env.TEST_ONLY_TOKEN;\n"),
+            ],
+        );
+        let got: Vec<(&str, Severity, u32)> = findings
+            .iter()
+            .map(|f| (f.name.as_deref().unwrap_or(""), f.severity, f.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("S3_BUCKET", Severity::Error, 1),
+                ("S3_REGION", Severity::Warning, 2)
+            ]
+        );
+    }
+}

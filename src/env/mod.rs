@@ -1,0 +1,274 @@
+//! The env stage: joins the variables the code reads (from `ModuleFacts::env_reads`) with the
+//! variables the project declares (dotenv files, compose, Dockerfile, …) and with production
+//! env files given by `--against`. Values are never stored or printed.
+
+pub mod declarations;
+pub mod platform;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use declarations::{
+    Declaration, DeclarationSource, Declarations, DotenvKey, load_declarations,
+};
+pub use platform::is_platform_name;
+
+use crate::facts::EnvKey;
+use crate::file_role::FileRole;
+use crate::project::Project;
+
+/// Which modules count as production code when deciding whether a variable is required.
+///
+/// Today: every file whose path makes it production code (not a test, not tool
+/// configuration). Once entry detection exists this becomes "reachable from a production
+/// entry"; this is the only function that decides it.
+pub fn production_modules(project: &Project) -> Vec<bool> {
+    project
+        .modules
+        .iter()
+        .map(|m| m.role == FileRole::Production)
+        .collect()
+}
+
+/// Where a variable is read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ReadSite {
+    /// File relative to the root.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    #[serde(skip)]
+    pub column: u32,
+    /// The code copes with the variable being unset.
+    #[serde(skip)]
+    pub has_default: bool,
+    /// The file is production code.
+    #[serde(skip)]
+    pub production: bool,
+    /// Matched through a `${prefix}_SUFFIX` pattern: possibly read.
+    #[serde(skip)]
+    pub via_pattern: bool,
+}
+
+/// A variable's place in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VariableStatus {
+    /// Read and declared.
+    Declared,
+    /// Read and declared nowhere.
+    Undeclared,
+    /// Declared and read nowhere.
+    Unused,
+    /// Provided by the runtime or hosting platform.
+    Platform,
+}
+
+/// One row of `treeaudit env`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Variable {
+    /// Variable name.
+    pub name: String,
+    /// Production code reads it without a default.
+    pub required: bool,
+    /// Declared, undeclared, unused or platform.
+    pub status: VariableStatus,
+    /// Read sites, sorted.
+    pub reads: Vec<ReadSite>,
+    /// Declaring files (first line of each), sorted.
+    #[serde(skip)]
+    pub declarations: Vec<Declaration>,
+}
+
+impl Variable {
+    /// Declaring files, each once.
+    pub fn declared_in(&self) -> Vec<&str> {
+        let mut files: Vec<&str> = self.declarations.iter().map(|d| d.file.as_str()).collect();
+        files.dedup();
+        files
+    }
+
+    /// Declared in a dotenv-family file (the source `unused-env` checks).
+    pub fn declared_in_dotenv(&self) -> bool {
+        self.declarations
+            .iter()
+            .any(|d| d.source == DeclarationSource::Dotenv)
+    }
+}
+
+/// The joined view of reads and declarations.
+#[derive(Debug, Clone, Default)]
+pub struct EnvTable {
+    /// Required first, then defaulted, then unused; by name within each.
+    pub variables: Vec<Variable>,
+    /// `process.env[name]`: any declared variable may be read.
+    pub dynamic_reads: Vec<ReadSite>,
+    /// `process.env[`${p}_ID`]`: the glob and where.
+    pub pattern_reads: Vec<(String, ReadSite)>,
+}
+
+/// A production env file given with `--against`: which keys it sets (non-empty).
+#[derive(Debug, Clone)]
+pub struct AgainstFile {
+    /// The path as the user gave it (shown in output).
+    pub label: String,
+    /// Canonical path, to leave it out of the project's own declarations.
+    pub path: PathBuf,
+    /// Keys and whether each is empty.
+    pub keys: BTreeMap<String, bool>,
+}
+
+impl AgainstFile {
+    /// Reads a dotenv file named on the command line.
+    pub fn load(path: &Path) -> crate::Result<AgainstFile> {
+        let keys = declarations::read_dotenv_file(path)?;
+        Ok(AgainstFile {
+            label: path.to_string_lossy().into_owned(),
+            path: path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+            keys: keys.into_iter().map(|k| (k.name, k.empty)).collect(),
+        })
+    }
+
+    /// The file sets this variable to a non-empty value (like dotenv-safe, empty counts as
+    /// missing: `if (!process.env.X)` treats it so).
+    pub fn provides(&self, name: &str) -> bool {
+        self.keys.get(name).is_some_and(|empty| !empty)
+    }
+}
+
+/// Whether a glob with one `*` matches a name.
+fn pattern_matches(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        Some((prefix, suffix)) => {
+            name.len() >= prefix.len() + suffix.len()
+                && name.starts_with(prefix)
+                && name.ends_with(suffix)
+        }
+        None => pattern == name,
+    }
+}
+
+/// Joins reads and declarations. `production[i]` says whether module `i` is production code
+/// (see [`production_modules`]); files in `exclude` (the `--against` files) are not counted
+/// as declarations of the project.
+pub fn env_table(project: &Project, production: &[bool], exclude: &[PathBuf]) -> EnvTable {
+    let excluded: Vec<String> = exclude.iter().map(|p| project.relative(p)).collect();
+    let mut declared: BTreeMap<String, Vec<Declaration>> = BTreeMap::new();
+    for d in project
+        .env_declarations
+        .items
+        .iter()
+        .filter(|d| !excluded.contains(&d.file))
+    {
+        declared.entry(d.name.clone()).or_default().push(d.clone());
+    }
+    let mut reads: BTreeMap<String, Vec<ReadSite>> = BTreeMap::new();
+    let mut table = EnvTable::default();
+    for (i, module) in project.modules.iter().enumerate() {
+        let is_production = production.get(i).copied().unwrap_or(false);
+        for read in &module.facts.env_reads {
+            let site = ReadSite {
+                file: module.file.rel.clone(),
+                line: read.span.line,
+                column: read.span.column,
+                has_default: read.has_default,
+                production: is_production,
+                via_pattern: false,
+            };
+            match read.key {
+                EnvKey::Name => {
+                    if read.form == crate::facts::EnvReadForm::Schema {
+                        // A schema key is also a declared requirement.
+                        declared
+                            .entry(read.name.clone())
+                            .or_default()
+                            .push(Declaration {
+                                name: read.name.clone(),
+                                file: module.file.rel.clone(),
+                                line: read.span.line,
+                                source: DeclarationSource::Schema,
+                            });
+                    }
+                    reads.entry(read.name.clone()).or_default().push(site);
+                }
+                EnvKey::Pattern => table.pattern_reads.push((read.name.clone(), site)),
+                EnvKey::Dynamic => table.dynamic_reads.push(site),
+            }
+        }
+    }
+    // Declared names matching a pattern are possibly read there.
+    for (pattern, site) in &table.pattern_reads {
+        for name in declared.keys() {
+            if pattern_matches(pattern, name) {
+                reads.entry(name.clone()).or_default().push(ReadSite {
+                    via_pattern: true,
+                    ..site.clone()
+                });
+            }
+        }
+    }
+    let mut names: Vec<&String> = reads.keys().chain(declared.keys()).collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let mut sites = reads.get(name).cloned().unwrap_or_default();
+        sites.sort();
+        sites.dedup_by(|a, b| a.file == b.file && a.line == b.line);
+        let mut declarations = declared.get(name).cloned().unwrap_or_default();
+        declarations.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        let required = sites
+            .iter()
+            .any(|s| s.production && !s.has_default && !s.via_pattern);
+        let status = if sites.is_empty() {
+            VariableStatus::Unused
+        } else if !declarations.is_empty() {
+            VariableStatus::Declared
+        } else if is_platform_name(name) {
+            VariableStatus::Platform
+        } else {
+            VariableStatus::Undeclared
+        };
+        table.variables.push(Variable {
+            name: name.clone(),
+            required,
+            status,
+            reads: sites,
+            declarations,
+        });
+    }
+    table.variables.sort_by(|a, b| {
+        let rank = |v: &Variable| (v.status == VariableStatus::Unused, !v.required);
+        rank(a).cmp(&rank(b)).then_with(|| a.name.cmp(&b.name))
+    });
+    table.pattern_reads.sort();
+    table.dynamic_reads.sort();
+    table
+}
+
+/// Names that production code requires and an `--against` file does not provide (platform
+/// names excluded: the platform sets them).
+pub fn missing_required(table: &EnvTable, against: &AgainstFile) -> Vec<String> {
+    table
+        .variables
+        .iter()
+        .filter(|v| v.required && v.status != VariableStatus::Platform)
+        .filter(|v| !against.provides(&v.name))
+        .map(|v| v.name.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_prefix_and_suffix() {
+        assert!(pattern_matches("*_CLIENT_ID", "GITHUB_CLIENT_ID"));
+        assert!(pattern_matches("OAUTH_*_SECRET", "OAUTH_GOOGLE_SECRET"));
+        assert!(!pattern_matches("OAUTH_*_SECRET", "OAUTH_SECRET"));
+        assert!(!pattern_matches("*_CLIENT_ID", "CLIENT_SECRET"));
+    }
+}

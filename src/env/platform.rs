@@ -1,0 +1,118 @@
+//! Variables the runtime or the hosting platform sets: never "undeclared", never required from
+//! an env file. The one place this list lives; `treeaudit explain undeclared-env` prints it.
+
+/// Exact names set by the operating system, Node, CI services or hosting platforms.
+pub const PLATFORM_NAMES: &[&str] = &[
+    // operating system and shell
+    "HOME",
+    "PATH",
+    "PWD",
+    "OLDPWD",
+    "USER",
+    "USERNAME",
+    "LOGNAME",
+    "SHELL",
+    "TERM",
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "TMPDIR",
+    "TEMP",
+    "TMP",
+    "HOSTNAME",
+    "APPDATA",
+    "LOCALAPPDATA",
+    "USERPROFILE",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_DATA_HOME",
+    // Node and package managers
+    "NODE_ENV",
+    "NODE_OPTIONS",
+    "NODE_DEBUG",
+    "NODE_EXTRA_CA_CERTS",
+    "NODE_APP_INSTANCE",
+    "INIT_CWD",
+    // CI
+    "CI",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "BUILDKITE",
+    "CIRCLECI",
+    "JENKINS_URL",
+    // test runners
+    "JEST_WORKER_ID",
+    "VITEST",
+    "VITEST_POOL_ID",
+    "VITEST_WORKER_ID",
+    // frameworks
+    "NEXT_RUNTIME",
+    "NEXT_PHASE",
+    "__NEXT_PRIVATE_ORIGIN",
+    // hosting platforms
+    "VERCEL",
+    "NETLIFY",
+    "DEPLOY_URL",
+    "DEPLOY_PRIME_URL",
+    "RENDER",
+    "DYNO",
+    "FLY_APP_NAME",
+    "K_SERVICE",
+    "K_REVISION",
+    "GAE_SERVICE",
+    "GAE_VERSION",
+    "GOOGLE_CLOUD_PROJECT",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_EXECUTION_ENV",
+    "LAMBDA_TASK_ROOT",
+    "KUBERNETES_SERVICE_HOST",
+];
+
+/// Prefixes of whole families of platform variables (`VERCEL_URL`, `npm_package_version`, …).
+pub const PLATFORM_PREFIXES: &[&str] = &[
+    "VERCEL_",
+    "NETLIFY_",
+    "RENDER_",
+    "RAILWAY_",
+    "FLY_",
+    "HEROKU_",
+    "AWS_LAMBDA_",
+    "CF_PAGES",
+    "GITHUB_",
+    "RUNNER_",
+    "GITLAB_",
+    "CIRCLE_",
+    "BUILDKITE_",
+    "npm_",
+    "LC_",
+];
+
+/// Whether the platform, not the project, provides this variable.
+pub fn is_platform_name(name: &str) -> bool {
+    PLATFORM_NAMES.contains(&name) || PLATFORM_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_and_hosting_names_are_platform_but_app_settings_are_not() {
+        for name in [
+            "NODE_ENV",
+            "CI",
+            "HOME",
+            "PATH",
+            "PWD",
+            "TZ",
+            "NEXT_RUNTIME",
+            "VERCEL_URL",
+        ] {
+            assert!(is_platform_name(name), "{name}");
+        }
+        for name in ["DATABASE_URL", "PORT", "NEXT_PUBLIC_API_URL", "VERCELL"] {
+            assert!(!is_platform_name(name), "{name}");
+        }
+    }
+}

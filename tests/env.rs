@@ -1,0 +1,270 @@
+//! `treeaudit env` on the story's fixture: the table, `--against` exit codes, and the promise
+//! that no value from any env file ever reaches the output.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Runs the binary inside `dir` (so paths in the output are short and stable).
+fn treeaudit(dir: &Path, args: &[&str]) -> (String, i32) {
+    let output = Command::new(env!("CARGO_BIN_EXE_treeaudit"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run treeaudit");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.is_empty(), "stderr: {stderr}");
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn env_table_names_reads_defaults_declarations_and_what_prod_env_lacks() {
+    let (text, code) = treeaudit(
+        &fixture("env-story"),
+        &["env", ".", "--against", "prod.env"],
+    );
+    insta::assert_snapshot!("env_story_text", text);
+    assert_eq!(code, 1);
+    assert!(
+        text.trim_end()
+            .ends_with("missing from prod.env (2 required): DATABASE_URL, S3_BUCKET"),
+        "{text}"
+    );
+}
+
+#[test]
+fn env_json_has_one_entry_per_variable_with_status_and_missing_from() {
+    let (json, code) = treeaudit(
+        &fixture("env-story"),
+        &["env", ".", "--against", "prod.env", "--format", "json"],
+    );
+    assert_eq!(code, 1);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let variables = value["variables"].as_array().expect("variables");
+    let s3 = variables
+        .iter()
+        .find(|v| v["name"] == "S3_BUCKET")
+        .expect("S3_BUCKET row");
+    assert_eq!(s3["status"], "undeclared");
+    assert_eq!(s3["required"], true);
+    assert_eq!(s3["missing_from"][0], "prod.env");
+    insta::assert_snapshot!("env_story_json", json);
+}
+
+#[test]
+fn dotenv_skeleton_lists_required_variables_first_without_values() {
+    let (skeleton, code) = treeaudit(&fixture("env-story"), &["env", ".", "--format", "dotenv"]);
+    assert_eq!(code, 0);
+    let required = skeleton
+        .find("DATABASE_URL=\n")
+        .expect("DATABASE_URL listed");
+    let optional = skeleton.find("PORT=\n").expect("PORT listed");
+    assert!(required < optional, "{skeleton}");
+    insta::assert_snapshot!("env_story_dotenv", skeleton);
+}
+
+#[test]
+fn against_a_complete_production_file_exits_zero() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let complete = dir.path().join("complete.env");
+    // Every required variable set (values here are throwaway; the fixture's own stay secret).
+    std::fs::write(
+        &complete,
+        "DATABASE_URL=x\nS3_BUCKET=x\nJWT_SECRET=x\nSMTP_HOST=x\nSMTP_USER=x\nTWILIO_ACCOUNT_SID=x\n",
+    )
+    .expect("write");
+    let (text, code) = treeaudit(
+        &fixture("env-story"),
+        &[
+            "env",
+            ".",
+            "--against",
+            complete.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.trim_end()
+            .ends_with("provides every required variable"),
+        "{text}"
+    );
+
+    // An empty value does not provide a required variable.
+    std::fs::write(&complete, "DATABASE_URL=\nS3_BUCKET=x\nJWT_SECRET=x\nSMTP_HOST=x\nSMTP_USER=x\nTWILIO_ACCOUNT_SID=x\n")
+        .expect("write");
+    let (text, code) = treeaudit(
+        &fixture("env-story"),
+        &[
+            "env",
+            ".",
+            "--against",
+            complete.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.trim_end().ends_with("(1 required): DATABASE_URL"),
+        "{text}"
+    );
+}
+
+/// Every value assigned in the fixture's env files (dotenv lines and compose entries).
+fn env_file_values(dir: &Path) -> Vec<String> {
+    let mut values = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read fixture") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !(name.ends_with(".env")
+            || name.starts_with(".env")
+            || name.starts_with("docker-compose"))
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read env file");
+        for line in text.lines() {
+            let line = line
+                .trim()
+                .trim_start_matches('#')
+                .trim()
+                .trim_start_matches("- ");
+            let value = match (line.split_once('='), line.split_once(": ")) {
+                (Some((_, v)), _) => v,
+                (None, Some((_, v))) => v,
+                _ => continue,
+            };
+            let value = value.trim().trim_matches('"');
+            // Short values (3000, .env) are not distinctive enough to grep for.
+            if value.len() >= 8 {
+                values.push(value.to_string());
+            }
+        }
+    }
+    values
+}
+
+#[test]
+fn no_value_from_any_env_file_appears_in_any_output() {
+    let dir = fixture("env-story");
+    let values = env_file_values(&dir);
+    assert!(
+        values.len() >= 8,
+        "fixture has distinctive values: {values:?}"
+    );
+    let runs: &[&[&str]] = &[
+        &["env", "."],
+        &["env", ".", "--against", "prod.env"],
+        &["env", ".", "--against", "prod.env", "--format", "json"],
+        &["env", ".", "--format", "dotenv"],
+        &["check", "."],
+        &["check", ".", "--format", "json"],
+    ];
+    for args in runs {
+        let (out, _) = treeaudit(&dir, args);
+        for value in &values {
+            assert!(
+                !out.contains(value.as_str()),
+                "`{value}` leaked by {args:?}:\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn check_reports_undeclared_and_unused_env_with_the_right_severities() {
+    let (json, _) = treeaudit(&fixture("env-story"), &["check", ".", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let mut got: Vec<(String, String, String)> = value["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"].as_str().is_some_and(|r| r.ends_with("-env")))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["name"].as_str().unwrap_or("").to_string(),
+                f["severity"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let expected: Vec<(String, String, String)> = [
+        ("undeclared-env", "CDN_URL", "warning"),
+        ("undeclared-env", "DEBUG", "warning"),
+        ("undeclared-env", "PG_POOL_MAX", "warning"),
+        ("undeclared-env", "S3_BUCKET", "error"),
+        ("undeclared-env", "S3_REGION", "warning"),
+        ("undeclared-env", "SMTP_PORT", "warning"),
+        ("undeclared-env", "TWILIO_AUTH_TOKEN", "warning"),
+        ("unused-env", "LEGACY_DIALER_TOKEN", "info"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn next_client_component_secret_is_flagged_and_public_name_is_not() {
+    let (json, _) = treeaudit(&fixture("next-client"), &["check", ".", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let exposures: Vec<(String, String)> = value["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "client-env-exposure")
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["name"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        exposures,
+        vec![(
+            "app/settings/SettingsForm.tsx".to_string(),
+            "SECRET_KEY".to_string()
+        )]
+    );
+}
+
+#[test]
+fn t3_env_schema_keys_are_declared_and_optional_ones_defaulted() {
+    let (json, _) = treeaudit(&fixture("t3-env"), &["env", ".", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    insta::assert_snapshot!("t3_env_json", json);
+    let row = |name: &str| {
+        value["variables"]
+            .as_array()
+            .expect("variables")
+            .iter()
+            .find(|v| v["name"] == name)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(row("SENTRY_DSN")["required"], false);
+    assert_eq!(row("DATABASE_URL")["required"], true);
+    assert_eq!(row("DATABASE_URL")["status"], "declared");
+    assert_eq!(row("DATABASE_REPLICA_URL")["status"], "undeclared");
+}
+
+#[test]
+fn envalid_defaults_are_optional_and_dev_defaults_still_required_in_production() {
+    let dir = fixture("envalid");
+    let (text, code) = treeaudit(&dir, &["env", ".", "--against", "prod.env"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.trim_end().ends_with("(1 required): ALERT_EMAIL"),
+        "{text}"
+    );
+    insta::assert_snapshot!("envalid_text", text);
+}
