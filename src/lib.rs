@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod discover;
+pub mod entries;
 pub mod error;
 pub mod facts;
 pub mod file_role;
@@ -15,6 +16,7 @@ pub mod parse;
 pub mod project;
 pub mod report;
 pub mod resolve;
+pub mod routes;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -35,6 +37,8 @@ pub struct Options {
     pub root: PathBuf,
     /// Worker threads (0 = all cores).
     pub threads: usize,
+    /// Extra entry points (`--entry FILE`).
+    pub entries: Vec<PathBuf>,
 }
 
 /// Counts for the summary line.
@@ -63,6 +67,17 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Files not analysed, with the reason.
     pub skipped: Vec<discover::Skipped>,
+    /// Production entry points detected (or given with `--entry`).
+    pub entries: Vec<EntryReport>,
+}
+
+/// One production entry point in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryReport {
+    /// Path relative to the root.
+    pub file: String,
+    /// What makes it an entry (`package.json scripts.start`, `Dockerfile CMD`, …).
+    pub source: String,
 }
 
 impl Report {
@@ -77,6 +92,7 @@ pub fn audit(options: &Options) -> Result<Report> {
     let project = analyse(&AnalyseOptions {
         root: options.root.clone(),
         threads: options.threads,
+        entries: options.entries.clone(),
         ..Default::default()
     })?;
     Ok(report_for(&project, &options.root.to_string_lossy()))
@@ -105,6 +121,16 @@ pub fn report_for(project: &Project, root_as_given: &str) -> Report {
         summary,
         findings,
         skipped: project.skipped.clone(),
+        entries: project
+            .entry_points()
+            .entries
+            .iter()
+            .filter(|e| e.kind == entries::EntryKind::Production)
+            .map(|e| EntryReport {
+                file: project.modules[e.file].file.rel.clone(),
+                source: e.source.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Module {
     pub resolutions: Vec<Resolution>,
     /// Production, test or config.
     pub role: FileRole,
+    /// One resolution per `facts.commented.imports` entry (imports inside comments).
+    pub commented_resolutions: Vec<Resolution>,
 }
 
 /// Settings for one analysis.
@@ -41,6 +43,8 @@ pub struct AnalyseOptions {
     pub discover: DiscoverOptions,
     /// Worker threads (0 = all cores).
     pub threads: usize,
+    /// Extra entry points (`--entry FILE`), absolute or relative to the root.
+    pub entries: Vec<PathBuf>,
 }
 
 /// A fully analysed tree.
@@ -57,6 +61,12 @@ pub struct Project {
     pub discovery: Discovery,
     /// Files not analysed, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Entry points given with `--entry`.
+    pub extra_entries: Vec<PathBuf>,
+    /// Entries and reachability, computed on first use ([`Project::entry_points`]).
+    pub entry_points_cache: std::sync::OnceLock<crate::entries::EntryPoints>,
+    /// The route table, computed on first use ([`Project::route_table`]).
+    pub route_table_cache: std::sync::OnceLock<crate::routes::RouteTable>,
 }
 
 impl Project {
@@ -176,11 +186,18 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
                 .map(|import| resolver.resolve(&file.path, import, &manifests))
                 .collect();
             let role = file_role(&file.rel);
+            let commented_resolutions = facts
+                .commented
+                .imports
+                .iter()
+                .map(|import| resolver.resolve(&file.path, import, &manifests))
+                .collect();
             Module {
                 file,
                 facts,
                 resolutions,
                 role,
+                commented_resolutions,
             }
         })
         .collect();
@@ -193,6 +210,9 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         graph,
         discovery,
         skipped,
+        extra_entries: options.entries.clone(),
+        entry_points_cache: std::sync::OnceLock::new(),
+        route_table_cache: std::sync::OnceLock::new(),
     })
 }
 

@@ -4,7 +4,8 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor, Tree};
 
 use crate::facts::{
-    ExportedName, Import, ImportKind, ImportedName, ModuleFacts, Span, SyntaxError,
+    Binding, CommentText, CommentedCode, DirectoryLoad, DirectoryLoadKind, ExportedName, Import,
+    ImportKind, ImportedName, ModuleFacts, Mount, MountTarget, RouterPrefix, Span, SyntaxError,
 };
 
 /// How many syntax-error ranges to keep per file.
@@ -35,6 +36,15 @@ pub(super) fn extract(
                 "dynamic_import" => dynamic_import(node, text, &mut facts),
                 "commonjs.assign" => commonjs_assignment(node, text, &mut facts),
                 "commonjs.define" => commonjs_define(node, text, &mut facts),
+                "route.mount" => mount_call(node, text, &mut facts),
+                "route.registration" => registration_call(node, text, &mut facts),
+                "route.binding" => binding_declarator(node, text, &mut facts),
+                "route.namespace" => namespace_binding(node, text, &mut facts),
+                "route.new_router" => new_router(node, text, &mut facts),
+                "route.base_path" => base_path(node, text, &mut facts),
+                "route.readdir" => readdir_call(node, text, &mut facts),
+                "route.glob" => glob_call(node, text, &mut facts),
+                "comment" => comment_node(node, text, &mut facts),
                 _ => {}
             }
         }
@@ -663,4 +673,508 @@ fn collect_syntax_errors(node: Node, text: &str, out: &mut Vec<SyntaxError>) {
             collect_syntax_errors(child, text, out);
         }
     }
+}
+
+// --- routes: mounts, bindings, router prefixes, directory loaders, comments ---
+
+/// Arguments of a call, without comments.
+fn call_arguments(node: Node) -> Vec<Node> {
+    let Some(arguments) = node.child_by_field_name("arguments") else {
+        return Vec::new();
+    };
+    let mut cursor = arguments.walk();
+    arguments
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
+}
+
+/// The specifier node of `require('x')` / `import('x')`, when `node` is such a call.
+fn module_call_specifier(node: Node, text: &str) -> Option<u32> {
+    if node.kind() != "call_expression" {
+        return None;
+    }
+    let function = node.child_by_field_name("function")?;
+    let is_module_call = function.kind() == "import"
+        || (function.kind() == "identifier" && node_text(function, text) == "require");
+    if !is_module_call {
+        return None;
+    }
+    let first = *call_arguments(node).first()?;
+    literal_string(first, text)?;
+    Some(first.start_byte() as u32)
+}
+
+/// What a mount argument attaches: a local name or an inline `require()`/`import()`.
+fn mount_target(node: Node, text: &str) -> Option<MountTarget> {
+    match node.kind() {
+        "identifier" => Some(MountTarget::Binding(node_text(node, text).to_string())),
+        "await_expression" | "parenthesized_expression" => mount_target(node.named_child(0)?, text),
+        "call_expression" => {
+            if let Some(start) = module_call_specifier(node, text) {
+                return Some(MountTarget::Import(start));
+            }
+            // Koa: `router.routes()`, `router.middleware()`.
+            let function = node.child_by_field_name("function")?;
+            if function.kind() != "member_expression" {
+                return None;
+            }
+            let property = node_text(function.child_by_field_name("property")?, text);
+            if !matches!(property, "routes" | "middleware") {
+                return None;
+            }
+            mount_target(function.child_by_field_name("object")?, text)
+        }
+        // `require('./x').default`, `users.router`.
+        "member_expression" => mount_target(node.child_by_field_name("object")?, text),
+        _ => None,
+    }
+}
+
+/// The identifier a (possibly chained) call is made on: `app.route(…).route(…)` → `app`.
+fn receiver_name(mut node: Node, text: &str) -> String {
+    loop {
+        match node.kind() {
+            "call_expression" => match node.child_by_field_name("function") {
+                Some(f) => node = f,
+                None => break,
+            },
+            "member_expression" => match node.child_by_field_name("object") {
+                Some(o) => node = o,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    node_text(node, text).to_string()
+}
+
+/// The value of property `key` in an object literal.
+fn object_property<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node<'t>> {
+    if object.kind() != "object" {
+        return None;
+    }
+    let mut cursor = object.walk();
+    let found = object.named_children(&mut cursor).find_map(|pair| {
+        if pair.kind() != "pair" {
+            return None;
+        }
+        let k = pair.child_by_field_name("key")?;
+        (specifier_name(k, text) == key)
+            .then(|| pair.child_by_field_name("value"))
+            .flatten()
+    });
+    found
+}
+
+/// `app.use(…)`, `app.route('/x', sub)`, `fastify.register(plugin, { prefix })`.
+fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(function) = node.child_by_field_name("function") else {
+        return;
+    };
+    let (Some(object), Some(property)) = (
+        function.child_by_field_name("object"),
+        function.child_by_field_name("property"),
+    ) else {
+        return;
+    };
+    let method = node_text(property, text).to_string();
+    let receiver = receiver_name(object, text);
+    let arguments = call_arguments(node);
+    let (path, targets): (Option<String>, Vec<Node>) = match method.as_str() {
+        // Express's one-argument `app.route('/book')` builds a route; only Hono's two-argument
+        // form mounts.
+        "route" if arguments.len() >= 2 => {
+            (literal_string(arguments[0], text), arguments[1..2].to_vec())
+        }
+        "use" => match arguments.first() {
+            Some(first) if matches!(first.kind(), "string" | "template_string") => {
+                (literal_string(*first, text), arguments[1..].to_vec())
+            }
+            Some(first) if first.kind() == "array" => (None, arguments[1..].to_vec()),
+            Some(_) => (None, arguments.clone()),
+            None => return,
+        },
+        "register" if !arguments.is_empty() => {
+            let options = arguments.get(1).copied();
+            if let Some(dir) = options.and_then(|o| object_property(o, "dir", text)) {
+                if let Some(pattern) = evaluate_path(dir, text, 0) {
+                    facts.directory_loads.push(DirectoryLoad {
+                        kind: DirectoryLoadKind::Autoload,
+                        pattern,
+                        span: span_of(node, text),
+                    });
+                }
+                return;
+            }
+            let prefix = options
+                .and_then(|o| object_property(o, "prefix", text))
+                .and_then(|p| literal_string(p, text));
+            (prefix, arguments[..1].to_vec())
+        }
+        _ => return,
+    };
+    let targets: Vec<MountTarget> = targets
+        .into_iter()
+        .filter_map(|t| mount_target(t, text))
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    facts.mounts.push(Mount {
+        method,
+        receiver,
+        path,
+        targets,
+        span: span_of(node, text),
+    });
+}
+
+/// `require('./routes')(app)`, `registerRoutes(app)`.
+fn registration_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(function) = node.child_by_field_name("function") else {
+        return;
+    };
+    let target = match function.kind() {
+        "identifier" => {
+            let name = node_text(function, text);
+            if name == "require" {
+                return;
+            }
+            MountTarget::Binding(name.to_string())
+        }
+        _ => match module_call_specifier(function, text) {
+            Some(start) => MountTarget::Import(start),
+            None => return,
+        },
+    };
+    facts.mounts.push(Mount {
+        method: "call".to_string(),
+        receiver: String::new(),
+        path: None,
+        targets: vec![target],
+        span: span_of(node, text),
+    });
+}
+
+/// `const r = require('./r')`, `… = require('./r').default`, `… = await import('./r')`.
+fn binding_declarator(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let (Some(name), Some(mut value)) = (
+        node.child_by_field_name("name"),
+        node.child_by_field_name("value"),
+    ) else {
+        return;
+    };
+    if value.kind() == "await_expression" {
+        match value.named_child(0) {
+            Some(inner) => value = inner,
+            None => return,
+        }
+    }
+    if value.kind() == "member_expression" {
+        let is_default = value
+            .child_by_field_name("property")
+            .is_some_and(|p| node_text(p, text) == "default");
+        match value.child_by_field_name("object") {
+            Some(object) if is_default => value = object,
+            _ => return,
+        }
+    }
+    let Some(start) = module_call_specifier(value, text) else {
+        return;
+    };
+    let Some(specifier) = call_arguments(value)
+        .first()
+        .filter(|a| a.start_byte() as u32 == start)
+        .and_then(|a| literal_string(*a, text))
+    else {
+        return;
+    };
+    facts.bindings.push(Binding {
+        local: node_text(name, text).to_string(),
+        specifier,
+    });
+}
+
+/// `import * as r from './r'`.
+fn namespace_binding(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(local) = node.named_child(0) else {
+        return;
+    };
+    let statement = node
+        .parent()
+        .and_then(|clause| clause.parent())
+        .filter(|s| s.kind() == "import_statement");
+    let Some(specifier) = statement
+        .and_then(|s| s.child_by_field_name("source"))
+        .and_then(|s| literal_string(s, text))
+    else {
+        return;
+    };
+    facts.bindings.push(Binding {
+        local: node_text(local, text).to_string(),
+        specifier,
+    });
+}
+
+/// The name of the variable a (possibly chained) expression initialises.
+fn declared_name(node: Node, text: &str) -> Option<String> {
+    let mut current = node;
+    loop {
+        let parent = current.parent()?;
+        match parent.kind() {
+            "variable_declarator" => {
+                let name = parent.child_by_field_name("name")?;
+                return (name.kind() == "identifier").then(|| node_text(name, text).to_string());
+            }
+            "call_expression" | "member_expression" | "await_expression" => current = parent,
+            _ => return None,
+        }
+    }
+}
+
+/// `const r = new Router({ prefix: '/users' })`.
+fn new_router(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(options) = call_arguments(node).first().copied() else {
+        return;
+    };
+    let Some(prefix) =
+        object_property(options, "prefix", text).and_then(|p| literal_string(p, text))
+    else {
+        return;
+    };
+    if let Some(local) = declared_name(node, text) {
+        facts.router_prefixes.push(RouterPrefix { local, prefix });
+    }
+}
+
+/// `const app = new Hono().basePath('/api')`.
+fn base_path(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(prefix) = call_arguments(node)
+        .first()
+        .and_then(|a| literal_string(*a, text))
+    else {
+        return;
+    };
+    if let Some(local) = declared_name(node, text) {
+        facts.router_prefixes.push(RouterPrefix { local, prefix });
+    }
+}
+
+/// `fs.readdirSync(path.join(__dirname, 'routes'))`.
+fn readdir_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(first) = call_arguments(node).first().copied() else {
+        return;
+    };
+    if let Some(pattern) = evaluate_path(first, text, 0) {
+        facts.directory_loads.push(DirectoryLoad {
+            kind: DirectoryLoadKind::Readdir,
+            pattern,
+            span: span_of(node, text),
+        });
+    }
+}
+
+/// `import.meta.glob('./routes/*.ts')` or with an array of patterns.
+fn glob_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let is_import_meta = node
+        .child_by_field_name("function")
+        .and_then(|f| f.child_by_field_name("object"))
+        .is_some_and(|o| node_text(o, text) == "import.meta");
+    if !is_import_meta {
+        return;
+    }
+    let Some(first) = call_arguments(node).first().copied() else {
+        return;
+    };
+    let patterns: Vec<String> = if first.kind() == "array" {
+        let mut cursor = first.walk();
+        first
+            .named_children(&mut cursor)
+            .filter_map(|p| literal_string(p, text))
+            .collect()
+    } else {
+        literal_string(first, text).into_iter().collect()
+    };
+    for pattern in patterns {
+        facts.directory_loads.push(DirectoryLoad {
+            kind: DirectoryLoadKind::Glob,
+            pattern,
+            span: span_of(node, text),
+        });
+    }
+}
+
+/// Evaluates a path expression relative to the file's directory: literals, `__dirname`,
+/// `path.join`/`resolve`, `new URL(x, import.meta.url)`, `process.cwd()` (as `{cwd}`), and
+/// a `const` defined in the file. `None` when it depends on anything else.
+fn evaluate_path(node: Node, text: &str, depth: u32) -> Option<String> {
+    if depth > 4 {
+        return None;
+    }
+    match node.kind() {
+        "string" => literal_string(node, text),
+        "template_string" => {
+            let raw = node_text(node, text);
+            let inner = raw.get(1..raw.len().saturating_sub(1))?;
+            let replaced = inner
+                .replace("${__dirname}", ".")
+                .replace("${import.meta.dirname}", ".")
+                .replace("${process.cwd()}", "{cwd}");
+            (!replaced.contains("${")).then_some(replaced)
+        }
+        "identifier" => {
+            let name = node_text(node, text);
+            if name == "__dirname" {
+                return Some(".".to_string());
+            }
+            let value = find_declaration(node, name, text)?;
+            evaluate_path(value, text, depth + 1)
+        }
+        "member_expression" => {
+            matches!(node_text(node, text), "import.meta.dirname").then(|| ".".to_string())
+        }
+        "new_expression" => {
+            // new URL('./routes', import.meta.url)
+            let args = call_arguments(node);
+            evaluate_path(*args.first()?, text, depth + 1)
+        }
+        "call_expression" => {
+            let function = node_text(node.child_by_field_name("function")?, text);
+            let args = call_arguments(node);
+            if function == "process.cwd" {
+                return Some("{cwd}".to_string());
+            }
+            if function.ends_with("fileURLToPath") || function.ends_with("dirname") {
+                let inner = evaluate_path(*args.first()?, text, depth + 1)?;
+                // dirname(fileURLToPath(import.meta.url)) is the file's own directory.
+                return Some(inner);
+            }
+            if !(function.ends_with("join") || function.ends_with("resolve")) || args.is_empty() {
+                return None;
+            }
+            let mut parts = Vec::new();
+            for arg in args {
+                let part = evaluate_path(arg, text, depth + 1)?;
+                if part.starts_with("{cwd}") {
+                    parts.clear();
+                }
+                parts.push(part);
+            }
+            Some(parts.join("/"))
+        }
+        _ if node_text(node, text) == "import.meta.url" => Some(".".to_string()),
+        _ => None,
+    }
+}
+
+/// The initial value of `const name = …` declared anywhere in the file.
+fn find_declaration<'t>(from: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    let mut root = from;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "variable_declarator"
+            && let (Some(n), Some(v)) = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            )
+            && node_text(n, text) == name
+        {
+            return Some(v);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    None
+}
+
+/// A comment's text with its markers stripped, kept for the commented-code pass.
+fn comment_node(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let raw = node_text(node, text);
+    let line_comment = raw.starts_with("//");
+    let stripped = if line_comment {
+        raw[2..].to_string()
+    } else {
+        let inner = raw
+            .strip_prefix("/*")
+            .unwrap_or(raw)
+            .strip_suffix("*/")
+            .unwrap_or(raw);
+        inner
+            .lines()
+            .map(|l| {
+                let t = l.trim_start();
+                t.strip_prefix('*').unwrap_or(t)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    facts.comment_candidates.push(CommentText {
+        text: stripped,
+        line: node.start_position().row as u32 + 1,
+        end_line: node.end_position().row as u32 + 1,
+        start: node.start_byte() as u32,
+        line_comment,
+    });
+}
+
+/// Joins consecutive `//` comments into blocks and keeps those that look like code
+/// (imports, requires, mounts): only these are parsed.
+pub(super) fn comment_blocks(mut comments: Vec<CommentText>) -> Vec<CommentText> {
+    comments.sort_by_key(|c| c.start);
+    let mut blocks: Vec<CommentText> = Vec::new();
+    for comment in comments {
+        match blocks.last_mut() {
+            Some(last)
+                if last.line_comment
+                    && comment.line_comment
+                    && comment.line == last.end_line + 1 =>
+            {
+                last.text.push('\n');
+                last.text.push_str(&comment.text);
+                last.end_line = comment.line;
+            }
+            _ => blocks.push(comment),
+        }
+    }
+    const CODE_MARKERS: &[&str] = &[
+        "import ",
+        "import(",
+        "import{",
+        "require(",
+        ".use(",
+        ".route(",
+        ".register(",
+    ];
+    blocks.retain(|b| CODE_MARKERS.iter().any(|m| b.text.contains(m)));
+    blocks
+}
+
+/// Moves facts parsed from a comment block to the block's place in the file.
+pub(super) fn shift_commented(facts: ModuleFacts, block: &CommentText, out: &mut CommentedCode) {
+    let shift = |span: &mut Span| {
+        span.line += block.line - 1;
+        span.start += block.start;
+        span.end += block.start;
+    };
+    for mut import in facts.imports {
+        shift(&mut import.span);
+        for name in &mut import.names {
+            shift(&mut name.span);
+        }
+        out.imports.push(import);
+    }
+    for mut mount in facts.mounts {
+        shift(&mut mount.span);
+        for target in &mut mount.targets {
+            if let MountTarget::Import(start) = target {
+                *start += block.start;
+            }
+        }
+        out.mounts.push(mount);
+    }
+    out.bindings.extend(facts.bindings);
 }
