@@ -410,8 +410,8 @@ impl Finder<'_> {
                     .keys()
                     .any(|d| name.ends_with('/') && d.starts_with(name))
         };
-        let frameworks: Vec<(&str, fn(&str) -> bool)> = [
-            ("next", has("next"), next_convention as fn(&str) -> bool),
+        let frameworks: Vec<(&str, Convention)> = [
+            ("next", has("next"), next_convention as Convention),
             (
                 "remix",
                 has("@remix-run/") || has("@react-router/"),
@@ -450,6 +450,9 @@ impl Finder<'_> {
         }
     }
 }
+
+/// Whether a path inside a package is one of a framework's entry files.
+type Convention = fn(&str) -> bool;
 
 /// `dir/name.ext` → (`dir/`, `name`); used by framework conventions.
 fn split_name(path: &str) -> (&str, &str) {

@@ -92,7 +92,7 @@ impl Project {
 }
 
 enum Loaded {
-    Module(SourceFile, ModuleFacts),
+    Module(SourceFile, Box<ModuleFacts>),
     Skipped(Skipped),
 }
 
@@ -128,7 +128,7 @@ fn load(file: SourceFile) -> Loaded {
         }
     }
     let facts = parse_module(file.dialect, &bytes);
-    Loaded::Module(file, facts)
+    Loaded::Module(file, Box::new(facts))
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -165,7 +165,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
     let mut parsed = Vec::with_capacity(loaded.len());
     for item in loaded {
         match item {
-            Loaded::Module(file, facts) => parsed.push((file, facts)),
+            Loaded::Module(file, facts) => parsed.push((file, *facts)),
             Loaded::Skipped(s) => skipped.push(s),
         }
     }

@@ -2,9 +2,12 @@
 
 mod case_mismatch;
 mod dev_dependency_at_runtime;
+mod import_cycle;
 mod invalid_manifest;
 mod syntax_error;
 mod unlisted_dependency;
+mod unmounted_route;
+mod unreachable_file;
 mod unresolved_import;
 
 use crate::finding::{Finding, Severity};
@@ -32,6 +35,9 @@ pub const RULES: &[&Rule] = &[
     &case_mismatch::RULE,
     &unlisted_dependency::RULE,
     &dev_dependency_at_runtime::RULE,
+    &unmounted_route::RULE,
+    &unreachable_file::RULE,
+    &import_cycle::RULE,
 ];
 
 /// The rule with this name.

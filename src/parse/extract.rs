@@ -755,6 +755,7 @@ fn object_property<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node<'
         return None;
     }
     let mut cursor = object.walk();
+    #[allow(clippy::let_and_return)] // the cursor must outlive the iterator
     let found = object.named_children(&mut cursor).find_map(|pair| {
         if pair.kind() != "pair" {
             return None;
