@@ -40,7 +40,7 @@
   function: (member_expression
     property: (property_identifier) @_mount_method)
   arguments: (arguments)
-  (#any-of? @_mount_method "use" "route" "register")) @route.mount
+  (#any-of? @_mount_method "use" "lazyUse" "route" "register")) @route.mount
 
 ; require('./routes')(app), registerRoutes(app)
 (call_expression
@@ -76,5 +76,13 @@
   function: (member_expression
     property: (property_identifier) @_glob)
   (#eq? @_glob "glob")) @route.glob
+
+; path.join(__dirname, 'helpers'), path.resolve(__dirname, 'routes')
+(call_expression
+  function: (member_expression
+    object: (identifier) @_path
+    property: (property_identifier) @_join)
+  (#eq? @_path "path")
+  (#any-of? @_join "join" "resolve")) @route.path_reference
 
 (comment) @comment

@@ -199,6 +199,8 @@ pub enum DirectoryLoadKind {
     Glob,
     /// `register(autoload, { dir })`.
     Autoload,
+    /// `path.join(__dirname, 'helpers')` handed to some loader.
+    PathReference,
 }
 
 /// A directory (or glob) whose files are loaded without a literal import.

@@ -393,18 +393,33 @@ pub fn directory_load_edges(project: &Project) -> Vec<LoadEdge> {
                     None => target.file.path.starts_with(&base),
                 };
                 if covered && to != m {
-                    edges.push(LoadEdge {
-                        from: m,
-                        to,
-                        line: load.span.line,
-                    });
+                    // A named directory is a weaker signal than the loader call itself.
+                    let rank = u8::from(load.kind == DirectoryLoadKind::PathReference);
+                    edges.push((
+                        rank,
+                        LoadEdge {
+                            from: m,
+                            to,
+                            line: load.span.line,
+                        },
+                    ));
                 }
             }
         }
     }
-    edges.sort();
-    edges.dedup();
-    edges
+    edges.sort_by_key(|(rank, e)| (e.from, e.to, *rank, e.line));
+    edges.dedup_by_key(|(_, e)| (e.from, e.to));
+    edges.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Whether a file builds a router itself (imports a server framework or mounts): a file
+/// under `api/` that only holds handlers or services is not an unmounted router.
+fn builds_router(facts: &ModuleFacts) -> bool {
+    !facts.mounts.is_empty()
+        || facts.imports.iter().any(|i| {
+            let package = crate::manifest::package_name(&i.specifier);
+            SERVER_FRAMEWORKS.contains(&package) || package == "express"
+        })
 }
 
 /// Builds the route table.
@@ -501,7 +516,7 @@ pub fn classify_routes(project: &Project) -> RouteTable {
             RouteStatus::DirectoryLoaded
         } else if !commented.is_empty() {
             RouteStatus::CommentedOut
-        } else if imported_by_mounter {
+        } else if imported_by_mounter && builds_router(&module.facts) {
             RouteStatus::ImportedNotMounted
         } else if importers.is_empty() {
             RouteStatus::Unreferenced

@@ -209,4 +209,31 @@ mod tests {
         );
         assert!(findings.is_empty(), "{findings:?}");
     }
+
+    #[test]
+    fn factory_mounts_under_a_path_constant_pass_and_middleware_members_are_not_routes() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"main":"app.js","dependencies":{"express":"^4"}}"#,
+                ),
+                (
+                    "app.js",
+                    "const express = require('express');\nconst { BASE_API_PATH } = require('./paths');\nconst auth = require('./api/auth');\nconst app = express();\napp.use(auth.requireUser);\napp.use(BASE_API_PATH, require('./api/app')());\n",
+                ),
+                ("paths.js", "exports.BASE_API_PATH = '/api';\n"),
+                (
+                    "api/auth.js",
+                    "exports.requireUser = (req, res, next) => next();\n",
+                ),
+                (
+                    "api/app.js",
+                    "const express = require('express');\nmodule.exports = () => express.Router();\n",
+                ),
+            ],
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+    }
 }

@@ -45,6 +45,7 @@ pub(super) fn extract(
                 "route.readdir" => readdir_call(node, text, &mut facts),
                 "route.glob" => glob_call(node, text, &mut facts),
                 "comment" => comment_node(node, text, &mut facts),
+                "route.path_reference" => path_reference(node, text, &mut facts),
                 _ => {}
             }
         }
@@ -714,8 +715,12 @@ fn mount_target(node: Node, text: &str) -> Option<MountTarget> {
             if let Some(start) = module_call_specifier(node, text) {
                 return Some(MountTarget::Import(start));
             }
-            // Koa: `router.routes()`, `router.middleware()`.
             let function = node.child_by_field_name("function")?;
+            // A factory: `app.use(require('./testmode')())`.
+            if let Some(start) = module_call_specifier(function, text) {
+                return Some(MountTarget::Import(start));
+            }
+            // Koa: `router.routes()`, `router.middleware()`.
             if function.kind() != "member_expression" {
                 return None;
             }
@@ -725,8 +730,15 @@ fn mount_target(node: Node, text: &str) -> Option<MountTarget> {
             }
             mount_target(function.child_by_field_name("object")?, text)
         }
-        // `require('./x').default`, `users.router`.
-        "member_expression" => mount_target(node.child_by_field_name("object")?, text),
+        // `require('./x').default`, `users.router`; other properties (`auth.requireUser`) are
+        // middleware functions, not routers.
+        "member_expression" => {
+            let property = node_text(node.child_by_field_name("property")?, text);
+            if !matches!(property, "default" | "router" | "routes") {
+                return None;
+            }
+            mount_target(node.child_by_field_name("object")?, text)
+        }
         _ => None,
     }
 }
@@ -782,6 +794,11 @@ fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
     let method = node_text(property, text).to_string();
     let receiver = receiver_name(object, text);
     let arguments = call_arguments(node);
+    let method = if method == "lazyUse" {
+        "use".to_string()
+    } else {
+        method
+    };
     let (path, targets): (Option<String>, Vec<Node>) = match method.as_str() {
         // Express's one-argument `app.route('/book')` builds a route; only Hono's two-argument
         // form mounts.
@@ -792,7 +809,9 @@ fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
             Some(first) if matches!(first.kind(), "string" | "template_string") => {
                 (literal_string(*first, text), arguments[1..].to_vec())
             }
-            Some(first) if first.kind() == "array" => (None, arguments[1..].to_vec()),
+            Some(first) if first.kind() == "array" || names_a_path(*first, &arguments, text) => {
+                (None, arguments[1..].to_vec())
+            }
             Some(_) => (None, arguments.clone()),
             None => return,
         },
@@ -1178,4 +1197,51 @@ pub(super) fn shift_commented(facts: ModuleFacts, block: &CommentText, out: &mut
         out.mounts.push(mount);
     }
     out.bindings.extend(facts.bindings);
+}
+
+/// `path.join(__dirname, 'helpers')`: a directory named relative to the file, usually handed
+/// to a loader elsewhere (`registry.registerDir(dir)`); its files count as loaded.
+fn path_reference(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let arguments = call_arguments(node);
+    let mentions_dirname = arguments
+        .iter()
+        .any(|a| matches!(node_text(*a, text), "__dirname" | "import.meta.dirname"));
+    if !mentions_dirname || arguments.len() < 2 {
+        return;
+    }
+    let Some(pattern) = evaluate_path(node, text, 0) else {
+        return;
+    };
+    // `path.join(__dirname, '..')` names a whole tree, not a loader's directory.
+    let last = pattern.rsplit('/').find(|s| !s.is_empty()).unwrap_or(".");
+    if last == "." || last == ".." {
+        return;
+    }
+    facts.directory_loads.push(DirectoryLoad {
+        kind: DirectoryLoadKind::PathReference,
+        pattern,
+        span: span_of(node, text),
+    });
+}
+
+/// Whether the first argument of a several-argument `use()` is a path held in a constant
+/// (`app.use(BASE_API_PATH, api)`, `app.use(config.prefix + '/x', r)`) rather than a router.
+fn names_a_path(first: Node, arguments: &[Node], text: &str) -> bool {
+    if arguments.len() < 2 {
+        return false;
+    }
+    let written = node_text(first, text);
+    match first.kind() {
+        "binary_expression" | "template_string" => true,
+        "identifier" | "member_expression" => {
+            let lower = written.to_ascii_lowercase();
+            lower.contains("path")
+                || lower.contains("prefix")
+                || lower.ends_with("url")
+                || written
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit() || c == '.')
+        }
+        _ => false,
+    }
 }
