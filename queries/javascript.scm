@@ -61,3 +61,55 @@
 ; 'use client' directive
 (program
   (expression_statement (string) @env.directive))
+; --- routes: mounts, bindings, router prefixes, directory loaders, comments ---
+; app.use(…), app.route('/x', sub), fastify.register(plugin, { prefix })
+(call_expression
+  function: (member_expression
+    property: (property_identifier) @_mount_method)
+  arguments: (arguments)
+  (#any-of? @_mount_method "use" "lazyUse" "route" "register")) @route.mount
+
+; require('./routes')(app), registerRoutes(app)
+(call_expression
+  function: [(identifier) (call_expression)]
+  arguments: (arguments . (identifier) @_mount_arg)
+  (#any-of? @_mount_arg "app" "server" "router" "fastify" "api" "application" "instance")) @route.registration
+
+; const r = require('./r'), const r = require('./r').default, const r = await import('./r')
+(variable_declarator
+  name: (identifier)
+  value: [(call_expression) (member_expression) (await_expression)]) @route.binding
+
+; import * as r from './r'
+(namespace_import (identifier)) @route.namespace
+
+; new Router({ prefix: '/x' })
+(new_expression
+  arguments: (arguments (object))) @route.new_router
+
+; new Hono().basePath('/x'), app.basePath('/x')
+(call_expression
+  function: (member_expression
+    property: (property_identifier) @_base_path)
+  (#eq? @_base_path "basePath")) @route.base_path
+
+; fs.readdirSync(dir), readdir(dir)
+(call_expression
+  function: [(identifier) (member_expression)] @_readdir
+  (#match? @_readdir "readdir(Sync)?$")) @route.readdir
+
+; import.meta.glob('./routes/*.ts')
+(call_expression
+  function: (member_expression
+    property: (property_identifier) @_glob)
+  (#eq? @_glob "glob")) @route.glob
+
+; path.join(__dirname, 'helpers'), path.resolve(__dirname, 'routes')
+(call_expression
+  function: (member_expression
+    object: (identifier) @_path
+    property: (property_identifier) @_join)
+  (#eq? @_path "path")
+  (#any-of? @_join "join" "resolve")) @route.path_reference
+
+(comment) @comment

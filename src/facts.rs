@@ -129,6 +129,25 @@ pub struct ModuleFacts {
     /// The file starts with the `'use client'` directive (React Server Components).
     #[serde(default)]
     pub use_client: bool,
+    /// Calls that attach a router, sub-app or plugin: `app.use('/x', r)`, `app.route('/x', r)`.
+    #[serde(default)]
+    pub mounts: Vec<Mount>,
+    /// Local names bound to a whole module: `const r = require('./r')`, `import * as r`.
+    #[serde(default)]
+    pub bindings: Vec<Binding>,
+    /// Prefixes given to a router where it is built: `new Router({ prefix })`, `.basePath()`.
+    #[serde(default)]
+    pub router_prefixes: Vec<RouterPrefix>,
+    /// Directory loaders: `readdirSync(dir)`, `import.meta.glob()`, `@fastify/autoload`.
+    #[serde(default)]
+    pub directory_loads: Vec<DirectoryLoad>,
+    /// Imports and mounts written inside comments (commented-out code), parsed from the
+    /// comment text.
+    #[serde(default)]
+    pub commented: CommentedCode,
+    /// Comment text that may hold code, before it is parsed into `commented` (parse-internal).
+    #[serde(skip)]
+    pub comment_candidates: Vec<CommentText>,
 }
 
 /// The syntax an environment variable is read with.
@@ -180,4 +199,101 @@ pub struct EnvRead {
     /// Inside a Next.js data function (`getServerSideProps`, …) that only runs on the server.
     #[serde(default)]
     pub server_only: bool,
+}
+
+/// What a mount call attaches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MountTarget {
+    /// A local name (`router`, `users.routes()` → `users`), bound by an import or locally.
+    Binding(String),
+    /// An inline `require('./x')` / `import('./x')`: the `Import` whose specifier starts at
+    /// this byte offset.
+    Import(u32),
+}
+
+/// A call attaching a router, sub-application or plugin to another (see `routes`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mount {
+    /// `use`, `route`, `register`, or `call` for a registration function `routes(app)`.
+    pub method: String,
+    /// The object mounted onto (`app`, `router`); empty for registration functions.
+    pub receiver: String,
+    /// The mount path when it is a literal (`'/calls'`, or Fastify's `{ prefix }`).
+    pub path: Option<String>,
+    /// The mounted things (Express accepts several: `use('/x', auth, router)`).
+    pub targets: Vec<MountTarget>,
+    /// Where the call is.
+    pub span: Span,
+}
+
+/// `const name = require('x')` (or `.default`, `await import('x')`, `import * as name`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    /// The local name.
+    pub local: String,
+    /// The module specifier.
+    pub specifier: String,
+}
+
+/// A router built with a prefix: `const r = new Router({ prefix: '/users' })`,
+/// `const app = new Hono().basePath('/api')`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterPrefix {
+    /// The local name of the router.
+    pub local: String,
+    /// The literal prefix.
+    pub prefix: String,
+}
+
+/// How a directory loader selects files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DirectoryLoadKind {
+    /// `fs.readdirSync(dir)` (counted only when the file also has a computed require/import).
+    Readdir,
+    /// `import.meta.glob(pattern)`.
+    Glob,
+    /// `register(autoload, { dir })`.
+    Autoload,
+    /// `path.join(__dirname, 'helpers')` handed to some loader.
+    PathReference,
+}
+
+/// A directory (or glob) whose files are loaded without a literal import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryLoad {
+    /// Readdir, glob or autoload.
+    pub kind: DirectoryLoadKind,
+    /// Directory or glob relative to the loading file's directory (`routes`, `./routes/*.ts`);
+    /// starts with `{cwd}/` when built from `process.cwd()`.
+    pub pattern: String,
+    /// Where the loader is.
+    pub span: Span,
+}
+
+/// Code found inside comments: what a commented-out line would import or mount.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentedCode {
+    /// Imports in comments (lines are the file's lines).
+    pub imports: Vec<Import>,
+    /// Mounts in comments.
+    pub mounts: Vec<Mount>,
+    /// Bindings in comments.
+    pub bindings: Vec<Binding>,
+}
+
+/// The text of a comment (markers stripped) and the file line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CommentText {
+    /// Code-like text with `//`, `/*`, `*/` and leading `*` removed, line structure kept.
+    pub text: String,
+    /// 1-based line of the first line.
+    pub line: u32,
+    /// Last line (for joining consecutive `//` comments).
+    pub end_line: u32,
+    /// Byte offset of the comment in the file.
+    pub start: u32,
+    /// A `//` comment (may join its neighbours).
+    pub line_comment: bool,
 }

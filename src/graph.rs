@@ -53,3 +53,212 @@ impl ModuleGraph {
             .map(|e| (e.source().index(), e.weight()))
     }
 }
+
+/// How a module was first reached by a breadth-first search from entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The module is an entry itself.
+    Entry,
+    /// Reached from `importer`, whose import is written on `line` (0 for a directory load).
+    From {
+        /// The module that imports (or loads) this one.
+        importer: usize,
+        /// 1-based line of the import in `importer`.
+        line: u32,
+    },
+}
+
+/// An edge that is not an import: a directory loader (`readdirSync`, `import.meta.glob`,
+/// autoload) that loads `to` from `from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LoadEdge {
+    /// The loading module.
+    pub from: usize,
+    /// The loaded module.
+    pub to: usize,
+    /// 1-based line of the loader call.
+    pub line: u32,
+}
+
+/// Whether a module runs in production, only under tests, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reach {
+    /// Reached from a production entry (`main`, a start script, a framework page, …).
+    Production,
+    /// Reached only from tests or tool configuration.
+    TestOnly,
+    /// No entry reaches it.
+    Unreachable,
+}
+
+/// Which modules the entries reach, with the shortest chain to each (for `treeaudit why`).
+#[derive(Debug, Clone, Default)]
+pub struct Reachability {
+    /// Per module: how a production entry first reached it.
+    pub production: Vec<Option<Step>>,
+    /// Per module: how a test or config entry first reached it.
+    pub other: Vec<Option<Step>>,
+}
+
+impl Reachability {
+    /// **The** question later stages ask: does this module run in production? True when a
+    /// production entry reaches it through imports (any kind) or directory loaders.
+    pub fn is_production_reachable(&self, module: usize) -> bool {
+        self.production.get(module).is_some_and(Option::is_some)
+    }
+
+    /// Production, test-only or unreachable.
+    pub fn reach(&self, module: usize) -> Reach {
+        if self.is_production_reachable(module) {
+            Reach::Production
+        } else if self.other.get(module).is_some_and(Option::is_some) {
+            Reach::TestOnly
+        } else {
+            Reach::Unreachable
+        }
+    }
+
+    /// The shortest chain from an entry to `module`, entry first: `(module, line)` where
+    /// `line` is where the previous module imports it (0 for the entry and directory loads).
+    /// Production entries are preferred; `None` when nothing reaches it.
+    pub fn shortest_chain(&self, module: usize) -> Option<Vec<(usize, u32)>> {
+        let steps = if self.is_production_reachable(module) {
+            &self.production
+        } else {
+            &self.other
+        };
+        let mut chain = Vec::new();
+        let mut current = module;
+        loop {
+            match (*steps.get(current)?)? {
+                Step::Entry => {
+                    chain.push((current, 0));
+                    break;
+                }
+                Step::From { importer, line } => {
+                    chain.push((current, line));
+                    current = importer;
+                }
+            }
+            if chain.len() > steps.len() {
+                return None;
+            }
+        }
+        chain.reverse();
+        Some(chain)
+    }
+}
+
+impl ModuleGraph {
+    /// Breadth-first search from `starts` over every import edge (type-only and dynamic
+    /// included: the file is used) and the `loads` edges. `lines[m][i]` gives the line of
+    /// `m`'s import `i`. Returns how each module was first reached.
+    pub fn reachable_from(
+        &self,
+        starts: &[usize],
+        loads: &[LoadEdge],
+        import_line: impl Fn(usize, usize) -> u32,
+    ) -> Vec<Option<Step>> {
+        let count = self.graph.node_count();
+        let mut steps: Vec<Option<Step>> = vec![None; count];
+        let mut loads_from: Vec<Vec<&LoadEdge>> = vec![Vec::new(); count];
+        for load in loads {
+            if load.from < count && load.to < count {
+                loads_from[load.from].push(load);
+            }
+        }
+        let mut queue = std::collections::VecDeque::new();
+        for &start in starts {
+            if start < count && steps[start].is_none() {
+                steps[start] = Some(Step::Entry);
+                queue.push_back(start);
+            }
+        }
+        while let Some(module) = queue.pop_front() {
+            // Sorted neighbours keep chains deterministic.
+            let mut next: Vec<(usize, u32)> = self
+                .imports_of(module)
+                .map(|(to, edge)| (to, import_line(module, edge.import)))
+                .collect();
+            next.extend(loads_from[module].iter().map(|l| (l.to, l.line)));
+            next.sort_unstable();
+            for (to, line) in next {
+                if steps[to].is_none() {
+                    steps[to] = Some(Step::From {
+                        importer: module,
+                        line,
+                    });
+                    queue.push_back(to);
+                }
+            }
+        }
+        steps
+    }
+
+    /// Import cycles: each strongly connected component of value imports (type-only and
+    /// dynamic `import()` edges excluded), as one cycle in import order starting at the
+    /// component's lowest module index. The last module imports the first.
+    pub fn cycles(&self) -> Vec<Vec<usize>> {
+        use petgraph::visit::EdgeFiltered;
+        let value_edges = EdgeFiltered::from_fn(&self.graph, |e| {
+            !matches!(e.weight().kind, ImportKind::TypeOnly | ImportKind::Dynamic)
+        });
+        let mut cycles = Vec::new();
+        for component in petgraph::algo::tarjan_scc(&value_edges) {
+            let members: std::collections::HashSet<usize> =
+                component.iter().map(|n| n.index()).collect();
+            let Some(&start) = members.iter().min() else {
+                continue;
+            };
+            let is_value =
+                |kind: ImportKind| !matches!(kind, ImportKind::TypeOnly | ImportKind::Dynamic);
+            if members.len() == 1 {
+                let self_loop = self
+                    .imports_of(start)
+                    .any(|(to, e)| to == start && is_value(e.kind));
+                if self_loop {
+                    cycles.push(vec![start]);
+                }
+                continue;
+            }
+            // Shortest path start → … → start inside the component.
+            let mut parent: std::collections::HashMap<usize, usize> = Default::default();
+            let mut queue = std::collections::VecDeque::from([start]);
+            let mut closing = None;
+            'search: while let Some(module) = queue.pop_front() {
+                let mut next: Vec<usize> = self
+                    .imports_of(module)
+                    .filter(|(to, e)| members.contains(to) && is_value(e.kind))
+                    .map(|(to, _)| to)
+                    .collect();
+                next.sort_unstable();
+                for to in next {
+                    if to == start {
+                        closing = Some(module);
+                        break 'search;
+                    }
+                    if to != start && !parent.contains_key(&to) {
+                        parent.insert(to, module);
+                        queue.push_back(to);
+                    }
+                }
+            }
+            let Some(mut current) = closing else { continue };
+            let mut cycle = vec![current];
+            while current != start {
+                match parent.get(&current) {
+                    Some(&p) => {
+                        current = p;
+                        cycle.push(current);
+                    }
+                    None => break,
+                }
+            }
+            cycle.reverse();
+            cycles.push(cycle);
+        }
+        cycles.sort();
+        cycles
+    }
+}

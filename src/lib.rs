@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod discover;
+pub mod entries;
 pub mod env;
 pub mod error;
 pub mod facts;
@@ -16,6 +17,7 @@ pub mod parse;
 pub mod project;
 pub mod report;
 pub mod resolve;
+pub mod routes;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -36,6 +38,8 @@ pub struct Options {
     pub root: PathBuf,
     /// Worker threads (0 = all cores).
     pub threads: usize,
+    /// Extra entry points (`--entry FILE`).
+    pub entries: Vec<PathBuf>,
 }
 
 /// Counts for the summary line.
@@ -64,6 +68,17 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Files not analysed, with the reason.
     pub skipped: Vec<discover::Skipped>,
+    /// Production entry points detected (or given with `--entry`).
+    pub entries: Vec<EntryReport>,
+}
+
+/// One production entry point in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryReport {
+    /// Path relative to the root.
+    pub file: String,
+    /// What makes it an entry (`package.json scripts.start`, `Dockerfile CMD`, …).
+    pub source: String,
 }
 
 impl Report {
@@ -78,6 +93,7 @@ pub fn audit(options: &Options) -> Result<Report> {
     let project = analyse(&AnalyseOptions {
         root: options.root.clone(),
         threads: options.threads,
+        entries: options.entries.clone(),
         ..Default::default()
     })?;
     Ok(report_for(&project, &options.root.to_string_lossy()))
@@ -106,6 +122,16 @@ pub fn report_for(project: &Project, root_as_given: &str) -> Report {
         summary,
         findings,
         skipped: project.skipped.clone(),
+        entries: project
+            .entry_points()
+            .entries
+            .iter()
+            .filter(|e| e.kind == entries::EntryKind::Production)
+            .map(|e| EntryReport {
+                file: project.modules[e.file].file.rel.clone(),
+                source: e.source.clone(),
+            })
+            .collect(),
     }
 }
 

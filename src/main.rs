@@ -31,6 +31,45 @@ enum Command {
         /// Rule name, e.g. unresolved-import.
         rule: String,
     },
+    /// Route table: every route file mounted, directory-loaded, commented-out,
+    /// imported-not-mounted or unreferenced.
+    Routes(RoutesArgs),
+    /// The shortest chain of imports from an entry point to FILE.
+    Why(WhyArgs),
+}
+
+#[derive(clap::Args)]
+struct RoutesArgs {
+    /// Project folder to audit.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Extra entry point (repeatable).
+    #[arg(long = "entry", value_name = "FILE")]
+    entries: Vec<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+#[derive(clap::Args)]
+struct WhyArgs {
+    /// The file to explain (relative to PATH, or to the current directory).
+    file: PathBuf,
+    /// Project folder to audit.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Extra entry point (repeatable).
+    #[arg(long = "entry", value_name = "FILE")]
+    entries: Vec<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
 
 #[derive(clap::Args)]
@@ -47,6 +86,12 @@ struct CheckArgs {
     /// Print only the summary line in text mode.
     #[arg(long, short)]
     quiet: bool,
+    /// Extra entry point (repeatable); added to the detected ones.
+    #[arg(long = "entry", value_name = "FILE")]
+    entries: Vec<PathBuf>,
+    /// In text mode, list the detected entry points first.
+    #[arg(long)]
+    show_entries: bool,
 }
 
 #[derive(clap::Args)]
@@ -87,9 +132,12 @@ fn run_env(args: EnvArgs) -> Result<ExitCode, treeaudit::Error> {
         threads: args.threads,
         ..Default::default()
     })?;
-    let production = treeaudit::env::production_modules(&project);
+    // The table describes every shipped file; the --against gate counts only what a
+    // production entry reaches (every shipped file when no entry is detected).
+    let shipped = treeaudit::env::shipped_modules(&project);
+    let reachable = treeaudit::env::production_modules(&project);
     let exclude: Vec<PathBuf> = against.iter().map(|a| a.path.clone()).collect();
-    let table = treeaudit::env::env_table(&project, &production, &exclude);
+    let table = treeaudit::env::env_table(&project, &shipped, &reachable, &exclude);
     let out = match args.format {
         EnvFormat::Text => report::env::render_text(&table, &against),
         EnvFormat::Json => report::env::render_json(&table, &against),
@@ -123,12 +171,23 @@ fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
             let report = treeaudit::audit(&treeaudit::Options {
                 root: args.path.clone(),
                 threads: args.threads,
+                entries: args.entries.clone(),
             })?;
-            let out = match args.format {
+            let mut out = match args.format {
                 Format::Json => report::json::render(&report),
                 Format::Text if args.quiet => format!("{}\n", report::text::summary_line(&report)),
                 Format::Text => report::text::render(&report, use_color()),
             };
+            if args.show_entries && args.format == Format::Text {
+                let mut listed = String::from("entries:\n");
+                for entry in &report.entries {
+                    listed.push_str(&format!("  {:<40} {}\n", entry.file, entry.source));
+                }
+                if report.entries.is_empty() {
+                    listed.push_str("  (none detected; use --entry FILE)\n");
+                }
+                out = format!("{listed}\n{out}");
+            }
             print(&out);
             Ok(if report.has_errors() {
                 ExitCode::from(1)
@@ -165,7 +224,49 @@ fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
                 "unknown rule `{rule}` (see `treeaudit rules`)"
             ))),
         },
+        Command::Routes(args) => run_routes(args),
+        Command::Why(args) => run_why(args),
     }
+}
+
+fn analyse_for(
+    path: &std::path::Path,
+    entries: &[PathBuf],
+    threads: usize,
+) -> Result<treeaudit::Project, treeaudit::Error> {
+    treeaudit::analyse(&treeaudit::AnalyseOptions {
+        root: path.to_path_buf(),
+        threads,
+        entries: entries.to_vec(),
+        ..Default::default()
+    })
+}
+
+fn run_routes(args: RoutesArgs) -> Result<ExitCode, treeaudit::Error> {
+    let project = analyse_for(&args.path, &args.entries, args.threads)?;
+    let table = project.route_table();
+    print(&match args.format {
+        Format::Json => report::json::render(table),
+        Format::Text => treeaudit::routes::render_text(table),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_why(args: WhyArgs) -> Result<ExitCode, treeaudit::Error> {
+    let project = analyse_for(&args.path, &args.entries, args.threads)?;
+    let module = treeaudit::routes::module_for_path(&project, &args.file).ok_or_else(|| {
+        treeaudit::Error::Usage(format!(
+            "{} is not an analysed source file under {}",
+            args.file.display(),
+            args.path.display()
+        ))
+    })?;
+    let why = treeaudit::routes::why(&project, module);
+    print(&match args.format {
+        Format::Json => report::json::render(&why),
+        Format::Text => treeaudit::routes::render_why(&why),
+    });
+    Ok(ExitCode::SUCCESS)
 }
 
 fn use_color() -> bool {

@@ -30,6 +30,8 @@ pub struct Module {
     pub resolutions: Vec<Resolution>,
     /// Production, test or config.
     pub role: FileRole,
+    /// One resolution per `facts.commented.imports` entry (imports inside comments).
+    pub commented_resolutions: Vec<Resolution>,
 }
 
 /// Settings for one analysis.
@@ -41,6 +43,8 @@ pub struct AnalyseOptions {
     pub discover: DiscoverOptions,
     /// Worker threads (0 = all cores).
     pub threads: usize,
+    /// Extra entry points (`--entry FILE`), absolute or relative to the root.
+    pub entries: Vec<PathBuf>,
 }
 
 /// A fully analysed tree.
@@ -59,6 +63,12 @@ pub struct Project {
     pub skipped: Vec<Skipped>,
     /// Environment variable declarations read from `discovery.env_files` (names, never values).
     pub env_declarations: crate::env::Declarations,
+    /// Entry points given with `--entry`.
+    pub extra_entries: Vec<PathBuf>,
+    /// Entries and reachability, computed on first use ([`Project::entry_points`]).
+    pub entry_points_cache: std::sync::OnceLock<crate::entries::EntryPoints>,
+    /// The route table, computed on first use ([`Project::route_table`]).
+    pub route_table_cache: std::sync::OnceLock<crate::routes::RouteTable>,
 }
 
 impl Project {
@@ -84,7 +94,7 @@ impl Project {
 }
 
 enum Loaded {
-    Module(SourceFile, ModuleFacts),
+    Module(SourceFile, Box<ModuleFacts>),
     Skipped(Skipped),
 }
 
@@ -120,7 +130,7 @@ fn load(file: SourceFile) -> Loaded {
         }
     }
     let facts = parse_module(file.dialect, &bytes);
-    Loaded::Module(file, facts)
+    Loaded::Module(file, Box::new(facts))
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -157,7 +167,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
     let mut parsed = Vec::with_capacity(loaded.len());
     for item in loaded {
         match item {
-            Loaded::Module(file, facts) => parsed.push((file, facts)),
+            Loaded::Module(file, facts) => parsed.push((file, *facts)),
             Loaded::Skipped(s) => skipped.push(s),
         }
     }
@@ -178,11 +188,18 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
                 .map(|import| resolver.resolve(&file.path, import, &manifests))
                 .collect();
             let role = file_role(&file.rel);
+            let commented_resolutions = facts
+                .commented
+                .imports
+                .iter()
+                .map(|import| resolver.resolve(&file.path, import, &manifests))
+                .collect();
             Module {
                 file,
                 facts,
                 resolutions,
                 role,
+                commented_resolutions,
             }
         })
         .collect();
@@ -197,6 +214,9 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         discovery,
         skipped,
         env_declarations,
+        extra_entries: options.entries.clone(),
+        entry_points_cache: std::sync::OnceLock::new(),
+        route_table_cache: std::sync::OnceLock::new(),
     })
 }
 

@@ -268,3 +268,48 @@ fn envalid_defaults_are_optional_and_dev_defaults_still_required_in_production()
     );
     insta::assert_snapshot!("envalid_text", text);
 }
+
+#[test]
+fn against_gate_counts_only_variables_that_production_entries_reach() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "package.json",
+        r#"{"name":"api","scripts":{"start":"node src/index.js"}}"#,
+    );
+    write(
+        "src/index.js",
+        "const url = process.env.DATABASE_URL;\nexport default url;\n",
+    );
+    // A worker nothing runs: its variable is listed, but does not fail the deploy gate.
+    write(
+        "src/workers/cdr.js",
+        "const bucket = process.env.CDR_BUCKET;\nexport default bucket;\n",
+    );
+    write("prod.env", "DATABASE_URL=postgres://prod\n");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_treeaudit"))
+        .args(["env", ".", "--against", "prod.env"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run treeaudit");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("CDR_BUCKET"), "{text}");
+    assert_eq!(output.status.code(), Some(0), "{text}");
+
+    write(
+        "src/index.js",
+        "import './workers/cdr.js';\nconst url = process.env.DATABASE_URL;\nexport default url;\n",
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_treeaudit"))
+        .args(["env", ".", "--against", "prod.env"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run treeaudit");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("CDR_BUCKET"), "{text}");
+}

@@ -18,9 +18,11 @@ pub const RULE: Rule = Rule {
 
 const DOCS: &str = "\
 ## What it does
-Reports run-time imports of packages declared only in `devDependencies`, from files that are
-production code: not tests (`*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`, `e2e/`),
-not tool configuration (`*.config.*`), and not type-only imports.
+Reports run-time imports of packages declared only in `devDependencies`, from files reachable
+from a production entry point (`main`, start scripts, Dockerfile `CMD`, framework pages; see
+`unreachable-file`). Type-only imports are ignored. When no entry point is detected, every
+file that is not a test (`*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`, `e2e/`) or
+tool configuration (`*.config.*`) counts as production code.
 
 ## Why is this bad
 Production installs usually run `npm ci --omit=dev` (or `NODE_ENV=production npm ci`), so the
@@ -33,11 +35,18 @@ Right: move it to dependencies: `npm install dayjs`.
 ";
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
-    for module in project
-        .modules
-        .iter()
-        .filter(|m| m.role == FileRole::Production)
-    {
+    // With entries detected, "production code" means reachable from a production entry;
+    // without any, the path-based role decides (see `Project::is_production_reachable`).
+    let has_entries = project.entry_points().has_production_entries();
+    for (i, module) in project.modules.iter().enumerate() {
+        let runs_in_production = if has_entries {
+            project.is_production_reachable(i) && module.role != FileRole::Test
+        } else {
+            module.role == FileRole::Production
+        };
+        if !runs_in_production {
+            continue;
+        }
         for (import, resolution) in module.facts.imports.iter().zip(&module.resolutions) {
             let Resolution::Package {
                 name,
@@ -95,5 +104,38 @@ mod tests {
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(findings[0].file, "src/services/billing.js");
         assert_eq!(findings[0].package.as_deref(), Some("dayjs"));
+    }
+
+    #[test]
+    fn with_entries_only_files_the_entry_reaches_count() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"type":"module","scripts":{"start":"node src/index.js"},"devDependencies":{"dayjs":"^1","@faker-js/faker":"^8"}}"#,
+                ),
+                (
+                    "src/index.js",
+                    "import './services/billing.js';
+",
+                ),
+                (
+                    "src/services/billing.js",
+                    "import dayjs from 'dayjs';
+",
+                ),
+                (
+                    "scripts/seed.js",
+                    "import { faker } from '@faker-js/faker';
+",
+                ),
+            ],
+        );
+        let packages: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| f.package.as_deref())
+            .collect();
+        assert_eq!(packages, vec!["dayjs"]);
     }
 }

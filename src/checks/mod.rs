@@ -3,10 +3,13 @@
 mod case_mismatch;
 mod client_env_exposure;
 mod dev_dependency_at_runtime;
+mod import_cycle;
 mod invalid_manifest;
 mod syntax_error;
 mod undeclared_env;
 mod unlisted_dependency;
+mod unmounted_route;
+mod unreachable_file;
 mod unresolved_import;
 mod unused_env;
 
@@ -38,6 +41,9 @@ pub const RULES: &[&Rule] = &[
     &undeclared_env::RULE,
     &unused_env::RULE,
     &client_env_exposure::RULE,
+    &unmounted_route::RULE,
+    &unreachable_file::RULE,
+    &import_cycle::RULE,
 ];
 
 /// The rule with this name.

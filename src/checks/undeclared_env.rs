@@ -1,7 +1,7 @@
 //! `undeclared-env`: production code reads a variable that no env source declares.
 
 use super::Rule;
-use crate::env::{VariableStatus, env_table, production_modules};
+use crate::env::{VariableStatus, env_table, shipped_modules};
 use crate::facts::Span;
 use crate::finding::{Finding, Related, Severity};
 use crate::project::Project;
@@ -39,8 +39,8 @@ Right: add `S3_BUCKET=` to `.env.example` (and set it in production).
 ";
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
-    let production = production_modules(project);
-    let table = env_table(project, &production, &[]);
+    let production = shipped_modules(project);
+    let table = env_table(project, &production, &production, &[]);
     for variable in table
         .variables
         .iter()

@@ -1,7 +1,7 @@
 //! `unused-env`: a variable declared in a dotenv-family file that no code reads.
 
 use super::Rule;
-use crate::env::{DeclarationSource, VariableStatus, env_table, production_modules};
+use crate::env::{DeclarationSource, VariableStatus, env_table, shipped_modules};
 use crate::facts::Span;
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
@@ -33,8 +33,8 @@ read it where it was meant to be used.
 ";
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
-    let production = production_modules(project);
-    let table = env_table(project, &production, &[]);
+    let production = shipped_modules(project);
+    let table = env_table(project, &production, &production, &[]);
     if !table.dynamic_reads.is_empty() {
         return;
     }

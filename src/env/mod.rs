@@ -19,12 +19,19 @@ use crate::facts::EnvKey;
 use crate::file_role::FileRole;
 use crate::project::Project;
 
-/// Which modules count as production code when deciding whether a variable is required.
-///
-/// Today: every file whose path makes it production code (not a test, not tool
-/// configuration). Once entry detection exists this becomes "reachable from a production
-/// entry"; this is the only function that decides it.
+/// Which modules run in production, for the `--against` deploy gate: those reachable from a
+/// production entry point (package.json `main`/`scripts`, Dockerfile, framework conventions).
+/// When no production entry is detected, every shipped file counts (see [`shipped_modules`]).
 pub fn production_modules(project: &Project) -> Vec<bool> {
+    (0..project.modules.len())
+        .map(|i| project.is_production_reachable(i))
+        .collect()
+}
+
+/// Which modules ship: every file that is not a test or tool configuration, reachable or not.
+/// The env rules use this, because a dead file synced from production can become live, and
+/// its variables are then needed.
+pub fn shipped_modules(project: &Project) -> Vec<bool> {
     project
         .modules
         .iter()
@@ -51,6 +58,9 @@ pub struct ReadSite {
     /// Matched through a `${prefix}_SUFFIX` pattern: possibly read.
     #[serde(skip)]
     pub via_pattern: bool,
+    /// The reading file is reachable from a production entry point.
+    #[serde(skip)]
+    pub reachable: bool,
 }
 
 /// A variable's place in the table.
@@ -74,6 +84,10 @@ pub struct Variable {
     pub name: String,
     /// Production code reads it without a default.
     pub required: bool,
+    /// Code reachable from a production entry reads it without a default: what the
+    /// `--against` deploy gate requires.
+    #[serde(skip)]
+    pub required_in_production: bool,
     /// Declared, undeclared, unused or platform.
     pub status: VariableStatus,
     /// Read sites, sorted.
@@ -151,10 +165,16 @@ fn pattern_matches(pattern: &str, name: &str) -> bool {
     }
 }
 
-/// Joins reads and declarations. `production[i]` says whether module `i` is production code
-/// (see [`production_modules`]); files in `exclude` (the `--against` files) are not counted
-/// as declarations of the project.
-pub fn env_table(project: &Project, production: &[bool], exclude: &[PathBuf]) -> EnvTable {
+/// Joins reads and declarations. `production[i]` says whether module `i` ships (see
+/// [`shipped_modules`]); `reachable[i]` whether a production entry reaches it (see
+/// [`production_modules`]); files in `exclude` (the `--against` files) are not counted as
+/// declarations of the project.
+pub fn env_table(
+    project: &Project,
+    production: &[bool],
+    reachable: &[bool],
+    exclude: &[PathBuf],
+) -> EnvTable {
     let excluded: Vec<String> = exclude.iter().map(|p| project.relative(p)).collect();
     let mut declared: BTreeMap<String, Vec<Declaration>> = BTreeMap::new();
     for d in project
@@ -177,6 +197,7 @@ pub fn env_table(project: &Project, production: &[bool], exclude: &[PathBuf]) ->
                 has_default: read.has_default,
                 production: is_production,
                 via_pattern: false,
+                reachable: reachable.get(i).copied().unwrap_or(false),
             };
             match read.key {
                 EnvKey::Name => {
@@ -222,6 +243,9 @@ pub fn env_table(project: &Project, production: &[bool], exclude: &[PathBuf]) ->
         let required = sites
             .iter()
             .any(|s| s.production && !s.has_default && !s.via_pattern);
+        let required_in_production = sites
+            .iter()
+            .any(|s| s.reachable && !s.has_default && !s.via_pattern);
         let status = if sites.is_empty() {
             VariableStatus::Unused
         } else if !declarations.is_empty() {
@@ -234,6 +258,7 @@ pub fn env_table(project: &Project, production: &[bool], exclude: &[PathBuf]) ->
         table.variables.push(Variable {
             name: name.clone(),
             required,
+            required_in_production,
             status,
             reads: sites,
             declarations,
@@ -248,13 +273,13 @@ pub fn env_table(project: &Project, production: &[bool], exclude: &[PathBuf]) ->
     table
 }
 
-/// Names that production code requires and an `--against` file does not provide (platform
+/// Names that code reachable from a production entry requires and an `--against` file does not provide (platform
 /// names excluded: the platform sets them).
 pub fn missing_required(table: &EnvTable, against: &AgainstFile) -> Vec<String> {
     table
         .variables
         .iter()
-        .filter(|v| v.required && v.status != VariableStatus::Platform)
+        .filter(|v| v.required_in_production && v.status != VariableStatus::Platform)
         .filter(|v| !against.provides(&v.name))
         .map(|v| v.name.clone())
         .collect()

@@ -4,8 +4,9 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor, Tree};
 
 use crate::facts::{
-    EnvKey, EnvRead, EnvReadForm, ExportedName, Import, ImportKind, ImportedName, ModuleFacts,
-    Span, SyntaxError,
+    Binding, CommentText, CommentedCode, DirectoryLoad, DirectoryLoadKind, EnvKey, EnvRead,
+    EnvReadForm, ExportedName, Import, ImportKind, ImportedName, ModuleFacts, Mount, MountTarget,
+    RouterPrefix, Span, SyntaxError,
 };
 
 /// How many syntax-error ranges to keep per file.
@@ -37,6 +38,16 @@ pub(super) fn extract(
                 "dynamic_import" => dynamic_import(node, text, &mut facts),
                 "commonjs.assign" => commonjs_assignment(node, text, &mut facts),
                 "commonjs.define" => commonjs_define(node, text, &mut facts),
+                "route.mount" => mount_call(node, text, &mut facts),
+                "route.registration" => registration_call(node, text, &mut facts),
+                "route.binding" => binding_declarator(node, text, &mut facts),
+                "route.namespace" => namespace_binding(node, text, &mut facts),
+                "route.new_router" => new_router(node, text, &mut facts),
+                "route.base_path" => base_path(node, text, &mut facts),
+                "route.readdir" => readdir_call(node, text, &mut facts),
+                "route.glob" => glob_call(node, text, &mut facts),
+                "comment" => comment_node(node, text, &mut facts),
+                "route.path_reference" => path_reference(node, text, &mut facts),
                 "env.object" => env_object(node, text, &mut facts, &mut env_aliases),
                 "env.schema" => env_schema(node, text, &mut facts),
                 "env.directive" => use_client_directive(node, text, &mut facts),
@@ -795,6 +806,8 @@ fn env_object_use(
                 _ => {}
             }
         }
+        // schema.parse(process.env), z.object({…}).safeParse(process.env), validate(process.env)
+        "arguments" => env_passed_to_call(parent, text, form, facts),
         // 'X' in process.env: a presence check.
         "binary_expression"
             if parent.child_by_field_name("right") == Some(object)
@@ -1412,5 +1425,700 @@ const env = envalid.cleanEnv(process.env, {
             parse_module(Dialect::Tsx, b"// c\n\"use client\"\nimport x from 'y';\n").use_client
         );
         assert!(!parse_module(Dialect::Tsx, b"import x from 'y';\n'use client';\n").use_client);
+    }
+}
+
+// --- routes: mounts, bindings, router prefixes, directory loaders, comments ---
+
+/// Arguments of a call, without comments.
+fn call_arguments(node: Node) -> Vec<Node> {
+    let Some(arguments) = node.child_by_field_name("arguments") else {
+        return Vec::new();
+    };
+    let mut cursor = arguments.walk();
+    arguments
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
+}
+
+/// The specifier node of `require('x')` / `import('x')`, when `node` is such a call.
+fn module_call_specifier(node: Node, text: &str) -> Option<u32> {
+    if node.kind() != "call_expression" {
+        return None;
+    }
+    let function = node.child_by_field_name("function")?;
+    let is_module_call = function.kind() == "import"
+        || (function.kind() == "identifier" && node_text(function, text) == "require");
+    if !is_module_call {
+        return None;
+    }
+    let first = *call_arguments(node).first()?;
+    literal_string(first, text)?;
+    Some(first.start_byte() as u32)
+}
+
+/// What a mount argument attaches: a local name or an inline `require()`/`import()`.
+fn mount_target(node: Node, text: &str) -> Option<MountTarget> {
+    match node.kind() {
+        "identifier" => Some(MountTarget::Binding(node_text(node, text).to_string())),
+        "await_expression" | "parenthesized_expression" => mount_target(node.named_child(0)?, text),
+        "call_expression" => {
+            if let Some(start) = module_call_specifier(node, text) {
+                return Some(MountTarget::Import(start));
+            }
+            let function = node.child_by_field_name("function")?;
+            // A factory: `app.use(require('./testmode')())`.
+            if let Some(start) = module_call_specifier(function, text) {
+                return Some(MountTarget::Import(start));
+            }
+            // Koa: `router.routes()`, `router.middleware()`.
+            if function.kind() != "member_expression" {
+                return None;
+            }
+            let property = node_text(function.child_by_field_name("property")?, text);
+            if !matches!(property, "routes" | "middleware") {
+                return None;
+            }
+            mount_target(function.child_by_field_name("object")?, text)
+        }
+        // `require('./x').default`, `users.router`; other properties (`auth.requireUser`) are
+        // middleware functions, not routers.
+        "member_expression" => {
+            let property = node_text(node.child_by_field_name("property")?, text);
+            if !matches!(property, "default" | "router" | "routes") {
+                return None;
+            }
+            mount_target(node.child_by_field_name("object")?, text)
+        }
+        _ => None,
+    }
+}
+
+/// The identifier a (possibly chained) call is made on: `app.route(…).route(…)` → `app`.
+fn receiver_name(mut node: Node, text: &str) -> String {
+    loop {
+        match node.kind() {
+            "call_expression" => match node.child_by_field_name("function") {
+                Some(f) => node = f,
+                None => break,
+            },
+            "member_expression" => match node.child_by_field_name("object") {
+                Some(o) => node = o,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    node_text(node, text).to_string()
+}
+
+/// The value of property `key` in an object literal.
+fn object_property<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node<'t>> {
+    if object.kind() != "object" {
+        return None;
+    }
+    let mut cursor = object.walk();
+    #[allow(clippy::let_and_return)] // the cursor must outlive the iterator
+    let found = object.named_children(&mut cursor).find_map(|pair| {
+        if pair.kind() != "pair" {
+            return None;
+        }
+        let k = pair.child_by_field_name("key")?;
+        (specifier_name(k, text) == key)
+            .then(|| pair.child_by_field_name("value"))
+            .flatten()
+    });
+    found
+}
+
+/// `app.use(…)`, `app.route('/x', sub)`, `fastify.register(plugin, { prefix })`.
+fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(function) = node.child_by_field_name("function") else {
+        return;
+    };
+    let (Some(object), Some(property)) = (
+        function.child_by_field_name("object"),
+        function.child_by_field_name("property"),
+    ) else {
+        return;
+    };
+    let method = node_text(property, text).to_string();
+    let receiver = receiver_name(object, text);
+    let arguments = call_arguments(node);
+    let method = if method == "lazyUse" {
+        "use".to_string()
+    } else {
+        method
+    };
+    let (path, targets): (Option<String>, Vec<Node>) = match method.as_str() {
+        // Express's one-argument `app.route('/book')` builds a route; only Hono's two-argument
+        // form mounts.
+        "route" if arguments.len() >= 2 => {
+            (literal_string(arguments[0], text), arguments[1..2].to_vec())
+        }
+        "use" => match arguments.first() {
+            Some(first) if matches!(first.kind(), "string" | "template_string") => {
+                (literal_string(*first, text), arguments[1..].to_vec())
+            }
+            Some(first) if first.kind() == "array" || names_a_path(*first, &arguments, text) => {
+                (None, arguments[1..].to_vec())
+            }
+            Some(_) => (None, arguments.clone()),
+            None => return,
+        },
+        "register" if !arguments.is_empty() => {
+            let options = arguments.get(1).copied();
+            if let Some(dir) = options.and_then(|o| object_property(o, "dir", text)) {
+                if let Some(pattern) = evaluate_path(dir, text, 0) {
+                    facts.directory_loads.push(DirectoryLoad {
+                        kind: DirectoryLoadKind::Autoload,
+                        pattern,
+                        span: span_of(node, text),
+                    });
+                }
+                return;
+            }
+            let prefix = options
+                .and_then(|o| object_property(o, "prefix", text))
+                .and_then(|p| literal_string(p, text));
+            (prefix, arguments[..1].to_vec())
+        }
+        _ => return,
+    };
+    let targets: Vec<MountTarget> = targets
+        .into_iter()
+        .filter_map(|t| mount_target(t, text))
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    facts.mounts.push(Mount {
+        method,
+        receiver,
+        path,
+        targets,
+        span: span_of(node, text),
+    });
+}
+
+/// `require('./routes')(app)`, `registerRoutes(app)`.
+fn registration_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(function) = node.child_by_field_name("function") else {
+        return;
+    };
+    let target = match function.kind() {
+        "identifier" => {
+            let name = node_text(function, text);
+            if name == "require" {
+                return;
+            }
+            MountTarget::Binding(name.to_string())
+        }
+        _ => match module_call_specifier(function, text) {
+            Some(start) => MountTarget::Import(start),
+            None => return,
+        },
+    };
+    facts.mounts.push(Mount {
+        method: "call".to_string(),
+        receiver: String::new(),
+        path: None,
+        targets: vec![target],
+        span: span_of(node, text),
+    });
+}
+
+/// `const r = require('./r')`, `… = require('./r').default`, `… = await import('./r')`.
+fn binding_declarator(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let (Some(name), Some(mut value)) = (
+        node.child_by_field_name("name"),
+        node.child_by_field_name("value"),
+    ) else {
+        return;
+    };
+    if value.kind() == "await_expression" {
+        match value.named_child(0) {
+            Some(inner) => value = inner,
+            None => return,
+        }
+    }
+    if value.kind() == "member_expression" {
+        let is_default = value
+            .child_by_field_name("property")
+            .is_some_and(|p| node_text(p, text) == "default");
+        match value.child_by_field_name("object") {
+            Some(object) if is_default => value = object,
+            _ => return,
+        }
+    }
+    let Some(start) = module_call_specifier(value, text) else {
+        return;
+    };
+    let Some(specifier) = call_arguments(value)
+        .first()
+        .filter(|a| a.start_byte() as u32 == start)
+        .and_then(|a| literal_string(*a, text))
+    else {
+        return;
+    };
+    facts.bindings.push(Binding {
+        local: node_text(name, text).to_string(),
+        specifier,
+    });
+}
+
+/// `import * as r from './r'`.
+fn namespace_binding(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(local) = node.named_child(0) else {
+        return;
+    };
+    let statement = node
+        .parent()
+        .and_then(|clause| clause.parent())
+        .filter(|s| s.kind() == "import_statement");
+    let Some(specifier) = statement
+        .and_then(|s| s.child_by_field_name("source"))
+        .and_then(|s| literal_string(s, text))
+    else {
+        return;
+    };
+    facts.bindings.push(Binding {
+        local: node_text(local, text).to_string(),
+        specifier,
+    });
+}
+
+/// The name of the variable a (possibly chained) expression initialises.
+fn declared_name(node: Node, text: &str) -> Option<String> {
+    let mut current = node;
+    loop {
+        let parent = current.parent()?;
+        match parent.kind() {
+            "variable_declarator" => {
+                let name = parent.child_by_field_name("name")?;
+                return (name.kind() == "identifier").then(|| node_text(name, text).to_string());
+            }
+            "call_expression" | "member_expression" | "await_expression" => current = parent,
+            _ => return None,
+        }
+    }
+}
+
+/// `const r = new Router({ prefix: '/users' })`.
+fn new_router(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(options) = call_arguments(node).first().copied() else {
+        return;
+    };
+    let Some(prefix) =
+        object_property(options, "prefix", text).and_then(|p| literal_string(p, text))
+    else {
+        return;
+    };
+    if let Some(local) = declared_name(node, text) {
+        facts.router_prefixes.push(RouterPrefix { local, prefix });
+    }
+}
+
+/// `const app = new Hono().basePath('/api')`.
+fn base_path(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(prefix) = call_arguments(node)
+        .first()
+        .and_then(|a| literal_string(*a, text))
+    else {
+        return;
+    };
+    if let Some(local) = declared_name(node, text) {
+        facts.router_prefixes.push(RouterPrefix { local, prefix });
+    }
+}
+
+/// `fs.readdirSync(path.join(__dirname, 'routes'))`.
+fn readdir_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(first) = call_arguments(node).first().copied() else {
+        return;
+    };
+    if let Some(pattern) = evaluate_path(first, text, 0) {
+        facts.directory_loads.push(DirectoryLoad {
+            kind: DirectoryLoadKind::Readdir,
+            pattern,
+            span: span_of(node, text),
+        });
+    }
+}
+
+/// `import.meta.glob('./routes/*.ts')` or with an array of patterns.
+fn glob_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let is_import_meta = node
+        .child_by_field_name("function")
+        .and_then(|f| f.child_by_field_name("object"))
+        .is_some_and(|o| node_text(o, text) == "import.meta");
+    if !is_import_meta {
+        return;
+    }
+    let Some(first) = call_arguments(node).first().copied() else {
+        return;
+    };
+    let patterns: Vec<String> = if first.kind() == "array" {
+        let mut cursor = first.walk();
+        first
+            .named_children(&mut cursor)
+            .filter_map(|p| literal_string(p, text))
+            .collect()
+    } else {
+        literal_string(first, text).into_iter().collect()
+    };
+    for pattern in patterns {
+        facts.directory_loads.push(DirectoryLoad {
+            kind: DirectoryLoadKind::Glob,
+            pattern,
+            span: span_of(node, text),
+        });
+    }
+}
+
+/// Evaluates a path expression relative to the file's directory: literals, `__dirname`,
+/// `path.join`/`resolve`, `new URL(x, import.meta.url)`, `process.cwd()` (as `{cwd}`), and
+/// a `const` defined in the file. `None` when it depends on anything else.
+fn evaluate_path(node: Node, text: &str, depth: u32) -> Option<String> {
+    if depth > 4 {
+        return None;
+    }
+    match node.kind() {
+        "string" => literal_string(node, text),
+        "template_string" => {
+            let raw = node_text(node, text);
+            let inner = raw.get(1..raw.len().saturating_sub(1))?;
+            let replaced = inner
+                .replace("${__dirname}", ".")
+                .replace("${import.meta.dirname}", ".")
+                .replace("${process.cwd()}", "{cwd}");
+            (!replaced.contains("${")).then_some(replaced)
+        }
+        "identifier" => {
+            let name = node_text(node, text);
+            if name == "__dirname" {
+                return Some(".".to_string());
+            }
+            let value = find_declaration(node, name, text)?;
+            evaluate_path(value, text, depth + 1)
+        }
+        "member_expression" => {
+            matches!(node_text(node, text), "import.meta.dirname").then(|| ".".to_string())
+        }
+        "new_expression" => {
+            // new URL('./routes', import.meta.url)
+            let args = call_arguments(node);
+            evaluate_path(*args.first()?, text, depth + 1)
+        }
+        "call_expression" => {
+            let function = node_text(node.child_by_field_name("function")?, text);
+            let args = call_arguments(node);
+            if function == "process.cwd" {
+                return Some("{cwd}".to_string());
+            }
+            if function.ends_with("fileURLToPath") || function.ends_with("dirname") {
+                let inner = evaluate_path(*args.first()?, text, depth + 1)?;
+                // dirname(fileURLToPath(import.meta.url)) is the file's own directory.
+                return Some(inner);
+            }
+            if !(function.ends_with("join") || function.ends_with("resolve")) || args.is_empty() {
+                return None;
+            }
+            let mut parts = Vec::new();
+            for arg in args {
+                let part = evaluate_path(arg, text, depth + 1)?;
+                if part.starts_with("{cwd}") {
+                    parts.clear();
+                }
+                parts.push(part);
+            }
+            Some(parts.join("/"))
+        }
+        _ if node_text(node, text) == "import.meta.url" => Some(".".to_string()),
+        _ => None,
+    }
+}
+
+/// The initial value of `const name = …` declared anywhere in the file.
+fn find_declaration<'t>(from: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    let mut root = from;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "variable_declarator"
+            && let (Some(n), Some(v)) = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            )
+            && node_text(n, text) == name
+        {
+            return Some(v);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    None
+}
+
+/// A comment's text with its markers stripped, kept for the commented-code pass.
+fn comment_node(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let raw = node_text(node, text);
+    let line_comment = raw.starts_with("//");
+    let stripped = if line_comment {
+        raw[2..].to_string()
+    } else {
+        let inner = raw
+            .strip_prefix("/*")
+            .unwrap_or(raw)
+            .strip_suffix("*/")
+            .unwrap_or(raw);
+        inner
+            .lines()
+            .map(|l| {
+                let t = l.trim_start();
+                t.strip_prefix('*').unwrap_or(t)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    facts.comment_candidates.push(CommentText {
+        text: stripped,
+        line: node.start_position().row as u32 + 1,
+        end_line: node.end_position().row as u32 + 1,
+        start: node.start_byte() as u32,
+        line_comment,
+    });
+}
+
+/// Joins consecutive `//` comments into blocks and keeps those that look like code
+/// (imports, requires, mounts): only these are parsed.
+pub(super) fn comment_blocks(mut comments: Vec<CommentText>) -> Vec<CommentText> {
+    comments.sort_by_key(|c| c.start);
+    let mut blocks: Vec<CommentText> = Vec::new();
+    for comment in comments {
+        match blocks.last_mut() {
+            Some(last)
+                if last.line_comment
+                    && comment.line_comment
+                    && comment.line == last.end_line + 1 =>
+            {
+                last.text.push('\n');
+                last.text.push_str(&comment.text);
+                last.end_line = comment.line;
+            }
+            _ => blocks.push(comment),
+        }
+    }
+    const CODE_MARKERS: &[&str] = &[
+        "import ",
+        "import(",
+        "import{",
+        "require(",
+        ".use(",
+        ".route(",
+        ".register(",
+    ];
+    blocks.retain(|b| CODE_MARKERS.iter().any(|m| b.text.contains(m)));
+    blocks
+}
+
+/// Moves facts parsed from a comment block to the block's place in the file.
+pub(super) fn shift_commented(facts: ModuleFacts, block: &CommentText, out: &mut CommentedCode) {
+    let shift = |span: &mut Span| {
+        span.line += block.line - 1;
+        span.start += block.start;
+        span.end += block.start;
+    };
+    for mut import in facts.imports {
+        shift(&mut import.span);
+        for name in &mut import.names {
+            shift(&mut name.span);
+        }
+        out.imports.push(import);
+    }
+    for mut mount in facts.mounts {
+        shift(&mut mount.span);
+        for target in &mut mount.targets {
+            if let MountTarget::Import(start) = target {
+                *start += block.start;
+            }
+        }
+        out.mounts.push(mount);
+    }
+    out.bindings.extend(facts.bindings);
+}
+
+/// `path.join(__dirname, 'helpers')`: a directory named relative to the file, usually handed
+/// to a loader elsewhere (`registry.registerDir(dir)`); its files count as loaded.
+fn path_reference(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let arguments = call_arguments(node);
+    let mentions_dirname = arguments
+        .iter()
+        .any(|a| matches!(node_text(*a, text), "__dirname" | "import.meta.dirname"));
+    if !mentions_dirname || arguments.len() < 2 {
+        return;
+    }
+    let Some(pattern) = evaluate_path(node, text, 0) else {
+        return;
+    };
+    // `path.join(__dirname, '..')` names a whole tree, not a loader's directory.
+    let last = pattern.rsplit('/').find(|s| !s.is_empty()).unwrap_or(".");
+    if last == "." || last == ".." {
+        return;
+    }
+    facts.directory_loads.push(DirectoryLoad {
+        kind: DirectoryLoadKind::PathReference,
+        pattern,
+        span: span_of(node, text),
+    });
+}
+
+/// Whether the first argument of a several-argument `use()` is a path held in a constant
+/// (`app.use(BASE_API_PATH, api)`, `app.use(config.prefix + '/x', r)`) rather than a router.
+fn names_a_path(first: Node, arguments: &[Node], text: &str) -> bool {
+    if arguments.len() < 2 {
+        return false;
+    }
+    let written = node_text(first, text);
+    match first.kind() {
+        "binary_expression" | "template_string" => true,
+        "identifier" | "member_expression" => {
+            let lower = written.to_ascii_lowercase();
+            lower.contains("path")
+                || lower.contains("prefix")
+                || lower.ends_with("url")
+                || written
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit() || c == '.')
+        }
+        _ => false,
+    }
+}
+
+/// `process.env` handed whole to a call. A zod schema (`const schema = z.object({ … })`, then
+/// `schema.parse(process.env)`) declares its keys as reads; any other call may read anything,
+/// so it counts as a fully dynamic read (which keeps `unused-env` quiet rather than wrong).
+fn env_passed_to_call(arguments: Node, text: &str, form: EnvReadForm, facts: &mut ModuleFacts) {
+    let Some(call) = arguments.parent().filter(|c| c.kind() == "call_expression") else {
+        return;
+    };
+    let callee = call.child_by_field_name("function");
+    let callee_name = callee.map(|f| match f.kind() {
+        "member_expression" => f
+            .child_by_field_name("property")
+            .map_or("", |p| node_text(p, text)),
+        _ => node_text(f, text),
+    });
+    // envalid's cleanEnv(process.env, schema) is read by the schema handler.
+    if matches!(callee_name, Some("cleanEnv" | "createEnv")) {
+        return;
+    }
+    let method = callee
+        .filter(|f| f.kind() == "member_expression")
+        .and_then(|f| f.child_by_field_name("property"))
+        .map(|p| node_text(p, text));
+    if matches!(
+        method,
+        Some("parse" | "safeParse" | "parseAsync" | "safeParseAsync")
+    ) && let Some(schema) = callee
+        .and_then(|f| f.child_by_field_name("object"))
+        .and_then(|object| zod_object_literal(object, text))
+    {
+        schema_keys(schema, text, facts);
+        return;
+    }
+    facts
+        .env_reads
+        .push(env_read(call, String::new(), EnvKey::Dynamic, text, form));
+}
+
+/// The `{ … }` of `z.object({ … })`, either inline or through a `const` in the same file.
+fn zod_object_literal<'t>(expression: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let value = match expression.kind() {
+        "identifier" => {
+            let name = node_text(expression, text);
+            let mut root = expression;
+            while let Some(parent) = root.parent() {
+                root = parent;
+            }
+            top_level_initializer(root, name, text)?
+        }
+        _ => expression,
+    };
+    // z.object({…}) possibly followed by .strict(), .passthrough(), …
+    let mut call = value;
+    loop {
+        if call.kind() != "call_expression" {
+            return None;
+        }
+        let function = call.child_by_field_name("function")?;
+        let is_object = function.kind() == "member_expression"
+            && function
+                .child_by_field_name("property")
+                .is_some_and(|p| node_text(p, text) == "object");
+        if is_object {
+            return call
+                .child_by_field_name("arguments")?
+                .named_child(0)
+                .filter(|a| a.kind() == "object");
+        }
+        call = function.child_by_field_name("object")?;
+    }
+}
+
+/// The initializer of a top-level `const name = …` (also inside `export const`).
+fn top_level_initializer<'t>(program: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    let mut cursor = program.walk();
+    for statement in program.named_children(&mut cursor) {
+        let declaration = match statement.kind() {
+            "lexical_declaration" | "variable_declaration" => statement,
+            "export_statement" => match statement.child_by_field_name("declaration") {
+                Some(d) => d,
+                None => continue,
+            },
+            _ => continue,
+        };
+        let mut inner = declaration.walk();
+        for declarator in declaration
+            .named_children(&mut inner)
+            .filter(|d| d.kind() == "variable_declarator")
+        {
+            if declarator
+                .child_by_field_name("name")
+                .is_some_and(|n| node_text(n, text) == name)
+            {
+                return declarator.child_by_field_name("value");
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod zod_env_tests {
+    use crate::discover::Dialect;
+    use crate::facts::EnvKey;
+    use crate::parse::parse_module;
+
+    #[test]
+    fn zod_schema_parsed_from_process_env_reads_its_keys() {
+        let source = b"import { z } from 'zod';\nconst schema = z.object({\n  PORT: z.coerce.number().default(8080),\n  DATABASE_URL: z.string().url(),\n}).strict();\nexport const env = schema.parse(process.env);\n";
+        let facts = parse_module(Dialect::TypeScript, source);
+        let reads: Vec<(&str, bool)> = facts
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.has_default))
+            .collect();
+        assert_eq!(reads, vec![("PORT", true), ("DATABASE_URL", false)]);
+    }
+
+    #[test]
+    fn process_env_handed_to_an_unknown_call_is_a_dynamic_read() {
+        let facts = parse_module(Dialect::JavaScript, b"validate(process.env);\n");
+        assert_eq!(facts.env_reads.len(), 1);
+        assert_eq!(facts.env_reads[0].key, EnvKey::Dynamic);
     }
 }

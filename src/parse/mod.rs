@@ -85,10 +85,20 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
                 .expect("grammar ABI is checked by the grammars_load test");
             parser
         });
-        match parser.parse(text.as_bytes(), None) {
+        let mut facts = match parser.parse(text.as_bytes(), None) {
             Some(tree) => extract::extract(&tree, &text, &grammar.query, cursor),
             None => ModuleFacts::default(),
+        };
+        // Commented-out code: only the comment text is parsed, with the same parser.
+        let candidates = std::mem::take(&mut facts.comment_candidates);
+        for block in extract::comment_blocks(candidates) {
+            if let Some(tree) = parser.parse(block.text.as_bytes(), None) {
+                let mut inner = extract::extract(&tree, &block.text, &grammar.query, cursor);
+                inner.comment_candidates.clear();
+                extract::shift_commented(inner, &block, &mut facts.commented);
+            }
         }
+        facts
     });
     facts.invalid_utf8_at = invalid_utf8_at;
     facts.line_count = text.lines().count() as u32;

@@ -48,7 +48,6 @@ fn render_finding(finding: &Finding, renderer: &Renderer) -> String {
     let title = level(finding.severity)
         .primary_title(finding.message.as_str())
         .id(finding.rule.as_str());
-    let location = format!("{}:{}:{}", finding.file, finding.line, finding.column);
     let mut groups: Vec<Group> = Vec::new();
     match &finding.source_line {
         Some(line) if !line.is_empty() && line.len() <= 400 => {
@@ -70,7 +69,7 @@ fn render_finding(finding: &Finding, renderer: &Renderer) -> String {
         _ => {
             groups.push(
                 title.element(
-                    annotate_snippets::Origin::path(location)
+                    annotate_snippets::Origin::path(finding.file.as_str())
                         .line(finding.line as usize)
                         .char_column(finding.column as usize),
                 ),

@@ -1,0 +1,162 @@
+//! `unreachable-file`: a source file that no entry point reaches.
+
+use super::Rule;
+use crate::facts::Span;
+use crate::file_role::FileRole;
+use crate::finding::{Finding, Severity};
+use crate::graph::Reach;
+use crate::project::Project;
+use crate::routes::RouteStatus;
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    name: "unreachable-file",
+    default_severity: Severity::Warning,
+    summary: "no entry point reaches the file (info when only tests reach it)",
+    docs: DOCS,
+    check,
+};
+
+const DOCS: &str = "\
+## What it does
+Follows imports (and directory loaders) from every entry point: `package.json` `main`,
+`module`, `bin`, `exports`, files run by `scripts` (`node`, `tsx`, `ts-node`, `nodemon`,
+`bun`, `deno run`, `pm2 start`), Dockerfile `CMD`/`ENTRYPOINT`, Procfile, PM2 ecosystem
+files, framework conventions (Next.js, Remix, SvelteKit, Nuxt, Astro, Vite `index.html`),
+tests and configs, and `--entry FILE`. A production source file nothing reaches is reported.
+A file reached only from tests gets `info` (\"reached only from tests\"). Route files already
+reported by `unmounted-route` are not reported again, and nothing is reported for a package
+in which no production entry was found.
+
+## Why is this bad
+Dead files are deployed, audited and maintained for nothing, and a dead file synced from
+production can become live later: its own broken imports are still reported by the other
+rules.
+
+## Examples
+Reported: `src/workers/cdr.js` when no script, Dockerfile or Procfile runs it and nothing
+imports it. Fix: add the script that runs it (`\"worker\": \"node src/workers/cdr.js\"`), pass
+`--entry src/workers/cdr.js`, or delete it.
+";
+
+fn check(project: &Project, findings: &mut Vec<Finding>) {
+    let points = project.entry_points();
+    if !points.has_production_entries() {
+        return;
+    }
+    // Only packages with a production entry are judged: a tooling package with no entry
+    // would otherwise be all unreachable.
+    let package_of = |module: usize| {
+        let path = &project.modules[module].file.path;
+        path.parent()
+            .and_then(|dir| project.manifests.nearest(dir, &project.root))
+            .map(|m| m.path.clone())
+    };
+    let judged: std::collections::BTreeSet<_> = points
+        .entries
+        .iter()
+        .filter(|e| e.kind == crate::entries::EntryKind::Production)
+        .map(|e| package_of(e.file))
+        .collect();
+    let routes = project.route_table();
+    for (i, module) in project.modules.iter().enumerate() {
+        if module.role != FileRole::Production
+            || module.file.rel.ends_with(".d.ts")
+            || !judged.contains(&package_of(i))
+        {
+            continue;
+        }
+        let (severity, message, help) = match project.reach(i) {
+            Reach::Production => continue,
+            Reach::TestOnly => (
+                Severity::Info,
+                "file is reached only from tests: no production entry imports it",
+                "delete it with its tests if the feature is gone, or import it from production code",
+            ),
+            Reach::Unreachable => (
+                RULE.default_severity,
+                "no entry point reaches this file: nothing runs or imports it",
+                "delete it, import it, or name the process that runs it (a package.json script or `--entry`)",
+            ),
+        };
+        if routes.get(i).is_some_and(|r| {
+            r.status != RouteStatus::Mounted && r.status != RouteStatus::DirectoryLoaded
+        }) {
+            continue;
+        }
+        let span = Span {
+            line: 1,
+            column: 1,
+            start: 0,
+            end: 0,
+        };
+        findings.push(
+            Finding::new(RULE.name, severity, &module.file.rel, span, message).with_help(help),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::test_support::run_rule;
+
+    #[test]
+    fn files_reached_from_the_start_script_pass_and_a_lone_worker_is_reported() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"type":"module","scripts":{"start":"node src/index.js"}}"#,
+                ),
+                (
+                    "src/index.js",
+                    "import { query } from './db/connection.js';\nquery();\n",
+                ),
+                ("src/db/connection.js", "export function query() {}\n"),
+                (
+                    "src/workers/cdr.js",
+                    "import { query } from '../db/connection.js';\n",
+                ),
+                ("src/types.d.ts", "export type Id = string;\n"),
+            ],
+        );
+        let files: Vec<(&str, Severity)> = findings
+            .iter()
+            .map(|f| (f.file.as_str(), f.severity))
+            .collect();
+        assert_eq!(files, vec![("src/workers/cdr.js", Severity::Warning)]);
+    }
+
+    #[test]
+    fn a_file_reached_only_from_tests_is_info() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                ("package.json", r#"{"type":"module","main":"src/index.js"}"#),
+                ("src/index.js", "console.log('up');\n"),
+                ("src/legacy/pricing.js", "export const price = 1;\n"),
+                (
+                    "src/legacy/pricing.test.js",
+                    "import { price } from './pricing.js';\n",
+                ),
+            ],
+        );
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].file, "src/legacy/pricing.js");
+        assert_eq!(findings[0].severity, Severity::Info);
+    }
+
+    #[test]
+    fn nothing_is_reported_without_a_production_entry() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                ("package.json", r#"{"name":"tools","exports":{}}"#),
+                ("scripts/a.js", "export const a = 1;\n"),
+            ],
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+}

@@ -1,0 +1,673 @@
+//! Entry points: the files something runs directly (a start script, `main`, a Dockerfile
+//! `CMD`, a framework's page convention, a test runner), and what they reach.
+//!
+//! Everything is read as data: `package.json`, Dockerfiles, Procfiles and PM2 ecosystem
+//! files are scanned as text, never executed. Source files are not read again: frameworks'
+//! conventions are judged from paths, directory loaders from the facts parse produced.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::file_role::FileRole;
+use crate::graph::{LoadEdge, Reach, Reachability};
+use crate::project::Project;
+use crate::resolve::normalize;
+
+/// What kind of thing runs an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    /// The application itself: `main`, start scripts, Dockerfile, framework pages.
+    Production,
+    /// A test file (`*.test.*`, `__tests__/`, …) or test setup.
+    Test,
+    /// Tool configuration (`*.config.*`).
+    Config,
+}
+
+/// One entry point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// Index into `Project::modules`.
+    #[serde(skip)]
+    pub file: usize,
+    /// What makes it an entry: `package.json scripts.start`, `Dockerfile CMD`, `next app/ page`.
+    pub source: String,
+    /// Production, test or config.
+    #[serde(skip)]
+    pub kind: EntryKind,
+}
+
+/// Entries with what they reach; computed once per project (see [`Project::entry_points`]).
+#[derive(Debug, Clone, Default)]
+pub struct EntryPoints {
+    /// Every entry, sorted by file; one per file (the first reason found).
+    pub entries: Vec<Entry>,
+    /// Files loaded by directory loaders (also edges of the reachability search).
+    pub loads: Vec<LoadEdge>,
+    /// What the entries reach.
+    pub reachability: Reachability,
+}
+
+impl EntryPoints {
+    /// Whether any production entry was found (without one, reachability says nothing).
+    pub fn has_production_entries(&self) -> bool {
+        self.entries.iter().any(|e| e.kind == EntryKind::Production)
+    }
+}
+
+impl Project {
+    /// Entries and reachability, computed on first use and shared by every rule.
+    pub fn entry_points(&self) -> &EntryPoints {
+        self.entry_points_cache.get_or_init(|| {
+            let entries = detect_entries(self, &self.extra_entries);
+            let loads = crate::routes::directory_load_edges(self);
+            let reachability = reachability(self, &entries, &loads);
+            EntryPoints {
+                entries,
+                loads,
+                reachability,
+            }
+        })
+    }
+
+    /// Whether `module` runs in production: reached from a production entry. When no
+    /// production entry is detected at all, every production-role file counts (so rules
+    /// that ask keep their path-based meaning rather than going silent).
+    pub fn is_production_reachable(&self, module: usize) -> bool {
+        let points = self.entry_points();
+        if points.has_production_entries() {
+            points.reachability.is_production_reachable(module)
+        } else {
+            self.modules
+                .get(module)
+                .is_some_and(|m| m.role == FileRole::Production)
+        }
+    }
+
+    /// Production, test-only or unreachable.
+    pub fn reach(&self, module: usize) -> Reach {
+        self.entry_points().reachability.reach(module)
+    }
+}
+
+/// Runs the two searches: from production entries, then from tests and configs.
+fn reachability(project: &Project, entries: &[Entry], loads: &[LoadEdge]) -> Reachability {
+    let line = |module: usize, import: usize| {
+        project.modules[module]
+            .facts
+            .imports
+            .get(import)
+            .map_or(0, |i| i.span.line)
+    };
+    let starts = |production: bool| -> Vec<usize> {
+        entries
+            .iter()
+            .filter(|e| (e.kind == EntryKind::Production) == production)
+            .map(|e| e.file)
+            .collect()
+    };
+    Reachability {
+        production: project.graph.reachable_from(&starts(true), loads, line),
+        other: project.graph.reachable_from(&starts(false), loads, line),
+    }
+}
+
+/// Source extensions tried after a path written without one (`node src/index`).
+const EXTENSIONS: &[&str] = &["js", "ts", "mjs", "cjs", "tsx", "jsx", "mts", "cts"];
+
+/// Finds every entry: `extra` (from `--entry`) first, then `package.json`, Dockerfiles,
+/// Procfiles, PM2 ecosystem files, framework conventions, `index.html`, tests and configs.
+pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
+    let mut found = Finder {
+        project,
+        entries: Vec::new(),
+    };
+    for path in extra {
+        let path = if path.is_absolute() {
+            path.clone()
+        } else {
+            project.root.join(path)
+        };
+        let path = path.canonicalize().unwrap_or(path);
+        found.add_file(&path, "--entry", EntryKind::Production);
+    }
+    for manifest in project.manifests.all() {
+        let dir = manifest
+            .path
+            .parent()
+            .unwrap_or(&project.root)
+            .to_path_buf();
+        found.package_json(&dir, &manifest.json);
+        found.framework_conventions(&dir, manifest);
+    }
+    for file in &project.discovery.env_files {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile")
+        {
+            found.dockerfile(file);
+        }
+    }
+    for file in &project.discovery.other_files {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name == "Procfile" {
+            found.procfile(file);
+        } else if name.starts_with("ecosystem.config.") {
+            found.ecosystem(file);
+        } else if name == "index.html" {
+            found.index_html(file);
+        }
+    }
+    for (i, module) in project.modules.iter().enumerate() {
+        let name = module.file.rel.rsplit('/').next().unwrap_or("");
+        let is_setup = name.contains(".setup.") || name.starts_with("setupTests.");
+        match module.role {
+            FileRole::Test => found.push(i, "test file", EntryKind::Test),
+            FileRole::Config => found.push(i, "config file", EntryKind::Config),
+            FileRole::Production if is_setup => found.push(i, "test setup", EntryKind::Test),
+            FileRole::Production => {}
+        }
+    }
+    let mut entries = found.entries;
+    // One entry per file: the first reason found, production before tests and configs.
+    entries.sort_by_key(|e| (e.file, e.kind));
+    entries.dedup_by_key(|e| e.file);
+    entries
+}
+
+struct Finder<'p> {
+    project: &'p Project,
+    entries: Vec<Entry>,
+}
+
+impl Finder<'_> {
+    fn push(&mut self, file: usize, source: &str, kind: EntryKind) {
+        self.entries.push(Entry {
+            file,
+            source: source.to_string(),
+            kind,
+        });
+    }
+
+    /// Adds `path` when it is an analysed module; returns whether it was.
+    fn add_file(&mut self, path: &Path, source: &str, kind: EntryKind) -> bool {
+        match self.project.module_at(&normalize(path)) {
+            Some(i) => {
+                self.push(i, source, kind);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Resolves a path as written in a script or manifest: as is, with a source extension,
+    /// as a directory's index (when `index` is set), and — for compiled output — the same
+    /// path under `src/` (`dist/index.js` → `src/index.ts`).
+    fn add_written_path(&mut self, dir: &Path, written: &str, source: &str, index: bool) -> bool {
+        let written = written.trim_start_matches("./");
+        if written.is_empty() || written.contains('*') || written.contains('$') {
+            return false;
+        }
+        let base = normalize(&dir.join(written));
+        if self.add_candidates(&base, source, index) {
+            return true;
+        }
+        for out_dir in ["dist/", "build/", "out/", "lib/"] {
+            if let Some(rest) = written.strip_prefix(out_dir) {
+                let rest = rest.trim_start_matches("src/");
+                let stem = strip_source_extension(rest);
+                if self.add_candidates(&normalize(&dir.join("src").join(stem)), source, index) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn add_candidates(&mut self, base: &Path, source: &str, index: bool) -> bool {
+        if self.add_file(base, source, EntryKind::Production) {
+            return true;
+        }
+        let stem = base.to_string_lossy();
+        let stem = strip_source_extension(&stem).to_string();
+        for ext in EXTENSIONS {
+            if self.add_file(
+                Path::new(&format!("{stem}.{ext}")),
+                source,
+                EntryKind::Production,
+            ) {
+                return true;
+            }
+        }
+        if index {
+            for ext in EXTENSIONS {
+                if self.add_file(
+                    &base.join(format!("index.{ext}")),
+                    source,
+                    EntryKind::Production,
+                ) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn package_json(&mut self, dir: &Path, json: &serde_json::Value) {
+        let has_main = ["main", "module"].iter().any(|f| json.get(f).is_some());
+        for field in ["main", "module"] {
+            if let Some(path) = json.get(field).and_then(|v| v.as_str()) {
+                self.add_written_path(dir, path, &format!("package.json {field}"), true);
+            }
+        }
+        if !has_main && json.get("exports").is_none() {
+            // Node's default `main`.
+            self.add_candidates(&dir.join("index.js"), "package.json main (default)", false);
+        }
+        match json.get("bin") {
+            Some(serde_json::Value::String(path)) => {
+                self.add_written_path(dir, path, "package.json bin", false);
+            }
+            Some(serde_json::Value::Object(bins)) => {
+                for (name, path) in bins {
+                    if let Some(path) = path.as_str() {
+                        self.add_written_path(
+                            dir,
+                            path,
+                            &format!("package.json bin.{name}"),
+                            false,
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(exports) = json.get("exports") {
+            let mut paths = Vec::new();
+            export_targets(exports, &mut paths);
+            for path in paths {
+                self.add_written_path(dir, &path, "package.json exports", false);
+            }
+        }
+        if let Some(scripts) = json.get("scripts").and_then(|s| s.as_object()) {
+            for (name, command) in scripts {
+                if let Some(command) = command.as_str() {
+                    self.command(dir, command, &format!("package.json scripts.{name}"));
+                }
+            }
+        }
+    }
+
+    /// Every file a shell command runs through a known runner.
+    fn command(&mut self, dir: &Path, command: &str, source: &str) {
+        for segment in command.split(['&', '|', ';']) {
+            let tokens: Vec<&str> = segment
+                .split_whitespace()
+                .map(|t| t.trim_matches(['"', '\'']))
+                .collect();
+            let Some(runner) = tokens.iter().position(|t| is_runner(t)) else {
+                continue;
+            };
+            for token in &tokens[runner + 1..] {
+                if token.starts_with('-') || !looks_like_path(token) {
+                    continue;
+                }
+                self.add_written_path(dir, token, source, false);
+            }
+        }
+    }
+
+    fn dockerfile(&mut self, file: &Path) {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            return;
+        };
+        let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
+        let mut workdir = dir.clone();
+        for line in text.lines() {
+            let line = line.trim();
+            let (keyword, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let keyword = keyword.to_ascii_uppercase();
+            if keyword == "WORKDIR" {
+                // `/app` in the image is the build context: only relative parts are kept.
+                let rest = rest.trim().trim_start_matches('/');
+                let parts: Vec<&str> = rest.split('/').skip(1).collect();
+                workdir = dir.join(parts.join("/"));
+            }
+            if keyword != "CMD" && keyword != "ENTRYPOINT" {
+                continue;
+            }
+            let rest = rest.trim();
+            let command = if rest.starts_with('[') {
+                serde_json::from_str::<Vec<String>>(rest)
+                    .map(|v| v.join(" "))
+                    .unwrap_or_default()
+            } else {
+                rest.to_string()
+            };
+            let source = format!("{} {keyword}", self.project.relative(file));
+            let command = if command.split_whitespace().any(is_runner) {
+                command
+            } else {
+                format!("node {command}")
+            };
+            self.command(&workdir, &command, &source);
+            if workdir != dir {
+                self.command(&dir, &command, &source);
+            }
+        }
+    }
+
+    fn procfile(&mut self, file: &Path) {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            return;
+        };
+        let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
+        for line in text.lines() {
+            if let Some((process, command)) = line.split_once(':') {
+                let source = format!("{} {}", self.project.relative(file), process.trim());
+                self.command(&dir, command, &source);
+            }
+        }
+    }
+
+    /// PM2 `ecosystem.config.*`: every `script: '…'` value, read from the text.
+    fn ecosystem(&mut self, file: &Path) {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            return;
+        };
+        let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
+        let source = format!("{} script", self.project.relative(file));
+        for value in property_strings(&text, "script") {
+            if !self.add_written_path(&dir, &value, &source, false) {
+                self.command(&dir, &value, &source);
+            }
+        }
+    }
+
+    /// Vite: `<script type="module" src="/src/main.ts">` in `index.html`.
+    fn index_html(&mut self, file: &Path) {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            return;
+        };
+        let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
+        let source = format!("{} script", self.project.relative(file));
+        for tag in text.split("<script").skip(1) {
+            let tag = tag.split('>').next().unwrap_or("");
+            if let Some(src) = attribute(tag, "src")
+                && !src.contains("://")
+            {
+                self.add_written_path(&dir, src.trim_start_matches('/'), &source, false);
+            }
+        }
+    }
+
+    fn framework_conventions(&mut self, dir: &Path, manifest: &crate::manifest::Manifest) {
+        let has = |name: &str| {
+            manifest.dependencies.contains_key(name)
+                || manifest
+                    .dependencies
+                    .keys()
+                    .any(|d| name.ends_with('/') && d.starts_with(name))
+        };
+        let frameworks: Vec<(&str, Convention)> = [
+            ("next", has("next"), next_convention as Convention),
+            (
+                "remix",
+                has("@remix-run/") || has("@react-router/"),
+                remix_convention,
+            ),
+            ("sveltekit", has("@sveltejs/kit"), sveltekit_convention),
+            ("nuxt", has("nuxt"), nuxt_convention),
+            ("astro", has("astro"), astro_convention),
+        ]
+        .into_iter()
+        .filter(|(_, present, _)| *present)
+        .map(|(name, _, convention)| (name, convention))
+        .collect();
+        if frameworks.is_empty() {
+            return;
+        }
+        let dir_rel = self.project.relative(dir);
+        let prefix = if dir_rel.is_empty() {
+            String::new()
+        } else {
+            format!("{dir_rel}/")
+        };
+        for (i, module) in self.project.modules.iter().enumerate() {
+            let Some(inner) = module.file.rel.strip_prefix(&prefix) else {
+                continue;
+            };
+            if module.role != FileRole::Production {
+                continue;
+            }
+            for (name, convention) in &frameworks {
+                if convention(inner) {
+                    self.push(i, &format!("{name} convention"), EntryKind::Production);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Whether a path inside a package is one of a framework's entry files.
+type Convention = fn(&str) -> bool;
+
+/// `dir/name.ext` → (`dir/`, `name`); used by framework conventions.
+fn split_name(path: &str) -> (&str, &str) {
+    let (dir, file) = match path.rfind('/') {
+        Some(i) => (&path[..=i], &path[i + 1..]),
+        None => ("", path),
+    };
+    (dir, file.split('.').next().unwrap_or(file))
+}
+
+fn next_convention(path: &str) -> bool {
+    let path = path.strip_prefix("src/").unwrap_or(path);
+    let (dir, stem) = split_name(path);
+    if dir.is_empty() {
+        return matches!(
+            stem,
+            "middleware" | "instrumentation" | "instrumentation-client"
+        );
+    }
+    if path.starts_with("pages/") {
+        return true;
+    }
+    path.starts_with("app/")
+        && matches!(
+            stem,
+            "page"
+                | "layout"
+                | "route"
+                | "template"
+                | "error"
+                | "global-error"
+                | "loading"
+                | "not-found"
+                | "default"
+                | "opengraph-image"
+                | "twitter-image"
+                | "icon"
+                | "apple-icon"
+                | "sitemap"
+                | "robots"
+                | "manifest"
+        )
+}
+
+fn remix_convention(path: &str) -> bool {
+    let (dir, stem) = split_name(path);
+    (dir == "app/" && (stem == "root" || stem == "entry" || stem == "routes"))
+        || path.starts_with("app/routes/")
+}
+
+fn sveltekit_convention(path: &str) -> bool {
+    let (dir, stem) = split_name(path);
+    (path.starts_with("src/routes/") && path.rsplit('/').next().is_some_and(|n| n.starts_with('+')))
+        || (dir == "src/" && stem == "hooks")
+        || (dir == "src/" && stem == "service-worker")
+}
+
+fn nuxt_convention(path: &str) -> bool {
+    [
+        "server/api/",
+        "server/routes/",
+        "server/middleware/",
+        "server/plugins/",
+        "server/utils/",
+        "pages/",
+        "plugins/",
+        "middleware/",
+        "composables/",
+        "utils/",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
+        || split_name(path) == ("", "app")
+}
+
+fn astro_convention(path: &str) -> bool {
+    path.starts_with("src/pages/") || split_name(path) == ("src/", "middleware")
+}
+
+/// Commands that run a file given as an argument.
+fn is_runner(token: &str) -> bool {
+    let name = token.rsplit('/').next().unwrap_or(token);
+    matches!(
+        name,
+        "node"
+            | "nodejs"
+            | "tsx"
+            | "ts-node"
+            | "ts-node-dev"
+            | "ts-node-esm"
+            | "nodemon"
+            | "node-dev"
+            | "babel-node"
+            | "esno"
+            | "esr"
+            | "vite-node"
+            | "bun"
+            | "deno"
+            | "pm2"
+            | "pm2-runtime"
+            | "forever"
+            | "supervisor"
+    )
+}
+
+fn looks_like_path(token: &str) -> bool {
+    !token.contains('=')
+        && (token.contains('/') || EXTENSIONS.iter().any(|e| token.ends_with(&format!(".{e}"))))
+}
+
+fn strip_source_extension(path: &str) -> &str {
+    for ext in EXTENSIONS {
+        if let Some(stem) = path.strip_suffix(&format!(".{ext}")) {
+            return stem;
+        }
+    }
+    path
+}
+
+/// Every path in an `exports` map, through all conditions (types excluded).
+fn export_targets(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| export_targets(v, out)),
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                if key != "types" && key != "typings" {
+                    export_targets(v, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// String values of `key: '…'` / `"key": "…"` in JS or JSON text.
+fn property_strings(text: &str, key: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(key) {
+        let before = rest[..i].chars().next_back();
+        let after = &rest[i + key.len()..];
+        rest = after;
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let after = after.trim_start_matches(['"', '\'']).trim_start();
+        let Some(after) = after.strip_prefix(':') else {
+            continue;
+        };
+        let after = after.trim_start();
+        let Some(quote) = after
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))
+        else {
+            continue;
+        };
+        if let Some(end) = after[1..].find(quote) {
+            values.push(after[1..1 + end].to_string());
+        }
+    }
+    values
+}
+
+/// An HTML attribute's value in a tag's text.
+fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let mut rest = tag;
+    while let Some(i) = rest.find(name) {
+        let after = rest[i + name.len()..].trim_start();
+        rest = &rest[i + name.len()..];
+        if let Some(value) = after.strip_prefix('=') {
+            let value = value.trim_start();
+            let quote = value.chars().next()?;
+            if quote == '"' || quote == '\'' {
+                let end = value[1..].find(quote)?;
+                return Some(&value[1..1 + end]);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pm2_script_values_are_read_from_text() {
+        let text = "module.exports = { apps: [{ name: 'api', script: './src/index.js' }, { \"script\": \"worker.js\" }] };";
+        assert_eq!(
+            property_strings(text, "script"),
+            vec!["./src/index.js".to_string(), "worker.js".to_string()]
+        );
+    }
+
+    #[test]
+    fn framework_conventions_match_their_files_only() {
+        assert!(next_convention("app/dashboard/page.tsx"));
+        assert!(next_convention("src/app/api/users/route.ts"));
+        assert!(next_convention("middleware.ts"));
+        assert!(!next_convention("app/dashboard/chart.tsx"));
+        assert!(sveltekit_convention("src/routes/blog/+page.server.ts"));
+        assert!(!sveltekit_convention("src/lib/db.ts"));
+        assert!(remix_convention("app/routes/_index.tsx"));
+        assert!(nuxt_convention("server/api/users.get.ts"));
+    }
+
+    #[test]
+    fn script_runners_and_paths() {
+        assert!(is_runner("node"));
+        assert!(is_runner("./node_modules/.bin/tsx"));
+        assert!(!is_runner("vitest"));
+        assert!(looks_like_path("src/index.js"));
+        assert!(!looks_like_path("--inspect"));
+        assert!(!looks_like_path("NODE_ENV=production"));
+    }
+}
