@@ -99,6 +99,13 @@ pub struct Exports {
     pub opaque: bool,
     /// `module.exports = require('./x')`: the shape is the target's.
     pub passthrough: Option<String>,
+    /// `export type * from 'x'`: specifiers whose exports are re-exported for the type checker only.
+    #[serde(default)]
+    pub type_star_from: Vec<String>,
+    /// The module uses ESM syntax (`import`/`export` statements), so Node's ESM rules apply
+    /// to it: no implicit `default`, no `module.exports`.
+    #[serde(default)]
+    pub esm: bool,
 }
 
 /// A syntax error range.
@@ -123,4 +130,8 @@ pub struct ModuleFacts {
     pub invalid_utf8_at: Option<u32>,
     /// Per-line suppression directives `treeaudit-ignore-next-line RULE -- reason`.
     pub line_count: u32,
+    /// `declare module 'x' { … }` in a `.d.ts`: modules whose exports this file declares or
+    /// augments (wildcards like `*.svg` included).
+    #[serde(default)]
+    pub ambient_modules: Vec<String>,
 }
