@@ -57,9 +57,19 @@ pub struct Project {
     pub discovery: Discovery,
     /// Files not analysed, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Counts that checks report for the summary (`unanalysable_export_shapes`), by key.
+    pub counters: std::sync::Mutex<std::collections::BTreeMap<&'static str, usize>>,
 }
 
 impl Project {
+    /// Records a summary count (replacing an earlier value for the same key).
+    pub fn set_counter(&self, key: &'static str, value: usize) {
+        self.counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, value);
+    }
+
     /// The module at an absolute path.
     pub fn module_at(&self, path: &Path) -> Option<usize> {
         self.modules
@@ -193,6 +203,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         graph,
         discovery,
         skipped,
+        counters: Default::default(),
     })
 }
 

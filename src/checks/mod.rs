@@ -3,6 +3,7 @@
 mod case_mismatch;
 mod dev_dependency_at_runtime;
 mod invalid_manifest;
+mod missing_export;
 mod syntax_error;
 mod unlisted_dependency;
 mod unresolved_import;
@@ -32,6 +33,7 @@ pub const RULES: &[&Rule] = &[
     &case_mismatch::RULE,
     &unlisted_dependency::RULE,
     &dev_dependency_at_runtime::RULE,
+    &missing_export::RULE,
 ];
 
 /// The rule with this name.
