@@ -105,6 +105,19 @@ impl<'p> ExportIndex<'p> {
             return Target::Unknown(import.specifier.clone());
         }
         match resolution {
+            // TypeScript reads `x.d.ts` for `./x.js` when both exist.
+            Resolution::File { path }
+                if m.file.dialect != Dialect::JavaScript
+                    && Dialect::from_path(path) == Some(Dialect::JavaScript) =>
+            {
+                match self
+                    .packages
+                    .types_entry(&m.file.path, &import.specifier, import.kind)
+                {
+                    Some(declaration) => file_target(&declaration),
+                    None => file_target(path),
+                }
+            }
             Resolution::File { path } => file_target(path),
             Resolution::CaseMismatch { actual } => file_target(actual),
             Resolution::Package {
@@ -221,8 +234,12 @@ impl<'p> ExportIndex<'p> {
             let facts = self.facts_of(&facts);
             let exports = &facts.exports;
             // `module.exports = factory()`, `export =`, computed exports; a file with no
-            // module syntax at all is a script or a UMD bundle whose shape is unknowable.
-            if exports.opaque || (!exports.esm && !exports.commonjs) {
+            // module syntax at all is a script or a UMD bundle whose shape is unknowable; a
+            // syntax error (or a construct the grammar lacks) may hide an export.
+            if exports.opaque
+                || (!exports.esm && !exports.commonjs)
+                || !facts.syntax_errors.is_empty()
+            {
                 return None;
             }
             if is_root && exports.commonjs && !exports.esm {

@@ -528,8 +528,7 @@ impl PackageResolver {
         let import = Resolver::new(package_options(&["node", "import"]));
         PackageResolver {
             types_import: import.clone_with_options(types_options(&["types", "node", "import"])),
-            types_require: import
-                .clone_with_options(types_options(&["types", "node", "require"])),
+            types_require: import.clone_with_options(types_options(&["types", "node", "require"])),
             require: import.clone_with_options(package_options(&["node", "require"])),
             import,
         }
@@ -537,13 +536,21 @@ impl PackageResolver {
 
     /// The declaration file (`.d.ts`, `.d.mts`, `.d.cts`, or a shipped `.ts`) for `specifier`
     /// imported from `importer` with `kind`, if the package ships types.
-    pub fn types_entry(&self, importer: &Path, specifier: &str, kind: ImportKind) -> Option<PathBuf> {
+    pub fn types_entry(
+        &self,
+        importer: &Path,
+        specifier: &str,
+        kind: ImportKind,
+    ) -> Option<PathBuf> {
         let resolver = if kind == ImportKind::Require {
             &self.types_require
         } else {
             &self.types_import
         };
-        let path = resolver.resolve_file(importer, specifier).ok()?.into_path_buf();
+        let path = resolver
+            .resolve_file(importer, specifier)
+            .ok()?
+            .into_path_buf();
         let name = path.file_name()?.to_str()?;
         let is_types = [".d.ts", ".d.mts", ".d.cts", ".ts", ".mts", ".cts", ".tsx"]
             .iter()

@@ -198,7 +198,7 @@ fn help(set: &ExportSet, wanted: &str, kind: ImportKind) -> String {
     let has_default =
         set.names.contains_key("default") || (set.implicit_default && kind != ImportKind::Require);
     if wanted == "default" && !all.is_empty() {
-        let listed = list(&all);
+        let listed = list(&all).replace('\'', "");
         return format!("it has only named exports: import {{ {listed} }}");
     }
     if all.is_empty() {
@@ -306,11 +306,7 @@ mod tests {
             "const { x } = require('./factory');\nimport { y } from 'not-installed';\n",
         )
         .expect("write");
-        std::fs::write(
-            dir.path().join("factory.js"),
-            "module.exports = make();\n",
-        )
-        .expect("write");
+        std::fs::write(dir.path().join("factory.js"), "module.exports = make();\n").expect("write");
         let project = crate::project::analyse(&crate::project::AnalyseOptions {
             root: dir.path().to_path_buf(),
             threads: 1,
@@ -341,7 +337,10 @@ mod tests {
         set.names.insert("Hono".into(), true);
         set.names.insert("Context".into(), false);
         set.names.insert("Env".into(), false);
-        assert_eq!(help(&set, "Router", ImportKind::Static), "did you mean 'Hono'?");
+        assert_eq!(
+            help(&set, "Router", ImportKind::Static),
+            "did you mean 'Hono'?"
+        );
         set.names.insert("Other".into(), true);
         assert_eq!(
             help(&set, "Router", ImportKind::Static),

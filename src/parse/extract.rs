@@ -608,7 +608,10 @@ fn commonjs_object(value: Node, text: &str, facts: &mut ModuleFacts) {
                         .or_else(|| property.child_by_field_name("name")),
                     "spread_element" => {
                         // `...require('./x')` copies x's exports; `...other` is unknowable.
-                        match property.named_child(0).and_then(|a| required_specifier(a, text)) {
+                        match property
+                            .named_child(0)
+                            .and_then(|a| required_specifier(a, text))
+                        {
                             Some(specifier) => facts.exports.star_from.push(specifier),
                             None => facts.exports.opaque = true,
                         }
@@ -714,7 +717,6 @@ fn collect_syntax_errors(node: Node, text: &str, out: &mut Vec<SyntaxError>) {
         }
     }
 }
-
 
 /// Whether a namespace or `declare module` body (not the file's top level) holds `node`.
 fn in_namespace_body(node: Node) -> bool {
@@ -1015,14 +1017,27 @@ mod tests {
         );
         assert_eq!(
             names(&facts.exports),
-            ["A", "E", "N", "Q", "g", "type I", "type Only", "type T", "v"]
+            [
+                "A",
+                "E",
+                "N",
+                "Q",
+                "g",
+                "type I",
+                "type Only",
+                "type T",
+                "v"
+            ]
         );
         assert_eq!(facts.ambient_modules, ["hono"]);
     }
 
     #[test]
     fn export_equals_is_commonjs_with_an_unknown_shape() {
-        let e = exports(Dialect::TypeScript, "declare function e(): void;\nexport = e;\n");
+        let e = exports(
+            Dialect::TypeScript,
+            "declare function e(): void;\nexport = e;\n",
+        );
         assert!(e.commonjs && e.opaque && !e.esm);
     }
 
@@ -1041,7 +1056,13 @@ mod tests {
         assert!(exports(Dialect::JavaScript, "module.exports = factory();\n").opaque);
         assert!(exports(Dialect::JavaScript, "module.exports = router;\n").opaque);
         assert!(exports(Dialect::JavaScript, "for (const k of ks) exports[k] = 1;\n").opaque);
-        assert!(exports(Dialect::JavaScript, "Object.assign(module.exports, helpers);\n").opaque);
+        assert!(
+            exports(
+                Dialect::JavaScript,
+                "Object.assign(module.exports, helpers);\n"
+            )
+            .opaque
+        );
         let e = exports(Dialect::JavaScript, "module.exports = require('./impl');\n");
         assert_eq!(e.passthrough.as_deref(), Some("./impl"));
         assert!(!e.opaque);
