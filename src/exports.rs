@@ -34,8 +34,8 @@ pub enum Target {
     Package {
         /// `@scope/name` or `name`.
         name: String,
-        /// The `.d.ts` TypeScript would read.
-        types: Option<PathBuf>,
+        /// The `.d.ts` files TypeScript would read (`import` and `require` conditions).
+        types: Vec<PathBuf>,
         /// The file Node would load.
         runtime: PathBuf,
     },
@@ -126,9 +126,7 @@ impl<'p> ExportIndex<'p> {
                 ..
             } => Target::Package {
                 name: name.clone(),
-                types: self
-                    .packages
-                    .types_entry(&m.file.path, &import.specifier, import.kind),
+                types: self.packages.types_entries(&m.file.path, &import.specifier),
                 runtime: runtime.clone(),
             },
             Resolution::Package {
@@ -166,11 +164,19 @@ impl<'p> ExportIndex<'p> {
             Target::Package { types, runtime, .. } => {
                 // The declarations are the package's contract; the runtime entry decides what
                 // `default` is (a CommonJS entry always has one for ESM importers).
-                let declared = types.as_ref().map(|t| self.file_shape(t));
                 let runtime_shape = || self.file_shape(runtime);
-                let set = match declared {
-                    Some(Some(set)) => set,
-                    Some(None) => return Lookup::Unknown,
+                let mut first = None;
+                for declaration in types {
+                    let Some(set) = self.file_shape(declaration) else {
+                        return Lookup::Unknown;
+                    };
+                    if find(&set, name, kind).is_some() {
+                        return Lookup::Found;
+                    }
+                    first.get_or_insert(set);
+                }
+                let set = match first {
+                    Some(set) => set,
                     None => match runtime_shape() {
                         Some(set) => set,
                         None => return Lookup::Unknown,
@@ -179,7 +185,7 @@ impl<'p> ExportIndex<'p> {
                 if find(&set, name, kind).is_some() {
                     return Lookup::Found;
                 }
-                if types.is_some() {
+                if !types.is_empty() {
                     match runtime_shape() {
                         None => {
                             if name == "default" {
@@ -274,11 +280,17 @@ impl<'p> ExportIndex<'p> {
                 match self.resolve_from(&path, facts, specifier, kind) {
                     Target::File(next) => stack.push((next, edge_type_only)),
                     Target::Package { types, runtime, .. } => {
-                        let shape = match types {
-                            Some(types) => self.file_shape(&types),
-                            None => self.file_shape(&runtime),
-                        };
-                        merge(&mut set, shape.as_deref()?, edge_type_only);
+                        if types.is_empty() {
+                            merge(
+                                &mut set,
+                                self.file_shape(&runtime).as_deref()?,
+                                edge_type_only,
+                            );
+                        }
+                        for declaration in types {
+                            let shape = self.file_shape(&declaration);
+                            merge(&mut set, shape.as_deref()?, edge_type_only);
+                        }
                     }
                     _ => return None,
                 }
@@ -322,10 +334,14 @@ impl<'p> ExportIndex<'p> {
         {
             let name = crate::manifest::package_name(specifier).to_string();
             // A declaration file already resolved to the package's declarations.
-            let declared = is_declaration(&resolved);
+            let types = if is_declaration(&resolved) {
+                self.packages.types_entries(from, specifier)
+            } else {
+                Vec::new()
+            };
             return Target::Package {
                 name,
-                types: declared.then(|| resolved.clone()),
+                types,
                 runtime: resolved,
             };
         }

@@ -91,6 +91,8 @@ impl Project {
     }
 }
 
+// Short-lived (one per file, consumed at once): boxing the facts would only add allocations.
+#[allow(clippy::large_enum_variant)]
 enum Loaded {
     Module(SourceFile, ModuleFacts),
     Skipped(Skipped),

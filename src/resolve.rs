@@ -558,6 +558,18 @@ impl PackageResolver {
         is_types.then_some(path)
     }
 
+    /// The declaration files for both the `import` and `require` conditions (deduplicated): which
+    /// one TypeScript reads depends on the importer's module format, so a name must be missing
+    /// from both to be missing.
+    pub fn types_entries(&self, importer: &Path, specifier: &str) -> Vec<PathBuf> {
+        let mut entries: Vec<PathBuf> = [ImportKind::Static, ImportKind::Require]
+            .into_iter()
+            .filter_map(|kind| self.types_entry(importer, specifier, kind))
+            .collect();
+        entries.dedup();
+        entries
+    }
+
     /// What `specifier` names at run time from `importer` (a file in `node_modules` or a
     /// declaration file: `.d.ts` importers resolve to declaration files).
     pub fn resolve(&self, importer: &Path, specifier: &str, kind: ImportKind) -> Option<PathBuf> {

@@ -134,6 +134,10 @@ fn check_module(project: &Project, index: &ExportIndex, module: usize) -> Outcom
                     } else {
                         format!("does not export `{}`", name.imported)
                     };
+                    let package = match &target {
+                        Target::Package { name, .. } => Some(name.as_str()),
+                        _ => None,
+                    };
                     let mut finding = Finding::new(
                         RULE.name,
                         RULE.default_severity,
@@ -141,7 +145,7 @@ fn check_module(project: &Project, index: &ExportIndex, module: usize) -> Outcom
                         name.span,
                         format!("`{}` {what}", import.specifier),
                     )
-                    .with_help(help(&set, &name.imported, import.kind))
+                    .with_help(help(&set, &name.imported, import.kind, package))
                     .with_specifier(&import.specifier)
                     .with_imported_name(&name.imported);
                     if let Some(Resolution::Package { name, .. }) = m.resolutions.get(i) {
@@ -168,7 +172,7 @@ impl WithImportedName for Finding {
 }
 
 /// The closest exported name, or what the module exports when that is short.
-fn help(set: &ExportSet, wanted: &str, kind: ImportKind) -> String {
+fn help(set: &ExportSet, wanted: &str, kind: ImportKind, package: Option<&str>) -> String {
     let values: Vec<&str> = set
         .names
         .iter()
@@ -191,9 +195,27 @@ fn help(set: &ExportSet, wanted: &str, kind: ImportKind) -> String {
     {
         return format!("did you mean '{name}'?");
     }
-    // `import { Router } from 'hono'`: its one value export is what was meant.
-    if values.len() == 1 && wanted != "default" {
-        return format!("did you mean '{}'?", values[0]);
+    // `import { Router } from 'hono'`: its one value export, or the one named after the
+    // package (`Hono`), is what was meant.
+    if wanted != "default" {
+        let package = package.map(|p| {
+            p.rsplit('/')
+                .next()
+                .unwrap_or(p)
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase()
+        });
+        if let Some(namesake) = values
+            .iter()
+            .find(|v| package.as_deref() == Some(v.to_lowercase().as_str()))
+        {
+            return format!("did you mean '{namesake}'?");
+        }
+        if values.len() == 1 {
+            return format!("did you mean '{}'?", values[0]);
+        }
     }
     let has_default =
         set.names.contains_key("default") || (set.implicit_default && kind != ImportKind::Require);
@@ -208,7 +230,17 @@ fn help(set: &ExportSet, wanted: &str, kind: ImportKind) -> String {
             "it exports nothing".to_string()
         };
     }
-    let mut exported = list(&all);
+    // Values first: they are what a run-time import can use.
+    let types = all.len() - values.len();
+    let mut exported = if types > 0 && !values.is_empty() {
+        format!(
+            "{} and {types} type{}",
+            list(&values),
+            if types == 1 { "" } else { "s" }
+        )
+    } else {
+        list(&all)
+    };
     if has_default {
         exported.push_str(" and a default");
     }
@@ -332,19 +364,23 @@ mod tests {
     }
 
     #[test]
-    fn help_lists_few_exports_or_names_the_only_value() {
+    fn help_names_the_only_value_or_the_package_namesake() {
         let mut set = ExportSet::default();
         set.names.insert("Hono".into(), true);
         set.names.insert("Context".into(), false);
         set.names.insert("Env".into(), false);
         assert_eq!(
-            help(&set, "Router", ImportKind::Static),
+            help(&set, "Router", ImportKind::Static, None),
             "did you mean 'Hono'?"
         );
         set.names.insert("Other".into(), true);
         assert_eq!(
-            help(&set, "Router", ImportKind::Static),
-            "it exports 'Context', 'Env', 'Hono', 'Other'"
+            help(&set, "Router", ImportKind::Static, Some("hono")),
+            "did you mean 'Hono'?"
+        );
+        assert_eq!(
+            help(&set, "Router", ImportKind::Static, None),
+            "it exports 'Hono', 'Other' and 2 types"
         );
     }
 }
