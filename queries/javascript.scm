@@ -113,3 +113,15 @@
   (#any-of? @_join "join" "resolve")) @route.path_reference
 
 (comment) @comment
+; --- missing-export: CommonJS shapes ---
+; exports[key] = …, module.exports['a-b'] = …
+(assignment_expression
+  left: (subscript_expression)) @commonjs.assign_computed
+
+; Object.assign(module.exports, …), Object.defineProperties(exports, …)
+(call_expression
+  function: (member_expression
+    object: (identifier) @_object
+    property: (property_identifier) @_method)
+  (#eq? @_object "Object")
+  (#any-of? @_method "assign" "defineProperties")) @commonjs.object_call

@@ -99,6 +99,13 @@ pub struct Exports {
     pub opaque: bool,
     /// `module.exports = require('./x')`: the shape is the target's.
     pub passthrough: Option<String>,
+    /// `export type * from 'x'`: specifiers whose exports are re-exported for the type checker only.
+    #[serde(default)]
+    pub type_star_from: Vec<String>,
+    /// The module uses ESM syntax (`import`/`export` statements), so Node's ESM rules apply
+    /// to it: no implicit `default`, no `module.exports`.
+    #[serde(default)]
+    pub esm: bool,
 }
 
 /// A syntax error range.
@@ -148,6 +155,10 @@ pub struct ModuleFacts {
     /// Comment text that may hold code, before it is parsed into `commented` (parse-internal).
     #[serde(skip)]
     pub comment_candidates: Vec<CommentText>,
+    /// `declare module 'x' { … }` in a `.d.ts`: modules whose exports this file declares or
+    /// augments (wildcards like `*.svg` included).
+    #[serde(default)]
+    pub ambient_modules: Vec<String>,
 }
 
 /// The syntax an environment variable is read with.

@@ -8,6 +8,7 @@ pub mod discover;
 pub mod entries;
 pub mod env;
 pub mod error;
+pub mod exports;
 pub mod facts;
 pub mod file_role;
 pub mod finding;
@@ -53,6 +54,9 @@ pub struct Summary {
     pub warnings: usize,
     /// Findings at info severity.
     pub infos: usize,
+    /// Counts reported by checks, e.g. `unanalysable_export_shapes`, `packages_not_installed`.
+    #[serde(flatten)]
+    pub counters: BTreeMap<String, usize>,
 }
 
 /// The result of `treeaudit check`.
@@ -107,6 +111,13 @@ pub fn report_for(project: &Project, root_as_given: &str) -> Report {
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     let mut summary = Summary {
         files: project.modules.len(),
+        counters: project
+            .counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect(),
         ..Summary::default()
     };
     for f in &findings {

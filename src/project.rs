@@ -69,9 +69,19 @@ pub struct Project {
     pub entry_points_cache: std::sync::OnceLock<crate::entries::EntryPoints>,
     /// The route table, computed on first use ([`Project::route_table`]).
     pub route_table_cache: std::sync::OnceLock<crate::routes::RouteTable>,
+    /// Counts that checks report for the summary (`unanalysable_export_shapes`), by key.
+    pub counters: std::sync::Mutex<std::collections::BTreeMap<&'static str, usize>>,
 }
 
 impl Project {
+    /// Records a summary count (replacing an earlier value for the same key).
+    pub fn set_counter(&self, key: &'static str, value: usize) {
+        self.counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, value);
+    }
+
     /// The module at an absolute path.
     pub fn module_at(&self, path: &Path) -> Option<usize> {
         self.modules
@@ -93,6 +103,8 @@ impl Project {
     }
 }
 
+// Short-lived (one per file, consumed at once): boxing the facts would only add allocations.
+#[allow(clippy::large_enum_variant)]
 enum Loaded {
     Module(SourceFile, Box<ModuleFacts>),
     Skipped(Skipped),
@@ -217,6 +229,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         extra_entries: options.entries.clone(),
         entry_points_cache: std::sync::OnceLock::new(),
         route_table_cache: std::sync::OnceLock::new(),
+        counters: Default::default(),
     })
 }
 

@@ -475,6 +475,123 @@ pub fn jsonc_options() -> jsonc_parser::ParseOptions {
     }
 }
 
+/// Resolves specifiers from files inside `node_modules` (which are not part of the audited
+/// tree), and a package's type declarations the way TypeScript looks for them: the `types`
+/// condition of `exports`, then `types`/`typings`, with `.js` standing for `.d.ts`.
+pub struct PackageResolver {
+    types_import: Resolver,
+    types_require: Resolver,
+    import: Resolver,
+    require: Resolver,
+}
+
+fn package_options(conditions: &[&str]) -> ResolveOptions {
+    ResolveOptions {
+        condition_names: conditions.iter().map(|c| c.to_string()).collect(),
+        // Package files are compiled output: their own tsconfig does not apply.
+        tsconfig: None,
+        ..options()
+    }
+}
+
+fn types_options(conditions: &[&str]) -> ResolveOptions {
+    let alias = |from: &str, to: &[&str]| {
+        (
+            from.to_string(),
+            to.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    ResolveOptions {
+        extensions: [".d.ts", ".ts", ".d.mts", ".d.cts", ".tsx"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        extension_alias: vec![
+            alias(".js", &[".d.ts", ".ts", ".tsx"]),
+            alias(".mjs", &[".d.mts", ".mts"]),
+            alias(".cjs", &[".d.cts", ".cts"]),
+        ],
+        main_fields: vec!["types".into(), "typings".into()],
+        ..package_options(conditions)
+    }
+}
+
+impl Default for PackageResolver {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PackageResolver {
+    /// Resolvers for Node's `import` and `require` conditions, each with and without `types`.
+    pub fn new() -> PackageResolver {
+        let import = Resolver::new(package_options(&["node", "import"]));
+        PackageResolver {
+            types_import: import.clone_with_options(types_options(&["types", "node", "import"])),
+            types_require: import.clone_with_options(types_options(&["types", "node", "require"])),
+            require: import.clone_with_options(package_options(&["node", "require"])),
+            import,
+        }
+    }
+
+    /// The declaration file (`.d.ts`, `.d.mts`, `.d.cts`, or a shipped `.ts`) for `specifier`
+    /// imported from `importer` with `kind`, if the package ships types.
+    pub fn types_entry(
+        &self,
+        importer: &Path,
+        specifier: &str,
+        kind: ImportKind,
+    ) -> Option<PathBuf> {
+        let resolver = if kind == ImportKind::Require {
+            &self.types_require
+        } else {
+            &self.types_import
+        };
+        let path = resolver
+            .resolve_file(importer, specifier)
+            .ok()?
+            .into_path_buf();
+        let name = path.file_name()?.to_str()?;
+        let is_types = [".d.ts", ".d.mts", ".d.cts", ".ts", ".mts", ".cts", ".tsx"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        is_types.then_some(path)
+    }
+
+    /// The declaration files for both the `import` and `require` conditions (deduplicated): which
+    /// one TypeScript reads depends on the importer's module format, so a name must be missing
+    /// from both to be missing.
+    pub fn types_entries(&self, importer: &Path, specifier: &str) -> Vec<PathBuf> {
+        let mut entries: Vec<PathBuf> = [ImportKind::Static, ImportKind::Require]
+            .into_iter()
+            .filter_map(|kind| self.types_entry(importer, specifier, kind))
+            .collect();
+        entries.dedup();
+        entries
+    }
+
+    /// What `specifier` names at run time from `importer` (a file in `node_modules` or a
+    /// declaration file: `.d.ts` importers resolve to declaration files).
+    pub fn resolve(&self, importer: &Path, specifier: &str, kind: ImportKind) -> Option<PathBuf> {
+        let name = importer.file_name()?.to_str()?;
+        let declaration = [".d.ts", ".d.mts", ".d.cts"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        if declaration {
+            return self.types_entry(importer, specifier, kind);
+        }
+        let resolver = if kind == ImportKind::Require {
+            &self.require
+        } else {
+            &self.import
+        };
+        resolver
+            .resolve_file(importer, specifier)
+            .ok()
+            .map(|r| r.into_path_buf())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

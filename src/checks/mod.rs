@@ -5,6 +5,7 @@ mod client_env_exposure;
 mod dev_dependency_at_runtime;
 mod import_cycle;
 mod invalid_manifest;
+mod missing_export;
 mod syntax_error;
 mod undeclared_env;
 mod unlisted_dependency;
@@ -44,6 +45,7 @@ pub const RULES: &[&Rule] = &[
     &unmounted_route::RULE,
     &unreachable_file::RULE,
     &import_cycle::RULE,
+    &missing_export::RULE,
 ];
 
 /// The rule with this name.

@@ -23,6 +23,9 @@ not valid UTF-8.
 Node refuses to load the whole file, so every route or service it holds is down. The rest of
 the file is still analysed: treeaudit extracts whatever imports it can from a broken file.
 
+Declaration files (`.d.ts`, `.d.mts`, `.d.cts`) are not checked: Node never loads them, and
+the TypeScript grammar lags behind the newest declaration syntax.
+
 ## Examples
 Wrong:
     export function total(items) {
@@ -34,8 +37,19 @@ Right:
     }
 ";
 
+/// Declaration files (`.d.ts`) are never loaded at run time, and tree-sitter-typescript 0.23
+/// does not parse all of their newer syntax (`in`/`out` variance, `export type *`), so a parse
+/// failure there says more about the grammar than about the deploy.
+fn is_declaration_file(rel: &str) -> bool {
+    rel.ends_with(".d.ts") || rel.ends_with(".d.mts") || rel.ends_with(".d.cts")
+}
+
 fn check(project: &Project, findings: &mut Vec<Finding>) {
-    for module in &project.modules {
+    for module in project
+        .modules
+        .iter()
+        .filter(|m| !is_declaration_file(&m.file.rel))
+    {
         if let Some(offset) = module.facts.invalid_utf8_at {
             findings.push(
                 Finding::new(
@@ -105,6 +119,18 @@ mod tests {
                 ),
                 ("src/c.jsx", "export const C = () => <p>{1}</p>;\n"),
             ],
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn declaration_files_are_not_checked() {
+        let findings = run_rule(
+            &RULE,
+            &[(
+                "types/index.d.ts",
+                "export type * from './x';\ninterface Box<in out T> { v: T }\n",
+            )],
         );
         assert!(findings.is_empty(), "{findings:?}");
     }

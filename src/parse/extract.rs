@@ -38,6 +38,9 @@ pub(super) fn extract(
                 "dynamic_import" => dynamic_import(node, text, &mut facts),
                 "commonjs.assign" => commonjs_assignment(node, text, &mut facts),
                 "commonjs.define" => commonjs_define(node, text, &mut facts),
+                "commonjs.assign_computed" => commonjs_computed_assignment(node, text, &mut facts),
+                "commonjs.object_call" => commonjs_object_call(node, text, &mut facts),
+                "ambient_module" => ambient_module(node, text, &mut facts),
                 "route.mount" => mount_call(node, text, &mut facts),
                 "route.registration" => registration_call(node, text, &mut facts),
                 "route.binding" => binding_declarator(node, text, &mut facts),
@@ -130,6 +133,9 @@ fn has_keyword_child(node: Node, keyword: &str) -> bool {
 }
 
 fn import_statement(node: Node, text: &str, facts: &mut ModuleFacts) {
+    if !in_namespace_body(node) {
+        facts.exports.esm = true;
+    }
     let statement_type_only = has_keyword_child(node, "type");
     let mut cursor = node.walk();
     // TS `import x = require('y')`
@@ -225,6 +231,15 @@ fn import_statement(node: Node, text: &str, facts: &mut ModuleFacts) {
 }
 
 fn export_statement(node: Node, text: &str, facts: &mut ModuleFacts) {
+    // `namespace N { export const a }` and `declare module 'x' { export … }` export from the
+    // namespace or the other module, not from this file.
+    if in_namespace_body(node) {
+        return;
+    }
+    // `export = x` makes the module CommonJS; `export as namespace X` (UMD global) exports nothing.
+    if !has_keyword_child(node, "=") && !has_keyword_child(node, "as") {
+        facts.exports.esm = true;
+    }
     let statement_type_only = has_keyword_child(node, "type");
     let source = node.child_by_field_name("source");
     let mut cursor = node.walk();
@@ -287,9 +302,19 @@ fn export_statement(node: Node, text: &str, facts: &mut ModuleFacts) {
                 }
             }
             None => {
-                // export * from 'x'
+                // export * from 'x'; `export type * from 'x'` (TS 5) parses with an ERROR node.
                 import.namespace = true;
-                facts.exports.star_from.push(specifier);
+                let compact: String = node_text(node, text)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .take(11)
+                    .collect();
+                if statement_type_only || compact.starts_with("exporttype*") {
+                    import.kind = ImportKind::TypeOnly;
+                    facts.exports.type_star_from.push(specifier);
+                } else {
+                    facts.exports.star_from.push(specifier);
+                }
             }
         }
         facts.imports.push(import);
@@ -346,6 +371,20 @@ fn declaration_names(declaration: Node, text: &str, out: &mut Vec<ExportedName>)
                 if let Some(name) = declarator.child_by_field_name("name") {
                     pattern_names(name, text, false, out);
                 }
+            }
+        }
+        // `export import Q = N.b`
+        "import_alias" => {
+            let mut cursor = declaration.walk();
+            if let Some(name) = declaration
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "identifier")
+            {
+                out.push(ExportedName {
+                    name: node_text(name, text).to_string(),
+                    type_only: false,
+                    span: span_of(name, text),
+                });
             }
         }
         "ambient_declaration" => {
@@ -424,6 +463,10 @@ fn require_call(node: Node, text: &str, kind: ImportKind, facts: &mut ModuleFact
         .is_some_and(|f| f.kind() == "member_expression");
     if !is_resolve {
         bound_names(node, text, &mut import);
+        if import.analysable && is_export_star_helper_argument(node, text) {
+            facts.exports.commonjs = true;
+            facts.exports.star_from.push(import.specifier.clone());
+        }
     }
     facts.imports.push(import);
 }
@@ -587,8 +630,14 @@ fn commonjs_object(value: Node, text: &str, facts: &mut ModuleFacts) {
                         .child_by_field_name("key")
                         .or_else(|| property.child_by_field_name("name")),
                     "spread_element" => {
-                        // `...require('./x')` or `...other`: the shape is no longer closed.
-                        facts.exports.opaque = true;
+                        // `...require('./x')` copies x's exports; `...other` is unknowable.
+                        match property
+                            .named_child(0)
+                            .and_then(|a| required_specifier(a, text))
+                        {
+                            Some(specifier) => facts.exports.star_from.push(specifier),
+                            None => facts.exports.opaque = true,
+                        }
                         None
                     }
                     _ => None,
@@ -643,8 +692,12 @@ fn commonjs_define(node: Node, text: &str, facts: &mut ModuleFacts) {
     if target != "exports" && target != "module.exports" {
         return;
     }
-    if let Some(name) = literal_string(name, text) {
-        facts.exports.commonjs = true;
+    facts.exports.commonjs = true;
+    let Some(name) = literal_string(name, text) else {
+        dynamic_export(node, text, facts);
+        return;
+    };
+    {
         if name != "__esModule" {
             facts.exports.names.push(ExportedName {
                 name,
@@ -2120,5 +2173,425 @@ mod zod_env_tests {
         let facts = parse_module(Dialect::JavaScript, b"validate(process.env);\n");
         assert_eq!(facts.env_reads.len(), 1);
         assert_eq!(facts.env_reads[0].key, EnvKey::Dynamic);
+    }
+}
+
+/// Whether a namespace or `declare module` body (not the file's top level) holds `node`.
+fn in_namespace_body(node: Node) -> bool {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == "statement_block" {
+            return true;
+        }
+        current = n.parent();
+    }
+    false
+}
+
+/// `declare module 'x' { … }`: records the module name.
+fn ambient_module(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let mut cursor = node.walk();
+    for module in node
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "module")
+    {
+        if let Some(name) = module
+            .child_by_field_name("name")
+            .and_then(|n| literal_string(n, text))
+        {
+            facts.ambient_modules.push(name);
+        }
+    }
+}
+
+/// The literal specifier of `require('x')` (possibly wrapped in parentheses).
+fn required_specifier(node: Node, text: &str) -> Option<String> {
+    let node = unwrap_parentheses(node);
+    if node.kind() != "call_expression" {
+        return None;
+    }
+    let function = node.child_by_field_name("function")?;
+    if node_text(function, text) != "require" {
+        return None;
+    }
+    let arguments = node.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let first = arguments
+        .named_children(&mut cursor)
+        .find(|c| c.kind() != "comment")?;
+    literal_string(first, text)
+}
+
+fn unwrap_parentheses(mut node: Node) -> Node {
+    while node.kind() == "parenthesized_expression" {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// `require('./x')` as the first argument of a compiler's re-export helper:
+/// `__exportStar(require('./x'), exports)` (TypeScript/tslib), `__export(require('./x'))` (old
+/// TypeScript), `__reExport(target, require('./x'), module.exports)` (esbuild).
+fn is_export_star_helper_argument(require: Node, text: &str) -> bool {
+    let Some(arguments) = require.parent().filter(|p| p.kind() == "arguments") else {
+        return false;
+    };
+    let Some(call) = arguments.parent().filter(|p| p.kind() == "call_expression") else {
+        return false;
+    };
+    let Some(function) = call.child_by_field_name("function") else {
+        return false;
+    };
+    // `tslib_1.__exportStar`, `(0, tslib_1.__exportStar)`
+    let callee: String = node_text(function, text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ')')
+        .collect();
+    callee.ends_with("__exportStar")
+        || callee.ends_with("__export")
+        || callee.ends_with("__reExport")
+}
+
+/// `exports[key] = …` and `module.exports['a-b'] = …`.
+fn commonjs_computed_assignment(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(left) = node.child_by_field_name("left") else {
+        return;
+    };
+    let Some(object) = left.child_by_field_name("object") else {
+        return;
+    };
+    let object: String = node_text(object, text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if object != "exports" && object != "module.exports" {
+        return;
+    }
+    facts.exports.commonjs = true;
+    match left
+        .child_by_field_name("index")
+        .and_then(|i| literal_string(i, text))
+    {
+        Some(name) if name != "__esModule" => facts.exports.names.push(ExportedName {
+            name,
+            type_only: false,
+            span: span_of(left, text),
+        }),
+        Some(_) => {}
+        None => dynamic_export(node, text, facts),
+    }
+}
+
+/// An export whose name is computed at run time. Compilers emit two such loops that only
+/// re-export another module: Babel's `Object.keys(_x).forEach(key => … exports[key] …)` and
+/// TypeScript's `for (var p in m) exports[p] = m[p]` inside its `__export` helper. Those become
+/// star re-exports; any other computed export makes the shape unknowable.
+fn dynamic_export(node: Node, text: &str, facts: &mut ModuleFacts) {
+    // The body of a compiler helper (`function __export(m)`, `var __exportStar = …`): its
+    // calls are recognised where they happen.
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if matches!(n.kind(), "function_declaration" | "variable_declarator")
+            && n.child_by_field_name("name")
+                .is_some_and(|name| node_text(name, text).starts_with("__"))
+        {
+            return;
+        }
+        current = n.parent();
+    }
+    let mut current = node.parent();
+    while let Some(n) = current {
+        match n.kind() {
+            "call_expression" => {
+                if let Some(source) = object_keys_for_each_source(n, text) {
+                    match required_identifier(n, source, text) {
+                        Some(specifier) => facts.exports.star_from.push(specifier),
+                        None => facts.exports.opaque = true,
+                    }
+                    return;
+                }
+            }
+            "for_in_statement" => {
+                if let Some(source) = n
+                    .child_by_field_name("right")
+                    .filter(|r| r.kind() == "identifier")
+                {
+                    match required_identifier(n, node_text(source, text), text) {
+                        Some(specifier) => facts.exports.star_from.push(specifier),
+                        None => facts.exports.opaque = true,
+                    }
+                    return;
+                }
+            }
+            _ => {}
+        }
+        current = n.parent();
+    }
+    facts.exports.opaque = true;
+}
+
+/// `Object.keys(_x).forEach(…)`: the identifier `_x`.
+fn object_keys_for_each_source<'a>(call: Node, text: &'a str) -> Option<&'a str> {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "member_expression"
+        || function
+            .child_by_field_name("property")
+            .map(|p| node_text(p, text))
+            != Some("forEach")
+    {
+        return None;
+    }
+    let keys = function.child_by_field_name("object")?;
+    if keys.kind() != "call_expression"
+        || keys
+            .child_by_field_name("function")
+            .map(|f| node_text(f, text))
+            != Some("Object.keys")
+    {
+        return None;
+    }
+    let argument = keys.child_by_field_name("arguments")?.named_child(0)?;
+    (argument.kind() == "identifier").then(|| node_text(argument, text))
+}
+
+/// The specifier `name` was bound to at the top level: `var _x = require('./x')`, possibly
+/// wrapped in an interop helper (`_interopRequireWildcard(require('./x'))`).
+fn required_identifier(from: Node, name: &str, text: &str) -> Option<String> {
+    let mut root = from;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        if !matches!(
+            statement.kind(),
+            "variable_declaration" | "lexical_declaration"
+        ) {
+            continue;
+        }
+        let mut inner = statement.walk();
+        for declarator in statement.named_children(&mut inner) {
+            if declarator
+                .child_by_field_name("name")
+                .is_none_or(|n| node_text(n, text) != name)
+            {
+                continue;
+            }
+            let value = declarator.child_by_field_name("value")?;
+            return required_specifier(value, text).or_else(|| {
+                let arguments = unwrap_parentheses(value).child_by_field_name("arguments")?;
+                required_specifier(arguments.named_child(0)?, text)
+            });
+        }
+    }
+    None
+}
+
+/// `Object.assign(module.exports, { a, b })`, `Object.defineProperties(exports, { a: … })`.
+fn commonjs_object_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(arguments) = node.child_by_field_name("arguments") else {
+        return;
+    };
+    let mut cursor = arguments.walk();
+    let args: Vec<Node> = arguments
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect();
+    let Some(target) = args.first() else { return };
+    let target: String = node_text(*target, text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if target != "exports" && target != "module.exports" {
+        return;
+    }
+    facts.exports.commonjs = true;
+    for source in &args[1..] {
+        if source.kind() == "object" {
+            let was_opaque = facts.exports.opaque;
+            commonjs_object(*source, text, facts);
+            facts.exports.opaque |= was_opaque;
+        } else {
+            facts.exports.opaque = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::discover::Dialect;
+    use crate::facts::Exports;
+    use crate::parse::parse_module;
+
+    fn exports(dialect: Dialect, source: &str) -> Exports {
+        parse_module(dialect, source.as_bytes()).exports
+    }
+
+    fn names(exports: &Exports) -> Vec<String> {
+        let mut names: Vec<String> = exports
+            .names
+            .iter()
+            .map(|n| {
+                if n.type_only {
+                    format!("type {}", n.name)
+                } else {
+                    n.name.clone()
+                }
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn esm_declarations_destructuring_and_aliases() {
+        let e = exports(
+            Dialect::JavaScript,
+            "export const { a, b: c, d = 1, ...rest } = obj;\nexport function f() {}\nexport class K {}\nconst x = 1;\nexport { x as default, x as y };\n",
+        );
+        assert_eq!(names(&e), ["K", "a", "c", "d", "default", "f", "rest", "y"]);
+        assert!(e.esm && !e.commonjs && !e.opaque);
+    }
+
+    #[test]
+    fn reexports_star_and_namespace() {
+        let e = exports(
+            Dialect::TypeScript,
+            "export * from './a';\nexport * as ns from './b';\nexport { q as r } from './c';\nexport type * from './types';\n",
+        );
+        assert_eq!(names(&e), ["ns", "r"]);
+        assert_eq!(e.star_from, ["./a"]);
+        assert_eq!(e.type_star_from, ["./types"]);
+    }
+
+    #[test]
+    fn typescript_type_value_and_ambient_forms() {
+        let facts = parse_module(
+            Dialect::TypeScript,
+            b"export type T = 1;\nexport interface I {}\nexport declare const v: number;\nexport declare function g(): void;\nexport namespace N { export const inner = 1; }\nexport enum E { A }\nexport abstract class A {}\nexport import Q = N.inner;\nexport type { Only } from './o';\nexport as namespace Lib;\ndeclare module 'hono' { export const augmented: number; }\ndeclare global { interface Window { x: 1 } }\n",
+        );
+        assert_eq!(
+            names(&facts.exports),
+            [
+                "A",
+                "E",
+                "N",
+                "Q",
+                "g",
+                "type I",
+                "type Only",
+                "type T",
+                "v"
+            ]
+        );
+        assert_eq!(facts.ambient_modules, ["hono"]);
+    }
+
+    #[test]
+    fn export_equals_is_commonjs_with_an_unknown_shape() {
+        let e = exports(
+            Dialect::TypeScript,
+            "declare function e(): void;\nexport = e;\n",
+        );
+        assert!(e.commonjs && e.opaque && !e.esm);
+    }
+
+    #[test]
+    fn commonjs_literal_members_and_define_property() {
+        let e = exports(
+            Dialect::JavaScript,
+            "module.exports = { a, b: 1, c() {}, 'd-e': 2 };\nmodule.exports.f = 1;\nexports.g = exports.h = void 0;\nObject.defineProperty(exports, '__esModule', { value: true });\nObject.defineProperty(exports, \"i\", { enumerable: true, get: function () { return x; } });\nexports['j'] = 1;\n",
+        );
+        assert_eq!(names(&e), ["a", "b", "c", "d-e", "f", "g", "h", "i", "j"]);
+        assert!(e.commonjs && !e.opaque && !e.esm);
+    }
+
+    #[test]
+    fn commonjs_opaque_and_passthrough() {
+        assert!(exports(Dialect::JavaScript, "module.exports = factory();\n").opaque);
+        assert!(exports(Dialect::JavaScript, "module.exports = router;\n").opaque);
+        assert!(exports(Dialect::JavaScript, "for (const k of ks) exports[k] = 1;\n").opaque);
+        assert!(
+            exports(
+                Dialect::JavaScript,
+                "Object.assign(module.exports, helpers);\n"
+            )
+            .opaque
+        );
+        let e = exports(Dialect::JavaScript, "module.exports = require('./impl');\n");
+        assert_eq!(e.passthrough.as_deref(), Some("./impl"));
+        assert!(!e.opaque);
+        let e = exports(
+            Dialect::JavaScript,
+            "Object.assign(module.exports, { a: 1 }, { b });\n",
+        );
+        assert_eq!(names(&e), ["a", "b"]);
+        assert!(!e.opaque);
+    }
+
+    #[test]
+    fn compiled_reexport_helpers_become_star_reexports() {
+        let e = exports(
+            Dialect::JavaScript,
+            r#""use strict";
+var __exportStar = (this && this.__exportStar) || function(m, exports) {
+    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+};
+function __export(m) { for (var p in m) if (!exports.hasOwnProperty(p)) exports[p] = m[p]; }
+Object.defineProperty(exports, "__esModule", { value: true });
+__exportStar(require("./a"), exports);
+tslib_1.__exportStar(require("./b"), exports);
+(0, tslib_1.__exportStar)(require("./c"), exports);
+__export(require('./d'));
+var _e = _interopRequireWildcard(require("./e"));
+Object.keys(_e).forEach(function (key) {
+  if (key === "default" || key === "__esModule") return;
+  Object.defineProperty(exports, key, { enumerable: true, get: function () { return _e[key]; } });
+});
+module.exports = { ...require('./f'), own: 1 };
+"#,
+        );
+        assert_eq!(e.star_from, ["./a", "./b", "./c", "./d", "./e", "./f"]);
+        assert_eq!(names(&e), ["own"]);
+        assert!(!e.opaque, "{e:?}");
+    }
+
+    #[test]
+    fn exports_inside_namespaces_are_not_module_exports() {
+        let e = exports(
+            Dialect::TypeScript,
+            "namespace Inner { export const hidden = 1; }\nexport const shown = 1;\n",
+        );
+        assert_eq!(names(&e), ["shown"]);
+    }
+
+    #[test]
+    fn importer_names_cover_default_named_type_and_require_forms() {
+        let facts = parse_module(
+            Dialect::TypeScript,
+            b"import x, { a, default as y, type T } from './m';\nconst { b, c: d } = require('./n');\nlet { e } = require('./n');\nconst f = require('./n').f;\n",
+        );
+        let imported: Vec<(String, bool)> = facts
+            .imports
+            .iter()
+            .flat_map(|i| i.names.iter().map(|n| (n.imported.clone(), n.type_only)))
+            .collect();
+        let expected: Vec<(String, bool)> = [
+            ("default", false),
+            ("a", false),
+            ("default", false),
+            ("T", true),
+            ("b", false),
+            ("c", false),
+            ("e", false),
+            ("f", false),
+        ]
+        .iter()
+        .map(|(n, t)| (n.to_string(), *t))
+        .collect();
+        assert_eq!(imported, expected);
     }
 }

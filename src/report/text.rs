@@ -97,6 +97,23 @@ fn render_finding(finding: &Finding, renderer: &Renderer) -> String {
 
 /// `9 errors, 3 warnings in 46 files (2 not analysed)` or `no problems in 46 files`.
 pub fn summary_line(report: &Report) -> String {
+    let line = findings_line(report);
+    // `(unanalysable export shapes: 2, packages not installed: 1)`: only counts that are not 0.
+    let counters: Vec<String> = report
+        .summary
+        .counters
+        .iter()
+        .filter(|(_, v)| **v > 0)
+        .map(|(k, v)| format!("{}: {v}", k.replace('_', " ")))
+        .collect();
+    if counters.is_empty() {
+        line
+    } else {
+        format!("{line} ({})", counters.join(", "))
+    }
+}
+
+fn findings_line(report: &Report) -> String {
     let s = &report.summary;
     let mut files = format!("{} file{}", s.files, if s.files == 1 { "" } else { "s" });
     if !report.skipped.is_empty() {

@@ -1,0 +1,99 @@
+//! `missing-export` over fixtures/exports: a small app whose imports cover ESM, CommonJS, star
+//! chains, TypeScript types, `export =`, an opaque `module.exports` and an installed package.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/exports")
+}
+
+fn check_json(root: &Path) -> serde_json::Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_treeaudit"))
+        .args(["check", "--format", "json"])
+        .arg(root)
+        .output()
+        .expect("run treeaudit");
+    serde_json::from_slice(&output.stdout).expect("JSON report")
+}
+
+/// `(file, line, name, message, help)` of each missing-export finding.
+fn missing_exports(report: &serde_json::Value) -> Vec<serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "missing-export")
+        .map(|f| {
+            serde_json::json!({
+                "file": f["file"], "line": f["line"], "column": f["column"],
+                "specifier": f["specifier"], "name": f["name"],
+                "message": f["message"], "help": f["help"],
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn every_missing_name_is_reported_once_and_nothing_else() {
+    let report = check_json(&fixture());
+    insta::assert_json_snapshot!(missing_exports(&report));
+}
+
+#[test]
+fn unknowable_shapes_and_uninstalled_packages_are_counted_in_the_summary() {
+    let report = check_json(&fixture());
+    // metrics.cjs (`module.exports = createMetrics()`) and vendor/sdk.ts (`export =`).
+    assert_eq!(report["summary"]["unanalysable_export_shapes"], 2);
+    // left-pad-pro is declared but not in node_modules.
+    assert_eq!(report["summary"]["packages_not_installed"], 1);
+    let text = Command::new(env!("CARGO_BIN_EXE_treeaudit"))
+        .arg("check")
+        .arg(fixture())
+        .output()
+        .expect("run treeaudit");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("(packages not installed: 1, unanalysable export shapes: 2)"),
+        "{text}"
+    );
+}
+
+/// Node itself is the oracle: for each ESM entry in src/esm/, loading it fails with a missing
+/// named export exactly when treeaudit reports missing-export in it.
+#[test]
+fn node_refuses_exactly_the_esm_files_treeaudit_reports() {
+    let Ok(version) = Command::new("node").arg("--version").output() else {
+        eprintln!("node is not installed: differential test skipped");
+        return;
+    };
+    assert!(version.status.success());
+    let report = check_json(&fixture());
+    let reported: Vec<String> = missing_exports(&report)
+        .iter()
+        .filter_map(|f| f["file"].as_str().map(str::to_string))
+        .collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(fixture().join("src/esm"))
+        .expect("src/esm")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    assert!(entries.len() >= 6);
+    for entry in entries {
+        let name = entry.file_name().and_then(|n| n.to_str()).expect("name");
+        let output = Command::new("node")
+            .current_dir(fixture())
+            .args(["--input-type=module", "-e"])
+            .arg(format!("await import('./src/esm/{name}')"))
+            .output()
+            .expect("run node");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let node_refuses = stderr.contains("does not provide an export named")
+            || (stderr.contains("Named export") && stderr.contains("not found"));
+        let treeaudit_reports = reported.iter().any(|f| f == &format!("src/esm/{name}"));
+        assert_eq!(
+            node_refuses, treeaudit_reports,
+            "{name}: node says {stderr:?}, treeaudit reports it: {treeaudit_reports}"
+        );
+    }
+}
