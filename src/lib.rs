@@ -5,13 +5,16 @@
 
 pub mod checks;
 pub mod discover;
+pub mod drift;
 pub mod error;
 pub mod facts;
 pub mod file_role;
 pub mod finding;
 pub mod graph;
+pub mod knowledge;
 pub mod manifest;
 pub mod parse;
+pub mod plan;
 pub mod project;
 pub mod report;
 pub mod resolve;

@@ -1,6 +1,8 @@
 //! Renders reports. Findings are data; formats never compute anything.
 
+pub mod drift;
 pub mod json;
+pub mod plan;
 pub mod text;
 
 /// Output formats of `treeaudit check`.
