@@ -170,6 +170,9 @@ fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
     })
 }
 
+/// A non-source file's fingerprint and, for `.env*` files, its keys.
+type HashedFile = (FileDigest, Option<BTreeSet<String>>);
+
 enum SourceRead {
     Parsed(SourceFile, FileDigest, ModuleFacts),
     Skipped(SourceFile, Option<FileDigest>, String),
@@ -228,10 +231,7 @@ fn read_tree(mut discovery: Discovery, known: &HashMap<u128, &ModuleFacts>) -> T
         .chain(&discovery.other_files)
         .chain(&discovery.data_files)
         .collect();
-    let hashed: Vec<(
-        String,
-        std::result::Result<(FileDigest, Option<BTreeSet<String>>), String>,
-    )> = others
+    let hashed: Vec<(String, std::result::Result<HashedFile, String>)> = others
         .into_par_iter()
         .map(|path| {
             let rel = relative(&root, path);
@@ -372,15 +372,15 @@ impl FileSystem for OverlayFileSystem {
     }
 
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
-        self.either(path, |p| FileSystemOs::read_to_string(p))
+        self.either(path, FileSystemOs::read_to_string)
     }
 
     fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {
-        self.either(path, |p| FileSystemOs::metadata(p))
+        self.either(path, FileSystemOs::metadata)
     }
 
     fn symlink_metadata(&self, path: &Path) -> io::Result<FileMetadata> {
-        self.either(path, |p| FileSystemOs::symlink_metadata(p))
+        self.either(path, FileSystemOs::symlink_metadata)
     }
 
     fn read_link(&self, path: &Path) -> std::result::Result<PathBuf, ResolveError> {
@@ -1176,4 +1176,97 @@ pub fn packages_needed(project: &Project, modules: &[usize], target: &Project) -
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    #[test]
+    fn crlf_only_changes_share_the_normalized_digest() {
+        let lf = digest(b"a\nb\n");
+        let crlf = digest(b"a\r\nb\r\n");
+        assert_ne!(lf.raw, crlf.raw);
+        assert_eq!(lf.normalized, crlf.normalized);
+        // A lone CR is content, not a line ending.
+        assert_ne!(digest(b"a\rb\n").normalized, lf.normalized);
+    }
+
+    #[test]
+    fn dotenv_keys_ignore_values_comments_and_exports() {
+        let keys = dotenv_keys("# c\nA=1\nexport B = two\n\nC=\n1BAD=x\nnot a line\n");
+        assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["A", "B", "C"]);
+    }
+
+    #[test]
+    fn prod_imports_resolve_through_local_files_and_the_rest_is_the_cascade() {
+        let local = tempfile::tempdir().expect("tempdir");
+        let prod = tempfile::tempdir().expect("tempdir");
+        write(
+            local.path(),
+            "src/services/agent.js",
+            "export function listAgents() {}\n",
+        );
+        write(
+            prod.path(),
+            "src/routes/agents.js",
+            "import { listAgents, setStatus } from '../services/agent.js';\n\
+             import { ring } from '../services/ring.js';\n",
+        );
+        write(
+            prod.path(),
+            "src/index.js",
+            "import agents from './routes/agents.js';\n",
+        );
+        let pair = load_pair(&PairOptions {
+            local: local.path().to_path_buf(),
+            prod: prod.path().to_path_buf(),
+            threads: 1,
+        })
+        .expect("load");
+        let report = compare(&pair, "local", "prod");
+        assert_eq!(
+            report.unresolvable,
+            vec![Unresolvable {
+                file: "src/routes/agents.js".into(),
+                line: 2,
+                specifier: "../services/ring.js".into(),
+                needed_by: vec!["src/index.js".into()],
+            }],
+            "agent.js exists only in LOCAL and satisfies the import"
+        );
+        let missing: Vec<&str> = report
+            .missing_exports
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        assert_eq!(missing, ["setStatus"]);
+        // Nothing was copied into PROD to make that work.
+        assert!(!prod.path().join("src/services/agent.js").exists());
+    }
+
+    #[test]
+    fn identical_sources_are_parsed_once() {
+        let local = tempfile::tempdir().expect("tempdir");
+        let prod = tempfile::tempdir().expect("tempdir");
+        for root in [local.path(), prod.path()] {
+            write(root, "src/a.js", "export const a = 1;\n");
+            write(root, "src/b.js", "import { a } from './a.js';\n");
+        }
+        write(prod.path(), "src/c.js", "export const c = 3;\n");
+        let pair = load_pair(&PairOptions {
+            local: local.path().to_path_buf(),
+            prod: prod.path().to_path_buf(),
+            threads: 1,
+        })
+        .expect("load");
+        assert_eq!(pair.parsed_contents, 3);
+        assert_eq!(pair.prod.modules.len(), 3);
+    }
 }

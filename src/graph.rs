@@ -101,9 +101,9 @@ pub fn layer_by_dependencies(
 ) -> Vec<Vec<Unit>> {
     let mut graph: DiGraph<usize, ()> = DiGraph::new();
     let mut local_index = vec![usize::MAX; node_count];
-    for node in 0..node_count {
+    for (node, slot) in local_index.iter_mut().enumerate() {
         if included.get(node).copied().unwrap_or(false) {
-            local_index[node] = graph.add_node(node).index();
+            *slot = graph.add_node(node).index();
         }
     }
     for &(from, to) in edges {

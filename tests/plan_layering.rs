@@ -13,13 +13,13 @@ fn transitive_closure(n: usize, edges: &[(usize, usize)], included: &[bool]) -> 
             reach[a][b] = true;
         }
     }
+    // Floyd–Warshall: small graphs only.
     for k in 0..n {
-        for i in 0..n {
-            if reach[i][k] {
-                for j in 0..n {
-                    if reach[k][j] {
-                        reach[i][j] = true;
-                    }
+        let through_k = reach[k].clone();
+        for row in reach.iter_mut() {
+            if row[k] {
+                for (cell, &via) in row.iter_mut().zip(&through_k) {
+                    *cell |= via;
                 }
             }
         }
