@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod discover;
+pub mod drift;
 pub mod entries;
 pub mod env;
 pub mod error;
@@ -13,8 +14,10 @@ pub mod facts;
 pub mod file_role;
 pub mod finding;
 pub mod graph;
+pub mod knowledge;
 pub mod manifest;
 pub mod parse;
+pub mod plan;
 pub mod project;
 pub mod report;
 pub mod resolve;

@@ -36,6 +36,55 @@ enum Command {
     Routes(RoutesArgs),
     /// The shortest chain of imports from an entry point to FILE.
     Why(WhyArgs),
+    /// Compare a local tree with a production copy: files, what changed means, and every import
+    /// of PROD that resolves in neither tree. Exit 0 identical, 1 different, 2 error.
+    Drift(DriftArgs),
+    /// Staged deployment order: setup, stages (cycles ship as one), blocked files and why.
+    Plan(PlanArgs),
+}
+
+#[derive(clap::Args)]
+struct DriftArgs {
+    /// The local tree (the repository).
+    local: PathBuf,
+    /// The production copy.
+    prod: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+/// Output formats of `treeaudit plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PlanFormat {
+    /// Stage lines.
+    Text,
+    /// Versioned JSON.
+    Json,
+    /// A mermaid flowchart to paste into a pull request.
+    Mermaid,
+}
+
+#[derive(clap::Args)]
+struct PlanArgs {
+    /// The tree to deploy into (with --from) or to deploy.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Plan bringing this production copy's files into PATH.
+    #[arg(long, value_name = "PROD")]
+    from: Option<PathBuf>,
+    /// Plan only these files (relative to PROD with --from, else to PATH) and what they need.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    only: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    format: PlanFormat,
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
 
 #[derive(clap::Args)]
@@ -225,6 +274,8 @@ fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
             ))),
         },
         Command::Routes(args) => run_routes(args),
+        Command::Drift(args) => run_drift(args),
+        Command::Plan(args) => run_plan(args),
         Command::Why(args) => run_why(args),
     }
 }
@@ -265,6 +316,57 @@ fn run_why(args: WhyArgs) -> Result<ExitCode, treeaudit::Error> {
     print(&match args.format {
         Format::Json => report::json::render(&why),
         Format::Text => treeaudit::routes::render_why(&why),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_drift(args: DriftArgs) -> Result<ExitCode, treeaudit::Error> {
+    let pair = treeaudit::drift::load_pair(&treeaudit::drift::PairOptions {
+        local: args.local.clone(),
+        prod: args.prod.clone(),
+        threads: args.threads,
+    })?;
+    let report = treeaudit::drift::compare(
+        &pair,
+        &args.local.to_string_lossy(),
+        &args.prod.to_string_lossy(),
+    );
+    print(&match args.format {
+        Format::Json => report::json::render(&report),
+        Format::Text => report::drift::render_text(&report),
+    });
+    Ok(if report.identical() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_plan(args: PlanArgs) -> Result<ExitCode, treeaudit::Error> {
+    let options = treeaudit::plan::PlanOptions { only: args.only };
+    let plan = match &args.from {
+        Some(prod) => {
+            let pair = treeaudit::drift::load_pair(&treeaudit::drift::PairOptions {
+                local: args.path.clone(),
+                prod: prod.clone(),
+                threads: args.threads,
+            })?;
+            treeaudit::plan::plan_from(&pair, &options)?
+        }
+        None => {
+            let project = treeaudit::analyse(&treeaudit::AnalyseOptions {
+                root: args.path.clone(),
+                threads: args.threads,
+                ..Default::default()
+            })?;
+            let knowledge = treeaudit::knowledge::knowledge_of(&project);
+            treeaudit::plan::plan_tree(&project, &knowledge, &options)?
+        }
+    };
+    print(&match args.format {
+        PlanFormat::Json => report::json::render(&plan),
+        PlanFormat::Text => report::plan::render_text(&plan),
+        PlanFormat::Mermaid => report::plan::render_mermaid(&plan),
     });
     Ok(ExitCode::SUCCESS)
 }

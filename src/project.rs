@@ -111,41 +111,47 @@ enum Loaded {
 }
 
 fn load(file: SourceFile) -> Loaded {
-    let skip = |file: &SourceFile, reason: String| {
-        Loaded::Skipped(Skipped {
-            file: file.rel.clone(),
-            reason,
-        })
-    };
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
-        Err(e) => return skip(&file, format!("cannot read: {}", io_reason(&e))),
-    };
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        return skip(
-            &file,
-            "binary file (contains NUL bytes), not JavaScript/TypeScript".to_string(),
-        );
-    }
-    let size = bytes.len() as u64;
-    if size >= MINIFIED_MIN_BYTES {
-        let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        if size / lines > MINIFIED_LINE_LENGTH {
-            return skip(
-                &file,
-                format!(
-                    "minified bundle ({:.1} MB on {lines} line{}), not analysed",
-                    size as f64 / 1e6,
-                    if lines == 1 { "" } else { "s" }
-                ),
-            );
+        Err(e) => {
+            return Loaded::Skipped(Skipped {
+                file: file.rel.clone(),
+                reason: format!("cannot read: {}", io_reason(&e)),
+            });
         }
+    };
+    if let Some(reason) = source_skip_reason(&bytes) {
+        return Loaded::Skipped(Skipped {
+            file: file.rel.clone(),
+            reason,
+        });
     }
     let facts = parse_module(file.dialect, &bytes);
     Loaded::Module(file, Box::new(facts))
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+/// Why a source file's content is not analysed (binary, minified bundle), or `None` to parse it.
+/// Shared by [`analyse`] and `drift`, which reads and hashes files itself.
+pub fn source_skip_reason(bytes: &[u8]) -> Option<String> {
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Some("binary file (contains NUL bytes), not JavaScript/TypeScript".to_string());
+    }
+    let size = bytes.len() as u64;
+    if size >= MINIFIED_MIN_BYTES {
+        let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        if size / lines > MINIFIED_LINE_LENGTH {
+            return Some(format!(
+                "minified bundle ({:.1} MB on {lines} line{}), not analysed",
+                size as f64 / 1e6,
+                if lines == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    None
+}
+
+/// Why a file could not be read, in words.
+pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         std::io::ErrorKind::NotFound => "file vanished during the walk".to_string(),
@@ -171,7 +177,6 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
     let mut discover_options = options.discover.clone();
     discover_options.threads = options.threads;
     let mut discovery = discover(&options.root, &discover_options)?;
-    let root = discovery.root.clone();
     let sources = std::mem::take(&mut discovery.sources);
 
     let loaded: Vec<Loaded> = sources.into_par_iter().map(load).collect();
@@ -184,7 +189,23 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         }
     }
     skipped.sort();
+    Ok(assemble(
+        discovery,
+        parsed,
+        skipped,
+        options.entries.clone(),
+    ))
+}
 
+/// Resolves and graphs already-parsed sources of one tree. `drift` parses two trees with one
+/// content-keyed cache and then assembles each tree with this.
+pub fn assemble(
+    discovery: Discovery,
+    parsed: Vec<(SourceFile, ModuleFacts)>,
+    skipped: Vec<Skipped>,
+    extra_entries: Vec<PathBuf>,
+) -> Project {
+    let root = discovery.root.clone();
     let manifests = Manifests::load(&discovery.package_jsons);
     let mut known_files: Vec<PathBuf> = parsed.iter().map(|(f, _)| f.path.clone()).collect();
     known_files.extend(discovery.other_files.iter().cloned());
@@ -218,7 +239,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
 
     let graph = build_graph(&modules);
     let env_declarations = crate::env::load_declarations(&root, &discovery.env_files);
-    Ok(Project {
+    Project {
         root,
         modules,
         manifests,
@@ -226,11 +247,11 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         discovery,
         skipped,
         env_declarations,
-        extra_entries: options.entries.clone(),
+        extra_entries,
         entry_points_cache: std::sync::OnceLock::new(),
         route_table_cache: std::sync::OnceLock::new(),
         counters: Default::default(),
-    })
+    }
 }
 
 fn build_graph(modules: &[Module]) -> ModuleGraph {

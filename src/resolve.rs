@@ -72,7 +72,8 @@ pub struct ModuleResolver {
     alias_prefixes: Vec<String>,
 }
 
-fn options() -> ResolveOptions {
+/// The resolver settings every tree is resolved with (also used by drift's overlay resolver).
+pub fn options() -> ResolveOptions {
     ResolveOptions {
         extensions: SOURCE_EXTENSIONS.iter().map(|s| s.to_string()).collect(),
         // TypeScript NodeNext style: `./x.js` names `x.ts` before it is compiled.

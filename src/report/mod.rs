@@ -1,7 +1,9 @@
 //! Renders reports. Findings are data; formats never compute anything.
 
+pub mod drift;
 pub mod env;
 pub mod json;
+pub mod plan;
 pub mod text;
 
 /// Output formats of `treeaudit check`.
