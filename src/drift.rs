@@ -174,7 +174,7 @@ fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
 type HashedFile = (FileDigest, Option<BTreeSet<String>>);
 
 enum SourceRead {
-    Parsed(SourceFile, FileDigest, ModuleFacts),
+    Parsed(SourceFile, FileDigest, Box<ModuleFacts>),
     Skipped(SourceFile, Option<FileDigest>, String),
 }
 
@@ -199,7 +199,7 @@ fn read_tree(mut discovery: Discovery, known: &HashMap<u128, &ModuleFacts>) -> T
                 Some(facts) => (*facts).clone(),
                 None => parse_module(file.dialect, &bytes),
             };
-            SourceRead::Parsed(file, digest, facts)
+            SourceRead::Parsed(file, digest, Box::new(facts))
         })
         .collect();
     let mut files = BTreeMap::new();
@@ -209,7 +209,7 @@ fn read_tree(mut discovery: Discovery, known: &HashMap<u128, &ModuleFacts>) -> T
         match item {
             SourceRead::Parsed(file, digest, facts) => {
                 files.insert(file.rel.clone(), digest);
-                parsed.push((file, facts));
+                parsed.push((file, *facts));
             }
             SourceRead::Skipped(file, digest, reason) => {
                 if let Some(digest) = digest {
