@@ -33,3 +33,8 @@
     property: (property_identifier) @_define)
   (#eq? @_object "Object")
   (#eq? @_define "defineProperty")) @commonjs.define
+
+; --- suppression comments ---
+; // treeaudit-ignore-next-line RULE -- reason
+((comment) @suppression
+  (#match? @suppression "treeaudit-ignore"))

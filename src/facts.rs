@@ -123,4 +123,20 @@ pub struct ModuleFacts {
     pub invalid_utf8_at: Option<u32>,
     /// Per-line suppression directives `treeaudit-ignore-next-line RULE -- reason`.
     pub line_count: u32,
+    /// `// treeaudit-ignore-next-line RULE -- reason` comments, in source order.
+    #[serde(default)]
+    pub suppressions: Vec<Suppression>,
+}
+
+/// A `// treeaudit-ignore-next-line RULE[, RULE] -- reason` comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// Where the comment is.
+    pub span: Span,
+    /// The 1-based line whose findings it silences (the line after the comment ends).
+    pub target_line: u32,
+    /// The rules named.
+    pub rules: Vec<String>,
+    /// The text after `--`; a suppression without one is itself a finding.
+    pub reason: Option<String>,
 }

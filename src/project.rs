@@ -2,7 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
+
+use crate::cache::{self, CacheEntry, FactCache};
+use crate::config::Config;
 
 use crate::discover::{DiscoverOptions, Discovery, Skipped, SourceFile, discover};
 use crate::error::{Error, Result};
@@ -41,6 +46,41 @@ pub struct AnalyseOptions {
     pub discover: DiscoverOptions,
     /// Worker threads (0 = all cores).
     pub threads: usize,
+    /// The configuration; its `ignore` globs are added to the walk's.
+    pub config: Config,
+    /// Fact cache directory (outside the tree); `None` parses every file.
+    pub cache_dir: Option<PathBuf>,
+    /// Progress reports while discovering and parsing.
+    pub progress: Option<ProgressSink>,
+}
+
+/// What the analysis is doing, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressEvent {
+    /// The walk found this many source files.
+    Discovered(usize),
+    /// One more source file was loaded (parsed or taken from the cache).
+    Loaded,
+    /// Parsing is over; resolving and checking follow.
+    Parsed,
+}
+
+/// A callback receiving [`ProgressEvent`]s from worker threads.
+#[derive(Clone)]
+pub struct ProgressSink(pub Arc<dyn Fn(ProgressEvent) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink")
+    }
+}
+
+impl ProgressSink {
+    fn emit(sink: &Option<ProgressSink>, event: ProgressEvent) {
+        if let Some(sink) = sink {
+            (sink.0)(event);
+        }
+    }
 }
 
 /// A fully analysed tree.
@@ -57,6 +97,8 @@ pub struct Project {
     pub discovery: Discovery,
     /// Files not analysed, with the reason.
     pub skipped: Vec<Skipped>,
+    /// The configuration (`entries`, `routes`, `env`, `paths`, … for the checks to read).
+    pub config: Config,
 }
 
 impl Project {
@@ -82,11 +124,13 @@ impl Project {
 }
 
 enum Loaded {
-    Module(SourceFile, ModuleFacts),
+    Module(SourceFile, ModuleFacts, Option<CacheEntry>, bool),
     Skipped(Skipped),
 }
 
-fn load(file: SourceFile) -> Loaded {
+/// Reads and parses one file, or takes its facts from the cache. Also returns the entry to
+/// keep in the cache and whether it was a miss.
+fn load(file: SourceFile, cache: Option<&FactCache>) -> Loaded {
     let skip = |file: &SourceFile, reason: String| {
         Loaded::Skipped(Skipped {
             file: file.rel.clone(),
@@ -117,8 +161,21 @@ fn load(file: SourceFile) -> Loaded {
             );
         }
     }
+    let Some(cache) = cache else {
+        let facts = parse_module(file.dialect, &bytes);
+        return Loaded::Module(file, facts, None, false);
+    };
+    let key = cache::key(file.dialect, &bytes);
+    if let Some((facts, encoded)) = cache.get(key) {
+        let entry = CacheEntry {
+            key,
+            bytes: encoded.to_vec(),
+        };
+        return Loaded::Module(file, facts, Some(entry), false);
+    }
     let facts = parse_module(file.dialect, &bytes);
-    Loaded::Module(file, facts)
+    let entry = FactCache::encode(key, &facts);
+    Loaded::Module(file, facts, entry, true)
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -146,18 +203,54 @@ pub fn analyse(options: &AnalyseOptions) -> Result<Project> {
 fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
     let mut discover_options = options.discover.clone();
     discover_options.threads = options.threads;
+    discover_options
+        .ignore
+        .extend(options.config.ignore_globs());
+    if let Some(dir) = &options.cache_dir
+        && cache::is_inside(dir, &options.root)
+    {
+        return Err(Error::Usage(format!(
+            "{}: the cache directory is inside the audited tree; treeaudit never writes there",
+            dir.display()
+        )));
+    }
     let mut discovery = discover(&options.root, &discover_options)?;
     let root = discovery.root.clone();
     let sources = std::mem::take(&mut discovery.sources);
+    ProgressSink::emit(&options.progress, ProgressEvent::Discovered(sources.len()));
 
-    let loaded: Vec<Loaded> = sources.into_par_iter().map(load).collect();
+    let cache = options
+        .cache_dir
+        .as_ref()
+        .map(|dir| FactCache::open(dir, &root));
+    let loaded: Vec<Loaded> = sources
+        .into_par_iter()
+        .map(|file| {
+            let item = load(file, cache.as_ref());
+            ProgressSink::emit(&options.progress, ProgressEvent::Loaded);
+            item
+        })
+        .collect();
+    ProgressSink::emit(&options.progress, ProgressEvent::Parsed);
     let mut skipped = std::mem::take(&mut discovery.skipped);
     let mut parsed = Vec::with_capacity(loaded.len());
+    let mut entries = Vec::new();
+    let mut misses = 0;
     for item in loaded {
         match item {
-            Loaded::Module(file, facts) => parsed.push((file, facts)),
+            Loaded::Module(file, facts, entry, missed) => {
+                parsed.push((file, facts));
+                entries.extend(entry);
+                misses += usize::from(missed);
+            }
             Loaded::Skipped(s) => skipped.push(s),
         }
+    }
+    if let Some(cache) = &cache
+        && cache.needs_write(&entries, misses)
+    {
+        // A cache that cannot be written costs speed, not correctness: the run goes on.
+        let _ = cache.write(entries);
     }
     skipped.sort();
 
@@ -165,6 +258,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
     let mut known_files: Vec<PathBuf> = parsed.iter().map(|(f, _)| f.path.clone()).collect();
     known_files.extend(discovery.other_files.iter().cloned());
     known_files.extend(discovery.data_files.iter().cloned());
+    known_files.extend(discovery.ignored.iter().cloned());
     let resolver = ModuleResolver::new(&root, &known_files, &discovery.tsconfigs);
 
     let modules: Vec<Module> = parsed
@@ -193,6 +287,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         graph,
         discovery,
         skipped,
+        config: options.config.clone(),
     })
 }
 

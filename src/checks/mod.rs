@@ -3,6 +3,7 @@
 mod case_mismatch;
 mod dev_dependency_at_runtime;
 mod invalid_manifest;
+mod invalid_suppression;
 mod syntax_error;
 mod unlisted_dependency;
 mod unresolved_import;
@@ -32,7 +33,11 @@ pub const RULES: &[&Rule] = &[
     &case_mismatch::RULE,
     &unlisted_dependency::RULE,
     &dev_dependency_at_runtime::RULE,
+    &invalid_suppression::RULE,
 ];
+
+/// Name of the rule that checks suppression comments (never itself suppressible).
+pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
 
 /// The rule with this name.
 pub fn rule(name: &str) -> Option<&'static Rule> {

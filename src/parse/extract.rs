@@ -4,7 +4,7 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor, Tree};
 
 use crate::facts::{
-    ExportedName, Import, ImportKind, ImportedName, ModuleFacts, Span, SyntaxError,
+    ExportedName, Import, ImportKind, ImportedName, ModuleFacts, Span, Suppression, SyntaxError,
 };
 
 /// How many syntax-error ranges to keep per file.
@@ -35,6 +35,7 @@ pub(super) fn extract(
                 "dynamic_import" => dynamic_import(node, text, &mut facts),
                 "commonjs.assign" => commonjs_assignment(node, text, &mut facts),
                 "commonjs.define" => commonjs_define(node, text, &mut facts),
+                "suppression" => suppression_comment(node, text, &mut facts),
                 _ => {}
             }
         }
@@ -663,4 +664,46 @@ fn collect_syntax_errors(node: Node, text: &str, out: &mut Vec<SyntaxError>) {
             collect_syntax_errors(child, text, out);
         }
     }
+}
+
+/// The directive that silences the next line's findings.
+pub(crate) const IGNORE_NEXT_LINE: &str = "treeaudit-ignore-next-line";
+
+/// `// treeaudit-ignore-next-line RULE[, RULE] -- reason` (also in block comments).
+fn suppression_comment(node: Node, text: &str, facts: &mut ModuleFacts) {
+    if let Some(mut suppression) = parse_suppression(node_text(node, text)) {
+        suppression.span = span_of(node, text);
+        suppression.target_line = node.end_position().row as u32 + 2;
+        facts.suppressions.push(suppression);
+    }
+}
+
+/// Parses the comment text; `None` when it holds no directive.
+pub(crate) fn parse_suppression(comment: &str) -> Option<Suppression> {
+    let body = comment
+        .trim()
+        .trim_start_matches("//")
+        .trim_start_matches("/*")
+        .trim_end_matches("*/")
+        .trim_start_matches(['*', '{', ' ', '\t'])
+        .trim_end_matches(['}', ' ', '\t']);
+    let rest = body.strip_prefix(IGNORE_NEXT_LINE)?;
+    // `treeaudit-ignore-next-lines` or similar is not our directive.
+    if rest.chars().next().is_some_and(|c| !c.is_whitespace()) {
+        return None;
+    }
+    let (rules, reason) = match rest.split_once("--") {
+        Some((rules, reason)) => (rules, Some(reason.trim())),
+        None => (rest, None),
+    };
+    Some(Suppression {
+        span: Span::default(),
+        target_line: 0,
+        rules: rules
+            .split([',', ' ', '\t'])
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect(),
+        reason: reason.filter(|r| !r.is_empty()).map(str::to_string),
+    })
 }

@@ -15,6 +15,11 @@ pub use extract::span_of;
 
 const JAVASCRIPT_QUERY: &str = include_str!("../../queries/javascript.scm");
 const TYPESCRIPT_QUERY: &str = include_str!("../../queries/typescript.scm");
+/// Both query files, for the fact cache's format stamp (a changed query changes the facts).
+pub(crate) const QUERY_SOURCES: &str = concat!(
+    include_str!("../../queries/javascript.scm"),
+    include_str!("../../queries/typescript.scm")
+);
 
 /// A grammar with its compiled extraction query.
 pub(crate) struct Grammar {

@@ -1,6 +1,9 @@
 //! Renders reports. Findings are data; formats never compute anything.
 
+pub mod github;
+pub mod graph;
 pub mod json;
+pub mod sarif;
 pub mod text;
 
 /// Output formats of `treeaudit check`.
@@ -10,4 +13,15 @@ pub enum Format {
     Text,
     /// Versioned JSON for programs.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (inline annotations on pull requests).
+    Github,
+}
+
+impl Format {
+    /// Whether the output is for a program (no progress bar, no colour).
+    pub fn is_machine_readable(self) -> bool {
+        !matches!(self, Format::Text)
+    }
 }
