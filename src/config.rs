@@ -306,7 +306,7 @@ mod tests {
     #[test]
     fn nested_unknown_key_is_named_with_its_path() {
         let message = error_of(r#"{"env": {"platform": ["vercel"]}}"#);
-        assert!(message.contains("`env`"), "{message}");
+        assert!(message.contains("`env.platform`"), "{message}");
         assert!(message.contains("unknown field `platform`"), "{message}");
     }
 

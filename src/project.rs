@@ -124,8 +124,32 @@ impl Project {
 }
 
 enum Loaded {
-    Module(SourceFile, ModuleFacts, Option<CacheEntry>, bool),
+    Module(Box<LoadedModule>),
     Skipped(Skipped),
+}
+
+/// A loaded file, the cache entry to keep for it, and whether the cache missed it.
+struct LoadedModule {
+    file: SourceFile,
+    facts: ModuleFacts,
+    entry: Option<CacheEntry>,
+    missed: bool,
+}
+
+impl Loaded {
+    fn module(
+        file: SourceFile,
+        facts: ModuleFacts,
+        entry: Option<CacheEntry>,
+        missed: bool,
+    ) -> Self {
+        Loaded::Module(Box::new(LoadedModule {
+            file,
+            facts,
+            entry,
+            missed,
+        }))
+    }
 }
 
 /// Reads and parses one file, or takes its facts from the cache. Also returns the entry to
@@ -163,7 +187,7 @@ fn load(file: SourceFile, cache: Option<&FactCache>) -> Loaded {
     }
     let Some(cache) = cache else {
         let facts = parse_module(file.dialect, &bytes);
-        return Loaded::Module(file, facts, None, false);
+        return Loaded::module(file, facts, None, false);
     };
     let key = cache::key(file.dialect, &bytes);
     if let Some((facts, encoded)) = cache.get(key) {
@@ -171,11 +195,11 @@ fn load(file: SourceFile, cache: Option<&FactCache>) -> Loaded {
             key,
             bytes: encoded.to_vec(),
         };
-        return Loaded::Module(file, facts, Some(entry), false);
+        return Loaded::module(file, facts, Some(entry), false);
     }
     let facts = parse_module(file.dialect, &bytes);
     let entry = FactCache::encode(key, &facts);
-    Loaded::Module(file, facts, entry, true)
+    Loaded::module(file, facts, entry, true)
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -238,7 +262,13 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
     let mut misses = 0;
     for item in loaded {
         match item {
-            Loaded::Module(file, facts, entry, missed) => {
+            Loaded::Module(module) => {
+                let LoadedModule {
+                    file,
+                    facts,
+                    entry,
+                    missed,
+                } = *module;
                 parsed.push((file, facts));
                 entries.extend(entry);
                 misses += usize::from(missed);
