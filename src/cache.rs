@@ -69,8 +69,8 @@ fn format_stamp() -> u128 {
             tree_sitter::LANGUAGE_VERSION
         );
         for dialect in [Dialect::JavaScript, Dialect::TypeScript, Dialect::Tsx] {
-            let grammar = crate::parse::grammar(dialect);
-            let language = &grammar.language;
+            // The language only: compiling the queries here would cost more than a warm run.
+            let language = crate::parse::language(dialect);
             let metadata = language.metadata().map(|m| {
                 format!(
                     "{}.{}.{}",
@@ -78,11 +78,10 @@ fn format_stamp() -> u128 {
                 )
             });
             text.push_str(&format!(
-                "{dialect:?} abi {} kinds {} fields {} version {metadata:?} patterns {}\n",
+                "{dialect:?} abi {} kinds {} fields {} version {metadata:?}\n",
                 language.abi_version(),
                 language.node_kind_count(),
                 language.field_count(),
-                grammar.query.pattern_count(),
             ));
         }
         text.push_str(crate::parse::QUERY_SOURCES);
@@ -114,8 +113,9 @@ pub struct FactCache {
 pub struct CacheEntry {
     /// The file's key.
     pub key: u128,
-    /// The encoded facts.
-    pub bytes: Vec<u8>,
+    /// The encoded facts; `None` for a hit, whose bytes are copied from the old pack only
+    /// if the pack is rewritten.
+    pub bytes: Option<Vec<u8>>,
 }
 
 impl FactCache {
@@ -144,18 +144,21 @@ impl FactCache {
         self.index.is_empty()
     }
 
-    /// The cached facts and their encoded bytes, when present and decodable.
-    pub fn get(&self, key: u128) -> Option<(ModuleFacts, &[u8])> {
-        let bytes = self.data.get(self.index.get(&key)?.clone())?;
-        let facts = postcard::from_bytes(bytes).ok()?;
-        Some((facts, bytes))
+    /// The cached facts, when present and decodable.
+    pub fn get(&self, key: u128) -> Option<ModuleFacts> {
+        postcard::from_bytes(self.raw(key)?).ok()
+    }
+
+    fn raw(&self, key: u128) -> Option<&[u8]> {
+        self.data.get(self.index.get(&key)?.clone())
     }
 
     /// Encodes facts for [`FactCache::write`].
     pub fn encode(key: u128, facts: &ModuleFacts) -> Option<CacheEntry> {
-        postcard::to_stdvec(facts)
-            .ok()
-            .map(|bytes| CacheEntry { key, bytes })
+        postcard::to_stdvec(facts).ok().map(|bytes| CacheEntry {
+            key,
+            bytes: Some(bytes),
+        })
     }
 
     /// Whether this run's entries differ from the pack's (only then is it rewritten).
@@ -167,11 +170,14 @@ impl FactCache {
     pub fn write(&self, mut entries: Vec<CacheEntry>) -> Result<()> {
         entries.sort_by_key(|e| e.key);
         entries.dedup_by_key(|e| e.key);
-        let mut payload = Vec::with_capacity(entries.iter().map(|e| e.bytes.len() + 20).sum());
+        let mut payload = Vec::new();
         for entry in &entries {
+            let Some(bytes) = entry.bytes.as_deref().or_else(|| self.raw(entry.key)) else {
+                continue;
+            };
             payload.extend_from_slice(&entry.key.to_le_bytes());
-            payload.extend_from_slice(&(entry.bytes.len() as u32).to_le_bytes());
-            payload.extend_from_slice(&entry.bytes);
+            payload.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+            payload.extend_from_slice(bytes);
         }
         let mut file = Vec::with_capacity(HEADER_LEN + payload.len());
         file.extend_from_slice(MAGIC);
@@ -234,7 +240,7 @@ mod tests {
         cache.write(vec![encoded]).expect("writes");
         let reopened = FactCache::open(dir.path(), Path::new("/project"));
         assert_eq!(reopened.len(), 1);
-        assert_eq!(reopened.get(k).map(|(f, _)| f), Some(facts));
+        assert_eq!(reopened.get(k), Some(facts));
     }
 
     #[test]

@@ -190,11 +190,8 @@ fn load(file: SourceFile, cache: Option<&FactCache>) -> Loaded {
         return Loaded::module(file, facts, None, false);
     };
     let key = cache::key(file.dialect, &bytes);
-    if let Some((facts, encoded)) = cache.get(key) {
-        let entry = CacheEntry {
-            key,
-            bytes: encoded.to_vec(),
-        };
+    if let Some(facts) = cache.get(key) {
+        let entry = CacheEntry { key, bytes: None };
         return Loaded::module(file, facts, Some(entry), false);
     }
     let facts = parse_module(file.dialect, &bytes);

@@ -27,7 +27,8 @@ pub(crate) struct Grammar {
     pub(crate) query: Query,
 }
 
-fn language(dialect: Dialect) -> Language {
+/// The tree-sitter language of a dialect.
+pub(crate) fn language(dialect: Dialect) -> Language {
     match dialect {
         Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
         Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
