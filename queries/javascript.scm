@@ -125,3 +125,7 @@
     property: (property_identifier) @_method)
   (#eq? @_object "Object")
   (#any-of? @_method "assign" "defineProperties")) @commonjs.object_call
+; --- suppression comments ---
+; // treeaudit-ignore-next-line RULE -- reason
+((comment) @suppression
+  (#match? @suppression "treeaudit-ignore"))

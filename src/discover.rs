@@ -88,6 +88,9 @@ pub struct Discovery {
     pub data_files: Vec<PathBuf>,
     /// Files that could not be walked or read.
     pub skipped: Vec<Skipped>,
+    /// Source files matched by the configured `ignore` globs: not analysed, but imports of
+    /// them still resolve.
+    pub ignored: Vec<PathBuf>,
 }
 
 /// How to walk.
@@ -97,6 +100,8 @@ pub struct DiscoverOptions {
     pub skip_dirs: Vec<String>,
     /// Worker threads for the walk (0 = automatic).
     pub threads: usize,
+    /// Root-relative globs of source files not to analyse (configuration `ignore`).
+    pub ignore: Vec<String>,
 }
 
 impl Default for DiscoverOptions {
@@ -104,6 +109,7 @@ impl Default for DiscoverOptions {
         DiscoverOptions {
             skip_dirs: DEFAULT_SKIPPED_DIRS.iter().map(|s| s.to_string()).collect(),
             threads: 0,
+            ignore: Vec::new(),
         }
     }
 }
@@ -116,6 +122,7 @@ enum Found {
     Other(PathBuf),
     Data(PathBuf),
     Skipped(Skipped),
+    Ignored(PathBuf),
 }
 
 /// Whether a file name declares environment variables (read by the env stage).
@@ -162,6 +169,7 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
         return Err(Error::NotADirectory(root.to_path_buf()));
     }
     let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let ignore = ignore_set(&options.ignore)?;
 
     let skip_dirs = options.skip_dirs.clone();
     let mut builder = WalkBuilder::new(&root);
@@ -181,9 +189,15 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
     builder.build_parallel().run(|| {
         let root = &root;
         let found = &found;
+        let ignore = &ignore;
         Box::new(move |entry| {
             let item = match entry {
-                Ok(entry) => classify(root, entry.path(), entry.file_type()),
+                Ok(entry) => match classify(root, entry.path(), entry.file_type()) {
+                    Some(Found::Source(source)) if ignore.is_match(&source.rel) => {
+                        Some(Found::Ignored(source.path))
+                    }
+                    item => item,
+                },
                 Err(err) => walk_error(root, err),
             };
             if let Some(item) = item {
@@ -205,6 +219,7 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
             Found::Other(p) => discovery.other_files.push(p),
             Found::Data(p) => discovery.data_files.push(p),
             Found::Skipped(s) => discovery.skipped.push(s),
+            Found::Ignored(p) => discovery.ignored.push(p),
         }
     }
     find_ignored_env_files(&root, &mut discovery);
@@ -216,6 +231,7 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
         &mut discovery.env_files,
         &mut discovery.other_files,
         &mut discovery.data_files,
+        &mut discovery.ignored,
     ] {
         list.sort();
         list.dedup();
@@ -223,6 +239,21 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
     discovery.skipped.sort();
     discovery.skipped.dedup();
     Ok(discovery)
+}
+
+/// Compiles the configured ignore globs (validated when the configuration was read).
+fn ignore_set(globs: &[String]) -> Result<globset::GlobSet> {
+    let mut builder = globset::GlobSetBuilder::new();
+    for glob in globs {
+        let glob = globset::GlobBuilder::new(glob)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| Error::Usage(format!("ignore glob `{glob}`: {e}")))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Usage(format!("ignore globs: {e}")))
 }
 
 fn classify(root: &Path, path: &Path, file_type: Option<std::fs::FileType>) -> Option<Found> {

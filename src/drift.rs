@@ -150,8 +150,24 @@ fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
     let (local_files, local_env_keys) = (local.files, local.env_keys);
     let (prod_files, prod_env_keys) = (prod.files, prod.env_keys);
     let (local, prod) = rayon::join(
-        || assemble(local.discovery, local.parsed, local.skipped, Vec::new()),
-        || assemble(prod.discovery, prod.parsed, prod.skipped, Vec::new()),
+        || {
+            assemble(
+                local.discovery,
+                local.parsed,
+                local.skipped,
+                Vec::new(),
+                Default::default(),
+            )
+        },
+        || {
+            assemble(
+                prod.discovery,
+                prod.parsed,
+                prod.skipped,
+                Vec::new(),
+                Default::default(),
+            )
+        },
     );
     let union_resolutions = resolve_over_union(&local, &prod);
     let local_knowledge = knowledge_of(&local);

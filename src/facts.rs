@@ -128,7 +128,7 @@ pub struct ModuleFacts {
     pub syntax_errors: Vec<SyntaxError>,
     /// The file was not valid UTF-8; the byte offset of the first bad byte.
     pub invalid_utf8_at: Option<u32>,
-    /// Per-line suppression directives `treeaudit-ignore-next-line RULE -- reason`.
+    /// Number of lines in the file.
     pub line_count: u32,
     /// Environment variable reads in source order.
     #[serde(default)]
@@ -159,6 +159,9 @@ pub struct ModuleFacts {
     /// augments (wildcards like `*.svg` included).
     #[serde(default)]
     pub ambient_modules: Vec<String>,
+    /// `// treeaudit-ignore-next-line RULE -- reason` comments, in source order.
+    #[serde(default)]
+    pub suppressions: Vec<Suppression>,
 }
 
 /// The syntax an environment variable is read with.
@@ -307,4 +310,17 @@ pub struct CommentText {
     pub start: u32,
     /// A `//` comment (may join its neighbours).
     pub line_comment: bool,
+}
+
+/// A `// treeaudit-ignore-next-line RULE[, RULE] -- reason` comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// Where the comment is.
+    pub span: Span,
+    /// The 1-based line whose findings it silences (the line after the comment ends).
+    pub target_line: u32,
+    /// The rules named.
+    pub rules: Vec<String>,
+    /// The text after `--`; a suppression without one is itself a finding.
+    pub reason: Option<String>,
 }

@@ -397,3 +397,124 @@ pub fn blocked_by(node_count: usize, edges: &[(usize, usize)], broken: &[bool]) 
     // Sources are visited in ascending order, so every list is already sorted.
     result
 }
+
+impl ModuleGraph {
+    /// Modules within `depth` import steps of `focus`, in either direction, sorted.
+    pub fn neighbourhood(&self, focus: usize, depth: usize) -> Vec<usize> {
+        let mut seen = std::collections::BTreeSet::from([focus]);
+        let mut frontier = vec![focus];
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for &module in &frontier {
+                let around = self
+                    .imports_of(module)
+                    .map(|(m, _)| m)
+                    .chain(self.importers_of(module).map(|(m, _)| m));
+                for other in around {
+                    if seen.insert(other) {
+                        next.push(other);
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        seen.into_iter().collect()
+    }
+}
+
+/// A graph ready to render: files, typed edges, cycles. Built from a project; sorted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GraphView {
+    /// Files, sorted by path.
+    pub nodes: Vec<GraphNode>,
+    /// Edges, sorted by (from, to, kind).
+    pub edges: Vec<GraphEdge>,
+    /// Cycles among the shown files, each a sorted list of paths.
+    pub cycles: Vec<Vec<String>>,
+}
+
+/// One file in a [`GraphView`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GraphNode {
+    /// Root-relative path.
+    pub file: String,
+    /// Whether the file is part of an import cycle.
+    pub in_cycle: bool,
+    /// Whether this is the `--focus` file.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub focus: bool,
+}
+
+/// One import in a [`GraphView`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct GraphEdge {
+    /// Importing file.
+    pub from: String,
+    /// Imported file.
+    pub to: String,
+    /// Form of the import.
+    pub kind: ImportKind,
+    /// Whether both ends are in the same cycle.
+    pub in_cycle: bool,
+}
+
+impl GraphView {
+    /// The whole graph, or the neighbourhood of `focus` (a module index) within `depth` steps.
+    pub fn of(project: &crate::Project, focus: Option<usize>, depth: usize) -> GraphView {
+        let graph = &project.graph;
+        let shown: Vec<usize> = match focus {
+            Some(focus) => graph.neighbourhood(focus, depth),
+            None => (0..project.modules.len()).collect(),
+        };
+        let is_shown = |m: usize| shown.binary_search(&m).is_ok();
+        let mut cycle_of = vec![None; project.modules.len()];
+        let mut cycles = Vec::new();
+        for (i, cycle) in graph.cycles().into_iter().enumerate() {
+            for &m in &cycle {
+                cycle_of[m] = Some(i);
+            }
+            let files: Vec<String> = cycle
+                .iter()
+                .filter(|&&m| is_shown(m))
+                .map(|&m| project.modules[m].file.rel.clone())
+                .collect();
+            if !files.is_empty() {
+                cycles.push(files);
+            }
+        }
+        let rel = |m: usize| project.modules[m].file.rel.clone();
+        let nodes = shown
+            .iter()
+            .map(|&m| GraphNode {
+                file: rel(m),
+                in_cycle: cycle_of[m].is_some(),
+                focus: Some(m) == focus,
+            })
+            .collect();
+        let mut edges: Vec<GraphEdge> = shown
+            .iter()
+            .flat_map(|&from| {
+                graph
+                    .imports_of(from)
+                    .filter(move |&(to, _)| is_shown(to))
+                    .map(move |(to, edge)| (from, to, edge.kind))
+            })
+            .map(|(from, to, kind)| GraphEdge {
+                from: rel(from),
+                to: rel(to),
+                kind,
+                in_cycle: cycle_of[from].is_some() && cycle_of[from] == cycle_of[to],
+            })
+            .collect();
+        edges.sort();
+        edges.dedup();
+        GraphView {
+            nodes,
+            edges,
+            cycles,
+        }
+    }
+}

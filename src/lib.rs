@@ -3,7 +3,10 @@
 //! The pipeline runs one way: [`discover`] → [`parse`] → [`resolve`] → [`graph`] →
 //! [`checks`] → [`report`]. [`audit`] runs all of it; `main.rs` is only the command line.
 
+pub mod baseline;
+pub mod cache;
 pub mod checks;
+pub mod config;
 pub mod discover;
 pub mod drift;
 pub mod entries;
@@ -22,6 +25,7 @@ pub mod project;
 pub mod report;
 pub mod resolve;
 pub mod routes;
+pub mod suppress;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -44,6 +48,13 @@ pub struct Options {
     pub threads: usize,
     /// Extra entry points (`--entry FILE`).
     pub entries: Vec<PathBuf>,
+    /// The configuration (`treeaudit.json`): `entries`, `ignore`, `routes`, `env`, `rules`,
+    /// `paths`. Checks read it as [`Project::config`].
+    pub config: config::Config,
+    /// Where to keep the fact cache; `None` disables it.
+    pub cache_dir: Option<PathBuf>,
+    /// Called while discovering and parsing (the command line draws a progress bar).
+    pub progress: Option<project::ProgressSink>,
 }
 
 /// Counts for the summary line.
@@ -77,6 +88,9 @@ pub struct Report {
     pub skipped: Vec<discover::Skipped>,
     /// Production entry points detected (or given with `--entry`).
     pub entries: Vec<EntryReport>,
+    /// Comparison with `--baseline`, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<baseline::BaselineStatus>,
 }
 
 /// One production entry point in a report.
@@ -93,6 +107,31 @@ impl Report {
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }
+
+    /// Keeps only findings the baseline does not know, and records the fixed entries.
+    pub fn apply_baseline(&mut self, baseline: &baseline::Baseline) {
+        let status = baseline.filter(&mut self.findings);
+        self.summary = Summary::of(self.summary.files, &self.findings);
+        self.baseline = Some(status);
+    }
+}
+
+impl Summary {
+    /// Counts `findings` by severity.
+    pub fn of(files: usize, findings: &[Finding]) -> Summary {
+        let mut summary = Summary {
+            files,
+            ..Summary::default()
+        };
+        for f in findings {
+            match f.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+        summary
+    }
 }
 
 /// Runs every rule over the tree at `options.root`.
@@ -101,6 +140,9 @@ pub fn audit(options: &Options) -> Result<Report> {
         root: options.root.clone(),
         threads: options.threads,
         entries: options.entries.clone(),
+        config: options.config.clone(),
+        cache_dir: options.cache_dir.clone(),
+        progress: options.progress.clone(),
         ..Default::default()
     })?;
     Ok(report_for(&project, &options.root.to_string_lossy()))
@@ -108,33 +150,12 @@ pub fn audit(options: &Options) -> Result<Report> {
 
 /// Runs every rule over an analysed project and builds the report.
 pub fn report_for(project: &Project, root_as_given: &str) -> Report {
-    let mut findings = checks::run_all(project);
-    attach_source_lines(project, &mut findings);
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
-    let mut summary = Summary {
-        files: project.modules.len(),
-        counters: project
-            .counters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .map(|(k, v)| (k.to_string(), *v))
-            .collect(),
-        ..Summary::default()
-    };
-    for f in &findings {
-        match f.severity {
-            Severity::Error => summary.errors += 1,
-            Severity::Warning => summary.warnings += 1,
-            Severity::Info => summary.infos += 1,
-        }
-    }
+    let findings = checks::run_all(project);
     Report {
         version: JSON_VERSION,
         root: root_as_given.to_string(),
-        summary,
-        findings,
+        summary: Summary::default(),
+        findings: Vec::new(),
         skipped: project.skipped.clone(),
         entries: project
             .entry_points()
@@ -146,7 +167,46 @@ pub fn report_for(project: &Project, root_as_given: &str) -> Report {
                 source: e.source.clone(),
             })
             .collect(),
+        baseline: None,
     }
+    .with_findings(project, findings)
+}
+
+impl Report {
+    /// Finishes raw findings from any command the same way: source lines attached,
+    /// suppression comments and configured severities applied, sorted, counted.
+    pub fn with_findings(mut self, project: &Project, mut findings: Vec<Finding>) -> Report {
+        attach_source_lines(project, &mut findings);
+        suppress::apply(project, &mut findings);
+        apply_rule_levels(&project.config, &mut findings);
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+        self.summary = Summary::of(project.modules.len(), &findings);
+        self.summary.counters = project
+            .counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect();
+        self.findings = findings;
+        self
+    }
+}
+
+/// Applies `rules` from the configuration: a new severity, or `off` drops the finding.
+fn apply_rule_levels(config: &config::Config, findings: &mut Vec<Finding>) {
+    if config.rules.is_empty() {
+        return;
+    }
+    findings.retain_mut(|finding| match config.rule_level(&finding.rule) {
+        None => true,
+        Some(None) => false,
+        Some(Some(severity)) => {
+            finding.severity = severity;
+            true
+        }
+    });
 }
 
 /// Reads the line each finding points at (once per file), for code frames and baselines.
@@ -175,4 +235,23 @@ fn attach_source_lines(project: &Project, findings: &mut [Finding]) {
             }
         }
     }
+}
+
+/// Walks `root` as an audit does and reads every source file, doing nothing else: the floor
+/// that a fully cached run is measured against. Returns (files, bytes).
+pub fn walk_and_read(root: &std::path::Path, threads: usize) -> Result<(usize, u64)> {
+    use rayon::prelude::*;
+    let discovery = discover::discover(
+        root,
+        &discover::DiscoverOptions {
+            threads,
+            ..Default::default()
+        },
+    )?;
+    let bytes: u64 = discovery
+        .sources
+        .par_iter()
+        .map(|file| std::fs::read(&file.path).map_or(0, |b| b.len() as u64))
+        .sum();
+    Ok((discovery.sources.len(), bytes))
 }

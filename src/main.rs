@@ -1,11 +1,17 @@
 //! The command line: parses arguments, calls the library, prints, and maps results to exit codes.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
+use treeaudit::baseline::Baseline;
+use treeaudit::config::Config;
+use treeaudit::project::{ProgressEvent, ProgressSink};
+use treeaudit::report::graph::GraphFormat;
 use treeaudit::report::{self, Format};
 
 /// Audit a JavaScript/TypeScript tree before it is deployed or synced: imports that point at
@@ -24,13 +30,13 @@ enum Command {
     Check(CheckArgs),
     /// List every rule with its default severity.
     Rules,
-    /// Every environment variable: where it is read, required or defaulted, where declared.
-    Env(EnvArgs),
-    /// Print a rule's documentation: what it finds, why it matters, examples.
+    /// Print a rule's documentation: what it finds, why it matters, examples, how to suppress.
     Explain {
         /// Rule name, e.g. unresolved-import.
         rule: String,
     },
+    /// Every environment variable: where it is read, required or defaulted, where declared.
+    Env(EnvArgs),
     /// Route table: every route file mounted, directory-loaded, commented-out,
     /// imported-not-mounted or unreferenced.
     Routes(RoutesArgs),
@@ -41,6 +47,109 @@ enum Command {
     Drift(DriftArgs),
     /// Staged deployment order: setup, stages (cycles ship as one), blocked files and why.
     Plan(PlanArgs),
+    /// Print the import graph (files as nodes, import kinds as edge styles, cycles in red).
+    Graph(GraphArgs),
+    /// Print the JSON Schema of treeaudit.json.
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(hide = true)]
+    Man,
+    /// Only walk the tree and read every source file: the floor a cached run is measured against.
+    #[command(hide = true)]
+    WalkRead {
+        /// Project folder.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+}
+
+/// Settings every command that analyses a tree shares.
+#[derive(clap::Args)]
+struct AnalysisArgs {
+    /// Configuration file (default: treeaudit.json, or "treeaudit" in package.json).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Fact cache directory (default: the platform cache dir; never inside the audited tree).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Parse every file; neither read nor write the fact cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Colours and progress: auto (when a terminal and NO_COLOR is unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Print only the summary line in text mode; no progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Project folder to audit.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+    /// Report and fail only on findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this file (then exit 0).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// With --baseline: also fail when baseline entries are fixed and should be removed.
+    #[arg(long, requires = "baseline")]
+    strict_baseline: bool,
+    /// Extra entry point (repeatable); added to the detected ones.
+    #[arg(long = "entry", value_name = "FILE")]
+    entries: Vec<PathBuf>,
+    /// In text mode, list the detected entry points first.
+    #[arg(long)]
+    show_entries: bool,
+}
+
+#[derive(clap::Args)]
+struct GraphArgs {
+    /// Project folder.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    format: GraphFormat,
+    /// Show only this file's neighbourhood (path relative to the project folder).
+    #[arg(long, value_name = "FILE")]
+    focus: Option<String>,
+    /// With --focus: how many import steps around the file to show.
+    #[arg(long, default_value_t = 1)]
+    depth: usize,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Output formats of `routes`, `why` and `drift`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    /// Human-readable.
+    Text,
+    /// Versioned JSON.
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -50,8 +159,8 @@ struct DriftArgs {
     /// The production copy.
     prod: PathBuf,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
     /// Worker threads (default: all cores).
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -93,8 +202,8 @@ struct RoutesArgs {
     #[arg(default_value = ".")]
     path: PathBuf,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
     /// Extra entry point (repeatable).
     #[arg(long = "entry", value_name = "FILE")]
     entries: Vec<PathBuf>,
@@ -111,36 +220,14 @@ struct WhyArgs {
     #[arg(default_value = ".")]
     path: PathBuf,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
     /// Extra entry point (repeatable).
     #[arg(long = "entry", value_name = "FILE")]
     entries: Vec<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(long, default_value_t = 0)]
     threads: usize,
-}
-
-#[derive(clap::Args)]
-struct CheckArgs {
-    /// Project folder to audit.
-    #[arg(default_value = ".")]
-    path: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
-    /// Print only the summary line in text mode.
-    #[arg(long, short)]
-    quiet: bool,
-    /// Extra entry point (repeatable); added to the detected ones.
-    #[arg(long = "entry", value_name = "FILE")]
-    entries: Vec<PathBuf>,
-    /// In text mode, list the detected entry points first.
-    #[arg(long)]
-    show_entries: bool,
 }
 
 #[derive(clap::Args)]
@@ -168,6 +255,241 @@ enum EnvFormat {
     Json,
     /// A `.env.example` skeleton (names and comments, never values).
     Dotenv,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("treeaudit: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules => {
+            print(&rules_table());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule } => match treeaudit::checks::rule(&rule) {
+            Some(rule) => {
+                print(&explain(rule));
+                Ok(ExitCode::SUCCESS)
+            }
+            None => Err(treeaudit::Error::Usage(format!(
+                "unknown rule `{rule}` (see `treeaudit rules`)"
+            ))),
+        },
+        Command::Graph(args) => graph(args),
+        Command::Env(args) => run_env(args),
+        Command::Routes(args) => run_routes(args),
+        Command::Why(args) => run_why(args),
+        Command::Drift(args) => run_drift(args),
+        Command::Plan(args) => run_plan(args),
+        Command::Schema => {
+            print(&Config::json_schema());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "treeaudit", &mut out);
+            print(&String::from_utf8_lossy(&out));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| treeaudit::Error::io("<stdout>", e))?;
+            print(&String::from_utf8_lossy(&out));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::WalkRead { path } => {
+            let (files, bytes) = treeaudit::walk_and_read(&path, 0)?;
+            print(&format!("{files} files, {bytes} bytes\n"));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode, treeaudit::Error> {
+    let machine = args.format.is_machine_readable();
+    let mut options = options(&args.path, &args.analysis, machine)?;
+    options.entries = args.entries.clone();
+    let mut report = treeaudit::audit(&options)?;
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::from_findings(&report.findings);
+        baseline.write(path)?;
+        if !args.analysis.quiet {
+            eprintln!(
+                "treeaudit: recorded {} finding{} in {}",
+                report.findings.len(),
+                if report.findings.len() == 1 { "" } else { "s" },
+                path.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = &args.baseline {
+        report.apply_baseline(&Baseline::load(path)?);
+    }
+    let mut out = match args.format {
+        Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report),
+        Format::Github => report::github::render(&report),
+        Format::Text if args.analysis.quiet => {
+            format!("{}\n", report::text::summary_line(&report))
+        }
+        Format::Text => report::text::render(
+            &report,
+            use_color(args.analysis.color, std::io::stdout().is_terminal()),
+        ),
+    };
+    if args.show_entries && args.format == Format::Text {
+        let mut listed = String::from("entries:\n");
+        for entry in &report.entries {
+            listed.push_str(&format!("  {:<40} {}\n", entry.file, entry.source));
+        }
+        if report.entries.is_empty() {
+            listed.push_str("  (none detected; use --entry FILE)\n");
+        }
+        out = format!("{listed}\n{out}");
+    }
+    print(&out);
+    let stale = report
+        .baseline
+        .as_ref()
+        .is_some_and(|b| !b.fixed.is_empty());
+    Ok(if report.has_errors() || (args.strict_baseline && stale) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn graph(args: GraphArgs) -> Result<ExitCode, treeaudit::Error> {
+    let options = options(&args.path, &args.analysis, true)?;
+    let project = treeaudit::analyse(&treeaudit::AnalyseOptions {
+        root: options.root.clone(),
+        threads: options.threads,
+        config: options.config.clone(),
+        cache_dir: options.cache_dir.clone(),
+        progress: options.progress.clone(),
+        ..Default::default()
+    })?;
+    let focus = match &args.focus {
+        Some(file) => {
+            let rel = file.trim_start_matches("./").replace('\\', "/");
+            Some(project.module_by_rel(&rel).ok_or_else(|| {
+                treeaudit::Error::Usage(format!(
+                    "--focus {file}: not a source file of {}",
+                    args.path.display()
+                ))
+            })?)
+        }
+        None => None,
+    };
+    let view = treeaudit::graph::GraphView::of(&project, focus, args.depth);
+    print(&report::graph::render(&view, args.format));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the library options: configuration, cache directory, progress bar.
+fn options(
+    path: &Path,
+    args: &AnalysisArgs,
+    machine_output: bool,
+) -> Result<treeaudit::Options, treeaudit::Error> {
+    let (config, _) = Config::discover(path, args.config.as_deref())?;
+    let cache_dir = if args.no_cache {
+        None
+    } else if let Some(dir) = &args.cache_dir {
+        Some(dir.clone())
+    } else {
+        // Auditing a folder that holds the user's cache dir (say, $HOME): go without a cache
+        // rather than write into the audited tree.
+        treeaudit::cache::default_dir().filter(|dir| !treeaudit::cache::is_inside(dir, path))
+    };
+    let show_progress = !args.quiet && !machine_output && std::io::stderr().is_terminal();
+    Ok(treeaudit::Options {
+        root: path.to_path_buf(),
+        threads: args.threads,
+        entries: Vec::new(),
+        config,
+        cache_dir,
+        progress: show_progress.then(progress_bar),
+    })
+}
+
+/// A progress bar on stderr that appears only when the run takes longer than half a second.
+fn progress_bar() -> ProgressSink {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {pos}/{len} files [{bar:30}] {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message("discovering");
+    let delayed = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        if !delayed.is_finished() {
+            delayed.set_draw_target(ProgressDrawTarget::stderr());
+            delayed.enable_steady_tick(Duration::from_millis(120));
+        }
+    });
+    ProgressSink(Arc::new(move |event| match event {
+        ProgressEvent::Discovered(files) => {
+            bar.set_length(files as u64);
+            bar.set_message("parsing");
+        }
+        ProgressEvent::Loaded => bar.inc(1),
+        ProgressEvent::Parsed => bar.finish_and_clear(),
+    }))
+}
+
+fn rules_table() -> String {
+    let mut out = format!("{:<28} {:<8} {}\n", "RULE", "DEFAULT", "WHAT IT FINDS");
+    for rule in treeaudit::checks::RULES {
+        out.push_str(&format!(
+            "{:<28} {:<8} {}\n",
+            rule.name,
+            rule.default_severity.as_str(),
+            rule.summary
+        ));
+    }
+    out.push_str("\n`treeaudit explain RULE` prints a rule's documentation.\n");
+    out
+}
+
+fn explain(rule: &treeaudit::checks::Rule) -> String {
+    let mut out = format!(
+        "# {} ({} by default)\n\n{}\n\n{}",
+        rule.name,
+        rule.default_severity.as_str(),
+        rule.summary,
+        rule.docs.trim_end()
+    );
+    if !rule.docs.contains("## How to suppress") {
+        out.push_str(&format!(
+            "\n\n## How to suppress\n\
+             On one line, with the reason (required):\n    \
+             // treeaudit-ignore-next-line {name} -- why this is fine here\n\
+             For the whole project, in treeaudit.json:\n    \
+             {{ \"rules\": {{ \"{name}\": \"off\" }} }}\n\
+             To accept today's findings and fail only on new ones:\n    \
+             treeaudit check --write-baseline treeaudit-baseline.json\n    \
+             treeaudit check --baseline treeaudit-baseline.json",
+            name = rule.name
+        ));
+    }
+    out.push('\n');
+    out
 }
 
 fn run_env(args: EnvArgs) -> Result<ExitCode, treeaudit::Error> {
@@ -203,83 +525,6 @@ fn run_env(args: EnvArgs) -> Result<ExitCode, treeaudit::Error> {
     })
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("treeaudit: error: {e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
-    match cli.command {
-        Command::Check(args) => {
-            let report = treeaudit::audit(&treeaudit::Options {
-                root: args.path.clone(),
-                threads: args.threads,
-                entries: args.entries.clone(),
-            })?;
-            let mut out = match args.format {
-                Format::Json => report::json::render(&report),
-                Format::Text if args.quiet => format!("{}\n", report::text::summary_line(&report)),
-                Format::Text => report::text::render(&report, use_color()),
-            };
-            if args.show_entries && args.format == Format::Text {
-                let mut listed = String::from("entries:\n");
-                for entry in &report.entries {
-                    listed.push_str(&format!("  {:<40} {}\n", entry.file, entry.source));
-                }
-                if report.entries.is_empty() {
-                    listed.push_str("  (none detected; use --entry FILE)\n");
-                }
-                out = format!("{listed}\n{out}");
-            }
-            print(&out);
-            Ok(if report.has_errors() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
-        Command::Env(args) => run_env(args),
-        Command::Rules => {
-            let mut out = String::new();
-            for rule in treeaudit::checks::RULES {
-                out.push_str(&format!(
-                    "{:<28} {:<8} {}\n",
-                    rule.name,
-                    rule.default_severity.as_str(),
-                    rule.summary
-                ));
-            }
-            print(&out);
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Explain { rule } => match treeaudit::checks::rule(&rule) {
-            Some(rule) => {
-                print(&format!(
-                    "# {} ({} by default)\n\n{}\n{}",
-                    rule.name,
-                    rule.default_severity.as_str(),
-                    rule.summary,
-                    rule.docs
-                ));
-                Ok(ExitCode::SUCCESS)
-            }
-            None => Err(treeaudit::Error::Usage(format!(
-                "unknown rule `{rule}` (see `treeaudit rules`)"
-            ))),
-        },
-        Command::Routes(args) => run_routes(args),
-        Command::Drift(args) => run_drift(args),
-        Command::Plan(args) => run_plan(args),
-        Command::Why(args) => run_why(args),
-    }
-}
-
 fn analyse_for(
     path: &std::path::Path,
     entries: &[PathBuf],
@@ -297,8 +542,8 @@ fn run_routes(args: RoutesArgs) -> Result<ExitCode, treeaudit::Error> {
     let project = analyse_for(&args.path, &args.entries, args.threads)?;
     let table = project.route_table();
     print(&match args.format {
-        Format::Json => report::json::render(table),
-        Format::Text => treeaudit::routes::render_text(table),
+        OutputFormat::Json => report::json::render(table),
+        OutputFormat::Text => treeaudit::routes::render_text(table),
     });
     Ok(ExitCode::SUCCESS)
 }
@@ -314,8 +559,8 @@ fn run_why(args: WhyArgs) -> Result<ExitCode, treeaudit::Error> {
     })?;
     let why = treeaudit::routes::why(&project, module);
     print(&match args.format {
-        Format::Json => report::json::render(&why),
-        Format::Text => treeaudit::routes::render_why(&why),
+        OutputFormat::Json => report::json::render(&why),
+        OutputFormat::Text => treeaudit::routes::render_why(&why),
     });
     Ok(ExitCode::SUCCESS)
 }
@@ -332,8 +577,8 @@ fn run_drift(args: DriftArgs) -> Result<ExitCode, treeaudit::Error> {
         &args.prod.to_string_lossy(),
     );
     print(&match args.format {
-        Format::Json => report::json::render(&report),
-        Format::Text => report::drift::render_text(&report),
+        OutputFormat::Json => report::json::render(&report),
+        OutputFormat::Text => report::drift::render_text(&report),
     });
     Ok(if report.identical() {
         ExitCode::SUCCESS
@@ -371,8 +616,14 @@ fn run_plan(args: PlanArgs) -> Result<ExitCode, treeaudit::Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn use_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && is_terminal
+        }
+    }
 }
 
 /// Writes to stdout; a closed pipe (`treeaudit check | head`) is not an error.

@@ -2,7 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
+
+use crate::cache::{self, CacheEntry, FactCache};
+use crate::config::Config;
 
 use crate::discover::{DiscoverOptions, Discovery, Skipped, SourceFile, discover};
 use crate::error::{Error, Result};
@@ -45,6 +50,41 @@ pub struct AnalyseOptions {
     pub threads: usize,
     /// Extra entry points (`--entry FILE`), absolute or relative to the root.
     pub entries: Vec<PathBuf>,
+    /// The configuration; its `ignore` globs are added to the walk's.
+    pub config: Config,
+    /// Fact cache directory (outside the tree); `None` parses every file.
+    pub cache_dir: Option<PathBuf>,
+    /// Progress reports while discovering and parsing.
+    pub progress: Option<ProgressSink>,
+}
+
+/// What the analysis is doing, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressEvent {
+    /// The walk found this many source files.
+    Discovered(usize),
+    /// One more source file was loaded (parsed or taken from the cache).
+    Loaded,
+    /// Parsing is over; resolving and checking follow.
+    Parsed,
+}
+
+/// A callback receiving [`ProgressEvent`]s from worker threads.
+#[derive(Clone)]
+pub struct ProgressSink(pub Arc<dyn Fn(ProgressEvent) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink")
+    }
+}
+
+impl ProgressSink {
+    fn emit(sink: &Option<ProgressSink>, event: ProgressEvent) {
+        if let Some(sink) = sink {
+            (sink.0)(event);
+        }
+    }
 }
 
 /// A fully analysed tree.
@@ -71,6 +111,8 @@ pub struct Project {
     pub route_table_cache: std::sync::OnceLock<crate::routes::RouteTable>,
     /// Counts that checks report for the summary (`unanalysable_export_shapes`), by key.
     pub counters: std::sync::Mutex<std::collections::BTreeMap<&'static str, usize>>,
+    /// The configuration (`entries`, `routes`, `env`, `paths`, … for the checks to read).
+    pub config: Config,
 }
 
 impl Project {
@@ -103,14 +145,38 @@ impl Project {
     }
 }
 
-// Short-lived (one per file, consumed at once): boxing the facts would only add allocations.
-#[allow(clippy::large_enum_variant)]
 enum Loaded {
-    Module(SourceFile, Box<ModuleFacts>),
+    Module(Box<LoadedModule>),
     Skipped(Skipped),
 }
 
-fn load(file: SourceFile) -> Loaded {
+/// A loaded file, the cache entry to keep for it, and whether the cache missed it.
+struct LoadedModule {
+    file: SourceFile,
+    facts: ModuleFacts,
+    entry: Option<CacheEntry>,
+    missed: bool,
+}
+
+impl Loaded {
+    fn module(
+        file: SourceFile,
+        facts: ModuleFacts,
+        entry: Option<CacheEntry>,
+        missed: bool,
+    ) -> Self {
+        Loaded::Module(Box::new(LoadedModule {
+            file,
+            facts,
+            entry,
+            missed,
+        }))
+    }
+}
+
+/// Reads and parses one file, or takes its facts from the cache. Also returns the entry to
+/// keep in the cache and whether it was a miss.
+fn load(file: SourceFile, cache: Option<&FactCache>) -> Loaded {
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -126,8 +192,18 @@ fn load(file: SourceFile) -> Loaded {
             reason,
         });
     }
+    let Some(cache) = cache else {
+        let facts = parse_module(file.dialect, &bytes);
+        return Loaded::module(file, facts, None, false);
+    };
+    let key = cache::key(file.dialect, &bytes);
+    if let Some(facts) = cache.get(key) {
+        let entry = CacheEntry { key, bytes: None };
+        return Loaded::module(file, facts, Some(entry), false);
+    }
     let facts = parse_module(file.dialect, &bytes);
-    Loaded::Module(file, Box::new(facts))
+    let entry = FactCache::encode(key, &facts);
+    Loaded::module(file, facts, entry, true)
 }
 
 /// Why a source file's content is not analysed (binary, minified bundle), or `None` to parse it.
@@ -176,17 +252,60 @@ pub fn analyse(options: &AnalyseOptions) -> Result<Project> {
 fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
     let mut discover_options = options.discover.clone();
     discover_options.threads = options.threads;
+    discover_options
+        .ignore
+        .extend(options.config.ignore_globs());
+    if let Some(dir) = &options.cache_dir
+        && cache::is_inside(dir, &options.root)
+    {
+        return Err(Error::Usage(format!(
+            "{}: the cache directory is inside the audited tree; treeaudit never writes there",
+            dir.display()
+        )));
+    }
     let mut discovery = discover(&options.root, &discover_options)?;
+    let root = discovery.root.clone();
     let sources = std::mem::take(&mut discovery.sources);
+    ProgressSink::emit(&options.progress, ProgressEvent::Discovered(sources.len()));
 
-    let loaded: Vec<Loaded> = sources.into_par_iter().map(load).collect();
+    let cache = options
+        .cache_dir
+        .as_ref()
+        .map(|dir| FactCache::open(dir, &root));
+    let loaded: Vec<Loaded> = sources
+        .into_par_iter()
+        .map(|file| {
+            let item = load(file, cache.as_ref());
+            ProgressSink::emit(&options.progress, ProgressEvent::Loaded);
+            item
+        })
+        .collect();
+    ProgressSink::emit(&options.progress, ProgressEvent::Parsed);
     let mut skipped = std::mem::take(&mut discovery.skipped);
     let mut parsed = Vec::with_capacity(loaded.len());
+    let mut entries = Vec::new();
+    let mut misses = 0;
     for item in loaded {
         match item {
-            Loaded::Module(file, facts) => parsed.push((file, *facts)),
+            Loaded::Module(module) => {
+                let LoadedModule {
+                    file,
+                    facts,
+                    entry,
+                    missed,
+                } = *module;
+                parsed.push((file, facts));
+                entries.extend(entry);
+                misses += usize::from(missed);
+            }
             Loaded::Skipped(s) => skipped.push(s),
         }
+    }
+    if let Some(cache) = &cache
+        && cache.needs_write(&entries, misses)
+    {
+        // A cache that cannot be written costs speed, not correctness: the run goes on.
+        let _ = cache.write(entries);
     }
     skipped.sort();
     Ok(assemble(
@@ -194,6 +313,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         parsed,
         skipped,
         options.entries.clone(),
+        options.config.clone(),
     ))
 }
 
@@ -204,12 +324,14 @@ pub fn assemble(
     parsed: Vec<(SourceFile, ModuleFacts)>,
     skipped: Vec<Skipped>,
     extra_entries: Vec<PathBuf>,
+    config: Config,
 ) -> Project {
     let root = discovery.root.clone();
     let manifests = Manifests::load(&discovery.package_jsons);
     let mut known_files: Vec<PathBuf> = parsed.iter().map(|(f, _)| f.path.clone()).collect();
     known_files.extend(discovery.other_files.iter().cloned());
     known_files.extend(discovery.data_files.iter().cloned());
+    known_files.extend(discovery.ignored.iter().cloned());
     let resolver = ModuleResolver::new(&root, &known_files, &discovery.tsconfigs);
 
     let modules: Vec<Module> = parsed
@@ -251,6 +373,7 @@ pub fn assemble(
         entry_points_cache: std::sync::OnceLock::new(),
         route_table_cache: std::sync::OnceLock::new(),
         counters: Default::default(),
+        config,
     }
 }
 

@@ -5,6 +5,7 @@ mod client_env_exposure;
 mod dev_dependency_at_runtime;
 mod import_cycle;
 mod invalid_manifest;
+mod invalid_suppression;
 mod missing_export;
 mod syntax_error;
 mod undeclared_env;
@@ -46,7 +47,11 @@ pub const RULES: &[&Rule] = &[
     &unreachable_file::RULE,
     &import_cycle::RULE,
     &missing_export::RULE,
+    &invalid_suppression::RULE,
 ];
+
+/// Name of the rule that checks suppression comments (never itself suppressible).
+pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
 
 /// The rule with this name.
 pub fn rule(name: &str) -> Option<&'static Rule> {

@@ -6,7 +6,7 @@ use tree_sitter::{Node, Query, QueryCursor, Tree};
 use crate::facts::{
     Binding, CommentText, CommentedCode, DirectoryLoad, DirectoryLoadKind, EnvKey, EnvRead,
     EnvReadForm, ExportedName, Import, ImportKind, ImportedName, ModuleFacts, Mount, MountTarget,
-    RouterPrefix, Span, SyntaxError,
+    RouterPrefix, Span, Suppression, SyntaxError,
 };
 
 /// How many syntax-error ranges to keep per file.
@@ -38,6 +38,7 @@ pub(super) fn extract(
                 "dynamic_import" => dynamic_import(node, text, &mut facts),
                 "commonjs.assign" => commonjs_assignment(node, text, &mut facts),
                 "commonjs.define" => commonjs_define(node, text, &mut facts),
+                "suppression" => suppression_comment(node, text, &mut facts),
                 "commonjs.assign_computed" => commonjs_computed_assignment(node, text, &mut facts),
                 "commonjs.object_call" => commonjs_object_call(node, text, &mut facts),
                 "ambient_module" => ambient_module(node, text, &mut facts),
@@ -2594,4 +2595,46 @@ module.exports = { ...require('./f'), own: 1 };
         .collect();
         assert_eq!(imported, expected);
     }
+}
+
+/// The directive that silences the next line's findings.
+pub(crate) const IGNORE_NEXT_LINE: &str = "treeaudit-ignore-next-line";
+
+/// `// treeaudit-ignore-next-line RULE[, RULE] -- reason` (also in block comments).
+fn suppression_comment(node: Node, text: &str, facts: &mut ModuleFacts) {
+    if let Some(mut suppression) = parse_suppression(node_text(node, text)) {
+        suppression.span = span_of(node, text);
+        suppression.target_line = node.end_position().row as u32 + 2;
+        facts.suppressions.push(suppression);
+    }
+}
+
+/// Parses the comment text; `None` when it holds no directive.
+pub(crate) fn parse_suppression(comment: &str) -> Option<Suppression> {
+    let body = comment
+        .trim()
+        .trim_start_matches("//")
+        .trim_start_matches("/*")
+        .trim_end_matches("*/")
+        .trim_start_matches(['*', '{', ' ', '\t'])
+        .trim_end_matches(['}', ' ', '\t']);
+    let rest = body.strip_prefix(IGNORE_NEXT_LINE)?;
+    // `treeaudit-ignore-next-lines` or similar is not our directive.
+    if rest.chars().next().is_some_and(|c| !c.is_whitespace()) {
+        return None;
+    }
+    let (rules, reason) = match rest.split_once("--") {
+        Some((rules, reason)) => (rules, Some(reason.trim())),
+        None => (rest, None),
+    };
+    Some(Suppression {
+        span: Span::default(),
+        target_line: 0,
+        rules: rules
+            .split([',', ' ', '\t'])
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect(),
+        reason: reason.filter(|r| !r.is_empty()).map(str::to_string),
+    })
 }

@@ -15,6 +15,11 @@ pub use extract::span_of;
 
 const JAVASCRIPT_QUERY: &str = include_str!("../../queries/javascript.scm");
 const TYPESCRIPT_QUERY: &str = include_str!("../../queries/typescript.scm");
+/// Both query files, for the fact cache's format stamp (a changed query changes the facts).
+pub(crate) const QUERY_SOURCES: &str = concat!(
+    include_str!("../../queries/javascript.scm"),
+    include_str!("../../queries/typescript.scm")
+);
 
 /// A grammar with its compiled extraction query.
 pub(crate) struct Grammar {
@@ -22,7 +27,8 @@ pub(crate) struct Grammar {
     pub(crate) query: Query,
 }
 
-fn language(dialect: Dialect) -> Language {
+/// The tree-sitter language of a dialect.
+pub(crate) fn language(dialect: Dialect) -> Language {
     match dialect {
         Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
         Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),

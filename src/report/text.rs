@@ -25,6 +25,11 @@ pub fn render(report: &Report, color: bool) -> String {
         }
         out.push('\n');
     }
+    if let Some(status) = &report.baseline {
+        for entry in &status.fixed {
+            out.push_str(&format!("{}\n", fixed_line(entry)));
+        }
+    }
     out.push_str(&summary_line(report));
     out.push('\n');
     if let Some(first) = report.findings.first() {
@@ -120,12 +125,46 @@ fn findings_line(report: &Report) -> String {
         files.push_str(&format!(" ({} not analysed)", report.skipped.len()));
     }
     if s.errors + s.warnings + s.infos == 0 {
-        return format!("no problems in {files}");
+        return format!("no problems in {files}{}", baseline_note(report));
     }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
     if s.infos > 0 {
         parts.push(plural(s.infos, "info"));
     }
-    format!("{} in {files}", parts.join(", "))
+    format!("{} in {files}{}", parts.join(", "), baseline_note(report))
+}
+
+/// `(12 known in baseline, 2 fixed)` after the summary when a baseline was used.
+fn baseline_note(report: &Report) -> String {
+    match &report.baseline {
+        Some(status) if status.fixed.is_empty() => {
+            format!(" ({} known in baseline)", status.known)
+        }
+        Some(status) => format!(
+            " ({} known in baseline, {} fixed: remove from baseline)",
+            status.known,
+            status.fixed.len()
+        ),
+        None => String::new(),
+    }
+}
+
+/// `fixed, remove from baseline: unresolved-import src/a.js (./db.js)`.
+pub fn fixed_line(entry: &crate::baseline::BaselineEntry) -> String {
+    let id = &entry.identity;
+    let subject = if id.subject.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", id.subject)
+    };
+    let count = if entry.count > 1 {
+        format!(" ×{}", entry.count)
+    } else {
+        String::new()
+    };
+    format!(
+        "fixed, remove from baseline: {} {}{subject}{count}",
+        id.rule, id.file
+    )
 }

@@ -1,0 +1,115 @@
+//! `--format github`: GitHub Actions workflow commands, one per finding, so findings show up
+//! inline on the pull request diff.
+
+use crate::Report;
+use crate::finding::{Finding, Severity};
+
+/// One `::error file=…,line=…,col=…,title=…::message` line per finding.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for finding in &report.findings {
+        out.push_str(&command(finding));
+        out.push('\n');
+    }
+    if let Some(status) = &report.baseline {
+        for entry in &status.fixed {
+            out.push_str(&format!(
+                "::notice file={},title={}::{}\n",
+                escape_property(&entry.identity.file),
+                escape_property("treeaudit(baseline)"),
+                escape_data(&super::text::fixed_line(entry))
+            ));
+        }
+    }
+    out
+}
+
+/// The workflow command for one finding.
+pub fn command(finding: &Finding) -> String {
+    let level = match finding.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let mut message = finding.message.clone();
+    if let Some(help) = &finding.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::{level} file={},line={},col={},title={}::{}",
+        escape_property(&finding.file),
+        finding.line,
+        finding.column,
+        escape_property(&format!("treeaudit({})", finding.rule)),
+        escape_data(&message)
+    )
+}
+
+/// Escapes a command's message as the Actions runner expects (`%`, CR, LF).
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a command property value: the data escapes plus `:` and `,`, which would
+/// otherwise end the property.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::Span;
+
+    fn finding(file: &str, message: &str, severity: Severity) -> Finding {
+        Finding::new(
+            "unresolved-import",
+            severity,
+            file,
+            Span {
+                line: 3,
+                column: 21,
+                start: 0,
+                end: 0,
+            },
+            message,
+        )
+    }
+
+    #[test]
+    fn message_newlines_and_percent_are_escaped() {
+        let line = command(&finding(
+            "src/a.js",
+            "100% broken\r\nsecond line",
+            Severity::Error,
+        ));
+        assert_eq!(
+            line,
+            "::error file=src/a.js,line=3,col=21,title=treeaudit(unresolved-import)::100%25 broken%0D%0Asecond line"
+        );
+    }
+
+    #[test]
+    fn colons_and_commas_in_paths_are_escaped_in_properties_only() {
+        let line = command(&finding(
+            "src/a,b:c%.js",
+            "cannot resolve `a:b,c`",
+            Severity::Warning,
+        ));
+        assert_eq!(
+            line,
+            "::warning file=src/a%2Cb%3Ac%25.js,line=3,col=21,title=treeaudit(unresolved-import)::cannot resolve `a:b,c`"
+        );
+    }
+
+    #[test]
+    fn info_findings_are_notices_and_help_follows_the_message() {
+        let line = command(&finding("x.js", "m", Severity::Info).with_help("do this"));
+        assert!(line.starts_with("::notice file=x.js,"), "{line}");
+        assert!(line.ends_with("::m%0Ahelp: do this"), "{line}");
+        assert_eq!(line.lines().count(), 1);
+    }
+}
