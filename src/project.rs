@@ -86,7 +86,7 @@ enum Loaded {
     Skipped(Skipped),
 }
 
-fn load(file: SourceFile) -> Loaded {
+fn load(mut file: SourceFile) -> Loaded {
     let skip = |file: &SourceFile, reason: String| {
         Loaded::Skipped(Skipped {
             file: file.rel.clone(),
@@ -104,6 +104,7 @@ fn load(file: SourceFile) -> Loaded {
         );
     }
     let size = bytes.len() as u64;
+    file.size = size;
     if size >= MINIFIED_MIN_BYTES {
         let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
         if size / lines > MINIFIED_LINE_LENGTH {

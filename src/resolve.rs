@@ -62,6 +62,9 @@ pub struct ModuleResolver {
     root: PathBuf,
     esm: Resolver,
     cjs: Resolver,
+    /// TypeScript's view (declaration files count), for imports from TS files and type-only ones.
+    types_esm: Resolver,
+    types_cjs: Resolver,
     /// Every file in the tree by lower-cased path, for case-mismatch and suggestions.
     files_by_lowercase: HashMap<String, PathBuf>,
     files: HashSet<PathBuf>,
@@ -93,6 +96,40 @@ fn options() -> ResolveOptions {
     }
 }
 
+/// How TypeScript resolves for the type checker: a declaration file stands in for the module
+/// (`./types.js` and `./types.ts` both find `types.d.ts`, `./x.mjs` finds `x.d.mts`), and the
+/// `types` condition of `exports` applies. Used for imports written in TypeScript files and for
+/// type-only imports; plain JavaScript must find real code, so it never uses these aliases.
+fn type_options(condition: &str) -> ResolveOptions {
+    let alias = |from: &str, to: &[&str]| {
+        (
+            from.to_string(),
+            to.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    ResolveOptions {
+        extension_alias: vec![
+            alias(".js", &[".js", ".ts", ".tsx", ".jsx", ".d.ts"]),
+            alias(".jsx", &[".jsx", ".tsx", ".d.ts"]),
+            alias(".mjs", &[".mjs", ".mts", ".d.mts"]),
+            alias(".cjs", &[".cjs", ".cts", ".d.cts"]),
+            alias(".ts", &[".ts", ".d.ts"]),
+            alias(".tsx", &[".tsx", ".d.ts"]),
+            alias(".mts", &[".mts", ".d.mts"]),
+            alias(".cts", &[".cts", ".d.cts"]),
+        ],
+        condition_names: vec!["types".into(), "node".into(), condition.into()],
+        ..options()
+    }
+}
+
+/// Whether TypeScript (rather than Node) resolves the imports written in this file.
+fn is_typescript_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "ts" | "tsx" | "mts" | "cts"))
+}
+
 impl ModuleResolver {
     /// A resolver for the tree at `root` whose files (sources and others) are `files`.
     pub fn new(root: &Path, files: &[PathBuf], tsconfigs: &[PathBuf]) -> ModuleResolver {
@@ -101,6 +138,9 @@ impl ModuleResolver {
             condition_names: vec!["node".into(), "require".into()],
             ..options()
         });
+        // Clones share one file system cache.
+        let types_esm = esm.clone_with_options(type_options("import"));
+        let types_cjs = esm.clone_with_options(type_options("require"));
         let mut files_by_lowercase = HashMap::with_capacity(files.len());
         let mut files_by_stem: HashMap<String, Vec<PathBuf>> = HashMap::new();
         for file in files {
@@ -116,6 +156,8 @@ impl ModuleResolver {
             root: root.to_path_buf(),
             esm,
             cjs,
+            types_esm,
+            types_cjs,
             files_by_lowercase,
             files: files.iter().cloned().collect(),
             files_by_stem,
@@ -129,10 +171,12 @@ impl ModuleResolver {
             return Resolution::Unanalysable;
         }
         let specifier = import.specifier.as_str();
-        let resolver = if import.kind == ImportKind::Require {
-            &self.cjs
-        } else {
-            &self.esm
+        let typescript = import.kind == ImportKind::TypeOnly || is_typescript_file(importer);
+        let resolver = match (import.kind.uses_require_condition(), typescript) {
+            (true, false) => &self.cjs,
+            (false, false) => &self.esm,
+            (true, true) => &self.types_cjs,
+            (false, true) => &self.types_esm,
         };
         let result = resolver.resolve_file(importer, specifier);
         let result = match result {
@@ -146,7 +190,7 @@ impl ModuleResolver {
                 resolver
                     .clone_with_options(ResolveOptions {
                         tsconfig: None,
-                        ..options()
+                        ..resolver.options().clone()
                     })
                     .resolve(dir, specifier)
             }
@@ -508,5 +552,93 @@ mod tests {
         assert!(is_bare("@aws-sdk/client-s3"));
         assert!(!is_bare("./x"));
         assert!(!is_bare("node:fs"));
+    }
+
+    /// Analyses a small tree and returns each import's resolution as
+    /// `(importer, specifier, resolved relative path or the resolution kind)`.
+    fn resolutions(files: &[(&str, &str)]) -> Vec<(String, String, String)> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (path, contents) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, contents).expect("write");
+        }
+        let project = crate::project::analyse(&crate::project::AnalyseOptions {
+            root: dir.path().to_path_buf(),
+            threads: 1,
+            ..Default::default()
+        })
+        .expect("analyse");
+        let mut out = Vec::new();
+        for module in &project.modules {
+            for (import, resolution) in module.facts.imports.iter().zip(&module.resolutions) {
+                let target = match resolution {
+                    Resolution::File { path } => project.relative(path),
+                    Resolution::Unresolved { .. } => "unresolved".to_string(),
+                    other => format!("{other:?}"),
+                };
+                out.push((module.file.rel.clone(), import.specifier.clone(), target));
+            }
+        }
+        out
+    }
+
+    fn row(importer: &str, specifier: &str, target: &str) -> (String, String, String) {
+        (importer.into(), specifier.into(), target.into())
+    }
+
+    #[test]
+    fn declaration_files_stand_in_for_modules_in_typescript() {
+        // date-fns ships `add.d.ts` importing `./types.ts`, of which only `types.d.ts` exists.
+        let found = resolutions(&[
+            ("add.d.ts", "import type { Opts } from './types.ts';\n"),
+            ("add.d.mts", "import type { Opts } from './types.mjs';\n"),
+            ("types.d.ts", "export type Opts = {};\n"),
+            ("types.d.mts", "export type Opts = {};\n"),
+            (
+                "test/instance.tst.ts",
+                "import { FastifyInstance } from '../instance.js';\n",
+            ),
+            ("instance.d.ts", "export interface FastifyInstance {}\n"),
+        ]);
+        assert_eq!(
+            found,
+            [
+                row("add.d.mts", "./types.mjs", "types.d.mts"),
+                row("add.d.ts", "./types.ts", "types.d.ts"),
+                row("test/instance.tst.ts", "../instance.js", "instance.d.ts"),
+            ]
+        );
+    }
+
+    #[test]
+    fn javascript_never_resolves_to_a_declaration_file() {
+        // Node loads code: `./instance.js` with only `instance.d.ts` on disk fails at run time.
+        let found = resolutions(&[
+            ("server.js", "import { a } from './instance.js';\n"),
+            ("instance.d.ts", "export declare const a: number;\n"),
+        ]);
+        assert_eq!(found, [row("server.js", "./instance.js", "unresolved")]);
+    }
+
+    #[test]
+    fn import_into_a_skipped_build_directory_resolves_to_the_file_on_disk() {
+        // `dist/` is not analysed, but the file is there and Node would load it.
+        let found = resolutions(&[
+            ("package.json", r#"{"name":"app","main":"src/index.js"}"#),
+            (
+                "src/index.js",
+                "const gen = require('../dist/generated.js');\n",
+            ),
+            ("dist/generated.js", "module.exports = {};\n"),
+        ]);
+        assert_eq!(
+            found,
+            [row(
+                "src/index.js",
+                "../dist/generated.js",
+                "dist/generated.js"
+            )]
+        );
     }
 }
