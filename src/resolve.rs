@@ -238,12 +238,35 @@ impl ModuleResolver {
         error: ResolveError,
         manifests: &Manifests,
     ) -> Resolution {
+        // oxc_resolver names absolute paths; output names files relative to the root.
+        let root_prefix = format!("{}/", self.root.display());
         let reason = match &error {
             ResolveError::NotFound(_) | ResolveError::ExtensionAlias(..) => None,
-            other => Some(other.to_string()),
+            other => Some(other.to_string().replace(&root_prefix, "")),
         };
         if is_bare(specifier) && !self.is_alias(specifier) {
             let name = package_name(specifier).to_string();
+            // Installed, yet the subpath is not exported or missing: Node fails on this import
+            // (ERR_PACKAGE_PATH_NOT_EXPORTED, MODULE_NOT_FOUND), so it is broken, not a package.
+            if let Some(package_dir) = installed_package_dir(importer_dir, &name) {
+                return Resolution::Unresolved {
+                    tried: vec![relative(
+                        &self.root,
+                        &package_dir.join(
+                            specifier
+                                .strip_prefix(name.as_str())
+                                .unwrap_or("")
+                                .trim_start_matches('/'),
+                        ),
+                    )],
+                    suggestion: None,
+                    reason: reason.or_else(|| {
+                        Some(format!(
+                            "`{specifier}` is not a file of the installed `{name}`"
+                        ))
+                    }),
+                };
+            }
             let declared = manifests
                 .declaration(&name, importer_dir, &self.root)
                 .map(|(k, _)| k);
@@ -377,6 +400,13 @@ impl ModuleResolver {
         }
         best.map(|(_, _, p)| p.clone())
     }
+}
+
+/// The directory of package `name` in the nearest `node_modules` up from `dir`, as Node looks.
+fn installed_package_dir(dir: &Path, name: &str) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join("node_modules").join(name))
+        .find(|p| p.join("package.json").is_file())
 }
 
 fn is_source_path(path: &Path) -> bool {
@@ -640,5 +670,36 @@ mod tests {
                 "dist/generated.js"
             )]
         );
+    }
+
+    #[test]
+    fn installed_package_subpath_it_does_not_export_is_unresolved() {
+        // Node: ERR_PACKAGE_PATH_NOT_EXPORTED. A package that is not installed stays a package.
+        let found = resolutions(&[
+            (
+                "package.json",
+                r#"{"name":"app","dependencies":{"dual":"1","absent":"1"}}"#,
+            ),
+            (
+                "src/index.js",
+                "require('dual/cjs/index.cjs');\nrequire('dual');\nrequire('absent/x');\n",
+            ),
+            (
+                "node_modules/dual/package.json",
+                r#"{"name":"dual","exports":{".":{"require":"./cjs/index.cjs"}}}"#,
+            ),
+            ("node_modules/dual/cjs/index.cjs", "module.exports = 1;\n"),
+        ]);
+        assert_eq!(found.len(), 3);
+        assert_eq!(
+            found[0],
+            row("src/index.js", "dual/cjs/index.cjs", "unresolved")
+        );
+        assert!(
+            found[1].2.contains("node_modules/dual/cjs/index.cjs"),
+            "{:?}",
+            found[1]
+        );
+        assert!(found[2].2.starts_with("Package"), "{:?}", found[2]);
     }
 }
