@@ -29,6 +29,15 @@ enum Command {
         /// Rule name, e.g. unresolved-import.
         rule: String,
     },
+    /// Discover and parse only, printing `files N bytes N skipped N` (for benches/bench.sh).
+    #[command(hide = true)]
+    ParseOnly {
+        /// Folder to parse.
+        path: PathBuf,
+        /// Worker threads (default: all cores).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
 }
 
 #[derive(clap::Args)]
@@ -90,6 +99,7 @@ fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
             print(&out);
             Ok(ExitCode::SUCCESS)
         }
+        Command::ParseOnly { path, threads } => parse_only(path, threads),
         Command::Explain { rule } => match treeaudit::checks::rule(&rule) {
             Some(rule) => {
                 print(&format!(
@@ -106,6 +116,19 @@ fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
             ))),
         },
     }
+}
+
+fn parse_only(path: PathBuf, threads: usize) -> Result<ExitCode, treeaudit::Error> {
+    let stats = treeaudit::project::parse_only(&treeaudit::AnalyseOptions {
+        root: path,
+        threads,
+        ..Default::default()
+    })?;
+    print(&format!(
+        "files {} bytes {} skipped {}\n",
+        stats.files, stats.bytes, stats.skipped
+    ));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn use_color() -> bool {

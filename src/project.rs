@@ -231,3 +231,41 @@ fn build_graph(modules: &[Module]) -> ModuleGraph {
     }
     graph
 }
+
+/// What [`parse_only`] did: the files it parsed and their total size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ParseStats {
+    /// Source files parsed.
+    pub files: usize,
+    /// Their total size in bytes.
+    pub bytes: u64,
+    /// Files discovered but not parsed (minified, binary, unreadable).
+    pub skipped: usize,
+}
+
+/// Discovers and parses the tree on every core and does nothing else: the floor that `check`
+/// is benchmarked against (benches/bench.sh).
+pub fn parse_only(options: &AnalyseOptions) -> Result<ParseStats> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| {
+        let mut discover_options = options.discover.clone();
+        discover_options.threads = options.threads;
+        let discovery = discover(&options.root, &discover_options)?;
+        let (files, bytes, skipped) = discovery
+            .sources
+            .into_par_iter()
+            .map(|file| match load(file) {
+                Loaded::Module(file, _) => (1, file.size, 0),
+                Loaded::Skipped(_) => (0, 0, 1),
+            })
+            .reduce(|| (0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+        Ok(ParseStats {
+            files,
+            bytes,
+            skipped: skipped + discovery.skipped.len(),
+        })
+    })
+}
