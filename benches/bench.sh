@@ -66,7 +66,12 @@ median() {
 
 # Peak resident memory (MB) of one run.
 peak_mb() {
-  /usr/bin/time -f '%M' bash -c "$1" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f", $1/1024}'
+  local file
+  file="$(mktemp)"
+  # `time` passes on the command's exit status (check exits 1 when it finds errors).
+  /usr/bin/time -o "$file" -f '%M' bash -c "$1" >/dev/null 2>&1 || true
+  tail -1 "$file" | awk '{printf "%.0f", $1/1024}'
+  rm -f "$file"
 }
 
 echo "== tree: $tree"

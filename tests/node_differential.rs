@@ -33,6 +33,9 @@ enum Outcome {
     PackageWithoutFile(String),
 }
 
+/// One import: the importing file (relative), its specifier, and treeaudit's outcome.
+type Compared = (String, String, Outcome);
+
 fn node_available() -> bool {
     Command::new("node")
         .arg("--version")
@@ -153,7 +156,7 @@ fn every_specifier_resolves_where_node_resolves_it() {
     .expect("analyse fixtures/node-diff");
 
     // (importer, mode) → [(specifier, treeaudit's outcome)], grouped so node runs once per group.
-    let mut groups: BTreeMap<(PathBuf, Mode), Vec<(String, String, Outcome)>> = BTreeMap::new();
+    let mut groups: BTreeMap<(PathBuf, Mode), Vec<Compared>> = BTreeMap::new();
     for module in &project.modules {
         for (import, resolution) in module.facts.imports.iter().zip(&module.resolutions) {
             let mode = match import.kind {
