@@ -66,6 +66,15 @@ enum Command {
         #[arg(default_value = ".")]
         path: PathBuf,
     },
+    /// Discover and parse only, printing `files N bytes N skipped N` (for benches/bench.sh).
+    #[command(hide = true)]
+    ParseOnly {
+        /// Folder to parse.
+        path: PathBuf,
+        /// Worker threads (default: all cores).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
 }
 
 /// Settings every command that analyses a tree shares.
@@ -275,6 +284,7 @@ fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
             print(&rules_table());
             Ok(ExitCode::SUCCESS)
         }
+        Command::ParseOnly { path, threads } => parse_only(path, threads),
         Command::Explain { rule } => match treeaudit::checks::rule(&rule) {
             Some(rule) => {
                 print(&explain(rule));
@@ -613,6 +623,19 @@ fn run_plan(args: PlanArgs) -> Result<ExitCode, treeaudit::Error> {
         PlanFormat::Text => report::plan::render_text(&plan),
         PlanFormat::Mermaid => report::plan::render_mermaid(&plan),
     });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_only(path: PathBuf, threads: usize) -> Result<ExitCode, treeaudit::Error> {
+    let stats = treeaudit::project::parse_only(&treeaudit::AnalyseOptions {
+        root: path,
+        threads,
+        ..Default::default()
+    })?;
+    print(&format!(
+        "files {} bytes {} skipped {}\n",
+        stats.files, stats.bytes, stats.skipped
+    ));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -62,6 +62,9 @@ pub struct ModuleResolver {
     root: PathBuf,
     esm: Resolver,
     cjs: Resolver,
+    /// TypeScript's view (declaration files count), for imports from TS files and type-only ones.
+    types_esm: Resolver,
+    types_cjs: Resolver,
     /// Every file in the tree by lower-cased path, for case-mismatch and suggestions.
     files_by_lowercase: HashMap<String, PathBuf>,
     files: HashSet<PathBuf>,
@@ -94,6 +97,40 @@ pub fn options() -> ResolveOptions {
     }
 }
 
+/// How TypeScript resolves for the type checker: a declaration file stands in for the module
+/// (`./types.js` and `./types.ts` both find `types.d.ts`, `./x.mjs` finds `x.d.mts`), and the
+/// `types` condition of `exports` applies. Used for imports written in TypeScript files and for
+/// type-only imports; plain JavaScript must find real code, so it never uses these aliases.
+fn type_options(condition: &str) -> ResolveOptions {
+    let alias = |from: &str, to: &[&str]| {
+        (
+            from.to_string(),
+            to.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    ResolveOptions {
+        extension_alias: vec![
+            alias(".js", &[".js", ".ts", ".tsx", ".jsx", ".d.ts"]),
+            alias(".jsx", &[".jsx", ".tsx", ".d.ts"]),
+            alias(".mjs", &[".mjs", ".mts", ".d.mts"]),
+            alias(".cjs", &[".cjs", ".cts", ".d.cts"]),
+            alias(".ts", &[".ts", ".d.ts"]),
+            alias(".tsx", &[".tsx", ".d.ts"]),
+            alias(".mts", &[".mts", ".d.mts"]),
+            alias(".cts", &[".cts", ".d.cts"]),
+        ],
+        condition_names: vec!["types".into(), "node".into(), condition.into()],
+        ..options()
+    }
+}
+
+/// Whether TypeScript (rather than Node) resolves the imports written in this file.
+fn is_typescript_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "ts" | "tsx" | "mts" | "cts"))
+}
+
 impl ModuleResolver {
     /// A resolver for the tree at `root` whose files (sources and others) are `files`.
     pub fn new(root: &Path, files: &[PathBuf], tsconfigs: &[PathBuf]) -> ModuleResolver {
@@ -102,6 +139,9 @@ impl ModuleResolver {
             condition_names: vec!["node".into(), "require".into()],
             ..options()
         });
+        // Clones share one file system cache.
+        let types_esm = esm.clone_with_options(type_options("import"));
+        let types_cjs = esm.clone_with_options(type_options("require"));
         let mut files_by_lowercase = HashMap::with_capacity(files.len());
         let mut files_by_stem: HashMap<String, Vec<PathBuf>> = HashMap::new();
         for file in files {
@@ -117,6 +157,8 @@ impl ModuleResolver {
             root: root.to_path_buf(),
             esm,
             cjs,
+            types_esm,
+            types_cjs,
             files_by_lowercase,
             files: files.iter().cloned().collect(),
             files_by_stem,
@@ -130,10 +172,12 @@ impl ModuleResolver {
             return Resolution::Unanalysable;
         }
         let specifier = import.specifier.as_str();
-        let resolver = if import.kind == ImportKind::Require {
-            &self.cjs
-        } else {
-            &self.esm
+        let typescript = import.kind == ImportKind::TypeOnly || is_typescript_file(importer);
+        let resolver = match (import.kind.uses_require_condition(), typescript) {
+            (true, false) => &self.cjs,
+            (false, false) => &self.esm,
+            (true, true) => &self.types_cjs,
+            (false, true) => &self.types_esm,
         };
         let result = resolver.resolve_file(importer, specifier);
         let result = match result {
@@ -147,7 +191,7 @@ impl ModuleResolver {
                 resolver
                     .clone_with_options(ResolveOptions {
                         tsconfig: None,
-                        ..options()
+                        ..resolver.options().clone()
                     })
                     .resolve(dir, specifier)
             }
@@ -195,12 +239,35 @@ impl ModuleResolver {
         error: ResolveError,
         manifests: &Manifests,
     ) -> Resolution {
+        // oxc_resolver names absolute paths; output names files relative to the root.
+        let root_prefix = format!("{}/", self.root.display());
         let reason = match &error {
             ResolveError::NotFound(_) | ResolveError::ExtensionAlias(..) => None,
-            other => Some(other.to_string()),
+            other => Some(other.to_string().replace(&root_prefix, "")),
         };
         if is_bare(specifier) && !self.is_alias(specifier) {
             let name = package_name(specifier).to_string();
+            // Installed, yet the subpath is not exported or missing: Node fails on this import
+            // (ERR_PACKAGE_PATH_NOT_EXPORTED, MODULE_NOT_FOUND), so it is broken, not a package.
+            if let Some(package_dir) = installed_package_dir(importer_dir, &name) {
+                return Resolution::Unresolved {
+                    tried: vec![relative(
+                        &self.root,
+                        &package_dir.join(
+                            specifier
+                                .strip_prefix(name.as_str())
+                                .unwrap_or("")
+                                .trim_start_matches('/'),
+                        ),
+                    )],
+                    suggestion: None,
+                    reason: reason.or_else(|| {
+                        Some(format!(
+                            "`{specifier}` is not a file of the installed `{name}`"
+                        ))
+                    }),
+                };
+            }
             let declared = manifests
                 .declaration(&name, importer_dir, &self.root)
                 .map(|(k, _)| k);
@@ -334,6 +401,13 @@ impl ModuleResolver {
         }
         best.map(|(_, _, p)| p.clone())
     }
+}
+
+/// The directory of package `name` in the nearest `node_modules` up from `dir`, as Node looks.
+fn installed_package_dir(dir: &Path, name: &str) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join("node_modules").join(name))
+        .find(|p| p.join("package.json").is_file())
 }
 
 fn is_source_path(path: &Path) -> bool {
@@ -626,5 +700,124 @@ mod tests {
         assert!(is_bare("@aws-sdk/client-s3"));
         assert!(!is_bare("./x"));
         assert!(!is_bare("node:fs"));
+    }
+
+    /// Analyses a small tree and returns each import's resolution as
+    /// `(importer, specifier, resolved relative path or the resolution kind)`.
+    fn resolutions(files: &[(&str, &str)]) -> Vec<(String, String, String)> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (path, contents) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, contents).expect("write");
+        }
+        let project = crate::project::analyse(&crate::project::AnalyseOptions {
+            root: dir.path().to_path_buf(),
+            threads: 1,
+            ..Default::default()
+        })
+        .expect("analyse");
+        let mut out = Vec::new();
+        for module in &project.modules {
+            for (import, resolution) in module.facts.imports.iter().zip(&module.resolutions) {
+                let target = match resolution {
+                    Resolution::File { path } => project.relative(path),
+                    Resolution::Unresolved { .. } => "unresolved".to_string(),
+                    other => format!("{other:?}"),
+                };
+                out.push((module.file.rel.clone(), import.specifier.clone(), target));
+            }
+        }
+        out
+    }
+
+    fn row(importer: &str, specifier: &str, target: &str) -> (String, String, String) {
+        (importer.into(), specifier.into(), target.into())
+    }
+
+    #[test]
+    fn declaration_files_stand_in_for_modules_in_typescript() {
+        // date-fns ships `add.d.ts` importing `./types.ts`, of which only `types.d.ts` exists.
+        let found = resolutions(&[
+            ("add.d.ts", "import type { Opts } from './types.ts';\n"),
+            ("add.d.mts", "import type { Opts } from './types.mjs';\n"),
+            ("types.d.ts", "export type Opts = {};\n"),
+            ("types.d.mts", "export type Opts = {};\n"),
+            (
+                "test/instance.tst.ts",
+                "import { FastifyInstance } from '../instance.js';\n",
+            ),
+            ("instance.d.ts", "export interface FastifyInstance {}\n"),
+        ]);
+        assert_eq!(
+            found,
+            [
+                row("add.d.mts", "./types.mjs", "types.d.mts"),
+                row("add.d.ts", "./types.ts", "types.d.ts"),
+                row("test/instance.tst.ts", "../instance.js", "instance.d.ts"),
+            ]
+        );
+    }
+
+    #[test]
+    fn javascript_never_resolves_to_a_declaration_file() {
+        // Node loads code: `./instance.js` with only `instance.d.ts` on disk fails at run time.
+        let found = resolutions(&[
+            ("server.js", "import { a } from './instance.js';\n"),
+            ("instance.d.ts", "export declare const a: number;\n"),
+        ]);
+        assert_eq!(found, [row("server.js", "./instance.js", "unresolved")]);
+    }
+
+    #[test]
+    fn import_into_a_skipped_build_directory_resolves_to_the_file_on_disk() {
+        // `dist/` is not analysed, but the file is there and Node would load it.
+        let found = resolutions(&[
+            ("package.json", r#"{"name":"app","main":"src/index.js"}"#),
+            (
+                "src/index.js",
+                "const gen = require('../dist/generated.js');\n",
+            ),
+            ("dist/generated.js", "module.exports = {};\n"),
+        ]);
+        assert_eq!(
+            found,
+            [row(
+                "src/index.js",
+                "../dist/generated.js",
+                "dist/generated.js"
+            )]
+        );
+    }
+
+    #[test]
+    fn installed_package_subpath_it_does_not_export_is_unresolved() {
+        // Node: ERR_PACKAGE_PATH_NOT_EXPORTED. A package that is not installed stays a package.
+        let found = resolutions(&[
+            (
+                "package.json",
+                r#"{"name":"app","dependencies":{"dual":"1","absent":"1"}}"#,
+            ),
+            (
+                "src/index.js",
+                "require('dual/cjs/index.cjs');\nrequire('dual');\nrequire('absent/x');\n",
+            ),
+            (
+                "node_modules/dual/package.json",
+                r#"{"name":"dual","exports":{".":{"require":"./cjs/index.cjs"}}}"#,
+            ),
+            ("node_modules/dual/cjs/index.cjs", "module.exports = 1;\n"),
+        ]);
+        assert_eq!(found.len(), 3);
+        assert_eq!(
+            found[0],
+            row("src/index.js", "dual/cjs/index.cjs", "unresolved")
+        );
+        assert!(
+            found[1].2.contains("node_modules/dual/cjs/index.cjs"),
+            "{:?}",
+            found[1]
+        );
+        assert!(found[2].2.starts_with("Package"), "{:?}", found[2]);
     }
 }

@@ -53,6 +53,12 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             }
             let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
+                // Only an installed package's missing or unexported subpath is unresolved.
+                None if crate::resolve::is_bare(&import.specifier)
+                    && !import.specifier.starts_with('#') =>
+                {
+                    "the installed package has no such entry point: import a path its `exports` lists, or check the installed version".to_string()
+                }
                 None => "no file with a similar name exists in the tree: it must be created or brought over".to_string(),
             };
             findings.push(
