@@ -121,7 +121,11 @@ pub struct RouteTable {
 impl RouteTable {
     /// The entry for a module, if it is a route file.
     pub fn get(&self, module: usize) -> Option<&RouteFile> {
-        self.routes.iter().find(|r| r.module == module)
+        // Routes are built in module order.
+        self.routes
+            .binary_search_by_key(&module, |r| r.module)
+            .ok()
+            .map(|i| &self.routes[i])
     }
 }
 
