@@ -148,6 +148,13 @@ pub struct ModuleFacts {
     /// Comment text that may hold code, before it is parsed into `commented` (parse-internal).
     #[serde(skip)]
     pub comment_candidates: Vec<CommentText>,
+    /// The file is compiled or bundled output: it carries a `sourceMappingURL` comment.
+    #[serde(default)]
+    pub compiled: bool,
+    /// String literals that look like file or directory paths (`'core/server/data/migrations'`,
+    /// `'./jobs/clean.js'`): code that names a file by path may load it without an import.
+    #[serde(default)]
+    pub path_strings: Vec<PathString>,
 }
 
 /// The syntax an environment variable is read with.
@@ -258,6 +265,10 @@ pub enum DirectoryLoadKind {
     Autoload,
     /// `path.join(__dirname, 'helpers')` handed to some loader.
     PathReference,
+    /// A `require()`/`import()` of a computed specifier with a literal directory
+    /// (`require('./' + name)`, `` import(`./jobs/${job}.js`) ``): `pattern` is a glob whose
+    /// `*` may cross directories, as a bundler's context module would.
+    ComputedImport,
 }
 
 /// A directory (or glob) whose files are loaded without a literal import.
@@ -296,4 +307,13 @@ pub struct CommentText {
     pub start: u32,
     /// A `//` comment (may join its neighbours).
     pub line_comment: bool,
+}
+
+/// A string literal that looks like a path, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathString {
+    /// The string's value.
+    pub value: String,
+    /// 1-based line.
+    pub line: u32,
 }

@@ -12,6 +12,7 @@ pub mod facts;
 pub mod file_role;
 pub mod finding;
 pub mod graph;
+pub mod loads;
 pub mod manifest;
 pub mod parse;
 pub mod project;

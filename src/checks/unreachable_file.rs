@@ -59,10 +59,23 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         .map(|e| package_of(e.file))
         .collect();
     let routes = project.route_table();
+    // Tool configuration read by name (`loggingrc.js`) is run by its tool.
+    let config_entries: std::collections::BTreeSet<usize> = points
+        .entries
+        .iter()
+        .filter(|e| e.kind == crate::entries::EntryKind::Config)
+        .map(|e| e.file)
+        .collect();
     for (i, module) in project.modules.iter().enumerate() {
         if module.role != FileRole::Production
             || module.file.rel.ends_with(".d.ts")
             || !judged.contains(&package_of(i))
+        {
+            continue;
+        }
+        if is_compiled_output(module)
+            || config_entries.contains(&i)
+            || points.reachability.is_loaded_by_path(i)
         {
             continue;
         }
@@ -94,6 +107,19 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             Finding::new(RULE.name, severity, &module.file.rel, span, message).with_help(help),
         );
     }
+}
+
+/// Compiled or bundled output (a `sourceMappingURL` comment, or a file under `built/`,
+/// `dist/` or `build/`) is not source: what runs it is the build, not an import.
+fn is_compiled_output(module: &crate::project::Module) -> bool {
+    module.facts.compiled
+        || module
+            .file
+            .rel
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|d| matches!(d, "built" | "dist" | "build"))
 }
 
 #[cfg(test)]

@@ -48,6 +48,7 @@ pub(super) fn extract(
                 "route.glob" => glob_call(node, text, &mut facts),
                 "comment" => comment_node(node, text, &mut facts),
                 "route.path_reference" => path_reference(node, text, &mut facts),
+                "route.path_string" => path_string(node, text, &mut facts),
                 "env.object" => env_object(node, text, &mut facts, &mut env_aliases),
                 "env.schema" => env_schema(node, text, &mut facts),
                 "env.directive" => use_client_directive(node, text, &mut facts),
@@ -411,6 +412,9 @@ fn require_call(node: Node, text: &str, kind: ImportKind, facts: &mut ModuleFact
         return;
     };
     let specifier = literal_string(first, text);
+    if specifier.is_none() {
+        computed_import(first, text, facts);
+    }
     let mut import = Import {
         analysable: specifier.is_some(),
         specifier: specifier.unwrap_or_default(),
@@ -524,6 +528,9 @@ fn dynamic_import(node: Node, text: &str, facts: &mut ModuleFacts) {
         return;
     };
     let specifier = literal_string(first, text);
+    if specifier.is_none() {
+        computed_import(first, text, facts);
+    }
     let kind = if in_type_position(node) {
         ImportKind::TypeOnly
     } else {
@@ -1866,6 +1873,7 @@ fn find_declaration<'t>(from: Node<'t>, name: &str, text: &str) -> Option<Node<'
 /// A comment's text with its markers stripped, kept for the commented-code pass.
 fn comment_node(node: Node, text: &str, facts: &mut ModuleFacts) {
     let raw = node_text(node, text);
+    source_map_comment(raw, facts);
     let line_comment = raw.starts_with("//");
     let stripped = if line_comment {
         raw[2..].to_string()
@@ -1961,7 +1969,7 @@ fn path_reference(node: Node, text: &str, facts: &mut ModuleFacts) {
     if !mentions_dirname || arguments.len() < 2 {
         return;
     }
-    let Some(pattern) = evaluate_path(node, text, 0) else {
+    let Some(pattern) = evaluate_path(node, text, 0).or_else(|| named_wild_path(node, text)) else {
         return;
     };
     // `path.join(__dirname, '..')` names a whole tree, not a loader's directory.
@@ -2120,5 +2128,159 @@ mod zod_env_tests {
         let facts = parse_module(Dialect::JavaScript, b"validate(process.env);\n");
         assert_eq!(facts.env_reads.len(), 1);
         assert_eq!(facts.env_reads[0].key, EnvKey::Dynamic);
+    }
+}
+
+// --- reachability: computed imports, path strings, compiled output ---
+
+/// A path expression with its unknown parts as `*`: `` `./jobs/${name}.js` `` is
+/// `./jobs/*.js`, `'./' + name` is `./*`, `path.join(__dirname, 'jobs', name)` is
+/// `./jobs/*`. Paths are relative to the file's directory.
+fn wild_path(node: Node, text: &str, depth: u32) -> String {
+    if depth > 6 {
+        return "*".to_string();
+    }
+    if let Some(known) = evaluate_path(node, text, 0) {
+        return known;
+    }
+    match node.kind() {
+        "template_string" => {
+            let inner_start = node.start_byte() + 1;
+            let inner_end = node.end_byte().saturating_sub(1).max(inner_start);
+            let mut out = String::new();
+            let mut at = inner_start;
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                if child.kind() == "template_substitution" {
+                    out.push_str(text.get(at..child.start_byte()).unwrap_or(""));
+                    out.push('*');
+                    at = child.end_byte();
+                }
+            }
+            out.push_str(text.get(at..inner_end).unwrap_or(""));
+            out
+        }
+        "binary_expression"
+            if node
+                .child_by_field_name("operator")
+                .is_some_and(|o| node_text(o, text) == "+") =>
+        {
+            let part = |field| {
+                node.child_by_field_name(field)
+                    .map_or_else(|| "*".to_string(), |n| wild_path(n, text, depth + 1))
+            };
+            format!("{}{}", part("left"), part("right"))
+        }
+        "parenthesized_expression" => node
+            .named_child(0)
+            .map_or_else(|| "*".to_string(), |n| wild_path(n, text, depth + 1)),
+        "call_expression" => {
+            let function = node
+                .child_by_field_name("function")
+                .map_or("", |f| node_text(f, text));
+            if !(function.ends_with(".join") || function.ends_with(".resolve")) {
+                return "*".to_string();
+            }
+            let parts: Vec<String> = call_arguments(node)
+                .into_iter()
+                .map(|a| wild_path(a, text, depth + 1))
+                .collect();
+            if parts.is_empty() {
+                "*".to_string()
+            } else {
+                parts.join("/")
+            }
+        }
+        _ => "*".to_string(),
+    }
+}
+
+/// Collapses `**`, `*/*` runs and duplicate slashes so a pattern stays a simple glob.
+fn tidy_pattern(pattern: &str) -> String {
+    let mut out = pattern.replace("//", "/");
+    while out.contains("**") {
+        out = out.replace("**", "*");
+    }
+    out
+}
+
+/// `require('./' + name)`, `` import(`./jobs/${name}.js`) ``: a computed specifier that
+/// keeps a literal relative directory loads files from that directory.
+fn computed_import(argument: Node, text: &str, facts: &mut ModuleFacts) {
+    let pattern = tidy_pattern(&wild_path(argument, text, 0));
+    let relative = pattern.starts_with("./") || pattern.starts_with("../");
+    if !relative || !pattern.contains('*') || pattern.contains('{') {
+        return;
+    }
+    facts.directory_loads.push(DirectoryLoad {
+        kind: DirectoryLoadKind::ComputedImport,
+        pattern,
+        span: span_of(argument, text),
+    });
+}
+
+/// `path.resolve(__dirname, 'jobs', `${name}.js`)`: a path with unknown parts that still
+/// names a subdirectory or a file stem (`./*` alone names the file's own directory).
+fn named_wild_path(node: Node, text: &str) -> Option<String> {
+    let pattern = tidy_pattern(&wild_path(node, text, 0));
+    let rest = pattern.strip_prefix("./")?;
+    let literal = rest.split('*').next().unwrap_or("");
+    (!literal.is_empty() && !literal.starts_with('.') && !pattern.contains('{')).then_some(pattern)
+}
+
+/// `//# sourceMappingURL=…` marks compiled or bundled output.
+fn source_map_comment(raw: &str, facts: &mut ModuleFacts) {
+    let body = raw.trim_start_matches(['/', '*']).trim_start();
+    if (body.starts_with("# sourceMappingURL=") || body.starts_with("@ sourceMappingURL="))
+        && !facts.compiled
+    {
+        facts.compiled = true;
+    }
+}
+
+/// Source and data extensions a path string may end with.
+const PATH_EXTENSIONS: &[&str] = &[
+    ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".json",
+];
+
+/// A string literal that looks like a relative path to a file or directory.
+fn path_string(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let raw = node_text(node, text);
+    if raw.len() < 4 || raw.len() > 200 {
+        return;
+    }
+    // Import specifiers (static, `require()`, `import()`) are imports already.
+    if let Some(parent) = node.parent() {
+        if matches!(
+            parent.kind(),
+            "import_statement" | "export_statement" | "import_require_clause"
+        ) {
+            return;
+        }
+        if parent.kind() == "arguments"
+            && let Some(call) = parent.parent()
+            && let Some(function) = call.child_by_field_name("function")
+            && matches!(
+                node_text(function, text),
+                "require" | "import" | "require.resolve"
+            )
+        {
+            return;
+        }
+    }
+    let Some(value) = literal_string(node, text) else {
+        return;
+    };
+    let looks_like_path = !value.is_empty()
+        && !value.starts_with(['/', '@', '#', '~'])
+        && !value.contains("://")
+        && !value.contains(char::is_whitespace)
+        && !value.contains(['*', '$', '{', '?', ':', '<', '>', '|', '"', '\\', ','])
+        && (value.contains('/') || PATH_EXTENSIONS.iter().any(|e| value.ends_with(e)));
+    if looks_like_path {
+        facts.path_strings.push(crate::facts::PathString {
+            value,
+            line: node.start_position().row as u32 + 1,
+        });
     }
 }
