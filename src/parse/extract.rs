@@ -1558,6 +1558,7 @@ fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
     } else {
         method
     };
+    let mut at_path = false;
     let (path, targets): (Option<String>, Vec<Node>) = match method.as_str() {
         // Express's one-argument `app.route('/book')` builds a route; only Hono's two-argument
         // form mounts.
@@ -1566,9 +1567,11 @@ fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
         }
         "use" => match arguments.first() {
             Some(first) if matches!(first.kind(), "string" | "template_string") => {
+                at_path = true;
                 (literal_string(*first, text), arguments[1..].to_vec())
             }
             Some(first) if first.kind() == "array" || names_a_path(*first, &arguments, text) => {
+                at_path = true;
                 (None, arguments[1..].to_vec())
             }
             Some(_) => (None, arguments.clone()),
@@ -1595,7 +1598,9 @@ fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
     };
     let targets: Vec<MountTarget> = targets
         .into_iter()
-        .filter_map(|t| mount_target(t, text))
+        .filter_map(|t| {
+            mount_target(t, text).or_else(|| at_path.then(|| mounted_member(t, text)).flatten())
+        })
         .collect();
     if targets.is_empty() {
         return;
@@ -1788,7 +1793,7 @@ fn glob_call(node: Node, text: &str, facts: &mut ModuleFacts) {
 /// `path.join`/`resolve`, `new URL(x, import.meta.url)`, `process.cwd()` (as `{cwd}`), and
 /// a `const` defined in the file. `None` when it depends on anything else.
 fn evaluate_path(node: Node, text: &str, depth: u32) -> Option<String> {
-    if depth > 4 {
+    if depth > 8 {
         return None;
     }
     match node.kind() {
@@ -1810,9 +1815,11 @@ fn evaluate_path(node: Node, text: &str, depth: u32) -> Option<String> {
             let value = find_declaration(node, name, text)?;
             evaluate_path(value, text, depth + 1)
         }
-        "member_expression" => {
-            matches!(node_text(node, text), "import.meta.dirname").then(|| ".".to_string())
-        }
+        "member_expression" => matches!(
+            node_text(node, text),
+            "import.meta.dirname" | "import.meta.url"
+        )
+        .then(|| ".".to_string()),
         "new_expression" => {
             // new URL('./routes', import.meta.url)
             let args = call_arguments(node);
@@ -1833,6 +1840,18 @@ fn evaluate_path(node: Node, text: &str, depth: u32) -> Option<String> {
                 return None;
             }
             let mut parts = Vec::new();
+            // `path.resolve(fileURLToPath(import.meta.url), '..')` is the file's directory.
+            let args = match args.as_slice() {
+                [file, up, rest @ ..]
+                    if names_this_file(*file, text)
+                        && literal_string(*up, text).as_deref() == Some("..") =>
+                {
+                    let mut kept = vec![*file];
+                    kept.extend_from_slice(rest);
+                    kept
+                }
+                _ => args,
+            };
             for arg in args {
                 let part = evaluate_path(arg, text, depth + 1)?;
                 if part.starts_with("{cwd}") {
@@ -2283,4 +2302,27 @@ fn path_string(node: Node, text: &str, facts: &mut ModuleFacts) {
             line: node.start_position().row as u32 + 1,
         });
     }
+}
+
+/// `app.use('/sync', syncApp.handlers)`: with an explicit mount path, a property of an
+/// imported module is a sub-application (without one it is middleware: `app.use(auth.check)`).
+fn mounted_member(node: Node, text: &str) -> Option<MountTarget> {
+    if node.kind() != "member_expression" {
+        return None;
+    }
+    let object = node.child_by_field_name("object")?;
+    (object.kind() == "identifier")
+        .then(|| MountTarget::Binding(node_text(object, text).to_string()))
+}
+
+/// `__filename`, `import.meta.url`, `fileURLToPath(import.meta.url)`: the file itself.
+fn names_this_file(node: Node, text: &str) -> bool {
+    let written = node_text(node, text);
+    matches!(
+        written,
+        "__filename" | "import.meta.url" | "import.meta.filename"
+    ) || (node.kind() == "call_expression"
+        && written.contains("fileURLToPath")
+        && written.contains("import.meta.url")
+        && !written.contains("dirname"))
 }
