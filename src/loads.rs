@@ -30,6 +30,19 @@ pub fn load_edges(project: &Project) -> (Vec<LoadEdge>, Vec<LoadEdge>) {
         let dir = module.file.path.parent().unwrap_or(&project.root);
         let package_dir = package_dir(project, dir);
         directory_loads(project, m, dir, &package_dir, &mut edges);
+        // `path.join(__dirname, 'config', 'overrides.json')` names a JSON file too.
+        for load in &module.facts.directory_loads {
+            let base = normalize(&dir.join(&load.pattern));
+            if load.kind == DirectoryLoadKind::PathReference
+                && is_json(&base)
+                && project.discovery.data_files.binary_search(&base).is_ok()
+            {
+                json_referrers
+                    .entry(base)
+                    .or_default()
+                    .push((m, load.span.line));
+            }
+        }
         for string in &module.facts.path_strings {
             for base in [dir.join(&string.value), package_dir.join(&string.value)] {
                 let base = normalize(&base);
