@@ -129,3 +129,15 @@
 ; // treeaudit-ignore-next-line RULE -- reason
 ((comment) @suppression
   (#match? @suppression "treeaudit-ignore"))
+
+; --- reachability: path strings, require('path').join ---
+(string) @route.path_string
+
+; require('path').resolve(__dirname, 'clean-tokens.js')
+(call_expression
+  function: (member_expression
+    object: (call_expression
+      function: (identifier) @_require_path)
+    property: (property_identifier) @_join_path)
+  (#eq? @_require_path "require")
+  (#any-of? @_join_path "join" "resolve")) @route.path_reference

@@ -46,6 +46,9 @@ pub struct EntryPoints {
     pub entries: Vec<Entry>,
     /// Files loaded by directory loaders (also edges of the reachability search).
     pub loads: Vec<LoadEdge>,
+    /// Files named by a path string (in code or a JSON file code reads): edges of the
+    /// `by_path` search only.
+    pub path_loads: Vec<LoadEdge>,
     /// What the entries reach.
     pub reachability: Reachability,
 }
@@ -62,11 +65,12 @@ impl Project {
     pub fn entry_points(&self) -> &EntryPoints {
         self.entry_points_cache.get_or_init(|| {
             let entries = detect_entries(self, &self.extra_entries);
-            let loads = crate::routes::directory_load_edges(self);
-            let reachability = reachability(self, &entries, &loads);
+            let (loads, path_loads) = crate::loads::load_edges(self);
+            let reachability = reachability(self, &entries, &loads, &path_loads);
             EntryPoints {
                 entries,
                 loads,
+                path_loads,
                 reachability,
             }
         })
@@ -93,7 +97,12 @@ impl Project {
 }
 
 /// Runs the two searches: from production entries, then from tests and configs.
-fn reachability(project: &Project, entries: &[Entry], loads: &[LoadEdge]) -> Reachability {
+fn reachability(
+    project: &Project,
+    entries: &[Entry],
+    loads: &[LoadEdge],
+    path_loads: &[LoadEdge],
+) -> Reachability {
     let line = |module: usize, import: usize| {
         project.modules[module]
             .facts
@@ -108,9 +117,15 @@ fn reachability(project: &Project, entries: &[Entry], loads: &[LoadEdge]) -> Rea
             .map(|e| e.file)
             .collect()
     };
+    let all_loads: Vec<LoadEdge> = loads.iter().chain(path_loads).copied().collect();
     Reachability {
         production: project.graph.reachable_from(&starts(true), loads, line),
-        other: project.graph.reachable_from(&starts(false), loads, line),
+        other: project
+            .graph
+            .reachable_from(&starts(false), &all_loads, line),
+        by_path: project
+            .graph
+            .reachable_from(&starts(true), &all_loads, line),
     }
 }
 
@@ -159,6 +174,7 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
             found.index_html(file);
         }
     }
+    found.tool_configs();
     for (i, module) in project.modules.iter().enumerate() {
         let name = module.file.rel.rsplit('/').next().unwrap_or("");
         let is_setup = name.contains(".setup.") || name.starts_with("setupTests.");
@@ -301,11 +317,18 @@ impl Finder<'_> {
 
     /// Every file a shell command runs through a known runner.
     fn command(&mut self, dir: &Path, command: &str, source: &str) {
+        // `cd scripts && node reset.js` runs `scripts/reset.js`.
+        let mut cwd = dir.to_path_buf();
         for segment in command.split(['&', '|', ';']) {
             let tokens: Vec<&str> = segment
                 .split_whitespace()
                 .map(|t| t.trim_matches(['"', '\'']))
                 .collect();
+            if let ["cd", target] = tokens.as_slice() {
+                cwd = normalize(&cwd.join(target));
+                continue;
+            }
+            let dir = cwd.as_path();
             let Some(runner) = tokens.iter().position(|t| is_runner(t)) else {
                 continue;
             };
@@ -398,6 +421,25 @@ impl Finder<'_> {
                 && !src.contains("://")
             {
                 self.add_written_path(&dir, src.trim_start_matches('/'), &source, false);
+            }
+        }
+    }
+
+    /// Files a tool reads from a package's root by their name (`loggingrc.js`,
+    /// `MigratorConfig.js`, `knexfile.js`, `gulpfile.js`): configuration entries.
+    fn tool_configs(&mut self) {
+        for (i, module) in self.project.modules.iter().enumerate() {
+            let Some(dir) = module.file.path.parent() else {
+                continue;
+            };
+            let at_package_root = self
+                .project
+                .manifests
+                .nearest(dir, &self.project.root)
+                .is_some_and(|m| m.path.parent() == Some(dir));
+            let name = module.file.rel.rsplit('/').next().unwrap_or("");
+            if at_package_root && module.role == FileRole::Production && is_tool_config(name) {
+                self.push(i, "tool configuration by name", EntryKind::Config);
             }
         }
     }
@@ -532,6 +574,21 @@ fn astro_convention(path: &str) -> bool {
     path.starts_with("src/pages/") || split_name(path) == ("src/", "middleware")
 }
 
+/// `loggingrc.js`, `.mocharc.cjs`, `MigratorConfig.js`, `knexfile.ts`, `gulpfile.js`.
+fn is_tool_config(name: &str) -> bool {
+    let stem = strip_source_extension(name);
+    if stem == name {
+        return false;
+    }
+    let lower = stem.to_ascii_lowercase();
+    lower.ends_with("rc")
+        || lower.ends_with("config")
+        || matches!(
+            lower.as_str(),
+            "knexfile" | "gulpfile" | "gruntfile" | "jakefile"
+        )
+}
+
 /// Commands that run a file given as an argument.
 fn is_runner(token: &str) -> bool {
     let name = token.rsplit('/').next().unwrap_or(token);
@@ -659,6 +716,16 @@ mod tests {
         assert!(!sveltekit_convention("src/lib/db.ts"));
         assert!(remix_convention("app/routes/_index.tsx"));
         assert!(nuxt_convention("server/api/users.get.ts"));
+    }
+
+    #[test]
+    fn tool_configs_are_recognised_by_name() {
+        assert!(is_tool_config("loggingrc.js"));
+        assert!(is_tool_config("MigratorConfig.js"));
+        assert!(is_tool_config("knexfile.ts"));
+        assert!(!is_tool_config("index.js"));
+        assert!(!is_tool_config("source.js"));
+        assert!(!is_tool_config("config.json"));
     }
 
     #[test]

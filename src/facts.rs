@@ -162,6 +162,13 @@ pub struct ModuleFacts {
     /// `// treeaudit-ignore-next-line RULE -- reason` comments, in source order.
     #[serde(default)]
     pub suppressions: Vec<Suppression>,
+    /// The file is compiled or bundled output: it carries a `sourceMappingURL` comment.
+    #[serde(default)]
+    pub compiled: bool,
+    /// String literals that look like file or directory paths (`'core/server/data/migrations'`,
+    /// `'./jobs/clean.js'`): code that names a file by path may load it without an import.
+    #[serde(default)]
+    pub path_strings: Vec<PathString>,
 }
 
 /// The syntax an environment variable is read with.
@@ -272,6 +279,10 @@ pub enum DirectoryLoadKind {
     Autoload,
     /// `path.join(__dirname, 'helpers')` handed to some loader.
     PathReference,
+    /// A `require()`/`import()` of a computed specifier with a literal directory
+    /// (`require('./' + name)`, `` import(`./jobs/${job}.js`) ``): `pattern` is a glob whose
+    /// `*` may cross directories, as a bundler's context module would.
+    ComputedImport,
 }
 
 /// A directory (or glob) whose files are loaded without a literal import.
@@ -323,4 +334,13 @@ pub struct Suppression {
     pub rules: Vec<String>,
     /// The text after `--`; a suppression without one is itself a finding.
     pub reason: Option<String>,
+}
+
+/// A string literal that looks like a path, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathString {
+    /// The string's value.
+    pub value: String,
+    /// 1-based line.
+    pub line: u32,
 }

@@ -99,6 +99,10 @@ pub struct Reachability {
     pub production: Vec<Option<Step>>,
     /// Per module: how a test or config entry first reached it.
     pub other: Vec<Option<Step>>,
+    /// Per module: how a production entry reaches it when paths written as strings (in
+    /// code or in a JSON file the code reads) count as loads too. Such a file is not dead,
+    /// but not known to run either.
+    pub by_path: Vec<Option<Step>>,
 }
 
 impl Reachability {
@@ -106,6 +110,11 @@ impl Reachability {
     /// production entry reaches it through imports (any kind) or directory loaders.
     pub fn is_production_reachable(&self, module: usize) -> bool {
         self.production.get(module).is_some_and(Option::is_some)
+    }
+
+    /// Whether a production entry reaches the module once paths named as strings count.
+    pub fn is_loaded_by_path(&self, module: usize) -> bool {
+        self.by_path.get(module).is_some_and(Option::is_some)
     }
 
     /// Production, test-only or unreachable.

@@ -18,6 +18,7 @@ pub mod file_role;
 pub mod finding;
 pub mod graph;
 pub mod knowledge;
+pub mod loads;
 pub mod manifest;
 pub mod parse;
 pub mod plan;

@@ -126,10 +126,12 @@ impl Project {
 
     /// The module at an absolute path.
     pub fn module_at(&self, path: &Path) -> Option<usize> {
-        self.modules
-            .binary_search_by(|m| m.file.path.as_path().cmp(path))
-            .ok()
-            .or_else(|| self.modules.iter().position(|m| m.file.path == path))
+        // Modules are sorted by their `/`-separated relative path, which is not `Path`
+        // order (`a-b` sorts before `a/b` as text, after it as components): search by the
+        // relative path, never by a linear scan (this runs once per resolved import).
+        path.strip_prefix(&self.root).ok()?;
+        self.module_by_rel(&self.relative(path))
+            .filter(|&i| self.modules[i].file.path == path)
     }
 
     /// The module with a root-relative path.

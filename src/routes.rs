@@ -5,15 +5,14 @@
 //! loaders, and the imports/mounts found inside comments) plus their resolutions.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
-use crate::facts::{DirectoryLoadKind, ModuleFacts, MountTarget};
+use crate::facts::{ModuleFacts, MountTarget};
 use crate::file_role::FileRole;
-use crate::graph::LoadEdge;
 use crate::project::{Module, Project};
-use crate::resolve::{Resolution, normalize};
+use crate::resolve::Resolution;
 
 /// Directory names whose files are route files in a backend package.
 pub const ROUTE_DIRS: &[&str] = &["routes", "routers", "controllers", "api"];
@@ -121,7 +120,11 @@ pub struct RouteTable {
 impl RouteTable {
     /// The entry for a module, if it is a route file.
     pub fn get(&self, module: usize) -> Option<&RouteFile> {
-        self.routes.iter().find(|r| r.module == module)
+        // Routes are built in module order.
+        self.routes
+            .binary_search_by_key(&module, |r| r.module)
+            .ok()
+            .map(|i| &self.routes[i])
     }
 }
 
@@ -351,67 +354,6 @@ fn in_backend_route_dir(project: &Project, module: &Module) -> bool {
             .any(|d| ROUTE_DIRS.contains(&d.as_str()))
 }
 
-/// Files loaded by directory loaders, as load edges (loader → loaded file).
-pub fn directory_load_edges(project: &Project) -> Vec<LoadEdge> {
-    let mut edges = Vec::new();
-    for (m, module) in project.modules.iter().enumerate() {
-        if module.facts.directory_loads.is_empty() {
-            continue;
-        }
-        let dir = module.file.path.parent().unwrap_or(&project.root);
-        let package_dir = project
-            .manifests
-            .nearest(dir, &project.root)
-            .and_then(|p| p.path.parent())
-            .unwrap_or(&project.root);
-        // `readdirSync` counts only as a loader when the file also imports by a computed name.
-        let computed_import = module.facts.imports.iter().any(|i| !i.analysable);
-        for load in &module.facts.directory_loads {
-            if load.kind == DirectoryLoadKind::Readdir && !computed_import {
-                continue;
-            }
-            let pattern = &load.pattern;
-            let base: PathBuf = match pattern.strip_prefix("{cwd}") {
-                Some(rest) => package_dir.join(rest.trim_start_matches('/')),
-                None if load.kind == DirectoryLoadKind::Glob && pattern.starts_with('/') => {
-                    package_dir.join(pattern.trim_start_matches('/'))
-                }
-                None => dir.join(pattern),
-            };
-            let base = normalize(&base);
-            let matcher = match load.kind {
-                DirectoryLoadKind::Glob => globset::GlobBuilder::new(&base.to_string_lossy())
-                    .literal_separator(true)
-                    .build()
-                    .ok()
-                    .map(|g| g.compile_matcher()),
-                _ => None,
-            };
-            for (to, target) in project.modules.iter().enumerate() {
-                let covered = match &matcher {
-                    Some(glob) => glob.is_match(&target.file.path),
-                    None => target.file.path.starts_with(&base),
-                };
-                if covered && to != m {
-                    // A named directory is a weaker signal than the loader call itself.
-                    let rank = u8::from(load.kind == DirectoryLoadKind::PathReference);
-                    edges.push((
-                        rank,
-                        LoadEdge {
-                            from: m,
-                            to,
-                            line: load.span.line,
-                        },
-                    ));
-                }
-            }
-        }
-    }
-    edges.sort_by_key(|(rank, e)| (e.from, e.to, *rank, e.line));
-    edges.dedup_by_key(|(_, e)| (e.from, e.to));
-    edges.into_iter().map(|(_, e)| e).collect()
-}
-
 /// Whether a file builds a router itself (imports a server framework or mounts): a file
 /// under `api/` that only holds handlers or services is not an unmounted router.
 fn builds_router(facts: &ModuleFacts) -> bool {
@@ -439,7 +381,7 @@ pub fn classify_routes(project: &Project) -> RouteTable {
         .collect();
 
     let mut loaders: BTreeMap<usize, Vec<Location>> = BTreeMap::new();
-    for load in &points.loads {
+    for load in points.loads.iter().chain(&points.path_loads) {
         loaders.entry(load.to).or_default().push(Location {
             file: project.modules[load.from].file.rel.clone(),
             line: load.line,
@@ -518,7 +460,8 @@ pub fn classify_routes(project: &Project) -> RouteTable {
             RouteStatus::CommentedOut
         } else if imported_by_mounter && builds_router(&module.facts) {
             RouteStatus::ImportedNotMounted
-        } else if importers.is_empty() {
+        } else if importers.is_empty() && builds_router(&module.facts) {
+            // A helper under `api/` that builds no router is judged by `unreachable-file`.
             RouteStatus::Unreferenced
         } else {
             // Imported by ordinary modules (a helper beside the routes): not a route file.

@@ -236,4 +236,56 @@ mod tests {
         );
         assert!(findings.is_empty(), "{findings:?}");
     }
+
+    #[test]
+    fn a_module_property_mounted_at_a_path_is_mounted() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"type":"module","main":"src/app.js","dependencies":{"express":"^5"}}"#,
+                ),
+                (
+                    "src/app.js",
+                    "import express from 'express';\nimport * as syncApp from './routes/sync.js';\nimport * as auth from './routes/auth.js';\nconst app = express();\napp.use(auth.check);\napp.use('/sync', syncApp.handlers);\n",
+                ),
+                (
+                    "src/routes/sync.js",
+                    "import express from 'express';\nexport const handlers = express.Router();\n",
+                ),
+                (
+                    "src/routes/auth.js",
+                    "import express from 'express';\nexport const check = (req, res, next) => next();\nexport const router = express.Router();\n",
+                ),
+            ],
+        );
+        // `auth.check` without a path is middleware: auth.js is imported, never mounted.
+        let files: Vec<&str> = findings.iter().map(|f| f.file.as_str()).collect();
+        assert_eq!(files, vec!["src/routes/auth.js"]);
+    }
+
+    #[test]
+    fn job_files_named_by_path_under_api_are_not_unmounted_routes_and_helpers_are_not_routes() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"main":"app.js","dependencies":{"express":"^4"}}"#,
+                ),
+                (
+                    "app.js",
+                    "const express = require('express');\nconst app = express();\napp.use('/test', require('./api/testmode/routes'));\n",
+                ),
+                (
+                    "api/testmode/routes.js",
+                    "const path = require('path');\nconst router = require('express').Router();\nrouter.post('/jobs', (req) => run(path.resolve(__dirname, 'jobs', `${req.body.name}.js`)));\nmodule.exports = router;\n",
+                ),
+                ("api/testmode/jobs/say-hello.js", "console.log('hello');\n"),
+                ("api/utils/mapper.js", "module.exports = (x) => x;\n"),
+            ],
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+    }
 }

@@ -59,10 +59,23 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         .map(|e| package_of(e.file))
         .collect();
     let routes = project.route_table();
+    // Tool configuration read by name (`loggingrc.js`) is run by its tool.
+    let config_entries: std::collections::BTreeSet<usize> = points
+        .entries
+        .iter()
+        .filter(|e| e.kind == crate::entries::EntryKind::Config)
+        .map(|e| e.file)
+        .collect();
     for (i, module) in project.modules.iter().enumerate() {
         if module.role != FileRole::Production
             || module.file.rel.ends_with(".d.ts")
             || !judged.contains(&package_of(i))
+        {
+            continue;
+        }
+        if is_compiled_output(module)
+            || config_entries.contains(&i)
+            || points.reachability.is_loaded_by_path(i)
         {
             continue;
         }
@@ -94,6 +107,19 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             Finding::new(RULE.name, severity, &module.file.rel, span, message).with_help(help),
         );
     }
+}
+
+/// Compiled or bundled output (a `sourceMappingURL` comment, or a file under `built/`,
+/// `dist/` or `build/`) is not source: what runs it is the build, not an import.
+fn is_compiled_output(module: &crate::project::Module) -> bool {
+    module.facts.compiled
+        || module
+            .file
+            .rel
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|d| matches!(d, "built" | "dist" | "build"))
 }
 
 #[cfg(test)]
@@ -158,5 +184,123 @@ mod tests {
             ],
         );
         assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    fn unreachable(files: &[(&str, &str)]) -> Vec<String> {
+        run_rule(&RULE, files)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .map(|f| f.file)
+            .collect()
+    }
+
+    const CJS_MAIN: (&str, &str) = ("package.json", r#"{"main":"index.js"}"#);
+
+    #[test]
+    fn a_computed_require_covers_its_directory_and_a_dead_file_elsewhere_is_still_reported() {
+        let files = unreachable(&[
+            CJS_MAIN,
+            ("index.js", "require('./models').init();\n"),
+            (
+                "models/index.js",
+                "const glob = require('glob');\nexports.init = () => {\n  for (const f of glob.sync('!(index).js', {cwd: __dirname})) {\n    Object.assign(exports, require('./' + f.replace(/.js$/, '')));\n  }\n};\n",
+            ),
+            ("models/post.js", "exports.Post = {};\n"),
+            ("models/relations/authors.js", "exports.authors = {};\n"),
+            ("lib/old.js", "exports.old = 1;\n"),
+        ]);
+        assert_eq!(files, vec!["lib/old.js".to_string()]);
+    }
+
+    #[test]
+    fn a_template_require_covers_only_the_files_its_pattern_matches() {
+        let files = unreachable(&[
+            CJS_MAIN,
+            (
+                "index.js",
+                "const name = process.argv[2];\nmodule.exports = require(`./templates/${name}.txt.js`);\n",
+            ),
+            ("templates/welcome.txt.js", "module.exports = () => 'hi';\n"),
+            ("templates/unused.js", "module.exports = 1;\n"),
+        ]);
+        assert_eq!(files, vec!["templates/unused.js".to_string()]);
+    }
+
+    #[test]
+    fn directories_named_in_a_json_file_the_code_reads_are_loaded_by_path() {
+        let files = unreachable(&[
+            CJS_MAIN,
+            (
+                "index.js",
+                "const path = require('path');\nconst nconf = require('nconf');\nnconf.file(path.join(__dirname, 'config', 'overrides.json'));\n",
+            ),
+            (
+                "config/overrides.json",
+                r#"{"paths": {"migrationPath": "db/migrations", "appRoot": "."}}"#,
+            ),
+            (
+                "db/migrations/init/1-create.js",
+                "const fixtures = require('../../fixtures');\nmodule.exports = () => fixtures;\n",
+            ),
+            ("db/fixtures/index.js", "module.exports = [];\n"),
+            ("db/seed.js", "module.exports = 1;\n"),
+        ]);
+        // `appRoot: "."` names the package, not a loaded directory.
+        assert_eq!(files, vec!["db/seed.js".to_string()]);
+    }
+
+    #[test]
+    fn paths_built_from_dirname_name_their_files_and_directories() {
+        let files = unreachable(&[
+            CJS_MAIN,
+            (
+                "index.js",
+                "const path = require('path');\nconst jobs = require('./jobs-service');\njobs.add({ job: require('path').resolve(__dirname, 'clean-tokens.js') });\njobs.add({ job: path.resolve(__dirname, 'jobs', `${process.argv[2]}.js`) });\n",
+            ),
+            ("jobs-service.js", "exports.add = () => {};\n"),
+            ("clean-tokens.js", "module.exports = 1;\n"),
+            ("jobs/say-hello.js", "module.exports = 1;\n"),
+            ("other/dead.js", "module.exports = 1;\n"),
+        ]);
+        assert_eq!(files, vec!["other/dead.js".to_string()]);
+    }
+
+    #[test]
+    fn typescript_sources_of_compiled_files_tool_configs_and_bundles_are_not_dead() {
+        let files = unreachable(&[
+            (
+                "package.json",
+                r#"{"main":"index.js","scripts":{"reset":"cd scripts/db && node reset.js"}}"#,
+            ),
+            ("index.js", "require('./events');\n"),
+            ("events.js", "exports.A = class {};\n"),
+            ("events.ts", "export class A {}\n"),
+            ("loggingrc.js", "module.exports = { level: 'info' };\n"),
+            (
+                "public/app.bundle.js",
+                "console.log(1);\n//# sourceMappingURL=app.bundle.js.map\n",
+            ),
+            ("scripts/db/reset.js", "console.log('reset');\n"),
+            ("scripts/db/drop.js", "console.log('drop');\n"),
+        ]);
+        assert_eq!(files, vec!["scripts/db/drop.js".to_string()]);
+    }
+
+    #[test]
+    fn a_readdir_loader_next_to_import_meta_url_covers_its_directory() {
+        let files = unreachable(&[
+            ("package.json", r#"{"type":"module","main":"src/index.js"}"#),
+            (
+                "src/index.js",
+                "import { banks } from './factory.js';\nconsole.log(banks);\n",
+            ),
+            (
+                "src/factory.js",
+                "import fs from 'node:fs';\nimport path from 'node:path';\nimport { fileURLToPath, pathToFileURL } from 'node:url';\nconst dirname = path.resolve(fileURLToPath(import.meta.url), '..');\nconst banksDir = path.resolve(dirname, 'banks');\nexport const banks = await Promise.all(fs.readdirSync(banksDir).map((f) => import(pathToFileURL(path.resolve(banksDir, f)).toString())));\n",
+            ),
+            ("src/banks/ing_ingddeff.js", "export default {};\n"),
+            ("src/unused.js", "export default {};\n"),
+        ]);
+        assert_eq!(files, vec!["src/unused.js".to_string()]);
     }
 }

@@ -52,6 +52,7 @@ pub(super) fn extract(
                 "route.glob" => glob_call(node, text, &mut facts),
                 "comment" => comment_node(node, text, &mut facts),
                 "route.path_reference" => path_reference(node, text, &mut facts),
+                "route.path_string" => path_string(node, text, &mut facts),
                 "env.object" => env_object(node, text, &mut facts, &mut env_aliases),
                 "env.schema" => env_schema(node, text, &mut facts),
                 "env.directive" => use_client_directive(node, text, &mut facts),
@@ -451,6 +452,9 @@ fn require_call(node: Node, text: &str, kind: ImportKind, facts: &mut ModuleFact
         return;
     };
     let specifier = literal_string(first, text);
+    if specifier.is_none() {
+        computed_import(first, text, facts);
+    }
     let mut import = Import {
         analysable: specifier.is_some(),
         specifier: specifier.unwrap_or_default(),
@@ -568,6 +572,9 @@ fn dynamic_import(node: Node, text: &str, facts: &mut ModuleFacts) {
         return;
     };
     let specifier = literal_string(first, text);
+    if specifier.is_none() {
+        computed_import(first, text, facts);
+    }
     let kind = if in_type_position(node) {
         ImportKind::TypeOnly
     } else {
@@ -1605,6 +1612,7 @@ fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
     } else {
         method
     };
+    let mut at_path = false;
     let (path, targets): (Option<String>, Vec<Node>) = match method.as_str() {
         // Express's one-argument `app.route('/book')` builds a route; only Hono's two-argument
         // form mounts.
@@ -1613,9 +1621,11 @@ fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
         }
         "use" => match arguments.first() {
             Some(first) if matches!(first.kind(), "string" | "template_string") => {
+                at_path = true;
                 (literal_string(*first, text), arguments[1..].to_vec())
             }
             Some(first) if first.kind() == "array" || names_a_path(*first, &arguments, text) => {
+                at_path = true;
                 (None, arguments[1..].to_vec())
             }
             Some(_) => (None, arguments.clone()),
@@ -1642,7 +1652,9 @@ fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
     };
     let targets: Vec<MountTarget> = targets
         .into_iter()
-        .filter_map(|t| mount_target(t, text))
+        .filter_map(|t| {
+            mount_target(t, text).or_else(|| at_path.then(|| mounted_member(t, text)).flatten())
+        })
         .collect();
     if targets.is_empty() {
         return;
@@ -1835,7 +1847,7 @@ fn glob_call(node: Node, text: &str, facts: &mut ModuleFacts) {
 /// `path.join`/`resolve`, `new URL(x, import.meta.url)`, `process.cwd()` (as `{cwd}`), and
 /// a `const` defined in the file. `None` when it depends on anything else.
 fn evaluate_path(node: Node, text: &str, depth: u32) -> Option<String> {
-    if depth > 4 {
+    if depth > 8 {
         return None;
     }
     match node.kind() {
@@ -1857,9 +1869,11 @@ fn evaluate_path(node: Node, text: &str, depth: u32) -> Option<String> {
             let value = find_declaration(node, name, text)?;
             evaluate_path(value, text, depth + 1)
         }
-        "member_expression" => {
-            matches!(node_text(node, text), "import.meta.dirname").then(|| ".".to_string())
-        }
+        "member_expression" => matches!(
+            node_text(node, text),
+            "import.meta.dirname" | "import.meta.url"
+        )
+        .then(|| ".".to_string()),
         "new_expression" => {
             // new URL('./routes', import.meta.url)
             let args = call_arguments(node);
@@ -1880,6 +1894,18 @@ fn evaluate_path(node: Node, text: &str, depth: u32) -> Option<String> {
                 return None;
             }
             let mut parts = Vec::new();
+            // `path.resolve(fileURLToPath(import.meta.url), '..')` is the file's directory.
+            let args = match args.as_slice() {
+                [file, up, rest @ ..]
+                    if names_this_file(*file, text)
+                        && literal_string(*up, text).as_deref() == Some("..") =>
+                {
+                    let mut kept = vec![*file];
+                    kept.extend_from_slice(rest);
+                    kept
+                }
+                _ => args,
+            };
             for arg in args {
                 let part = evaluate_path(arg, text, depth + 1)?;
                 if part.starts_with("{cwd}") {
@@ -1920,6 +1946,7 @@ fn find_declaration<'t>(from: Node<'t>, name: &str, text: &str) -> Option<Node<'
 /// A comment's text with its markers stripped, kept for the commented-code pass.
 fn comment_node(node: Node, text: &str, facts: &mut ModuleFacts) {
     let raw = node_text(node, text);
+    source_map_comment(raw, facts);
     let line_comment = raw.starts_with("//");
     let stripped = if line_comment {
         raw[2..].to_string()
@@ -2015,7 +2042,7 @@ fn path_reference(node: Node, text: &str, facts: &mut ModuleFacts) {
     if !mentions_dirname || arguments.len() < 2 {
         return;
     }
-    let Some(pattern) = evaluate_path(node, text, 0) else {
+    let Some(pattern) = evaluate_path(node, text, 0).or_else(|| named_wild_path(node, text)) else {
         return;
     };
     // `path.join(__dirname, '..')` names a whole tree, not a loader's directory.
@@ -2637,4 +2664,181 @@ pub(crate) fn parse_suppression(comment: &str) -> Option<Suppression> {
             .collect(),
         reason: reason.filter(|r| !r.is_empty()).map(str::to_string),
     })
+}
+
+// --- reachability: computed imports, path strings, compiled output ---
+
+/// A path expression with its unknown parts as `*`: `` `./jobs/${name}.js` `` is
+/// `./jobs/*.js`, `'./' + name` is `./*`, `path.join(__dirname, 'jobs', name)` is
+/// `./jobs/*`. Paths are relative to the file's directory.
+fn wild_path(node: Node, text: &str, depth: u32) -> String {
+    if depth > 6 {
+        return "*".to_string();
+    }
+    if let Some(known) = evaluate_path(node, text, 0) {
+        return known;
+    }
+    match node.kind() {
+        "template_string" => {
+            let inner_start = node.start_byte() + 1;
+            let inner_end = node.end_byte().saturating_sub(1).max(inner_start);
+            let mut out = String::new();
+            let mut at = inner_start;
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                if child.kind() == "template_substitution" {
+                    out.push_str(text.get(at..child.start_byte()).unwrap_or(""));
+                    out.push('*');
+                    at = child.end_byte();
+                }
+            }
+            out.push_str(text.get(at..inner_end).unwrap_or(""));
+            out
+        }
+        "binary_expression"
+            if node
+                .child_by_field_name("operator")
+                .is_some_and(|o| node_text(o, text) == "+") =>
+        {
+            let part = |field| {
+                node.child_by_field_name(field)
+                    .map_or_else(|| "*".to_string(), |n| wild_path(n, text, depth + 1))
+            };
+            format!("{}{}", part("left"), part("right"))
+        }
+        "parenthesized_expression" => node
+            .named_child(0)
+            .map_or_else(|| "*".to_string(), |n| wild_path(n, text, depth + 1)),
+        "call_expression" => {
+            let function = node
+                .child_by_field_name("function")
+                .map_or("", |f| node_text(f, text));
+            if !(function.ends_with(".join") || function.ends_with(".resolve")) {
+                return "*".to_string();
+            }
+            let parts: Vec<String> = call_arguments(node)
+                .into_iter()
+                .map(|a| wild_path(a, text, depth + 1))
+                .collect();
+            if parts.is_empty() {
+                "*".to_string()
+            } else {
+                parts.join("/")
+            }
+        }
+        _ => "*".to_string(),
+    }
+}
+
+/// Collapses `**`, `*/*` runs and duplicate slashes so a pattern stays a simple glob.
+fn tidy_pattern(pattern: &str) -> String {
+    let mut out = pattern.replace("//", "/");
+    while out.contains("**") {
+        out = out.replace("**", "*");
+    }
+    out
+}
+
+/// `require('./' + name)`, `` import(`./jobs/${name}.js`) ``: a computed specifier that
+/// keeps a literal relative directory loads files from that directory.
+fn computed_import(argument: Node, text: &str, facts: &mut ModuleFacts) {
+    let pattern = tidy_pattern(&wild_path(argument, text, 0));
+    let relative = pattern.starts_with("./") || pattern.starts_with("../");
+    if !relative || !pattern.contains('*') || pattern.contains('{') {
+        return;
+    }
+    facts.directory_loads.push(DirectoryLoad {
+        kind: DirectoryLoadKind::ComputedImport,
+        pattern,
+        span: span_of(argument, text),
+    });
+}
+
+/// `path.resolve(__dirname, 'jobs', `${name}.js`)`: a path with unknown parts that still
+/// names a subdirectory or a file stem (`./*` alone names the file's own directory).
+fn named_wild_path(node: Node, text: &str) -> Option<String> {
+    let pattern = tidy_pattern(&wild_path(node, text, 0));
+    let rest = pattern.strip_prefix("./")?;
+    let literal = rest.split('*').next().unwrap_or("");
+    (!literal.is_empty() && !literal.starts_with('.') && !pattern.contains('{')).then_some(pattern)
+}
+
+/// `//# sourceMappingURL=…` marks compiled or bundled output.
+fn source_map_comment(raw: &str, facts: &mut ModuleFacts) {
+    let body = raw.trim_start_matches(['/', '*']).trim_start();
+    if (body.starts_with("# sourceMappingURL=") || body.starts_with("@ sourceMappingURL="))
+        && !facts.compiled
+    {
+        facts.compiled = true;
+    }
+}
+
+/// Source and data extensions a path string may end with.
+const PATH_EXTENSIONS: &[&str] = &[
+    ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".json",
+];
+
+/// A string literal that looks like a relative path to a file or directory.
+fn path_string(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let raw = node_text(node, text);
+    if raw.len() < 4 || raw.len() > 200 {
+        return;
+    }
+    // Import specifiers (static, `require()`, `import()`) are imports already.
+    if let Some(parent) = node.parent() {
+        if matches!(
+            parent.kind(),
+            "import_statement" | "export_statement" | "import_require_clause"
+        ) {
+            return;
+        }
+        if parent.kind() == "arguments"
+            && let Some(call) = parent.parent()
+            && let Some(function) = call.child_by_field_name("function")
+            && matches!(
+                node_text(function, text),
+                "require" | "import" | "require.resolve"
+            )
+        {
+            return;
+        }
+    }
+    let Some(value) = literal_string(node, text) else {
+        return;
+    };
+    let looks_like_path = !value.is_empty()
+        && !value.starts_with(['/', '@', '#', '~'])
+        && !value.contains("://")
+        && !value.contains(char::is_whitespace)
+        && !value.contains(['*', '$', '{', '?', ':', '<', '>', '|', '"', '\\', ','])
+        && (value.contains('/') || PATH_EXTENSIONS.iter().any(|e| value.ends_with(e)));
+    if looks_like_path {
+        facts.path_strings.push(crate::facts::PathString {
+            value,
+            line: node.start_position().row as u32 + 1,
+        });
+    }
+}
+
+/// `app.use('/sync', syncApp.handlers)`: with an explicit mount path, a property of an
+/// imported module is a sub-application (without one it is middleware: `app.use(auth.check)`).
+fn mounted_member(node: Node, text: &str) -> Option<MountTarget> {
+    if node.kind() != "member_expression" {
+        return None;
+    }
+    let object = node.child_by_field_name("object")?;
+    (object.kind() == "identifier")
+        .then(|| MountTarget::Binding(node_text(object, text).to_string()))
+}
+
+/// `__filename`, `import.meta.url`, `fileURLToPath(import.meta.url)`: the file itself.
+fn names_this_file(node: Node, text: &str) -> bool {
+    let written = node_text(node, text);
+    matches!(
+        written,
+        "__filename" | "import.meta.url" | "import.meta.filename"
+    ) || (node.kind() == "call_expression"
+        && written.contains("fileURLToPath")
+        && written.contains("import.meta.url")
+        && !written.contains("dirname"))
 }
