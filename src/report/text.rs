@@ -103,7 +103,8 @@ fn render_finding(finding: &Finding, renderer: &Renderer) -> String {
 /// `9 errors, 3 warnings in 46 files (2 not analysed)` or `no problems in 46 files`.
 pub fn summary_line(report: &Report) -> String {
     let line = findings_line(report);
-    // `(unanalysable export shapes: 2, packages not installed: 1)`: only counts that are not 0.
+    // `(missing-export could not check: unanalysable export shapes: 2, packages not
+    // installed: 1)`: only counts that are not 0. Every counter today is missing-export's.
     let counters: Vec<String> = report
         .summary
         .counters
@@ -114,7 +115,10 @@ pub fn summary_line(report: &Report) -> String {
     if counters.is_empty() {
         line
     } else {
-        format!("{line} ({})", counters.join(", "))
+        format!(
+            "{line} (missing-export could not check: {})",
+            counters.join(", ")
+        )
     }
 }
 
