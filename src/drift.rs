@@ -13,7 +13,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 use crate::discover::{DiscoverOptions, Discovery, SourceFile, discover, relative};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::facts::{ImportKind, ModuleFacts};
 use crate::knowledge::{TreeKnowledge, knowledge_of};
 use crate::manifest::DependencyKind;
@@ -96,16 +96,7 @@ pub struct PairOptions {
 
 /// Discovers, hashes, parses (once per distinct content) and resolves both trees.
 pub fn load_pair(options: &PairOptions) -> Result<TreePair> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
-        .build()
-        .map_err(|e| {
-            Error::Usage(format!(
-                "cannot start {} worker threads: {e}",
-                options.threads
-            ))
-        })?;
-    pool.install(|| load_pair_in_pool(options))
+    crate::project::in_thread_pool(options.threads, || load_pair_in_pool(options))
 }
 
 struct TreeRead {

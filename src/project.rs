@@ -251,16 +251,20 @@ pub fn io_reason(e: &std::io::Error) -> String {
 
 /// Discovers, parses, resolves and graphs the tree.
 pub fn analyse(options: &AnalyseOptions) -> Result<Project> {
+    in_thread_pool(options.threads, || analyse_in_pool(options))
+}
+
+/// Runs `work` on a rayon pool of `threads` workers (0 = one per core), so `--threads` bounds
+/// every parallel stage of one command.
+pub fn in_thread_pool<T: Send>(
+    threads: usize,
+    work: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
+        .num_threads(threads)
         .build()
-        .map_err(|e| {
-            Error::Usage(format!(
-                "cannot start {} worker threads: {e}",
-                options.threads
-            ))
-        })?;
-    pool.install(|| analyse_in_pool(options))
+        .map_err(|e| Error::Usage(format!("cannot start {threads} worker threads: {e}")))?;
+    pool.install(work)
 }
 
 fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
@@ -440,11 +444,7 @@ pub struct ParseStats {
 /// Discovers and parses the tree on every core and does nothing else: the floor that `check`
 /// is benchmarked against (benches/bench.sh).
 pub fn parse_only(options: &AnalyseOptions) -> Result<ParseStats> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
-    pool.install(|| {
+    in_thread_pool(options.threads, || {
         let mut discover_options = options.discover.clone();
         discover_options.threads = options.threads;
         let discovery = discover(&options.root, &discover_options)?;
