@@ -1,7 +1,7 @@
 //! `undeclared-env`: production code reads a variable that no env source declares.
 
 use super::Rule;
-use crate::env::{VariableStatus, env_table, shipped_modules};
+use crate::env::{VariableStatus, env_table, production_modules, shipped_modules};
 use crate::facts::Span;
 use crate::finding::{Finding, Related, Severity};
 use crate::project::Project;
@@ -22,8 +22,10 @@ destructuring, `Bun.env`, `Deno.env.get`, `import.meta.env`, t3-env and envalid 
 every place the project declares variables: the dotenv family (`.env`, `.env.example`, …,
 even when git-ignored), docker-compose `environment:`/`env_file:`, Dockerfile `ENV`/`ARG`,
 wrangler.toml `[vars]`, app.yaml `env_variables`, vercel.json `env`, and schema keys.
-A variable declared nowhere is an error when the code reads it without a default and a
-warning when the code has one (`?? 'd'`, `|| 'd'`, a ternary, `.default()`).
+A variable declared nowhere is an error when code a production entry reaches reads it without
+a default (the deploy crashes), and a warning when the code has a default (`?? 'd'`, `|| 'd'`,
+a ternary, `.default()`) or only code nothing runs yet reads it (a script, an unmounted route:
+it needs the variable the day it goes live).
 Variables the runtime or host sets (`NODE_ENV`, `CI`, `HOME`, `PATH`, `PWD`, `TZ`,
 `NEXT_RUNTIME`, `VERCEL_*`, `npm_*`, …; the list is in src/env/platform.rs) are never
 reported. Reads in tests and tool configuration are not counted.
@@ -40,26 +42,39 @@ Right: add `S3_BUCKET=` to `.env.example` (and set it in production).
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     let production = shipped_modules(project);
-    let table = env_table(project, &production, &production, &[]);
+    let reachable = production_modules(project);
+    let table = env_table(project, &production, &reachable, &[]);
     for variable in table
         .variables
         .iter()
         .filter(|v| v.status == VariableStatus::Undeclared)
     {
         let production_reads: Vec<_> = variable.reads.iter().filter(|r| r.production).collect();
-        // Prefer the read that makes it required.
+        // Prefer the read that crashes a deploy, then one that makes it required.
         let Some(first) = production_reads
             .iter()
-            .find(|r| !r.has_default)
+            .find(|r| r.reachable && !r.has_default)
+            .or_else(|| production_reads.iter().find(|r| !r.has_default))
             .or_else(|| production_reads.first())
         else {
             continue;
         };
-        let (severity, message) = if variable.required {
+        // An error only when code a production entry reaches needs it: the deploy crashes.
+        // A file nothing runs yet (a script, a route not mounted) still gets a warning: it
+        // needs the variable the day it goes live.
+        let (severity, message) = if variable.required_in_production {
             (
                 Severity::Error,
                 format!(
                     "`{}` is read without a default but declared in no env file",
+                    variable.name
+                ),
+            )
+        } else if variable.required {
+            (
+                Severity::Warning,
+                format!(
+                    "`{}` is read without a default by code no production entry reaches, and declared in no env file",
                     variable.name
                 ),
             )
@@ -126,6 +141,38 @@ mod tests {
             vec![
                 ("S3_BUCKET", Severity::Error, 1),
                 ("S3_REGION", Severity::Warning, 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn error_only_when_a_production_entry_reaches_the_read() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"name":"api","scripts":{"start":"node src/index.js"}}"#,
+                ),
+                (
+                    "src/index.js",
+                    "const url = process.env.DATABASE_URL;\nexport default url;\n",
+                ),
+                (
+                    "src/routes/recordings.js",
+                    "export const bucket = process.env.S3_BUCKET;\n",
+                ),
+            ],
+        );
+        let severities: Vec<(&str, Severity)> = findings
+            .iter()
+            .map(|f| (f.name.as_deref().unwrap_or(""), f.severity))
+            .collect();
+        assert_eq!(
+            severities,
+            vec![
+                ("DATABASE_URL", Severity::Error),
+                ("S3_BUCKET", Severity::Warning)
             ]
         );
     }
