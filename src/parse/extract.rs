@@ -482,6 +482,9 @@ fn bound_names(call: Node, text: &str, import: &mut Import) {
     let mut value = call;
     if let Some(parent) = value.parent().filter(|p| p.kind() == "await_expression") {
         value = parent;
+    } else if import.kind != ImportKind::Require {
+        // `import('x')` without `await` is a promise: `.then`/`.catch` are not export names.
+        return;
     }
     let Some(parent) = value.parent() else { return };
     match parent.kind() {
@@ -2841,4 +2844,34 @@ fn names_this_file(node: Node, text: &str) -> bool {
         && written.contains("fileURLToPath")
         && written.contains("import.meta.url")
         && !written.contains("dirname"))
+}
+
+#[cfg(test)]
+mod dynamic_import_binding_tests {
+    use crate::discover::Dialect;
+    use crate::parse::parse_module;
+
+    #[test]
+    fn promise_methods_of_an_unawaited_import_are_not_export_names() {
+        let facts = parse_module(
+            Dialect::JavaScript,
+            b"import('./modal.js').then((m) => m.open());\n",
+        );
+        assert!(facts.imports[0].namespace);
+        assert!(facts.imports[0].names.is_empty());
+    }
+
+    #[test]
+    fn destructured_await_import_names_its_exports() {
+        let facts = parse_module(
+            Dialect::JavaScript,
+            b"const { open } = await import('./modal.js');\n",
+        );
+        let names: Vec<&str> = facts.imports[0]
+            .names
+            .iter()
+            .map(|n| n.imported.as_str())
+            .collect();
+        assert_eq!(names, vec!["open"]);
+    }
 }
