@@ -216,9 +216,8 @@ struct RoutesArgs {
     /// Extra entry point (repeatable).
     #[arg(long = "entry", value_name = "FILE")]
     entries: Vec<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
 }
 
 #[derive(clap::Args)]
@@ -234,9 +233,8 @@ struct WhyArgs {
     /// Extra entry point (repeatable).
     #[arg(long = "entry", value_name = "FILE")]
     entries: Vec<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
 }
 
 #[derive(clap::Args)]
@@ -250,9 +248,8 @@ struct EnvArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = EnvFormat::Text)]
     format: EnvFormat,
-    /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
 }
 
 /// Output formats of `treeaudit env`.
@@ -382,15 +379,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, treeaudit::Error> {
 }
 
 fn graph(args: GraphArgs) -> Result<ExitCode, treeaudit::Error> {
-    let options = options(&args.path, &args.analysis, true)?;
-    let project = treeaudit::analyse(&treeaudit::AnalyseOptions {
-        root: options.root.clone(),
-        threads: options.threads,
-        config: options.config.clone(),
-        cache_dir: options.cache_dir.clone(),
-        progress: options.progress.clone(),
-        ..Default::default()
-    })?;
+    let project = analyse_for(&args.path, &args.analysis, &[])?;
     let focus = match &args.focus {
         Some(file) => {
             let rel = file.trim_start_matches("./").replace('\\', "/");
@@ -508,11 +497,7 @@ fn run_env(args: EnvArgs) -> Result<ExitCode, treeaudit::Error> {
         .iter()
         .map(|p| treeaudit::env::AgainstFile::load(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let project = treeaudit::analyse(&treeaudit::AnalyseOptions {
-        root: args.path.clone(),
-        threads: args.threads,
-        ..Default::default()
-    })?;
+    let project = analyse_for(&args.path, &args.analysis, &[])?;
     // The table describes every shipped file; the --against gate counts only what a
     // production entry reaches (every shipped file when no entry is detected).
     let shipped = treeaudit::env::shipped_modules(&project);
@@ -535,21 +520,26 @@ fn run_env(args: EnvArgs) -> Result<ExitCode, treeaudit::Error> {
     })
 }
 
+/// Analyses `path` with the shared settings (configuration, cache, threads) and extra entries.
 fn analyse_for(
-    path: &std::path::Path,
+    path: &Path,
+    analysis: &AnalysisArgs,
     entries: &[PathBuf],
-    threads: usize,
 ) -> Result<treeaudit::Project, treeaudit::Error> {
+    let options = options(path, analysis, true)?;
     treeaudit::analyse(&treeaudit::AnalyseOptions {
-        root: path.to_path_buf(),
-        threads,
+        root: options.root,
+        threads: options.threads,
         entries: entries.to_vec(),
+        config: options.config,
+        cache_dir: options.cache_dir,
+        progress: options.progress,
         ..Default::default()
     })
 }
 
 fn run_routes(args: RoutesArgs) -> Result<ExitCode, treeaudit::Error> {
-    let project = analyse_for(&args.path, &args.entries, args.threads)?;
+    let project = analyse_for(&args.path, &args.analysis, &args.entries)?;
     let table = project.route_table();
     print(&match args.format {
         OutputFormat::Json => report::json::render(table),
@@ -559,7 +549,7 @@ fn run_routes(args: RoutesArgs) -> Result<ExitCode, treeaudit::Error> {
 }
 
 fn run_why(args: WhyArgs) -> Result<ExitCode, treeaudit::Error> {
-    let project = analyse_for(&args.path, &args.entries, args.threads)?;
+    let project = analyse_for(&args.path, &args.analysis, &args.entries)?;
     let module = treeaudit::routes::module_for_path(&project, &args.file).ok_or_else(|| {
         treeaudit::Error::Usage(format!(
             "{} is not an analysed source file under {}",
