@@ -80,33 +80,31 @@ impl Manifests {
         manifests
     }
 
-    /// The manifests from `dir` upwards, nearest first, stopping at `root`.
+    /// The manifests from `dir` upwards, nearest first, stopping at `root`. Called for every
+    /// bare import, so it borrows the path's ancestors instead of copying them.
     pub fn ancestors<'a>(
         &'a self,
-        dir: &Path,
-        root: &Path,
+        dir: &'a Path,
+        root: &'a Path,
     ) -> impl Iterator<Item = &'a Manifest> + 'a {
-        let dirs: Vec<PathBuf> = dir
-            .ancestors()
-            .take_while(|d| d.starts_with(root))
-            .map(Path::to_path_buf)
-            .collect();
-        dirs.into_iter().filter_map(move |d| self.by_dir.get(&d))
+        dir.ancestors()
+            .take_while(move |d| d.starts_with(root))
+            .filter_map(move |d| self.by_dir.get(d))
     }
 
     /// The nearest manifest at or above `dir`.
-    pub fn nearest(&self, dir: &Path, root: &Path) -> Option<&Manifest> {
+    pub fn nearest<'a>(&'a self, dir: &'a Path, root: &'a Path) -> Option<&'a Manifest> {
         self.ancestors(dir, root).next()
     }
 
     /// Where `package` is declared for a file in `dir`: the nearest manifest on the way up
     /// that declares it, or a workspace package of that name.
-    pub fn declaration(
-        &self,
+    pub fn declaration<'a>(
+        &'a self,
         package: &str,
-        dir: &Path,
-        root: &Path,
-    ) -> Option<(DependencyKind, &Path)> {
+        dir: &'a Path,
+        root: &'a Path,
+    ) -> Option<(DependencyKind, &'a Path)> {
         for manifest in self.ancestors(dir, root) {
             if manifest.name.as_deref() == Some(package) {
                 return Some((DependencyKind::SelfReference, &manifest.path));
