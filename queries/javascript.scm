@@ -112,6 +112,8 @@
   (#eq? @_path "path")
   (#any-of? @_join "join" "resolve")) @route.path_reference
 
+; every comment: commented-out code (routes), source-map markers, and
+; `// treeaudit-ignore-next-line RULE -- reason` suppressions (one capture serves all three)
 (comment) @comment
 ; --- missing-export: CommonJS shapes ---
 ; exports[key] = …, module.exports['a-b'] = …
@@ -125,10 +127,6 @@
     property: (property_identifier) @_method)
   (#eq? @_object "Object")
   (#any-of? @_method "assign" "defineProperties")) @commonjs.object_call
-; --- suppression comments ---
-; // treeaudit-ignore-next-line RULE -- reason
-((comment) @suppression
-  (#match? @suppression "treeaudit-ignore"))
 
 ; --- reachability: path strings, require('path').join ---
 (string) @route.path_string

@@ -38,7 +38,6 @@ pub(super) fn extract(
                 "dynamic_import" => dynamic_import(node, text, &mut facts),
                 "commonjs.assign" => commonjs_assignment(node, text, &mut facts),
                 "commonjs.define" => commonjs_define(node, text, &mut facts),
-                "suppression" => suppression_comment(node, text, &mut facts),
                 "commonjs.assign_computed" => commonjs_computed_assignment(node, text, &mut facts),
                 "commonjs.object_call" => commonjs_object_call(node, text, &mut facts),
                 "ambient_module" => ambient_module(node, text, &mut facts),
@@ -1950,6 +1949,9 @@ fn find_declaration<'t>(from: Node<'t>, name: &str, text: &str) -> Option<Node<'
 fn comment_node(node: Node, text: &str, facts: &mut ModuleFacts) {
     let raw = node_text(node, text);
     source_map_comment(raw, facts);
+    if raw.contains("treeaudit-ignore") {
+        suppression_comment(node, text, facts);
+    }
     let line_comment = raw.starts_with("//");
     let stripped = if line_comment {
         raw[2..].to_string()
