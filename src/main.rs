@@ -84,7 +84,7 @@ struct AnalysisArgs {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = thread_count)]
     threads: usize,
     /// Fact cache directory (default: the platform cache dir; never inside the audited tree).
     #[arg(long, value_name = "DIR")]
@@ -171,7 +171,7 @@ struct DriftArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
     /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = thread_count)]
     threads: usize,
 }
 
@@ -201,7 +201,7 @@ struct PlanArgs {
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     format: PlanFormat,
     /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = thread_count)]
     threads: usize,
 }
 
@@ -268,7 +268,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("treeaudit: error: {e}");
+            // Errors may name files of the audited tree: escaped like every output.
+            eprintln!("treeaudit: error: {}", report::escape(&e.to_string()));
             ExitCode::from(2)
         }
     }
@@ -359,7 +360,11 @@ fn check(args: CheckArgs) -> Result<ExitCode, treeaudit::Error> {
     if args.show_entries && args.format == Format::Text {
         let mut listed = String::from("entries:\n");
         for entry in &report.entries {
-            listed.push_str(&format!("  {:<40} {}\n", entry.file, entry.source));
+            listed.push_str(&format!(
+                "  {:<40} {}\n",
+                report::escape(&entry.file),
+                report::escape(&entry.source)
+            ));
         }
         if report.entries.is_empty() {
             listed.push_str("  (none detected; use --entry FILE)\n");
@@ -627,6 +632,18 @@ fn parse_only(path: PathBuf, threads: usize) -> Result<ExitCode, treeaudit::Erro
         stats.files, stats.bytes, stats.skipped
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--threads N`, limited to a few per core with a note: thousands of threads exhaust the
+/// process's memory maps and only add contention.
+fn thread_count(text: &str) -> Result<usize, String> {
+    let threads: usize = text.parse().map_err(|e| format!("{e}"))?;
+    let max = treeaudit::project::max_threads();
+    if threads > max {
+        eprintln!("treeaudit: note: --threads {threads} is more than 4 per core; using {max}");
+        return Ok(max);
+    }
+    Ok(threads)
 }
 
 fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
