@@ -244,27 +244,27 @@ fn non_utf8_name(root: &Path, path: &Path) -> Option<Found> {
     }))
 }
 
-/// Why a symbolic link met during the walk is not followed. `None` when it is broken or loops
-/// back on itself: the walker never got to it, so [`describe_unfollowable_symlink`] says why.
-fn describe_symlink(root: &Path, link: &Path) -> Option<Skipped> {
+/// Why a symbolic link met during the walk is not followed: it is broken or loops, it points
+/// outside the tree, or it is another name for something inside the tree.
+fn describe_symlink(root: &Path, link: &Path) -> Skipped {
     let file = relative(root, link);
     let Ok(target) = link.canonicalize() else {
         let reason = describe_unfollowable_symlink(link)
             .unwrap_or_else(|| "symbolic link that cannot be followed".to_string());
-        return Some(Skipped { file, reason });
+        return Skipped { file, reason };
     };
     // The target's name is not printed: it is outside what the user asked to audit.
     let Ok(inside) = target.strip_prefix(root) else {
-        return Some(Skipped {
+        return Skipped {
             file,
             reason: "symbolic link that points outside the tree, not analysed".to_string(),
-        });
+        };
     };
     if link.starts_with(&target) {
-        return Some(Skipped {
+        return Skipped {
             file,
             reason: "symbolic link loop: it leads back to a directory that contains it".to_string(),
-        });
+        };
     }
     let real = relative(root, &root.join(inside));
     let real = if real.is_empty() {
@@ -272,10 +272,12 @@ fn describe_symlink(root: &Path, link: &Path) -> Option<Skipped> {
     } else {
         real
     };
-    Some(Skipped {
+    Skipped {
         file,
-        reason: format!("symbolic link to `{real}`, analysed under that name"),
-    })
+        reason: format!(
+            "symbolic link to `{real}`, not followed: files are analysed under their real names"
+        ),
+    }
 }
 
 /// Walks `root` and classifies every file.
@@ -305,12 +307,11 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
         .threads(crate::project::clamp_threads(options.threads))
         .filter_entry(move |entry| {
             if entry.path_is_symlink() {
-                if let Some(skip) = describe_symlink(&link_root, entry.path()) {
-                    link_list
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(skip);
-                }
+                let skip = describe_symlink(&link_root, entry.path());
+                link_list
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(skip);
                 return false;
             }
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());

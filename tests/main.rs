@@ -7,6 +7,7 @@ mod check;
 mod ci;
 mod drift_plan;
 mod env;
+mod hostile_tree;
 mod missing_export;
 mod node_differential;
 mod plan_layering;
