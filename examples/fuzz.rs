@@ -180,12 +180,12 @@ fn files_under(dir: &Path, keep: &dyn Fn(&str) -> bool, out: &mut Vec<Vec<u8>>) 
         let name = entry.file_name().to_string_lossy().into_owned();
         if path.is_dir() && name != "node_modules" {
             files_under(&path, keep, out);
-        } else if path.is_file() && keep(&name) {
-            if let Ok(bytes) = std::fs::read(&path) {
-                if bytes.len() <= 64 * 1024 {
-                    out.push(bytes);
-                }
-            }
+        } else if path.is_file()
+            && keep(&name)
+            && let Ok(bytes) = std::fs::read(&path)
+            && bytes.len() <= 64 * 1024
+        {
+            out.push(bytes);
         }
     }
 }
