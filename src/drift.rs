@@ -92,6 +92,11 @@ pub struct PairOptions {
     pub prod: PathBuf,
     /// Worker threads (0 = all cores).
     pub threads: usize,
+    /// The configuration, applied to both trees alike (its `ignore` globs hide the same files
+    /// on both sides, so they never show up as added or removed).
+    pub config: crate::config::Config,
+    /// Extra entry points (`--entry`), relative to each tree's root.
+    pub entries: Vec<PathBuf>,
 }
 
 /// Discovers, hashes, parses (once per distinct content) and resolves both trees.
@@ -108,10 +113,11 @@ struct TreeRead {
 }
 
 fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
-    let walk = DiscoverOptions {
+    let mut walk = DiscoverOptions {
         threads: options.threads,
         ..DiscoverOptions::default()
     };
+    walk.ignore.extend(options.config.ignore_globs());
     let (local, prod) = rayon::join(
         || discover(&options.local, &walk),
         || discover(&options.prod, &walk),
@@ -146,8 +152,8 @@ fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
                 local.discovery,
                 local.parsed,
                 local.skipped,
-                Vec::new(),
-                Default::default(),
+                options.entries.clone(),
+                options.config.clone(),
             )
         },
         || {
@@ -155,8 +161,8 @@ fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
                 prod.discovery,
                 prod.parsed,
                 prod.skipped,
-                Vec::new(),
-                Default::default(),
+                options.entries.clone(),
+                options.config.clone(),
             )
         },
     );
@@ -1264,6 +1270,7 @@ mod tests {
             local: local.path().to_path_buf(),
             prod: prod.path().to_path_buf(),
             threads: 1,
+            ..Default::default()
         })
         .expect("load");
         let report = compare(&pair, "local", "prod");
@@ -1300,6 +1307,7 @@ mod tests {
             local: local.path().to_path_buf(),
             prod: prod.path().to_path_buf(),
             threads: 1,
+            ..Default::default()
         })
         .expect("load");
         assert_eq!(pair.parsed_contents, 3);

@@ -13,3 +13,5 @@ mod node_differential;
 mod plan_layering;
 mod read_only;
 mod routes;
+mod dist;
+mod gate;

@@ -5,6 +5,7 @@ pub mod env;
 pub mod github;
 pub mod graph;
 pub mod json;
+pub mod markdown;
 pub mod plan;
 pub mod sarif;
 pub mod text;
@@ -20,12 +21,20 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (inline annotations on pull requests).
     Github,
+    /// A Markdown summary: counts per rule and the first findings (GitHub job summary).
+    Markdown,
 }
 
 impl Format {
     /// Whether the output is for a program (no progress bar, no colour).
     pub fn is_machine_readable(self) -> bool {
         !matches!(self, Format::Text)
+    }
+
+    /// Whether paths in this format are read by a code host, which names files relative to
+    /// the repository root (not to the audited folder).
+    pub fn names_repository_paths(self) -> bool {
+        matches!(self, Format::Sarif | Format::Github | Format::Markdown)
     }
 }
 
