@@ -5,9 +5,9 @@
 # Both targets run at once under `nice -n 19`. A panic, a hang over 10 s or an injectable
 # output is saved as OUT_DIR/TARGET-crash-N / -hang-N and the run goes on; an input that
 # aborts the process (stack overflow) is kept as OUT_DIR/TARGET-abort-N and the target is
-# restarted with a new seed until its budget is spent. Each saved input becomes a regression
-# test (tests/fuzz_regressions.rs). cargo-fuzz is not used: it needs a nightly toolchain and a
-# sanitizer-instrumented rebuild of every dependency.
+# restarted with a new seed until its budget is spent. Each saved input is to become a
+# regression test beside the code it broke. cargo-fuzz is not used: it needs a nightly
+# toolchain and a sanitizer-instrumented rebuild of every dependency.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 budget=${1:-1800}

@@ -96,6 +96,7 @@ impl Workspace {
             vec!["check", root, "--no-cache", "--format", "github"],
             vec!["check", root, "--no-cache", "--format", "json"],
             vec!["check", root, "--no-cache", "--format", "sarif"],
+            vec!["check", root, "--no-cache", "--format", "markdown"],
             vec!["graph", root, "--no-cache"],
             vec!["graph", root, "--no-cache", "--format", "mermaid"],
             vec!["env", root, "--no-cache"],
@@ -366,6 +367,9 @@ fn alias_links_inside_the_tree_are_the_same_module() {
     );
     ws.symlink("app/src/current", Path::new("v2"));
     ws.symlink("app/src/handler-alias.js", Path::new("v2/handler.js"));
+    // A data file under a second name (CLAUDE.md -> AGENTS.md) is never read: not worth a line.
+    ws.write("app/AGENTS.md", b"# Agents\n");
+    ws.symlink("app/CLAUDE.md", Path::new("AGENTS.md"));
     ws.write(
         "app/src/index.js",
         b"import { handle } from './current/handler.js';\nexport default handle;\n",
@@ -378,6 +382,11 @@ fn alias_links_inside_the_tree_are_the_same_module() {
     assert!(reason.contains("`src/v2`"), "{reason}");
     let reason = skip_reason(&json, "src/handler-alias.js").expect("the file alias is listed");
     assert!(reason.contains("`src/v2/handler.js`"), "{reason}");
+    assert_eq!(
+        json["skipped"].as_array().map(Vec::len),
+        Some(2),
+        "{json:#}"
+    );
 }
 
 #[test]
