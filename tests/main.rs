@@ -5,13 +5,13 @@
 mod bad_input;
 mod check;
 mod ci;
+mod dist;
 mod drift_plan;
 mod env;
+mod gate;
 mod hostile_tree;
 mod missing_export;
 mod node_differential;
 mod plan_layering;
 mod read_only;
 mod routes;
-mod dist;
-mod gate;
