@@ -656,3 +656,29 @@ fn missing_entry_path_exits_2_with_one_line() {
     assert!(stderr.contains("--entry src/sever.js"), "{stderr}");
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn compose_env_file_outside_the_tree_is_not_read() {
+    let ws = Workspace::new();
+    ws.write(
+        "outside/prod.env",
+        format!("{SECRET}=value\nDATABASE_URL=postgres://prod\n").as_bytes(),
+    );
+    ws.write(
+        "app/docker-compose.yml",
+        b"services:\n  api:\n    build: .\n    env_file: ../outside/prod.env\n",
+    );
+    ws.write(
+        "app/src/index.js",
+        b"const url = process.env.DATABASE_URL;\nexport default url;\n",
+    );
+    let (json, _) = ws.check_json(&[]);
+    let unreadable = findings(&json, "unreadable-env-file");
+    assert_eq!(unreadable.len(), 1, "{json:#}");
+    assert_eq!(unreadable[0]["file"], "docker-compose.yml");
+    let all = ws.every_output();
+    assert!(
+        !all.contains(SECRET),
+        "the outside env file was read:\n{all}"
+    );
+}
