@@ -570,6 +570,23 @@ mod skip_tests {
     }
 
     #[test]
+    fn megabytes_of_records_are_data_and_megabytes_of_code_are_not() {
+        let mut records = String::from("export default [\n");
+        let mut code = String::new();
+        for i in 0..40_000 {
+            records.push_str(&format!(
+                "  {{ \"id\": {i}, \"name\": \"user {i}\", \"score\": {i}.5 }},\n"
+            ));
+            code.push_str(&format!(
+                "export function handler{i}(req, res) {{ return res.json(req.body); }}\n"
+            ));
+        }
+        let reason = source_skip_reason(records.as_bytes()).expect("skipped");
+        assert!(reason.starts_with("data file"), "{reason}");
+        assert_eq!(source_skip_reason(code.as_bytes()), None);
+    }
+
+    #[test]
     fn small_file_with_a_source_map_is_parsed() {
         assert_eq!(
             source_skip_reason(b"export const a = 1;\n//# sourceMappingURL=a.js.map\n"),
