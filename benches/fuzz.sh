@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation fuzzing of extraction and of a whole tree (package.json, tsconfig, .env, Dockerfile,
 # compose, treeaudit.json, sources) through every human-readable renderer, for a fixed budget.
-# Usage: benches/fuzz.sh [SECONDS_PER_TARGET] [OUT_DIR]   (default 1800 s, target/fuzz)
+# Usage: [SEED=N] benches/fuzz.sh [SECONDS_PER_TARGET] [OUT_DIR]   (default 1800 s, target/fuzz)
 # Both targets run at once under `nice -n 19`. A panic, a hang over 10 s or an injectable
 # output is saved as OUT_DIR/TARGET-crash-N / -hang-N and the run goes on; an input that
 # aborts the process (stack overflow) is kept as OUT_DIR/TARGET-abort-N and the target is
@@ -21,7 +21,7 @@ dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
 bin=$here/target/$dir/examples/fuzz
 
 fuzz_target() {
-  local target=$1 start now left seed=1 aborts=0
+  local target=$1 start now left seed=${SEED:-1} aborts=0
   start=$(date +%s)
   while :; do
     now=$(date +%s)
