@@ -432,7 +432,10 @@ mod tests {
         ] {
             let value: serde_json::Value = serde_json::from_str(bad).expect("json");
             assert!(!validator.is_valid(&value), "schema accepts {bad}");
-            assert!(parse(Path::new("t.json"), bad).is_err(), "validator accepts {bad}");
+            assert!(
+                parse(Path::new("t.json"), bad).is_err(),
+                "validator accepts {bad}"
+            );
         }
     }
 }

@@ -56,7 +56,14 @@ pub fn changed_since(dir: &Path, reference: &str) -> Result<BTreeSet<String>> {
     }
     let mut files = git_lines(
         dir,
-        &["diff", "--name-only", "--relative", "--no-renames", reference, "--"],
+        &[
+            "diff",
+            "--name-only",
+            "--relative",
+            "--no-renames",
+            reference,
+            "--",
+        ],
     )?;
     files.extend(git_lines(
         dir,

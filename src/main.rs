@@ -724,7 +724,11 @@ fn run_plan(args: PlanArgs) -> Result<ExitCode, treeaudit::Error> {
 
 /// The summary line that ends a text report (what `--quiet` prints).
 fn last_line(text: &str) -> String {
-    let line = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     format!("{line}\n")
 }
 

@@ -27,13 +27,17 @@ pub fn apply(project: &Project, findings: &mut Vec<Finding>) -> Vec<Suppressed> 
     let mut kept = Vec::with_capacity(findings.len());
     for finding in findings.drain(..) {
         let reason = project.module_by_rel(&finding.file).and_then(|index| {
-            project.modules[index].facts.suppressions.iter().find_map(|s| {
-                let applies = s.target_line == finding.line
+            project.modules[index]
+                .facts
+                .suppressions
+                .iter()
+                .find_map(|s| {
+                    let applies = s.target_line == finding.line
                     && s.rules.iter().any(|r| r == &finding.rule)
                     // The rule that polices suppressions cannot itself be suppressed.
                     && finding.rule != crate::checks::INVALID_SUPPRESSION;
-                if applies { s.reason.clone() } else { None }
-            })
+                    if applies { s.reason.clone() } else { None }
+                })
         });
         match reason {
             Some(justification) => suppressed.push(Suppressed {

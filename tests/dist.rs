@@ -48,8 +48,7 @@ impl FakeRunner {
             ),
         )
         .expect("write wrapper");
-        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))
-            .expect("chmod");
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let archive = "treeaudit-linux-x64-gnu.tar.gz";
         let tar = Command::new("tar")
             .args(["-czf", &release.join(archive).to_string_lossy(), "-C"])
@@ -106,7 +105,7 @@ impl FakeRunner {
         read(&self.path("github_output"))
             .lines()
             .filter_map(|l| l.strip_prefix(&format!("{key}=")))
-            .last()
+            .next_back()
             .unwrap_or_else(|| panic!("no {key} in GITHUB_OUTPUT"))
             .to_string()
     }
@@ -146,7 +145,12 @@ fn the_action_runs_check_once_writes_sarif_and_summary_and_fails_after_upload() 
         "check records the exit code and lets upload run: {}",
         text(&check.stderr)
     );
-    assert_eq!(runner.calls().len(), 1, "one check run: {:?}", runner.calls());
+    assert_eq!(
+        runner.calls().len(),
+        1,
+        "one check run: {:?}",
+        runner.calls()
+    );
     let stdout = text(&check.stdout);
     assert!(stdout.contains("::error file="), "annotations: {stdout}");
     assert_eq!(runner.output("exit-code"), "1");
@@ -161,8 +165,14 @@ fn the_action_runs_check_once_writes_sarif_and_summary_and_fails_after_upload() 
     );
     let summary = read(&runner.path("step_summary"));
     assert!(summary.contains("## treeaudit"), "{summary}");
-    assert!(summary.contains("| `unresolved-import` | error |"), "{summary}");
-    assert!(runner.path("cache").is_dir(), "the fact cache is written for actions/cache");
+    assert!(
+        summary.contains("| `unresolved-import` | error |"),
+        "{summary}"
+    );
+    assert!(
+        runner.path("cache").is_dir(),
+        "the fact cache is written for actions/cache"
+    );
 
     let finish = runner.step("finish", &[("TREEAUDIT_EXIT_CODE", "1")]);
     assert_eq!(finish.status.code(), Some(1));
@@ -196,10 +206,10 @@ fn the_action_writes_a_valid_sarif_and_a_summary_when_treeaudit_exits_2() {
         sarif["runs"][0]["invocations"][0]["executionSuccessful"],
         false
     );
-    let message = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]
-        ["text"]
-        .as_str()
-        .expect("message");
+    let message =
+        sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+            .as_str()
+            .expect("message");
     assert!(message.contains("/nonexistent/treeaudit.json"), "{message}");
     let summary = read(&runner.path("step_summary"));
     assert!(summary.contains("exited with 2"), "{summary}");
@@ -234,7 +244,10 @@ fn json_file(path: &Path) -> serde_json::Value {
 fn npm_packages_release_workflow_and_action_agree_on_platforms_and_version() {
     let npm = repo_file("npm");
     let launcher = json_file(&npm.join("treeaudit/package.json"));
-    assert_eq!(launcher["version"], VERSION, "launcher version = Cargo.toml");
+    assert_eq!(
+        launcher["version"], VERSION,
+        "launcher version = Cargo.toml"
+    );
     let optional: BTreeSet<String> = launcher["optionalDependencies"]
         .as_object()
         .expect("optionalDependencies")
@@ -264,7 +277,11 @@ fn npm_packages_release_workflow_and_action_agree_on_platforms_and_version() {
             )),
             "{name}: os/cpu fields say {os}/{cpu}"
         );
-        if let Some(libc) = platform.rsplit('-').next().filter(|l| *l == "musl" || *l == "gnu") {
+        if let Some(libc) = platform
+            .rsplit('-')
+            .next()
+            .filter(|l| *l == "musl" || *l == "gnu")
+        {
             let expected = if libc == "gnu" { "glibc" } else { "musl" };
             assert_eq!(package["libc"][0], expected, "{name}");
         }
@@ -279,7 +296,10 @@ fn npm_packages_release_workflow_and_action_agree_on_platforms_and_version() {
         );
         platforms.insert(name);
     }
-    assert_eq!(platforms, optional, "every platform package is an optional dependency");
+    assert_eq!(
+        platforms, optional,
+        "every platform package is an optional dependency"
+    );
     assert_eq!(platforms.len(), 7);
 }
 

@@ -86,7 +86,10 @@ fn github_and_sarif_name_files_from_the_repository_root_when_auditing_a_subfolde
     assert!(!files.is_empty(), "{annotations}");
     for file in &files {
         assert!(file.starts_with("packages/api/"), "{file}");
-        assert!(repo.path().join(file).is_file(), "{file} is not a file of the repository");
+        assert!(
+            repo.path().join(file).is_file(),
+            "{file} is not a file of the repository"
+        );
     }
 
     let log: serde_json::Value =
@@ -310,7 +313,11 @@ fn plan_fails_on_a_blocked_file_unless_blocked_files_are_allowed() {
         &["plan", story, "--no-cache", "--allow-blocked", "--quiet"],
     );
     assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stderr));
-    assert_eq!(text(&allowed.stdout).lines().count(), 1, "--quiet: the summary");
+    assert_eq!(
+        text(&allowed.stdout).lines().count(),
+        1,
+        "--quiet: the summary"
+    );
     let clean = repo_file("fixtures/ts-clean");
     let clean = run_in(
         Path::new("."),

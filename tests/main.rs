@@ -5,12 +5,12 @@
 mod bad_input;
 mod check;
 mod ci;
+mod dist;
 mod drift_plan;
 mod env;
+mod gate;
 mod missing_export;
 mod node_differential;
 mod plan_layering;
 mod read_only;
 mod routes;
-mod dist;
-mod gate;

@@ -118,7 +118,10 @@ mod tests {
         let out = render(&report);
         assert_eq!(out.matches("::error ").count(), ANNOTATIONS_PER_LEVEL);
         assert_eq!(out.matches("::warning ").count(), 1, "{out}");
-        assert!(out.contains("treeaudit: 4 more findings not annotated"), "{out}");
+        assert!(
+            out.contains("treeaudit: 4 more findings not annotated"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -122,25 +122,43 @@ mod tests {
     fn counts_per_rule_most_serious_first_then_a_findings_table() {
         let out = render(&report(vec![
             finding("import-cycle", Severity::Warning, "a.js", "cycle"),
-            finding("unresolved-import", Severity::Error, "b.js", "cannot find `x|y`"),
+            finding(
+                "unresolved-import",
+                Severity::Error,
+                "b.js",
+                "cannot find `x|y`",
+            ),
             finding("import-cycle", Severity::Warning, "c.js", "cycle\nagain"),
         ]));
         let rules = out.find("| `unresolved-import` | error | 1 |").expect(&out);
         let cycles = out.find("| `import-cycle` | warning | 2 |").expect(&out);
         assert!(rules < cycles, "{out}");
         assert!(out.contains("cannot find `x\\|y`"), "{out}");
-        assert!(out.contains("| `c.js:4` | `import-cycle` | cycle again |"), "{out}");
+        assert!(
+            out.contains("| `c.js:4` | `import-cycle` | cycle again |"),
+            "{out}"
+        );
         assert!(out.contains("1 error, 2 warnings in 3 files"), "{out}");
     }
 
     #[test]
     fn the_table_stops_at_its_limit_and_says_so() {
         let many = (0..FINDINGS_IN_TABLE + 5)
-            .map(|i| finding("unreachable-file", Severity::Warning, &format!("f{i}.js"), "x"))
+            .map(|i| {
+                finding(
+                    "unreachable-file",
+                    Severity::Warning,
+                    &format!("f{i}.js"),
+                    "x",
+                )
+            })
             .collect();
         let out = render(&report(many));
         assert!(
-            out.contains(&format!("First {FINDINGS_IN_TABLE} of {} findings", FINDINGS_IN_TABLE + 5)),
+            out.contains(&format!(
+                "First {FINDINGS_IN_TABLE} of {} findings",
+                FINDINGS_IN_TABLE + 5
+            )),
             "{out}"
         );
         assert_eq!(out.matches("| warning | `f").count(), FINDINGS_IN_TABLE);
