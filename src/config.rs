@@ -174,17 +174,27 @@ impl Config {
     /// Finds and reads the configuration for `root`: `explicit` (from `--config`) when given,
     /// else `root/treeaudit.json`, else the `"treeaudit"` key of `root/package.json`.
     pub fn discover(root: &Path, explicit: Option<&Path>) -> Result<(Config, ConfigSource)> {
+        use crate::discover::{MAX_MANIFEST_BYTES, read_in_tree, read_regular_file};
+        let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
         if let Some(path) = explicit {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-            return Ok((parse(path, &text)?, ConfigSource::File(path.to_path_buf())));
+            let bytes =
+                read_regular_file(path, MAX_MANIFEST_BYTES).map_err(|e| Error::io(path, e))?;
+            return Ok((
+                parse(path, &text(bytes))?,
+                ConfigSource::File(path.to_path_buf()),
+            ));
         }
+        // Files found in the tree are read only if they really are in it (not links out).
+        let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let file = root.join("treeaudit.json");
         if file.is_file() {
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
-            return Ok((parse(&file, &text)?, ConfigSource::File(file)));
+            let bytes = read_in_tree(&real_root, &file, MAX_MANIFEST_BYTES)
+                .map_err(|e| Error::io(&file, e))?;
+            return Ok((parse(&file, &text(bytes))?, ConfigSource::File(file)));
         }
         let manifest = root.join("package.json");
-        if let Ok(text) = std::fs::read_to_string(&manifest) {
+        if let Ok(bytes) = read_in_tree(&real_root, &manifest, MAX_MANIFEST_BYTES) {
+            let text = text(bytes);
             // A malformed package.json is the manifest checks' business, not a config error.
             if let Ok(serde_json::Value::Object(mut fields)) =
                 serde_json::from_str::<serde_json::Value>(&text)

@@ -197,8 +197,14 @@ fn read_tree(mut discovery: Discovery, known: &HashMap<u128, &ModuleFacts>) -> T
     let read: Vec<SourceRead> = sources
         .into_par_iter()
         .map(|file| {
-            let bytes = match std::fs::read(&file.path) {
+            let bytes = match crate::discover::read_regular_file(
+                &file.path,
+                crate::project::MAX_SOURCE_BYTES,
+            ) {
                 Ok(bytes) => bytes,
+                Err(e) if e.kind() == std::io::ErrorKind::Other => {
+                    return SourceRead::Skipped(file, None, e.to_string());
+                }
                 Err(e) => {
                     let reason = format!("cannot read: {}", io_reason(&e));
                     return SourceRead::Skipped(file, None, reason);
@@ -248,7 +254,7 @@ fn read_tree(mut discovery: Discovery, known: &HashMap<u128, &ModuleFacts>) -> T
         .into_par_iter()
         .map(|path| {
             let rel = relative(&root, path);
-            let result = std::fs::read(path)
+            let result = crate::discover::read_regular_file(path, crate::project::MAX_SOURCE_BYTES)
                 .map_err(|e| format!("cannot read: {}", io_reason(&e)))
                 .map(|bytes| {
                     if is_dotenv(path) {
@@ -571,6 +577,10 @@ pub struct EnvChanges {
     pub added: Vec<String>,
     /// Declared or read in LOCAL, neither in PROD.
     pub removed: Vec<String>,
+    /// Whether the trees declare or read different names. `added` also lists names both
+    /// trees read and neither declares (still to declare), which is no difference between them.
+    #[serde(skip)]
+    pub names_differ: bool,
 }
 
 /// Dependency differences across the `package.json` files at the same paths.
@@ -700,8 +710,21 @@ impl DriftReport {
             && f.only_in_local.is_empty()
             && f.changed.is_empty()
             && f.moved.is_empty()
-            && self.env.added.is_empty()
-            && self.env.removed.is_empty()
+            && !self.env.names_differ
+            && self.skipped_alike()
+    }
+
+    /// Whether both trees skipped the same files: a file only one tree has but neither could
+    /// analyse (a name that is not UTF-8, a named pipe, a link) is still a difference.
+    fn skipped_alike(&self) -> bool {
+        let names = |tree: &str| -> BTreeSet<&str> {
+            self.skipped
+                .iter()
+                .filter(|s| s.tree == tree)
+                .map(|s| s.file.as_str())
+                .collect()
+        };
+        names("local") == names("prod")
     }
 }
 
@@ -1116,6 +1139,7 @@ fn compare_env(pair: &TreePair) -> EnvChanges {
             .cloned()
             .collect(),
         removed: local.difference(&prod).cloned().collect(),
+        names_differ: local != prod,
     }
 }
 

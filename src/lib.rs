@@ -281,7 +281,11 @@ fn attach_source_lines(project: &Project, findings: &mut [Finding]) {
         if discover::is_env_declaration(name) {
             continue;
         }
-        let Ok(bytes) = std::fs::read(project.root.join(&file)) else {
+        let Ok(bytes) = discover::read_in_tree(
+            &project.root,
+            &project.root.join(&file),
+            project::MAX_SOURCE_BYTES,
+        ) else {
             continue;
         };
         let text = String::from_utf8_lossy(&bytes);

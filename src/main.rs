@@ -88,7 +88,7 @@ struct AnalysisArgs {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = thread_count)]
     threads: usize,
     /// Fact cache directory (default: the platform cache dir; never inside the audited tree).
     #[arg(long, value_name = "DIR")]
@@ -307,7 +307,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("treeaudit: error: {e}");
+            // Errors may name files of the audited tree: escaped like every output.
+            eprintln!("treeaudit: error: {}", report::escape(&e.to_string()));
             ExitCode::from(2)
         }
     }
@@ -449,7 +450,11 @@ fn render_check(
     if args.show_entries && format == Format::Text {
         let mut listed = String::from("entries:\n");
         for entry in &report.entries {
-            listed.push_str(&format!("  {:<40} {}\n", entry.file, entry.source));
+            listed.push_str(&format!(
+                "  {:<40} {}\n",
+                report::escape(&entry.file),
+                report::escape(&entry.source)
+            ));
         }
         if report.entries.is_empty() {
             listed.push_str("  (none detected; use --entry FILE)\n");
@@ -743,6 +748,18 @@ fn parse_only(path: PathBuf, threads: usize) -> Result<ExitCode, treeaudit::Erro
         stats.files, stats.bytes, stats.skipped
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--threads N`, limited to a few per core with a note: thousands of threads exhaust the
+/// process's memory maps and only add contention.
+fn thread_count(text: &str) -> Result<usize, String> {
+    let threads: usize = text.parse().map_err(|e| format!("{e}"))?;
+    let max = treeaudit::project::max_threads();
+    if threads > max {
+        eprintln!("treeaudit: note: --threads {threads} is more than 4 per core; using {max}");
+        return Ok(max);
+    }
+    Ok(threads)
 }
 
 fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {

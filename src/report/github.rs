@@ -51,14 +51,15 @@ pub fn command(finding: &Finding) -> String {
         Severity::Warning => "warning",
         Severity::Info => "notice",
     };
-    let mut message = finding.message.clone();
+    // Terminal sequences would recolour the Actions log; newlines inside the data stay data.
+    let mut message = super::escape(&finding.message).into_owned();
     if let Some(help) = &finding.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&super::escape(help));
     }
     format!(
         "::{level} file={},line={},col={},title={}::{}",
-        escape_property(&finding.file),
+        escape_property(&super::escape(&finding.file)),
         finding.line,
         finding.column,
         escape_property(&format!("treeaudit({})", finding.rule)),
