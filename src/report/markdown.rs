@@ -66,8 +66,10 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Text safe inside a table cell: no line breaks, `|` escaped, HTML and mentions inert.
+/// Text safe inside a table cell: control characters made visible (as every renderer does),
+/// `|` escaped, HTML and mentions inert.
 fn cell(text: &str) -> String {
+    let text = super::escape(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -75,9 +77,6 @@ fn cell(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '@' => out.push_str("@\u{200b}"),
-            '\r' => {}
-            '\n' => out.push(' '),
-            c if c.is_control() => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -128,14 +127,14 @@ mod tests {
                 "b.js",
                 "cannot find `x|y`",
             ),
-            finding("import-cycle", Severity::Warning, "c.js", "cycle\nagain"),
+            finding("import-cycle", Severity::Warning, "c.js", "cycle\u{1b}[31m"),
         ]));
         let rules = out.find("| `unresolved-import` | error | 1 |").expect(&out);
         let cycles = out.find("| `import-cycle` | warning | 2 |").expect(&out);
         assert!(rules < cycles, "{out}");
         assert!(out.contains("cannot find `x\\|y`"), "{out}");
         assert!(
-            out.contains("| `c.js:4` | `import-cycle` | cycle again |"),
+            out.contains("| `c.js:4` | `import-cycle` | cycle\\u{1b}[31m |"),
             "{out}"
         );
         assert!(out.contains("1 error, 2 warnings in 3 files"), "{out}");
