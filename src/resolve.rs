@@ -89,7 +89,11 @@ struct ResolverSet {
 }
 
 impl ResolverSet {
-    fn new(base: &ToolchainResolver, alias: &[(String, Vec<AliasValue>)], roots: &[PathBuf]) -> Self {
+    fn new(
+        base: &ToolchainResolver,
+        alias: &[(String, Vec<AliasValue>)],
+        roots: &[PathBuf],
+    ) -> Self {
         let with = |options: ResolveOptions| {
             let mut modules = options.modules.clone();
             modules.extend(roots.iter().map(|r| r.to_string_lossy().into_owned()));
@@ -283,9 +287,7 @@ impl<'t> ModuleResolver<'t> {
                 }
             }
         }
-        let has_node_modules = root
-            .ancestors()
-            .any(|d| d.join("node_modules").is_dir())
+        let has_node_modules = root.ancestors().any(|d| d.join("node_modules").is_dir())
             || files
                 .iter()
                 .any(|f| f.components().any(|c| c.as_os_str() == "node_modules"))
@@ -341,7 +343,12 @@ impl<'t> ModuleResolver<'t> {
             other => other,
         };
         match result {
-            Ok(resolution) => self.found(resolution.into_path_buf(), specifier, importer_dir, manifests),
+            Ok(resolution) => self.found(
+                resolution.into_path_buf(),
+                specifier,
+                importer_dir,
+                manifests,
+            ),
             Err(ResolveError::Builtin { resolved, .. }) => Resolution::Builtin { name: resolved },
             Err(error) => {
                 if let Some(path) = self.through_nearest_tsconfig(importer, specifier, resolver) {
@@ -460,7 +467,8 @@ impl<'t> ModuleResolver<'t> {
         specifier: &str,
         resolver: &ToolchainResolver,
     ) -> Option<PathBuf> {
-        if specifier.starts_with('.') || specifier.starts_with('/') || self.tsconfig_dirs.is_empty() {
+        if specifier.starts_with('.') || specifier.starts_with('/') || self.tsconfig_dirs.is_empty()
+        {
             return None;
         }
         let (tsconfig, owned) = self.tsconfig_of(importer, resolver)?;
@@ -573,11 +581,13 @@ impl<'t> ModuleResolver<'t> {
             .chain(mapping.iter().flat_map(|m| m.targets.iter().cloned()))
             .collect();
         for target in &targets {
-            if let Some(generated) =
-                self.toolchain
-                    .generated
-                    .generator_of(target, specifier, importer_dir, manifests, &self.root)
-            {
+            if let Some(generated) = self.toolchain.generated.generator_of(
+                target,
+                specifier,
+                importer_dir,
+                manifests,
+                &self.root,
+            ) {
                 return Resolution::Generated {
                     directory: generated.path,
                     generator: generated.generator,
@@ -594,7 +604,8 @@ impl<'t> ModuleResolver<'t> {
             // tsc falls back to the package when a mapping finds no file; a name nobody
             // declares that an alias matched is the alias's miss.
             if mapping.is_none() && !is_alias_shaped(specifier) || declared.is_some() {
-                return self.package_unresolved(importer, specifier, name, declared, reason, resolver);
+                return self
+                    .package_unresolved(importer, specifier, name, declared, reason, resolver);
             }
             let Some(mapping) = mapping else {
                 // An alias (`@/lib/x`, `#db`) no configuration defines here.
@@ -728,7 +739,12 @@ impl<'t> ModuleResolver<'t> {
             return None;
         }
         let key = (dir.to_path_buf(), name.to_string());
-        if let Some(found) = self.installed.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if let Some(found) = self
+            .installed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
             return found.clone();
         }
         let found = dir

@@ -55,7 +55,11 @@ fn assert_no_resolution_errors(fixture: &str) -> Vec<String> {
     let lines = finding_lines(&json);
     let wrong: Vec<&String> = lines
         .iter()
-        .filter(|l| RESOLUTION_RULES.iter().any(|r| l.contains(&format!(" {r} "))))
+        .filter(|l| {
+            RESOLUTION_RULES
+                .iter()
+                .any(|r| l.contains(&format!(" {r} ")))
+        })
         .collect();
     assert!(wrong.is_empty(), "{fixture}: {wrong:#?}");
     lines
@@ -81,7 +85,8 @@ fn exact_paths_key_does_not_match_a_subpath_which_resolves_in_the_workspace() {
 
 #[test]
 fn workspace_subpath_import_is_a_graph_edge() {
-    let lines = assert_no_resolution_errors("fixtures/repro-02-workspace-subpath-import-not-an-edge");
+    let lines =
+        assert_no_resolution_errors("fixtures/repro-02-workspace-subpath-import-not-an-edge");
     assert!(
         !lines.iter().any(|l| l.contains("packages/db/sub.ts")),
         "packages/db/sub.ts must be reachable: {lines:#?}"
@@ -94,7 +99,10 @@ fn uninstalled_base_tsconfig_keeps_the_local_paths_and_is_reported_once() {
     let lines =
         assert_no_resolution_errors("fixtures/repro-03-tsconfig-extends-uninstalled-drops-paths");
     assert_eq!(
-        lines.iter().filter(|l| l.contains("invalid-tsconfig")).count(),
+        lines
+            .iter()
+            .filter(|l| l.contains("invalid-tsconfig"))
+            .count(),
         1,
         "{lines:#?}"
     );

@@ -117,7 +117,11 @@ fn install_typescript(dir: &Path) -> Result<PathBuf, String> {
 }
 
 /// (importer, specifier) → resolved file (or `None`), from `tsc --traceResolution`.
-fn tsc_resolutions(tsc: &Path, root: &Path, project: &str) -> BTreeMap<(String, String), Option<String>> {
+fn tsc_resolutions(
+    tsc: &Path,
+    root: &Path,
+    project: &str,
+) -> BTreeMap<(String, String), Option<String>> {
     let output = Command::new("node")
         .arg(tsc)
         .args(["-p", project, "--traceResolution", "--noEmit"])
@@ -142,11 +146,16 @@ fn tsc_resolutions(tsc: &Path, root: &Path, project: &str) -> BTreeMap<(String, 
             let Ok(importer) = Path::new(&importer).strip_prefix(root) else {
                 continue;
             };
-            if importer.components().any(|c| c.as_os_str() == "node_modules") {
+            if importer
+                .components()
+                .any(|c| c.as_os_str() == "node_modules")
+            {
                 continue;
             }
             let resolved = resolved.map(|r| {
-                let path = Path::new(&r).canonicalize().unwrap_or_else(|_| PathBuf::from(&r));
+                let path = Path::new(&r)
+                    .canonicalize()
+                    .unwrap_or_else(|_| PathBuf::from(&r));
                 path.strip_prefix(root)
                     .map(|p| p.to_string_lossy().into_owned())
                     .unwrap_or(r)

@@ -66,17 +66,30 @@ mod tests {
         let findings = run_rule(
             &RULE,
             &[
-                ("package.json", r#"{"name":"app","devDependencies":{"expo":"1"}}"#),
+                (
+                    "package.json",
+                    r#"{"name":"app","devDependencies":{"expo":"1"}}"#,
+                ),
                 (
                     "tsconfig.json",
                     "{\n  \"extends\": \"expo/tsconfig.base\",\n  \"compilerOptions\": {\"paths\": {\"@/*\": [\"./*\"]}}\n}\n",
                 ),
-                ("index.ts", "import { c } from '@/lib/colors';\nexport { c };\n"),
+                (
+                    "index.ts",
+                    "import { c } from '@/lib/colors';\nexport { c };\n",
+                ),
                 ("lib/colors.ts", "export const c = 1;\n"),
             ],
         );
         assert_eq!(findings.len(), 1, "{findings:?}");
-        assert_eq!((findings[0].file.as_str(), findings[0].line), ("tsconfig.json", 2));
-        assert!(findings[0].message.contains("package `expo` is not installed"));
+        assert_eq!(
+            (findings[0].file.as_str(), findings[0].line),
+            ("tsconfig.json", 2)
+        );
+        assert!(
+            findings[0]
+                .message
+                .contains("package `expo` is not installed")
+        );
     }
 }

@@ -67,7 +67,10 @@ mod tests {
         let findings = run_rule(
             &RULE,
             &[
-                ("package.json", r#"{"name":"mono","private":true,"workspaces":["packages/*"]}"#),
+                (
+                    "package.json",
+                    r#"{"name":"mono","private":true,"workspaces":["packages/*"]}"#,
+                ),
                 (
                     "packages/db/package.json",
                     r#"{"name":"@acme/db","dependencies":{"@acme/auth":"workspace:*"}}"#,
@@ -76,13 +79,18 @@ mod tests {
                     "packages/auth/package.json",
                     r#"{"name":"@acme/auth","dependencies":{"@acme/db":"workspace:*","zod":"3"}}"#,
                 ),
-                ("packages/ui/package.json", r#"{"name":"@acme/ui","dependencies":{"@acme/db":"*"}}"#),
+                (
+                    "packages/ui/package.json",
+                    r#"{"name":"@acme/ui","dependencies":{"@acme/db":"*"}}"#,
+                ),
             ],
         );
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(findings[0].file, "packages/auth/package.json");
         assert!(
-            findings[0].message.contains("`@acme/auth` → `@acme/db` → `@acme/auth`"),
+            findings[0]
+                .message
+                .contains("`@acme/auth` → `@acme/db` → `@acme/auth`"),
             "{}",
             findings[0].message
         );

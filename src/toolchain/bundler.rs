@@ -180,12 +180,10 @@ pub fn virtual_prefixes(manifests: &Manifests) -> Vec<VirtualPrefix> {
 
 /// Whether a file name is a config file whose aliases treeaudit reads.
 fn is_alias_config(name: &str) -> bool {
-    let stem = name
-        .rsplit_once('.')
-        .map_or(name, |(stem, ext)| match ext {
-            "js" | "ts" | "mjs" | "mts" | "cjs" | "cts" => stem,
-            _ => "",
-        });
+    let stem = name.rsplit_once('.').map_or(name, |(stem, ext)| match ext {
+        "js" | "ts" | "mjs" | "mts" | "cjs" | "cts" => stem,
+        _ => "",
+    });
     matches!(
         stem,
         "vite.config"
@@ -287,7 +285,12 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
             } else {
                 dir.to_path_buf()
             };
-            for (key, target) in [("~", &src), ("@", &src), ("~~", &dir.to_path_buf()), ("@@", &dir.to_path_buf())] {
+            for (key, target) in [
+                ("~", &src),
+                ("@", &src),
+                ("~~", &dir.to_path_buf()),
+                ("@@", &dir.to_path_buf()),
+            ] {
                 found.aliases.push(Alias {
                     key: key.into(),
                     target: target.to_string_lossy().into_owned(),
@@ -388,9 +391,9 @@ impl<'a> Script<'a> {
                                     } else if let Value::Str(s) = item
                                         && key.as_deref() == Some("root")
                                     {
-                                        found.roots.push(crate::resolve::normalize(
-                                            &self.dir.join(s),
-                                        ));
+                                        found
+                                            .roots
+                                            .push(crate::resolve::normalize(&self.dir.join(s)));
                                     }
                                 }
                             }
@@ -542,7 +545,9 @@ impl<'a> Script<'a> {
             "regex" => child("pattern")
                 .map(|p| Value::Regex(self.text(p).to_string()))
                 .unwrap_or(Value::Unknown),
-            "parenthesized_expression" | "as_expression" | "satisfies_expression"
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
             | "non_null_expression" => node
                 .named_child(0)
                 .map(|c| self.eval(c, depth + 1))
@@ -642,9 +647,7 @@ impl<'a> Script<'a> {
                         _ => Value::Unknown,
                     },
                     "dirname" => match args.first() {
-                        Some(Value::Path(p)) => {
-                            Value::Path(p.parent().unwrap_or(p).to_path_buf())
-                        }
+                        Some(Value::Path(p)) => Value::Path(p.parent().unwrap_or(p).to_path_buf()),
                         _ => Value::Unknown,
                     },
                     "cwd" => Value::Path(self.dir.to_path_buf()),
@@ -944,9 +947,6 @@ export default defineConfig({
             "jest.config.js",
             r#"module.exports = { moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1', '\\.(css)$': 'identity-obj-proxy', '^lodash-es$': 'lodash' } };"#,
         );
-        assert_eq!(
-            found,
-            [pair("@", "/app/src"), pair("lodash-es$", "lodash")]
-        );
+        assert_eq!(found, [pair("@", "/app/src"), pair("lodash-es$", "lodash")]);
     }
 }

@@ -260,10 +260,7 @@ fn codegen_outputs(file: &Path) -> Vec<String> {
     };
     let value: Option<serde_json::Value> = if file.extension().is_some_and(|e| e == "json") {
         serde_json::from_str(&text).ok()
-    } else if file
-        .extension()
-        .is_some_and(|e| e == "yml" || e == "yaml")
-    {
+    } else if file.extension().is_some_and(|e| e == "yml" || e == "yaml") {
         serde_yaml_ng::from_str(&text).ok()
     } else {
         // codegen.ts: the quoted keys of the `generates` object, read textually.

@@ -175,7 +175,8 @@ impl Walk {
         let value = match parse_jsonc(&text) {
             Ok(v) => v,
             Err(e) => {
-                self.state.insert(path.to_path_buf(), Visit::Invalid(e.clone()));
+                self.state
+                    .insert(path.to_path_buf(), Visit::Invalid(e.clone()));
                 return Some(format!("it is not valid JSON: {e}"));
             }
         };
@@ -290,7 +291,10 @@ mod tests {
                 "tsconfig.json",
                 "{\n  // comment\n  \"extends\": [\"expo/tsconfig.base\", \"./tsconfig.base.json\"],\n  \"compilerOptions\": {\"paths\": {\"@/*\": [\"./*\"]}},\n}\n",
             ),
-            ("tsconfig.base.json", r#"{"compilerOptions":{"strict":true}}"#),
+            (
+                "tsconfig.base.json",
+                r#"{"compilerOptions":{"strict":true}}"#,
+            ),
             ("a/tsconfig.json", r#"{"extends":"../b/tsconfig.json"}"#),
             ("b/tsconfig.json", r#"{"extends":"../a/tsconfig.json"}"#),
         ]);

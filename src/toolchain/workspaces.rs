@@ -221,7 +221,9 @@ impl Workspaces {
             .map(|(i, p)| (p.name.as_str(), i))
             .collect();
         let mut graph = petgraph::graph::DiGraph::<usize, ()>::new();
-        let nodes: Vec<_> = (0..self.packages.len()).map(|i| graph.add_node(i)).collect();
+        let nodes: Vec<_> = (0..self.packages.len())
+            .map(|i| graph.add_node(i))
+            .collect();
         for manifest in manifests.all() {
             let Some(&from) = manifest.name.as_deref().and_then(|n| names.get(n)) else {
                 continue;
@@ -316,8 +318,12 @@ fn compile(globs: &[String]) -> (globset::GlobSet, globset::GlobSet) {
         }
     }
     (
-        include.build().unwrap_or_else(|_| globset::GlobSet::empty()),
-        exclude.build().unwrap_or_else(|_| globset::GlobSet::empty()),
+        include
+            .build()
+            .unwrap_or_else(|_| globset::GlobSet::empty()),
+        exclude
+            .build()
+            .unwrap_or_else(|_| globset::GlobSet::empty()),
     )
 }
 
@@ -353,22 +359,35 @@ mod tests {
             ),
             ("apps/web/package.json", r#"{"name":"@x/web"}"#),
             ("packages/db/package.json", r#"{"name":"@x/db"}"#),
-            ("packages/fixtures/a/package.json", r#"{"name":"fixture-a"}"#),
+            (
+                "packages/fixtures/a/package.json",
+                r#"{"name":"fixture-a"}"#,
+            ),
             ("tools/package.json", r#"{"name":"tools"}"#),
         ]);
         let ws = Workspaces::load(&manifests, &data);
         let names: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["@x/web", "@x/db"]);
         let root = dir.path().canonicalize().expect("canonical");
-        assert!(ws.links.iter().any(|l| l.link == root.join("node_modules/@x/db")));
+        assert!(
+            ws.links
+                .iter()
+                .any(|l| l.link == root.join("node_modules/@x/db"))
+        );
 
         let (_dir, manifests, data) = tree(&[
             (
                 "package.json",
                 r#"{"name":"root","workspaces":{"packages":["libs/*"]}}"#,
             ),
-            ("libs/a/package.json", r#"{"name":"a","dependencies":{"b":"workspace:*"}}"#),
-            ("libs/b/package.json", r#"{"name":"b","devDependencies":{"a":"1"}}"#),
+            (
+                "libs/a/package.json",
+                r#"{"name":"a","dependencies":{"b":"workspace:*"}}"#,
+            ),
+            (
+                "libs/b/package.json",
+                r#"{"name":"b","devDependencies":{"a":"1"}}"#,
+            ),
         ]);
         let ws = Workspaces::load(&manifests, &data);
         assert_eq!(ws.packages.len(), 2);
