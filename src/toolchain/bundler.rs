@@ -246,10 +246,10 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                 let found = from_json_config(file, &value);
                 add(dir, found.aliases, found.roots);
             }
-        } else if matches!(name, "deno.json" | "deno.jsonc" | "import_map.json") {
-            if let Some(value) = read_json(file) {
-                add(dir, import_map(file, &value), Vec::new());
-            }
+        } else if matches!(name, "deno.json" | "deno.jsonc" | "import_map.json")
+            && let Some(value) = read_json(file)
+        {
+            add(dir, import_map(file, &value), Vec::new());
         }
     }
     for manifest in manifests.all() {

@@ -87,7 +87,7 @@ impl Toolchain {
             };
             for (out, src) in tsconfig::output_dirs(dir, &is_dir) {
                 if !overlay.outputs.iter().any(|(o, _)| o == &out)
-                    && !(tree_dirs.contains(&out) && !declared_out_dir(dir, &out))
+                    && (!tree_dirs.contains(&out) || declared_out_dir(dir, &out))
                 {
                     overlay.outputs.push((out, src));
                 }

@@ -231,7 +231,7 @@ impl Workspaces {
             if self.packages[from].manifest != manifest.path {
                 continue;
             }
-            for (dep, _) in &manifest.dependencies {
+            for dep in manifest.dependencies.keys() {
                 if let Some(&to) = names.get(dep.as_str())
                     && to != from
                 {
