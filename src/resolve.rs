@@ -519,6 +519,8 @@ impl<'t> ModuleResolver<'t> {
                 .keys()
                 .filter(|k| paths_key_matches(k, specifier))
                 .max_by_key(|k| k.split('*').next().map_or(0, str::len))
+            // A catch-all `*` key maps everything; it says nothing about package names.
+            && (key.as_str() != "*" || is_alias_shaped(specifier))
         {
             return Some(AliasMapping {
                 description: format!("tsconfig `paths` key `{key}` ({where_})"),
@@ -604,8 +606,7 @@ impl<'t> ModuleResolver<'t> {
             // tsc falls back to the package when a mapping finds no file; a name nobody
             // declares that an alias matched is the alias's miss.
             if mapping.is_none() && !is_alias_shaped(specifier) || declared.is_some() {
-                return self
-                    .package_unresolved(importer, specifier, name, declared, reason, resolver);
+                return self.package_unresolved(importer, specifier, reason, resolver, manifests);
             }
             let Some(mapping) = mapping else {
                 // An alias (`@/lib/x`, `#db`) no configuration defines here.
@@ -670,12 +671,15 @@ impl<'t> ModuleResolver<'t> {
         &self,
         importer: &Path,
         specifier: &str,
-        name: String,
-        declared: Option<DependencyKind>,
         reason: Option<String>,
         resolver: &ToolchainResolver,
+        manifests: &Manifests,
     ) -> Resolution {
         let importer_dir = importer.parent().unwrap_or(&self.root);
+        let name = package_name(specifier).to_string();
+        let declared = manifests
+            .declaration(&name, importer_dir, &self.root)
+            .map(|(k, _)| k);
         let subpath = specifier
             .strip_prefix(name.as_str())
             .unwrap_or("")
@@ -692,6 +696,23 @@ impl<'t> ModuleResolver<'t> {
                             path: found.into_path_buf(),
                         };
                     }
+                }
+            }
+            for target in [
+                package.dir.join(subpath),
+                package.dir.join("src").join(subpath),
+            ] {
+                if let Some(generated) = self.toolchain.generated.generator_of(
+                    &target,
+                    specifier,
+                    importer_dir,
+                    manifests,
+                    &self.root,
+                ) {
+                    return Resolution::Generated {
+                        directory: generated.path,
+                        generator: generated.generator,
+                    };
                 }
             }
             if let Some(out) = unbuilt_entry_dir(&package.dir, &package.manifest) {

@@ -21,6 +21,9 @@ does not exist, or a chain that comes back to itself, and a tsconfig that is not
 (comments and trailing commas are valid). Imports are still resolved with the file's own
 `compilerOptions` (`paths`, `baseUrl`), as tsc does after reporting the error.
 
+A base configuration from a package that `package.json` declares but this checkout has not
+installed is said as info: its options cannot be known until `npm install`.
+
 ## Why is this bad
 tsc fails with TS6053 (\"file not found\") or TS18000 (circularity), and whatever the base
 configuration set (strictness, `jsx`, `moduleResolution`) silently does not apply in tools
@@ -41,10 +44,24 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             start: 0,
             end: 0,
         };
+        // A declared base-config package that this checkout has not installed is normal for an
+        // audited copy: said as info, since its options cannot be known here.
+        let dir = problem.path.parent().unwrap_or(&project.root);
+        let declared_elsewhere = problem.uninstalled_package.as_deref().is_some_and(|name| {
+            project
+                .manifests
+                .declaration(name, dir, &project.root)
+                .is_some()
+        });
+        let severity = if declared_elsewhere {
+            Severity::Info
+        } else {
+            RULE.default_severity
+        };
         findings.push(
             Finding::new(
                 RULE.name,
-                RULE.default_severity,
+                severity,
                 &project.relative(&problem.path),
                 span,
                 problem.message.clone(),

@@ -139,6 +139,20 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         },
     ),
     (
+        "next",
+        VirtualPrefix {
+            prefix: "server-only",
+            provider: "Next.js (bundled with next)",
+        },
+    ),
+    (
+        "next",
+        VirtualPrefix {
+            prefix: "client-only",
+            provider: "Next.js (bundled with next)",
+        },
+    ),
+    (
         "@docusaurus/core",
         VirtualPrefix {
             prefix: "@theme/",
@@ -381,7 +395,24 @@ impl<'a> Script<'a> {
                     match key.as_deref() {
                         Some("alias") => self.collect_aliases(&self.eval(value, 0), found),
                         Some("moduleNameMapper") => {
-                            self.collect_mappers(&self.eval(value, 0), found)
+                            // `<rootDir>` is the sibling `rootDir` setting when there is one.
+                            let root_dir = node.parent().and_then(|object| {
+                                let mut cursor = object.walk();
+                                object.named_children(&mut cursor).find_map(|pair| {
+                                    let key = pair.child_by_field_name("key")?;
+                                    (self.key_text(key).as_deref() == Some("rootDir"))
+                                        .then(|| pair.child_by_field_name("value"))
+                                        .flatten()
+                                        .and_then(|v| match self.eval(v, 0) {
+                                            Value::Path(p) => Some(p),
+                                            Value::Str(s) => {
+                                                Some(crate::resolve::normalize(&self.dir.join(s)))
+                                            }
+                                            _ => None,
+                                        })
+                                })
+                            });
+                            self.collect_mappers(&self.eval(value, 0), found, root_dir.as_deref())
                         }
                         Some("modules") | Some("root") => {
                             if let Value::Array(items) = self.eval(value, 0) {
@@ -502,7 +533,7 @@ impl<'a> Script<'a> {
         }
     }
 
-    fn collect_mappers(&self, value: &Value, found: &mut Found) {
+    fn collect_mappers(&self, value: &Value, found: &mut Found, root_dir: Option<&Path>) {
         let Value::Object(pairs) = value else { return };
         collect_mapper_pairs(
             pairs.iter().filter_map(|(k, v)| match v {
@@ -513,7 +544,7 @@ impl<'a> Script<'a> {
                 }),
                 _ => None,
             }),
-            self.dir,
+            root_dir.unwrap_or(self.dir),
             self.file,
             found,
         );
@@ -801,9 +832,15 @@ fn collect_mapper_pairs<'s>(
 
 /// Aliases of a JSON config: `.babelrc` (module-resolver), a `jest` object.
 fn from_json_config(file: &Path, value: &serde_json::Value) -> Found {
-    let dir = file.parent().unwrap_or(Path::new("/"));
+    let config_dir = file.parent().unwrap_or(Path::new("/"));
+    // Jest: `<rootDir>` is the configured `rootDir` (relative to the config), else its dir.
+    let root_dir = value
+        .get("rootDir")
+        .and_then(|r| r.as_str())
+        .map(|r| crate::resolve::normalize(&config_dir.join(r)));
     let mut found = Found::default();
     if let Some(mapper) = value.get("moduleNameMapper").and_then(|m| m.as_object()) {
+        let dir = root_dir.as_deref().unwrap_or(config_dir);
         collect_mapper_pairs(
             mapper
                 .iter()
@@ -813,6 +850,7 @@ fn from_json_config(file: &Path, value: &serde_json::Value) -> Found {
             &mut found,
         );
     }
+    let dir = config_dir;
     if let Some(plugins) = value.get("plugins").and_then(|p| p.as_array()) {
         for plugin in plugins {
             let Some([name, options]) = plugin.as_array().map(|a| a.as_slice()) else {
@@ -870,8 +908,10 @@ fn import_map(file: &Path, value: &serde_json::Value) -> Vec<Alias> {
         } else {
             target.to_string()
         };
+        // Deno maps subpaths of `jsr:`/`npm:` entries too (`@std/http/status`).
         let key = match key.strip_suffix('/') {
             Some(prefix) => prefix.to_string(),
+            None if target.starts_with("jsr:") || target.starts_with("npm:") => key.clone(),
             None => format!("{key}$"),
         };
         out.push(Alias {

@@ -75,15 +75,15 @@ impl GeneratedPaths {
                 }
             } else if matches!(
                 name,
-                "codegen.yml"
-                    | "codegen.yaml"
-                    | "codegen.json"
-                    | ".graphqlrc.yml"
+                ".graphqlrc.yml"
                     | ".graphqlrc.yaml"
                     | ".graphqlrc.json"
                     | "graphql.config.yml"
                     | "graphql.config.json"
-            ) || name.starts_with("codegen.")
+            ) || (name.contains("codegen")
+                && [".yml", ".yaml", ".json", ".ts", ".js", ".mjs", ".cjs"]
+                    .iter()
+                    .any(|ext| name.ends_with(ext)))
             {
                 for output in codegen_outputs(file) {
                     declared.push(GeneratedPath {
@@ -121,6 +121,10 @@ impl GeneratedPaths {
         manifests: &Manifests,
         root: &Path,
     ) -> Option<GeneratedPath> {
+        // Installed packages are not generated code: a mapping into node_modules names a package.
+        if target.components().any(|c| c.as_os_str() == "node_modules") {
+            return None;
+        }
         if let Some(found) = self
             .declared
             .iter()
@@ -173,13 +177,20 @@ impl GeneratedPaths {
                 generator: "`svelte-kit sync`".into(),
             });
         }
-        let ignored_dir = self.ignored_ancestor(target, root)?;
-        let manifest = manifests.nearest(importer_dir, root)?;
-        let scripts = manifest.json.get("scripts")?.as_object()?;
-        let dir_name = ignored_dir.file_name()?.to_str()?;
+        let (ignored_dir, ignored_name) = self.ignored_ancestor(target, root)?;
+        // The package that owns the ignored path writes it (a workspace's `prisma` package),
+        // else the importer's.
+        let scripts = [ignored_dir.as_path(), importer_dir]
+            .into_iter()
+            .filter_map(|dir| manifests.nearest(dir, root))
+            .find_map(|m| m.json.get("scripts").and_then(|s| s.as_object()))?;
         let script = scripts
             .iter()
-            .find(|(_, command)| command.as_str().is_some_and(|c| c.contains(dir_name)))
+            .find(|(_, command)| {
+                command
+                    .as_str()
+                    .is_some_and(|c| c.contains(ignored_name.as_str()))
+            })
             .map(|(name, _)| name.as_str())
             .or_else(|| {
                 GENERATING_SCRIPTS
@@ -188,41 +199,60 @@ impl GeneratedPaths {
                     .find(|s| scripts.contains_key(*s))
             })?;
         Some(GeneratedPath {
-            path: ignored_dir,
+            path: ignored_dir.clone(),
             generator: format!("`npm run {script}` (the path is git-ignored)"),
         })
     }
 
-    /// The outermost git-ignored directory on the way from the root to `target`.
-    fn ignored_ancestor(&self, target: &Path, root: &Path) -> Option<PathBuf> {
+    /// The outermost git-ignored directory on the way from the root to `target` (or the file
+    /// itself when only it is ignored), with the ignored name (for finding the
+    /// script that writes it). An extension-less target is tried with the source extensions.
+    fn ignored_ancestor(&self, target: &Path, root: &Path) -> Option<(PathBuf, String)> {
         if self.gitignores.is_empty() {
             return None;
         }
         let rel = target.strip_prefix(root).ok()?;
         let mut current = root.to_path_buf();
-        for component in rel.components() {
+        let count = rel.components().count();
+        for (i, component) in rel.components().enumerate() {
             current.push(component);
-            let is_dir = current != target;
-            let mut ignored = false;
-            for (dir, gitignore) in &self.gitignores {
-                if !current.starts_with(dir) {
-                    continue;
-                }
-                match gitignore.matched(&current, is_dir) {
-                    ignore::Match::Ignore(_) => ignored = true,
-                    ignore::Match::Whitelist(_) => ignored = false,
-                    ignore::Match::None => {}
+            let last = i + 1 == count;
+            let mut candidates = vec![(current.clone(), !last)];
+            if last {
+                candidates.push((current.clone(), true));
+                let name = current.to_string_lossy().into_owned();
+                let stem = [".js", ".mjs", ".cjs", ".jsx"]
+                    .iter()
+                    .find_map(|ext| name.strip_suffix(ext))
+                    .unwrap_or(&name);
+                for ext in [".ts", ".tsx", ".js", ".mts", ".d.ts", ".json"] {
+                    candidates.push((PathBuf::from(format!("{stem}{ext}")), false));
                 }
             }
-            if ignored {
-                return Some(if is_dir {
-                    current
-                } else {
-                    current.parent().unwrap_or(root).to_path_buf()
-                });
+            for (candidate, is_dir) in candidates {
+                if self.is_ignored(&candidate, is_dir) {
+                    let name = candidate.file_name()?.to_str()?;
+                    let name = name.split('.').next().unwrap_or(name).to_string();
+                    return Some((candidate, name));
+                }
             }
         }
         None
+    }
+
+    fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let mut ignored = false;
+        for (dir, gitignore) in &self.gitignores {
+            if !path.starts_with(dir) {
+                continue;
+            }
+            match gitignore.matched(path, is_dir) {
+                ignore::Match::Ignore(_) => ignored = true,
+                ignore::Match::Whitelist(_) => ignored = false,
+                ignore::Match::None => {}
+            }
+        }
+        ignored
     }
 }
 

@@ -20,6 +20,8 @@ pub struct TsconfigProblem {
     pub line: u32,
     /// What is wrong and what treeaudit does about it.
     pub message: String,
+    /// The package an unreadable `extends` names, when it is simply not installed.
+    pub uninstalled_package: Option<String>,
 }
 
 /// What reading the tree's tsconfigs found.
@@ -111,9 +113,13 @@ pub fn repair(tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> TsconfigRepairs
             } else {
                 String::new()
             };
+            let uninstalled_package = why
+                .contains("is not installed")
+                .then(|| crate::manifest::package_name(entry).to_string());
             repairs.problems.push(TsconfigProblem {
                 path: path.clone(),
                 line,
+                uninstalled_package,
                 message: format!(
                     "`extends: \"{entry}\"`{more} cannot be read: {why}; this file's own compilerOptions still apply"
                 ),
@@ -128,6 +134,7 @@ pub fn repair(tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> TsconfigRepairs
             repairs.problems.push(TsconfigProblem {
                 path: path.clone(),
                 line: error_line(error),
+                uninstalled_package: None,
                 message: format!("not valid JSON (comments and trailing commas are fine): {error}"),
             });
         }
