@@ -132,6 +132,9 @@ struct AliasMapping {
     targets: Vec<PathBuf>,
 }
 
+/// The reason of an import that resolves to a file outside the audited tree.
+pub const OUTSIDE_TREE: &str = "it resolves to a file outside the audited tree, which is not read";
+
 /// Resolves specifiers for every file of one tree.
 pub struct ModuleResolver<'t> {
     root: PathBuf,
@@ -248,7 +251,7 @@ impl<'t> ModuleResolver<'t> {
         manifests: &Manifests,
     ) -> ModuleResolver<'t> {
         let file_set: HashSet<PathBuf> = files.iter().cloned().collect();
-        let overlay = Arc::new(toolchain.overlay(&file_set, manifests));
+        let overlay = Arc::new(toolchain.overlay(root, &file_set, manifests));
         let fs = ToolchainFileSystem::with_overlay(overlay);
         let base_resolver = ResolverGeneric::new_with_file_system(fs, options());
         let base = ResolverSet::new(&base_resolver, &[], &[]);
@@ -380,10 +383,21 @@ impl<'t> ModuleResolver<'t> {
             let declared = manifests
                 .declaration(&name, importer_dir, &self.root)
                 .map(|(k, _)| k);
+            // An install outside the tree (a parent's node_modules, a linked store) is not
+            // read: the package is classified as if not installed.
+            let path = path.starts_with(&self.root).then_some(path);
             return Resolution::Package {
                 name,
                 declared,
-                path: Some(path),
+                path,
+            };
+        }
+        // Nothing outside the audited tree is read: the import is named, not followed.
+        if !path.starts_with(&self.root) {
+            return Resolution::Unresolved {
+                tried: Vec::new(),
+                suggestion: None,
+                reason: Some(OUTSIDE_TREE.to_string()),
             };
         }
         // On a case-insensitive file system the resolver succeeds with the wrong case.
@@ -644,11 +658,36 @@ impl<'t> ModuleResolver<'t> {
             };
         };
         let candidates = candidates(&base);
+        // The resolver failed for a reason other than a missing file (an invalid package.json
+        // on the way, reported on its own by invalid-manifest): a candidate that exists with
+        // this very spelling (through a directory alias too) is the target, not a mismatch.
+        if reason.is_some()
+            && let Some(real) = candidates
+                .iter()
+                .filter(|c| c.is_file())
+                .find_map(|c| c.canonicalize().ok())
+        {
+            if !real.starts_with(&self.root) {
+                return Resolution::Unresolved {
+                    tried: Vec::new(),
+                    suggestion: None,
+                    reason: Some(OUTSIDE_TREE.to_string()),
+                };
+            }
+            return Resolution::File { path: real };
+        }
         for candidate in &candidates {
             if let Some(actual) = self
                 .files_by_lowercase
                 .get(&candidate.to_string_lossy().to_lowercase())
             {
+                // The file exists with this very spelling: the resolver failed for another
+                // reason (an invalid package.json on the way, reported on its own).
+                if actual == candidate {
+                    return Resolution::File {
+                        path: actual.clone(),
+                    };
+                }
                 return Resolution::CaseMismatch {
                     actual: actual.clone(),
                 };

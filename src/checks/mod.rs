@@ -14,6 +14,7 @@ mod undeclared_env;
 mod unlisted_dependency;
 mod unmounted_route;
 mod unreachable_file;
+pub mod unreadable_env_file;
 mod unresolved_import;
 mod unused_env;
 mod workspace_cycle;
@@ -54,6 +55,7 @@ pub const RULES: &[&Rule] = &[
     &workspace_cycle::RULE,
     &missing_export::RULE,
     &invalid_suppression::RULE,
+    &unreadable_env_file::RULE,
 ];
 
 /// Name of the rule that checks suppression comments (never itself suppressible).

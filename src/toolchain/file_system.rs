@@ -22,6 +22,8 @@ const FORMAT_DIRS: &[&str] = &[
 /// What the virtual layer knows.
 #[derive(Debug, Default)]
 pub struct Overlay {
+    /// The audited root (canonical): nothing outside it is read. Empty: no restriction.
+    pub root: PathBuf,
     /// Virtual symlinks (`<ws>/node_modules/@x/db` → `<ws>/packages/db`).
     pub links: HashMap<PathBuf, PathBuf>,
     /// Virtual directories (`<ws>/node_modules`, `<ws>/node_modules/@x`).
@@ -166,6 +168,23 @@ impl ToolchainFileSystem {
     fn readable(&self, path: &Path) -> Option<PathBuf> {
         self.overlay.virtual_target(path)
     }
+
+    /// Reads a file of the tree; a file outside the root (an `extends` or package that climbs
+    /// out) is "not found" rather than opened, and only regular files are read.
+    fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>> {
+        if self.overlay.root.as_os_str().is_empty() {
+            return std::fs::read(path);
+        }
+        crate::discover::read_in_tree(
+            &self.overlay.root,
+            path,
+            crate::discover::MAX_MANIFEST_BYTES,
+        )
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::Other => io::Error::from(io::ErrorKind::NotFound),
+            _ => e,
+        })
+    }
 }
 
 impl FileSystem for ToolchainFileSystem {
@@ -179,9 +198,9 @@ impl FileSystem for ToolchainFileSystem {
         if let Some(text) = self.overlay.tsconfigs.get(path) {
             return Ok(text.clone().into_bytes());
         }
-        match std::fs::read(path) {
+        match self.read_bytes(path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => match self.readable(path) {
-                Some(real) => std::fs::read(&real),
+                Some(real) => self.read_bytes(&real),
                 None => Err(e),
             },
             other => other,
@@ -192,13 +211,7 @@ impl FileSystem for ToolchainFileSystem {
         if let Some(text) = self.overlay.tsconfigs.get(path) {
             return Ok(text.clone());
         }
-        match FileSystemOs::read_to_string(path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => match self.readable(path) {
-                Some(real) => FileSystemOs::read_to_string(&real),
-                None => Err(e),
-            },
-            other => other,
-        }
+        FileSystemOs::validate_string(self.read(path)?)
     }
 
     fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {

@@ -44,13 +44,16 @@ impl Toolchain {
     ) -> Toolchain {
         let workspaces = Workspaces::load(manifests, files);
         // Base configs may come from workspace packages (`@acme/tsconfig/base.json`).
-        let mut links = file_system::Overlay::default();
+        let mut links = file_system::Overlay {
+            root: root.to_path_buf(),
+            ..Default::default()
+        };
         for link in &workspaces.links {
             links.add_link(link.link.clone(), link.target.clone());
         }
         let probe_fs = file_system::ToolchainFileSystem::with_overlay(std::sync::Arc::new(links));
         Toolchain {
-            tsconfig_repairs: tsconfig::repair(tsconfigs, probe_fs),
+            tsconfig_repairs: tsconfig::repair(root, tsconfigs, probe_fs),
             workspaces,
             alias_scopes: bundler::alias_scopes(files, manifests),
             virtual_prefixes: bundler::virtual_prefixes(manifests),
@@ -59,8 +62,14 @@ impl Toolchain {
     }
 
     /// The overlay the resolver reads the tree through.
-    pub fn overlay(&self, files: &HashSet<PathBuf>, manifests: &Manifests) -> file_system::Overlay {
+    pub fn overlay(
+        &self,
+        root: &Path,
+        files: &HashSet<PathBuf>,
+        manifests: &Manifests,
+    ) -> file_system::Overlay {
         let mut overlay = file_system::Overlay {
+            root: root.to_path_buf(),
             files: files.clone(),
             tsconfigs: self.tsconfig_repairs.texts.clone(),
             ..Default::default()

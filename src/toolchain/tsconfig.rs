@@ -58,7 +58,7 @@ fn extends_entries(value: &serde_json::Value) -> Vec<String> {
 /// that cannot be read: the file itself keeps its own options (tsc reports the error and goes
 /// on with them), where oxc_resolver would drop the whole tsconfig. Packages are looked up
 /// through `fs`, so a base config in a workspace package counts as installed.
-pub fn repair(tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> TsconfigRepairs {
+pub fn repair(root: &Path, tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> TsconfigRepairs {
     let probe = ResolverGeneric::new_with_file_system(
         fs,
         ResolveOptions {
@@ -69,6 +69,7 @@ pub fn repair(tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> TsconfigRepairs
         },
     );
     let mut walk = Walk {
+        root: root.to_path_buf(),
         probe,
         state: HashMap::new(),
         broken: BTreeMap::new(),
@@ -160,6 +161,7 @@ enum Visit {
 }
 
 struct Walk {
+    root: PathBuf,
     probe: ResolverGeneric<ToolchainFileSystem>,
     state: HashMap<PathBuf, Visit>,
     /// tsconfig → its unreadable entries with the reason.
@@ -175,9 +177,19 @@ impl Walk {
             Some(Visit::Invalid(e)) => return Some(format!("it is not valid JSON: {e}")),
             None => {}
         }
-        let text = match std::fs::read_to_string(path) {
+        // Nothing outside the audited tree is read (an `extends` may climb out of it).
+        let text = match crate::discover::read_in_tree(
+            &self.root,
+            path,
+            crate::discover::MAX_MANIFEST_BYTES,
+        )
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        {
             Ok(text) => text,
-            Err(e) => return Some(format!("cannot read {}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::Other => {
+                return Some(format!("it lies outside the audited tree ({e})"));
+            }
+            Err(e) => return Some(format!("it cannot be read ({e})")),
         };
         let value = match parse_jsonc(&text) {
             Ok(v) => v,
@@ -312,7 +324,7 @@ mod tests {
             root.join("tsconfig.base.json"),
         ];
         let fs = <ToolchainFileSystem as oxc_resolver::FileSystem>::new();
-        let repairs = repair(&configs, fs);
+        let repairs = repair(&root, &configs, fs);
         let messages: Vec<(String, u32, &str)> = repairs
             .problems
             .iter()
