@@ -28,6 +28,7 @@ pub mod report;
 pub mod resolve;
 pub mod routes;
 pub mod suppress;
+pub mod toolchain;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -13,4 +13,6 @@ mod missing_export;
 mod node_differential;
 mod plan_layering;
 mod read_only;
+mod resolution;
 mod routes;
+mod tsc_differential;
