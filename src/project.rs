@@ -378,7 +378,8 @@ pub fn assemble(
         .collect();
 
     let graph = build_graph(&modules);
-    let env_declarations = crate::env::load_declarations(&root, &discovery.env_files);
+    let env_declarations =
+        crate::env::load_declarations(&root, &discovery.env_files, &discovery.data_files);
     Project {
         root,
         modules,
