@@ -3,7 +3,9 @@
 //! env files given by `--against`. Values are never stored or printed.
 
 pub mod declarations;
+pub mod dotenv;
 pub mod platform;
+pub mod scope;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -61,6 +63,10 @@ pub struct ReadSite {
     /// The reading file is reachable from a production entry point.
     #[serde(skip)]
     pub reachable: bool,
+    /// An env source that covers the reading file declares the variable (its package's, a
+    /// consuming package's or the root's; a workflow's for what the workflow runs).
+    #[serde(skip)]
+    pub declared: bool,
 }
 
 /// A variable's place in the table.
@@ -185,11 +191,16 @@ pub fn env_table(
     {
         declared.entry(d.name.clone()).or_default().push(d.clone());
     }
+    for d in config_declarations(project) {
+        declared.entry(d.name.clone()).or_default().push(d);
+    }
     let mut reads: BTreeMap<String, Vec<ReadSite>> = BTreeMap::new();
+    let mut read_modules: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut table = EnvTable::default();
+    let helper_reads = helper_reads(project);
     for (i, module) in project.modules.iter().enumerate() {
         let is_production = production.get(i).copied().unwrap_or(false);
-        for read in &module.facts.env_reads {
+        for read in module.facts.env_reads.iter().chain(&helper_reads[i]) {
             let site = ReadSite {
                 file: module.file.rel.clone(),
                 line: read.span.line,
@@ -198,6 +209,7 @@ pub fn env_table(
                 production: is_production,
                 via_pattern: false,
                 reachable: reachable.get(i).copied().unwrap_or(false),
+                declared: false,
             };
             match read.key {
                 EnvKey::Name => {
@@ -214,6 +226,7 @@ pub fn env_table(
                             });
                     }
                     reads.entry(read.name.clone()).or_default().push(site);
+                    read_modules.entry(read.name.clone()).or_default().push(i);
                 }
                 EnvKey::Pattern => table.pattern_reads.push((read.name.clone(), site)),
                 EnvKey::Dynamic => table.dynamic_reads.push(site),
@@ -226,9 +239,23 @@ pub fn env_table(
             if pattern_matches(pattern, name) {
                 reads.entry(name.clone()).or_default().push(ReadSite {
                     via_pattern: true,
+                    declared: true,
                     ..site.clone()
                 });
             }
+        }
+    }
+    let scopes = scope::Scopes::of(project);
+    for (name, sites) in reads.iter_mut() {
+        let declarations = declared.get(name).map(Vec::as_slice).unwrap_or_default();
+        let modules = read_modules
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for (site, module) in sites.iter_mut().zip(modules) {
+            site.declared = declarations.iter().any(|d| {
+                d.source == DeclarationSource::Schema || scopes.covers(project, d, *module)
+            });
         }
     }
     let mut names: Vec<&String> = reads.keys().chain(declared.keys()).collect();
@@ -248,7 +275,7 @@ pub fn env_table(
             .any(|s| s.reachable && !s.has_default && !s.via_pattern);
         let status = if sites.is_empty() {
             VariableStatus::Unused
-        } else if !declarations.is_empty() {
+        } else if !declarations.is_empty() && all_covered(&sites) {
             VariableStatus::Declared
         } else if is_platform_name(name) {
             VariableStatus::Platform
@@ -271,6 +298,102 @@ pub fn env_table(
     table.pattern_reads.sort();
     table.dynamic_reads.sort();
     table
+}
+
+/// Reads through env helpers, per module: `getEnv('SMTP_HOST')` where `getEnv` is an env
+/// helper of the module itself or of the module it is imported from (one level). Optional when
+/// the caller has a fallback or the helper has one.
+pub fn helper_reads(project: &Project) -> Vec<Vec<crate::facts::EnvRead>> {
+    use crate::facts::{EnvRead, EnvReadForm};
+    use crate::resolve::Resolution;
+    project
+        .modules
+        .iter()
+        .map(|module| {
+            module
+                .facts
+                .env_name_calls
+                .iter()
+                .filter_map(|call| {
+                    let own = module
+                        .facts
+                        .env_helpers
+                        .iter()
+                        .find(|h| h.function == call.callee && h.parameter == call.argument);
+                    let imported = || {
+                        module
+                            .facts
+                            .imports
+                            .iter()
+                            .zip(&module.resolutions)
+                            .find_map(|(import, resolution)| {
+                                let name = import.names.iter().find(|n| {
+                                    n.local.as_deref().unwrap_or(&n.imported) == call.callee
+                                })?;
+                                let path = match resolution {
+                                    Resolution::File { path } => path,
+                                    Resolution::Package {
+                                        path: Some(path), ..
+                                    } => path,
+                                    _ => return None,
+                                };
+                                let target = project.module_at(path)?;
+                                project.modules[target].facts.env_helpers.iter().find(|h| {
+                                    h.function == name.imported && h.parameter == call.argument
+                                })
+                            })
+                    };
+                    let helper = own.or_else(imported)?;
+                    Some(EnvRead {
+                        name: call.name.clone(),
+                        key: EnvKey::Name,
+                        span: call.span,
+                        has_default: call.has_default || helper.has_default,
+                        form: EnvReadForm::ProcessEnv,
+                        server_only: call.server_only,
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether a file is a Next.js configuration (`next.config.js`, `.mjs`, `.ts`, …).
+pub fn is_next_config(rel: &str) -> bool {
+    rel.rsplit('/')
+        .next()
+        .is_some_and(|name| name.starts_with("next.config."))
+}
+
+/// The keys of next.config's `env: {}`: Next.js sets them at build time (from whatever the
+/// config computes) and inlines them into server and client bundles alike.
+pub fn config_declarations(project: &Project) -> Vec<Declaration> {
+    project
+        .modules
+        .iter()
+        .filter(|m| is_next_config(&m.file.rel))
+        .flat_map(|m| {
+            m.facts
+                .config_env_keys
+                .iter()
+                .map(|(name, line)| Declaration {
+                    name: name.clone(),
+                    file: m.file.rel.clone(),
+                    line: *line,
+                    source: DeclarationSource::NextConfig,
+                })
+        })
+        .collect()
+}
+
+/// Every production read is covered by a declaration (tests' reads count only when nothing
+/// else reads the variable).
+fn all_covered(sites: &[ReadSite]) -> bool {
+    if sites.iter().any(|s| s.production) {
+        sites.iter().filter(|s| s.production).all(|s| s.declared)
+    } else {
+        sites.iter().all(|s| s.declared)
+    }
 }
 
 /// Names that code reachable from a production entry requires and an `--against` file does not provide (platform
