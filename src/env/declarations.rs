@@ -50,8 +50,38 @@ pub enum DeclarationSource {
     Kubernetes,
     /// A GitHub Actions workflow `env:`: set only for the commands that workflow runs.
     Workflow,
-    /// A key of next.config's `env: {}`: Next.js inlines it into every bundle.
-    NextConfig,
+    /// A key of next.config's `env: {}` or of a bundler's `define` (`'import.meta.env.X'`):
+    /// inlined into every bundle.
+    BundlerConfig,
+    /// `VAR=value cmd` / `cross-env VAR=value cmd` in a package.json script.
+    PackageScript,
+}
+
+/// `VAR=value` assignments in package.json scripts (`cross-env VITE_APP_GIT_SHA=$SHA vite
+/// build`, `NODE_OPTIONS=… next build`): the command runs with them set.
+pub fn script_declarations(
+    manifest_rel: &str,
+    manifest_text: &str,
+    scripts: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<Declaration> {
+    let mut out = Vec::new();
+    for command in scripts.values().filter_map(|c| c.as_str()) {
+        for word in shell_words(command) {
+            if let Some((name, _)) = word.split_once('=')
+                && is_variable_name(name)
+                && name.chars().any(|c| c.is_ascii_uppercase())
+            {
+                out.push(declaration(
+                    manifest_rel,
+                    manifest_text,
+                    name,
+                    0,
+                    DeclarationSource::PackageScript,
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// One place that declares a variable (never its value).
@@ -792,6 +822,85 @@ mod tests {
             ]
         );
         assert_eq!(errors, 0);
+    }
+
+    #[test]
+    fn hosting_and_ci_files_declare_names() {
+        let names =
+            |d: Vec<Declaration>| -> Vec<String> { d.into_iter().map(|d| d.name).collect() };
+        assert_eq!(
+            names(
+                fly_declarations("fly.toml", "app = \"a\"\n[env]\n  LOG_FORMAT = \"json\"\n")
+                    .expect("toml")
+            ),
+            vec!["LOG_FORMAT"]
+        );
+        assert_eq!(
+            names(
+                netlify_declarations(
+                    "netlify.toml",
+                    "[build.environment]\nA_FLAG = \"1\"\n[context.production.environment]\nB_URL = \"x\"\n"
+                )
+                .expect("toml")
+            ),
+            vec!["A_FLAG", "B_URL"]
+        );
+        assert_eq!(
+            names(
+                render_declarations(
+                    "render.yaml",
+                    "services:\n  - type: web\n    envVars:\n      - key: SESSION_SECRET\n        generateValue: true\n"
+                )
+                .expect("yaml")
+            ),
+            vec!["SESSION_SECRET"]
+        );
+        assert_eq!(
+            names(
+                app_json_declarations("app.json", r#"{"env":{"PAGER_KEY":{"required":true}}}"#)
+                    .expect("json")
+            ),
+            vec!["PAGER_KEY"]
+        );
+        assert!(
+            names(app_json_declarations("app.json", r#"{"expo":{"name":"x"}}"#).expect("json"))
+                .is_empty()
+        );
+        assert_eq!(
+            names(
+                snapcraft_declarations(
+                    "snap/snapcraft.yaml",
+                    "name: x\nenvironment:\n  TOP: a\napps:\n  x:\n    environment:\n      APP_MODE: b\n"
+                )
+                .expect("yaml")
+            ),
+            vec!["TOP", "APP_MODE"]
+        );
+        assert_eq!(
+            names(kubernetes_declarations(
+                "k8s/api.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - name: REDIS_URL\n              value: x\n"
+            )),
+            vec!["REDIS_URL"]
+        );
+        let (items, runs) = workflow_declarations(
+            ".github/workflows/ci.yml",
+            "env:\n  TOP: a\njobs:\n  build:\n    env:\n      JOB: b\n    steps:\n      - run: node scripts/seed.js\n        working-directory: ./api\n        env:\n          STEP: c\n",
+        )
+        .expect("yaml");
+        assert_eq!(names(items), vec!["TOP", "JOB", "STEP"]);
+        assert_eq!(runs[0].directory, "api");
+        let scripts: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+            r#"{"build:app":"cross-env VITE_APP_GIT_SHA=$SHA vite build","lint":"eslint --max-warnings=0 ."}"#,
+        )
+        .expect("json");
+        assert_eq!(
+            names(script_declarations("package.json", "", &scripts)),
+            vec!["VITE_APP_GIT_SHA"]
+        );
+        assert!(is_declaration_file("docker/app.dockerfile"));
+        assert!(is_declaration_file(".github/workflows/release.yml"));
+        assert!(is_dotenv_name(".env-template") && !is_dotenv_name(".env-cmdrc"));
     }
 
     #[test]

@@ -21,13 +21,66 @@ use crate::facts::EnvKey;
 use crate::file_role::FileRole;
 use crate::project::Project;
 
-/// Which modules run in production, for the `--against` deploy gate: those reachable from a
-/// production entry point (package.json `main`/`scripts`, Dockerfile, framework conventions).
-/// When no production entry is detected, every shipped file counts (see [`shipped_modules`]).
+/// Which modules run in production, for the `--against` deploy gate and the `undeclared-env`
+/// error: those reachable from an entry that a deploy runs (package.json `main`, the start and
+/// build scripts, Dockerfile, Procfile, framework conventions). A maintenance script
+/// (`npm run upload-artifacts`, `release`, `seed`) is run by hand with whatever its user sets:
+/// its variables are not deployment requirements. When no production entry is detected, every
+/// shipped file counts (see [`shipped_modules`]).
 pub fn production_modules(project: &Project) -> Vec<bool> {
-    (0..project.modules.len())
-        .map(|i| project.is_production_reachable(i))
+    let all = || {
+        (0..project.modules.len())
+            .map(|i| project.is_production_reachable(i))
+            .collect()
+    };
+    let points = project.entry_points();
+    if !points.has_production_entries() {
+        return all();
+    }
+    let starts: Vec<usize> = points
+        .entries
+        .iter()
+        .filter(|e| e.kind == crate::entries::EntryKind::Production && deploy_runs(&e.source))
+        .map(|e| e.file)
+        .collect();
+    if starts.is_empty() {
+        return all();
+    }
+    project
+        .graph
+        .reachable_from(&starts, &points.loads, |_, _| 0)
+        .iter()
+        .map(Option::is_some)
         .collect()
+}
+
+/// Whether an entry (by what makes it one) runs as part of a deploy: everything but the
+/// package.json scripts other than start/serve/build/install/migrate and their variants.
+fn deploy_runs(source: &str) -> bool {
+    let Some(script) = source.strip_prefix("package.json scripts.") else {
+        return true;
+    };
+    let base = script
+        .strip_prefix("pre")
+        .or_else(|| script.strip_prefix("post"))
+        .unwrap_or(script);
+    // `start:prod`, `build:app`, `deploy:web`; `start-pr-test` and `deploy-demo-server` are
+    // tools named like the deploy, not the deploy.
+    let head = base.split(':').next().unwrap_or(base);
+    matches!(
+        head,
+        "start"
+            | "serve"
+            | "server"
+            | "build"
+            | "install"
+            | "prod"
+            | "production"
+            | "migrate"
+            | "deploy"
+            | "worker"
+            | "web"
+    )
 }
 
 /// Which modules ship: every file that is not a test or tool configuration, reachable or not.
@@ -191,7 +244,10 @@ pub fn env_table(
     {
         declared.entry(d.name.clone()).or_default().push(d.clone());
     }
-    for d in config_declarations(project) {
+    for d in config_declarations(project)
+        .into_iter()
+        .chain(package_script_declarations(project))
+    {
         declared.entry(d.name.clone()).or_default().push(d);
     }
     let mut reads: BTreeMap<String, Vec<ReadSite>> = BTreeMap::new();
@@ -358,20 +414,52 @@ pub fn helper_reads(project: &Project) -> Vec<Vec<crate::facts::EnvRead>> {
         .collect()
 }
 
-/// Whether a file is a Next.js configuration (`next.config.js`, `.mjs`, `.ts`, …).
-pub fn is_next_config(rel: &str) -> bool {
-    rel.rsplit('/')
-        .next()
-        .is_some_and(|name| name.starts_with("next.config."))
+/// Whether a file configures a bundler that inlines variables: `next.config.*` (`env: {}`),
+/// `vite.config.*` and other bundler configs (`define: { 'import.meta.env.X': … }`).
+pub fn is_bundler_config(rel: &str) -> bool {
+    rel.rsplit('/').next().is_some_and(|name| {
+        [
+            "next.config.",
+            "vite.config.",
+            "vitest.config.",
+            "webpack.config.",
+            "rsbuild.config.",
+            "astro.config.",
+            "nuxt.config.",
+            "svelte.config.",
+            "rollup.config.",
+            "tsup.config.",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p))
+    })
 }
 
-/// The keys of next.config's `env: {}`: Next.js sets them at build time (from whatever the
-/// config computes) and inlines them into server and client bundles alike.
+/// `VAR=value` assignments in every package.json's scripts.
+fn package_script_declarations(project: &Project) -> Vec<Declaration> {
+    let mut out = Vec::new();
+    for manifest in project.manifests.all() {
+        let Some(scripts) = manifest.json.get("scripts").and_then(|s| s.as_object()) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&manifest.path).unwrap_or_default();
+        out.extend(declarations::script_declarations(
+            &project.relative(&manifest.path),
+            &text,
+            scripts,
+        ));
+    }
+    out
+}
+
+/// The keys of next.config's `env: {}` and of bundler `define`s: the bundler sets them at
+/// build time (from whatever the config computes) and inlines them into server and client
+/// bundles alike.
 pub fn config_declarations(project: &Project) -> Vec<Declaration> {
     project
         .modules
         .iter()
-        .filter(|m| is_next_config(&m.file.rel))
+        .filter(|m| is_bundler_config(&m.file.rel))
         .flat_map(|m| {
             m.facts
                 .config_env_keys
@@ -380,7 +468,7 @@ pub fn config_declarations(project: &Project) -> Vec<Declaration> {
                     name: name.clone(),
                     file: m.file.rel.clone(),
                     line: *line,
-                    source: DeclarationSource::NextConfig,
+                    source: DeclarationSource::BundlerConfig,
                 })
         })
         .collect()
