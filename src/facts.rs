@@ -244,6 +244,8 @@ pub struct EnvHelper {
     pub parameter: usize,
     /// The helper copes with the variable being unset (a fallback or a presence test).
     pub has_default: bool,
+    /// 1-based line of its `process.env[param]`.
+    pub line: u32,
 }
 
 /// A call that names an environment variable: `parseBooleanEnv('FEATURE_X', false)`.

@@ -289,6 +289,18 @@ pub fn env_table(
             }
         }
     }
+    for (i, line) in uncalled_helpers(project) {
+        table.dynamic_reads.push(ReadSite {
+            file: project.modules[i].file.rel.clone(),
+            line,
+            column: 1,
+            has_default: true,
+            production: production.get(i).copied().unwrap_or(false),
+            via_pattern: false,
+            reachable: reachable.get(i).copied().unwrap_or(false),
+            declared: true,
+        });
+    }
     // Declared names matching a pattern are possibly read there.
     for (pattern, site) in &table.pattern_reads {
         for name in declared.keys() {
@@ -360,12 +372,50 @@ pub fn env_table(
 /// helper of the module itself or of the module it is imported from (one level). Optional when
 /// the caller has a fallback or the helper has one.
 pub fn helper_reads(project: &Project) -> Vec<Vec<crate::facts::EnvRead>> {
+    helper_calls(project).0
+}
+
+/// Env helpers no call in the tree names a variable to, as `(module, line)`: their callers
+/// are out of sight, so any variable may be read there (as with `process.env[name]`).
+fn uncalled_helpers(project: &Project) -> Vec<(usize, u32)> {
+    let used = &helper_calls(project).1;
+    project
+        .modules
+        .iter()
+        .enumerate()
+        .flat_map(|(i, m)| {
+            m.facts
+                .env_helpers
+                .iter()
+                .filter(move |h| !used.contains(&(i, h.function.clone())))
+                .map(move |h| (i, h.line))
+        })
+        .collect()
+}
+
+/// Reads through env helpers per module, and which helpers `(module, function)` are called.
+fn helper_calls(
+    project: &Project,
+) -> (
+    Vec<Vec<crate::facts::EnvRead>>,
+    std::collections::BTreeSet<(usize, String)>,
+) {
+    let used = std::cell::RefCell::new(std::collections::BTreeSet::new());
+    let reads = helper_calls_inner(project, &used);
+    (reads, used.into_inner())
+}
+
+fn helper_calls_inner(
+    project: &Project,
+    used: &std::cell::RefCell<std::collections::BTreeSet<(usize, String)>>,
+) -> Vec<Vec<crate::facts::EnvRead>> {
     use crate::facts::{EnvRead, EnvReadForm};
     use crate::resolve::Resolution;
     project
         .modules
         .iter()
-        .map(|module| {
+        .enumerate()
+        .map(|(index, module)| {
             module
                 .facts
                 .env_name_calls
@@ -376,6 +426,9 @@ pub fn helper_reads(project: &Project) -> Vec<Vec<crate::facts::EnvRead>> {
                         .env_helpers
                         .iter()
                         .find(|h| h.function == call.callee && h.parameter == call.argument);
+                    if let Some(helper) = own {
+                        used.borrow_mut().insert((index, helper.function.clone()));
+                    }
                     let imported = || {
                         module
                             .facts
@@ -394,9 +447,12 @@ pub fn helper_reads(project: &Project) -> Vec<Vec<crate::facts::EnvRead>> {
                                     _ => return None,
                                 };
                                 let target = project.module_at(path)?;
-                                project.modules[target].facts.env_helpers.iter().find(|h| {
-                                    h.function == name.imported && h.parameter == call.argument
-                                })
+                                let helper =
+                                    project.modules[target].facts.env_helpers.iter().find(|h| {
+                                        h.function == name.imported && h.parameter == call.argument
+                                    })?;
+                                used.borrow_mut().insert((target, helper.function.clone()));
+                                Some(helper)
                             })
                     };
                     let helper = own.or_else(imported)?;
