@@ -559,7 +559,12 @@ pub fn render_text(table: &RouteTable) -> String {
                 RouteStatus::ImportedNotMounted => locations("imported at", &route.imports),
                 RouteStatus::Unreferenced => "nothing refers to it".to_string(),
             };
-            out.push_str(&format!("  {:<40} {detail}\n", route.file));
+            // File names and mount paths come from the tree: one escaping for every renderer.
+            out.push_str(&format!(
+                "  {:<40} {}\n",
+                crate::report::escape(&route.file),
+                crate::report::escape(&detail)
+            ));
         }
     }
     if table.routes.is_empty() {
@@ -654,7 +659,11 @@ pub fn render_why(why: &Why) -> String {
                     .join(", ")
             )
         };
-        return format!("{}: no entry reaches it; {importers}\n", why.file);
+        return format!(
+            "{}: no entry reaches it; {}\n",
+            crate::report::escape(&why.file),
+            crate::report::escape(&importers)
+        );
     }
     let parts: Vec<String> = why
         .chain
@@ -664,7 +673,7 @@ pub fn render_why(why: &Why) -> String {
             None => l.file.clone(),
         })
         .collect();
-    format!("{}\n", parts.join(" → "))
+    format!("{}\n", crate::report::escape(&parts.join(" → ")))
 }
 
 /// The module for a path given on the command line (relative to the root or the cwd).
