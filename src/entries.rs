@@ -159,8 +159,7 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
     }
     for file in &project.discovery.env_files {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile")
-        {
+        if crate::env::declarations::is_dockerfile_name(name) {
             found.dockerfile(file);
         }
     }

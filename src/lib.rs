@@ -278,8 +278,7 @@ fn attach_source_lines(project: &Project, findings: &mut [Finding]) {
     }
     for (file, indices) in by_file {
         // Env declaration files hold secrets: their lines are never shown in a code frame.
-        let name = file.rsplit('/').next().unwrap_or(&file);
-        if discover::is_env_declaration(name) {
+        if discover::is_env_declaration(&file) {
             continue;
         }
         let Ok(bytes) = discover::read_in_tree(

@@ -4,6 +4,7 @@
 mod comments;
 mod commonjs;
 mod env;
+mod env_flow;
 mod exports;
 mod extract;
 mod imports;
