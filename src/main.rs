@@ -216,6 +216,9 @@ struct RoutesArgs {
     /// Extra entry point (repeatable).
     #[arg(long = "entry", value_name = "FILE")]
     entries: Vec<PathBuf>,
+    /// List every endpoint (METHOD, composed path, file:line) instead of route files.
+    #[arg(long)]
+    endpoints: bool,
     #[command(flatten)]
     analysis: AnalysisArgs,
 }
@@ -540,6 +543,14 @@ fn analyse_for(
 
 fn run_routes(args: RoutesArgs) -> Result<ExitCode, treeaudit::Error> {
     let project = analyse_for(&args.path, &args.analysis, &args.entries)?;
+    if args.endpoints {
+        let table = treeaudit::routes::endpoint_table(&project);
+        print(&match args.format {
+            OutputFormat::Json => report::json::render(&table),
+            OutputFormat::Text => treeaudit::routes::render_endpoints(&table),
+        });
+        return Ok(ExitCode::SUCCESS);
+    }
     let table = project.route_table();
     print(&match args.format {
         OutputFormat::Json => report::json::render(table),

@@ -1,7 +1,9 @@
 //! Parses one file with tree-sitter and runs the extraction queries in `queries/`.
 //! A pure function of (dialect, bytes): no file system, no resolution.
 
+mod endpoints;
 mod extract;
+mod types;
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -92,7 +94,15 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
             parser
         });
         let mut facts = match parser.parse(text.as_bytes(), None) {
-            Some(tree) => extract::extract(&tree, &text, &grammar.query, cursor),
+            Some(tree) => {
+                let mut facts = extract::extract(&tree, &text, &grammar.query, cursor);
+                endpoints::extract_endpoints(&tree, &text, &mut facts);
+                if dialect != Dialect::JavaScript {
+                    types::erase_type_only_imports(&tree, &text, &mut facts);
+                    types::top_level_declarations(&tree, &text, &mut facts);
+                }
+                facts
+            }
             None => ModuleFacts::default(),
         };
         // Commented-out code: only the comment text is parsed, with the same parser.
