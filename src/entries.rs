@@ -44,6 +44,10 @@ pub struct Entry {
     /// esbuild, wrangler…, which inline their dependencies) or served to a browser.
     #[serde(skip)]
     pub bundled: bool,
+    /// A private workspace package's `main`/`exports`: its code runs inside its importers,
+    /// which decide whether Node runs it as written.
+    #[serde(skip)]
+    pub library: bool,
 }
 
 /// Entries with what they reach; computed once per project (see [`Project::entry_points`]).
@@ -104,11 +108,20 @@ impl Project {
 }
 
 /// What makes an entry one, with how it runs when that matters (`--show-entries`, `why`):
-/// `index.html script (bundled)`, `package.json scripts.seed (maintainer script)`.
+/// `index.html <script src> (loaded by the browser)`, `package.json scripts.seed (maintainer script)`.
 pub fn describe(entry: &Entry) -> String {
     match (entry.kind, entry.bundled) {
         (EntryKind::Script, _) => format!("{} (maintainer script)", entry.source),
+        (EntryKind::Production, true) if entry.source.ends_with("<script src>") => {
+            format!("{} (loaded by the browser)", entry.source)
+        }
         (EntryKind::Production, true) => format!("{} (bundled)", entry.source),
+        (EntryKind::Production, _) if entry.library => {
+            format!(
+                "{} (workspace library: runs inside its importers)",
+                entry.source
+            )
+        }
         _ => entry.source.clone(),
     }
 }
@@ -137,7 +150,7 @@ fn reachability(
     let all_loads: Vec<LoadEdge> = loads.iter().chain(path_loads).copied().collect();
     let runtime_starts: Vec<usize> = entries
         .iter()
-        .filter(|e| e.kind == EntryKind::Production && !e.bundled)
+        .filter(|e| e.kind == EntryKind::Production && !e.bundled && !e.library)
         .map(|e| e.file)
         .collect();
     let into_bundle = bundled_output_edges(project);
@@ -152,9 +165,16 @@ fn reachability(
         other: project
             .graph
             .reachable_from(&starts(false), &all_loads, line),
-        by_path: project
-            .graph
-            .reachable_from(&starts(true), &all_loads, line),
+        // Maintainer scripts run their files too: not dead, though not production.
+        by_path: project.graph.reachable_from(
+            &entries
+                .iter()
+                .filter(|e| matches!(e.kind, EntryKind::Production | EntryKind::Script))
+                .map(|e| e.file)
+                .collect::<Vec<_>>(),
+            &all_loads,
+            line,
+        ),
     }
 }
 
@@ -271,6 +291,7 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
         kind: EntryKind::Production,
         bundled: false,
         package_bundles: false,
+        library: false,
     };
     for path in extra {
         let path = if path.is_absolute() {
@@ -319,7 +340,11 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
     found.tool_configs();
     for (i, module) in project.modules.iter().enumerate() {
         let name = module.file.rel.rsplit('/').next().unwrap_or("");
-        let is_setup = name.contains(".setup.") || name.starts_with("setupTests.");
+        let is_setup = name.contains(".setup.")
+            || name.starts_with("setupTests.")
+            // Cypress loads its support file (and legacy plugins file) before every spec.
+            || module.file.rel.contains("cypress/support/")
+            || module.file.rel.contains("cypress/plugins/");
         match module.role {
             FileRole::Test => found.push(i, "test file", EntryKind::Test),
             FileRole::Config => found.push(i, "config file", EntryKind::Config),
@@ -343,6 +368,8 @@ struct Finder<'p> {
     bundled: bool,
     /// Whether the package being read builds with a bundler (its `dist/` is a bundle).
     package_bundles: bool,
+    /// Whether the entries being added are a private package's `main`/`exports`.
+    library: bool,
 }
 
 impl Finder<'_> {
@@ -352,6 +379,7 @@ impl Finder<'_> {
             source: source.to_string(),
             kind,
             bundled: self.bundled,
+            library: self.library,
         });
     }
 
@@ -448,6 +476,18 @@ impl Finder<'_> {
     }
 
     fn package_json(&mut self, dir: &Path, json: &serde_json::Value) {
+        // A private package's `main`/`exports` is a library of its workspace: its code runs
+        // inside whatever imports it (a bundled page, a server), which decides how.
+        let library = json.get("private").and_then(|p| p.as_bool()) == Some(true);
+        let saved = self.library;
+        self.library = library;
+        self.package_exports(dir, json);
+        self.library = saved;
+        self.bin_and_scripts(dir, json);
+    }
+
+    /// `main`, `module` and `exports` of a package.
+    fn package_exports(&mut self, dir: &Path, json: &serde_json::Value) {
         let has_main = ["main", "module"].iter().any(|f| json.get(f).is_some());
         for field in ["main", "module"] {
             if let Some(path) = json.get(field).and_then(|v| v.as_str()) {
@@ -458,6 +498,16 @@ impl Finder<'_> {
             // Node's default `main`.
             self.add_candidates(&dir.join("index.js"), "package.json main (default)", false);
         }
+        if let Some(exports) = json.get("exports") {
+            let mut paths = Vec::new();
+            export_targets(exports, &mut paths);
+            for path in paths {
+                self.add_written_path(dir, &path, "package.json exports", false);
+            }
+        }
+    }
+
+    fn bin_and_scripts(&mut self, dir: &Path, json: &serde_json::Value) {
         match json.get("bin") {
             Some(serde_json::Value::String(path)) => {
                 self.add_written_path(dir, path, "package.json bin", false);
@@ -476,18 +526,11 @@ impl Finder<'_> {
             }
             _ => {}
         }
-        if let Some(exports) = json.get("exports") {
-            let mut paths = Vec::new();
-            export_targets(exports, &mut paths);
-            for path in paths {
-                self.add_written_path(dir, &path, "package.json exports", false);
-            }
-        }
         if let Some(scripts) = json.get("scripts").and_then(|s| s.as_object()) {
             for (name, command) in scripts {
                 if let Some(command) = command.as_str() {
                     let source = format!("package.json scripts.{name}");
-                    self.with(script_kind(name), false, |f| {
+                    self.with(script_kind_of(name, command), false, |f| {
                         f.command(dir, command, &source)
                     });
                 }
@@ -736,7 +779,7 @@ impl Finder<'_> {
             .to_path_buf();
         let mut bases = vec![dir.clone(), package.clone()];
         bases.extend(["public", "static", "assets", "src"].map(|d| package.join(d)));
-        let source = format!("{} script", self.project.relative(file));
+        let source = format!("{} <script src>", self.project.relative(file));
         for tag in text.split("<script").skip(1) {
             let tag = tag.split('>').next().unwrap_or("");
             if let Some(src) = attribute(tag, "src")
@@ -778,12 +821,37 @@ impl Finder<'_> {
     }
 
     fn framework_conventions(&mut self, dir: &Path, manifest: &crate::manifest::Manifest) {
-        let has = |name: &str| {
-            manifest.dependencies.contains_key(name)
-                || manifest
-                    .dependencies
+        // A workspace app may leave `next` to the root package.json and only run `next
+        // build`: the framework is there when a manifest up the tree declares it and this
+        // package's scripts run its command.
+        let scripts: Vec<&str> = manifest
+            .json
+            .get("scripts")
+            .and_then(|s| s.as_object())
+            .into_iter()
+            .flat_map(|s| s.values())
+            .filter_map(|v| v.as_str())
+            .collect();
+        let runs = |command: &str| {
+            scripts.iter().any(|s| {
+                s.split(['&', '|', ';'])
+                    .any(|seg| seg.split_whitespace().next() == Some(command))
+            })
+        };
+        let ancestors: Vec<&crate::manifest::Manifest> = self
+            .project
+            .manifests
+            .ancestors(dir, &self.project.root)
+            .collect();
+        let declares = |m: &crate::manifest::Manifest, name: &str| {
+            m.dependencies.contains_key(name)
+                || m.dependencies
                     .keys()
                     .any(|d| name.ends_with('/') && d.starts_with(name))
+        };
+        let has = |name: &str| {
+            declares(manifest, name)
+                || (runs(cli_of(name)) && ancestors.iter().any(|m| declares(m, name)))
         };
         let frameworks: Vec<(&str, Convention)> = [
             ("next", has("next"), next_convention as Convention),
@@ -906,6 +974,24 @@ fn script_kind(name: &str) -> EntryKind {
     }
 }
 
+/// [`script_kind`], and a file under `scripts/`, `tools/` or `extra/` run by a script that
+/// is not `start`/`serve` is a maintainer script too (`"geo": "node scripts/build-geo.js"`).
+fn script_kind_of(name: &str, command: &str) -> EntryKind {
+    let kind = script_kind(name);
+    let starts_the_app = matches!(name, "start" | "serve" | "server" | "prod" | "production");
+    let runs_a_tool_folder = command.split_whitespace().any(|t| {
+        let t = t.trim_start_matches("./");
+        ["scripts/", "tools/", "extra/", "script/"]
+            .iter()
+            .any(|d| t.starts_with(d))
+    });
+    if kind == EntryKind::Production && !starts_the_app && runs_a_tool_folder {
+        EntryKind::Script
+    } else {
+        kind
+    }
+}
+
 /// `compilerOptions.outDir` and `rootDir` of the `tsconfig.json` in `dir`, if any.
 fn tsconfig_dirs(dir: &Path) -> (Option<String>, Option<String>) {
     let Ok(text) = std::fs::read_to_string(dir.join("tsconfig.json")) else {
@@ -928,6 +1014,16 @@ fn tsconfig_dirs(dir: &Path) -> (Option<String>, Option<String>) {
 
 fn has_source_extension(token: &str) -> bool {
     EXTENSIONS.iter().any(|e| token.ends_with(&format!(".{e}")))
+}
+
+/// The command a framework package installs (`next build`, `nuxt dev`).
+fn cli_of(package: &str) -> &str {
+    match package {
+        "@sveltejs/kit" => "vite",
+        "@remix-run/" => "remix",
+        "@react-router/" => "react-router",
+        other => other,
+    }
 }
 
 /// Whether a path inside a package is one of a framework's entry files.

@@ -103,9 +103,9 @@ pub struct Reachability {
     pub runtime: Vec<Option<Step>>,
     /// Per module: how a test or config entry first reached it.
     pub other: Vec<Option<Step>>,
-    /// Per module: how a production entry reaches it when paths written as strings (in
-    /// code or in a JSON file the code reads) count as loads too. Such a file is not dead,
-    /// but not known to run either.
+    /// Per module: how a production entry or a maintainer script reaches it when paths
+    /// written as strings (in code or in a JSON file the code reads) count as loads too.
+    /// Such a file is not dead, but not known to run in production either.
     pub by_path: Vec<Option<Step>>,
 }
 

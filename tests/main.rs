@@ -10,5 +10,6 @@ mod env;
 mod missing_export;
 mod node_differential;
 mod plan_layering;
+mod production;
 mod read_only;
 mod routes;

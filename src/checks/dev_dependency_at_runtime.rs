@@ -54,11 +54,13 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         .map(|(name, _)| name.as_str())
         .collect();
     for (i, module) in project.modules.iter().enumerate() {
-        let runs_in_production = if has_entries {
-            points.reachability.is_runtime_reachable(i) && module.role != FileRole::Test
-        } else {
-            module.role == FileRole::Production
-        };
+        // Build configs (`tailwind.config.js`) and test setups are never production code.
+        let runs_in_production = module.role == FileRole::Production
+            && if has_entries {
+                points.reachability.is_runtime_reachable(i)
+            } else {
+                project.reach(i) != crate::graph::Reach::TestOnly
+            };
         if !runs_in_production {
             continue;
         }

@@ -3,6 +3,7 @@
 
 mod endpoints;
 mod extract;
+mod loaders;
 mod types;
 
 use std::cell::RefCell;
@@ -97,6 +98,7 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
             Some(tree) => {
                 let mut facts = extract::extract(&tree, &text, &grammar.query, cursor);
                 endpoints::extract_endpoints(&tree, &text, &mut facts);
+                loaders::extract_loaders(&tree, &text, &mut facts);
                 if dialect != Dialect::JavaScript {
                     types::erase_type_only_imports(&tree, &text, &mut facts);
                     types::top_level_declarations(&tree, &text, &mut facts);
