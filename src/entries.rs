@@ -1044,7 +1044,8 @@ fn next_convention(path: &str) -> bool {
     if dir.is_empty() {
         return matches!(
             stem,
-            "middleware" | "instrumentation" | "instrumentation-client"
+            // `proxy` is Next 16's name for `middleware`.
+            "middleware" | "proxy" | "instrumentation" | "instrumentation-client"
         );
     }
     if path.starts_with("pages/") {

@@ -790,7 +790,7 @@ fn next_endpoints(project: &Project, module: &Module) -> Vec<EndpointRow> {
     let segments = |dir: &str| -> Vec<String> {
         dir.split('/')
             .filter(|s| {
-                !s.is_empty() && !(s.starts_with('(') && s.ends_with(')')) && !s.starts_with('@')
+                !(s.is_empty() || s.starts_with('@') || (s.starts_with('(') && s.ends_with(')')))
             })
             .map(str::to_string)
             .collect()

@@ -460,6 +460,8 @@ fn nest_class(class: Node, text: &str, facts: &mut ModuleFacts) {
 }
 
 /// `@Module({ controllers: [UsersController] })`: the controllers this module registers.
+/// The list may be built: `[...authControllers]`, `flag ? [A] : [A, B]`, or a name bound to
+/// an array elsewhere in the file; every class name found in it counts.
 fn module_decorator(decorator: Node, text: &str, facts: &mut ModuleFacts) {
     let Some(("Module", Some(options))) = decorator_call(decorator, text) else {
         return;
@@ -475,23 +477,72 @@ fn module_decorator(decorator: Node, text: &str, facts: &mut ModuleFacts) {
         let is_controllers = pair
             .child_by_field_name("key")
             .is_some_and(|k| node_text(k, text) == "controllers");
-        let Some(list) = pair
-            .child_by_field_name("value")
-            .filter(|v| is_controllers && v.kind() == "array")
-        else {
+        let Some(value) = pair.child_by_field_name("value").filter(|_| is_controllers) else {
             continue;
         };
-        let mut items = list.walk();
-        for item in list.named_children(&mut items) {
-            if item.kind() == "identifier" {
-                facts.registered_controllers.push(Controller {
-                    name: node_text(item, text).to_string(),
-                    path: String::new(),
-                    span: span_of(item, text),
-                });
+        let root = {
+            let mut top = decorator;
+            while let Some(parent) = top.parent() {
+                top = parent;
+            }
+            top
+        };
+        let mut names = Vec::new();
+        collect_names(value, root, text, 0, &mut names);
+        facts.registered_controllers.extend(names);
+    }
+}
+
+/// Identifiers inside a `controllers` value, following names bound to arrays in the file.
+fn collect_names(node: Node, root: Node, text: &str, depth: u32, out: &mut Vec<Controller>) {
+    if depth > 4 {
+        return;
+    }
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "identifier" {
+            let name = node_text(n, text);
+            out.push(Controller {
+                name: name.to_string(),
+                path: String::new(),
+                span: span_of(n, text),
+            });
+            if let Some(array) = array_bound_to(root, name, text) {
+                collect_names(array, root, text, depth + 1, out);
+            }
+            continue;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+}
+
+/// The array a top-level `const name = [...]` binds.
+fn array_bound_to<'t>(root: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        let declaration = if statement.kind() == "export_statement" {
+            statement.child_by_field_name("declaration")
+        } else {
+            Some(statement)
+        };
+        let Some(declaration) = declaration.filter(|d| d.kind() == "lexical_declaration") else {
+            continue;
+        };
+        let mut inner = declaration.walk();
+        for declarator in declaration.named_children(&mut inner) {
+            let named = declarator
+                .child_by_field_name("name")
+                .is_some_and(|n| node_text(n, text) == name);
+            if let Some(value) = declarator
+                .child_by_field_name("value")
+                .filter(|v| named && v.kind() == "array")
+            {
+                return Some(value);
             }
         }
     }
+    None
 }
 
 #[cfg(test)]
@@ -560,5 +611,18 @@ mod tests {
         );
         assert_eq!(facts.controllers[0].path, "users");
         assert_eq!(facts.registered_controllers[0].name, "UsersController");
+        let spread = parse_module(
+            Dialect::TypeScript,
+            b"const authenticated = [UsersController, BillingController];\n\
+              @Module({ controllers: process.env.ONLY ? [] : [HealthController, ...authenticated] })\nexport class ApiModule {}\n",
+        );
+        let names: Vec<&str> = spread
+            .registered_controllers
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        for expected in ["HealthController", "UsersController", "BillingController"] {
+            assert!(names.contains(&expected), "{names:?}");
+        }
     }
 }
