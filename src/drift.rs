@@ -92,6 +92,11 @@ pub struct PairOptions {
     pub prod: PathBuf,
     /// Worker threads (0 = all cores).
     pub threads: usize,
+    /// The configuration, applied to both trees alike (its `ignore` globs hide the same files
+    /// on both sides, so they never show up as added or removed).
+    pub config: crate::config::Config,
+    /// Extra entry points (`--entry`), relative to each tree's root.
+    pub entries: Vec<PathBuf>,
 }
 
 /// Discovers, hashes, parses (once per distinct content) and resolves both trees.
@@ -108,10 +113,11 @@ struct TreeRead {
 }
 
 fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
-    let walk = DiscoverOptions {
+    let mut walk = DiscoverOptions {
         threads: options.threads,
         ..DiscoverOptions::default()
     };
+    walk.ignore.extend(options.config.ignore_globs());
     let (local, prod) = rayon::join(
         || discover(&options.local, &walk),
         || discover(&options.prod, &walk),
@@ -146,8 +152,8 @@ fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
                 local.discovery,
                 local.parsed,
                 local.skipped,
-                Vec::new(),
-                Default::default(),
+                options.entries.clone(),
+                options.config.clone(),
             )
         },
         || {
@@ -155,8 +161,8 @@ fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
                 prod.discovery,
                 prod.parsed,
                 prod.skipped,
-                Vec::new(),
-                Default::default(),
+                options.entries.clone(),
+                options.config.clone(),
             )
         },
     );
@@ -191,8 +197,14 @@ fn read_tree(mut discovery: Discovery, known: &HashMap<u128, &ModuleFacts>) -> T
     let read: Vec<SourceRead> = sources
         .into_par_iter()
         .map(|file| {
-            let bytes = match std::fs::read(&file.path) {
+            let bytes = match crate::discover::read_regular_file(
+                &file.path,
+                crate::project::MAX_SOURCE_BYTES,
+            ) {
                 Ok(bytes) => bytes,
+                Err(e) if e.kind() == std::io::ErrorKind::Other => {
+                    return SourceRead::Skipped(file, None, e.to_string());
+                }
                 Err(e) => {
                     let reason = format!("cannot read: {}", io_reason(&e));
                     return SourceRead::Skipped(file, None, reason);
@@ -242,7 +254,7 @@ fn read_tree(mut discovery: Discovery, known: &HashMap<u128, &ModuleFacts>) -> T
         .into_par_iter()
         .map(|path| {
             let rel = relative(&root, path);
-            let result = std::fs::read(path)
+            let result = crate::discover::read_regular_file(path, crate::project::MAX_SOURCE_BYTES)
                 .map_err(|e| format!("cannot read: {}", io_reason(&e)))
                 .map(|bytes| {
                     if is_dotenv(path) {
@@ -565,6 +577,10 @@ pub struct EnvChanges {
     pub added: Vec<String>,
     /// Declared or read in LOCAL, neither in PROD.
     pub removed: Vec<String>,
+    /// Whether the trees declare or read different names. `added` also lists names both
+    /// trees read and neither declares (still to declare), which is no difference between them.
+    #[serde(skip)]
+    pub names_differ: bool,
 }
 
 /// Dependency differences across the `package.json` files at the same paths.
@@ -694,8 +710,21 @@ impl DriftReport {
             && f.only_in_local.is_empty()
             && f.changed.is_empty()
             && f.moved.is_empty()
-            && self.env.added.is_empty()
-            && self.env.removed.is_empty()
+            && !self.env.names_differ
+            && self.skipped_alike()
+    }
+
+    /// Whether both trees skipped the same files: a file only one tree has but neither could
+    /// analyse (a name that is not UTF-8, a named pipe, a link) is still a difference.
+    fn skipped_alike(&self) -> bool {
+        let names = |tree: &str| -> BTreeSet<&str> {
+            self.skipped
+                .iter()
+                .filter(|s| s.tree == tree)
+                .map(|s| s.file.as_str())
+                .collect()
+        };
+        names("local") == names("prod")
     }
 }
 
@@ -1110,6 +1139,7 @@ fn compare_env(pair: &TreePair) -> EnvChanges {
             .cloned()
             .collect(),
         removed: local.difference(&prod).cloned().collect(),
+        names_differ: local != prod,
     }
 }
 
@@ -1240,6 +1270,7 @@ mod tests {
             local: local.path().to_path_buf(),
             prod: prod.path().to_path_buf(),
             threads: 1,
+            ..Default::default()
         })
         .expect("load");
         let report = compare(&pair, "local", "prod");
@@ -1276,6 +1307,7 @@ mod tests {
             local: local.path().to_path_buf(),
             prod: prod.path().to_path_buf(),
             threads: 1,
+            ..Default::default()
         })
         .expect("load");
         assert_eq!(pair.parsed_contents, 3);

@@ -371,7 +371,14 @@ impl<'p> ExportIndex<'p> {
         }
         // Read outside the lock: two threads may parse the same file once each, harmlessly.
         let parsed = Dialect::from_path(path)
-            .and_then(|dialect| Some((dialect, std::fs::read(path).ok()?)))
+            .and_then(|dialect| {
+                let bytes = crate::discover::read_in_tree(
+                    &self.project.root,
+                    path,
+                    crate::project::MAX_SOURCE_BYTES,
+                );
+                Some((dialect, bytes.ok()?))
+            })
             .map(|(dialect, bytes)| Arc::new(parse_module(dialect, &bytes)));
         lock(&self.external)
             .entry(path.to_path_buf())

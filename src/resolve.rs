@@ -4,7 +4,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
+use oxc_resolver::{
+    FileMetadata, FileSystem, FileSystemOs, ResolveError, ResolveOptions, Resolver,
+    ResolverGeneric, TsconfigDiscovery,
+};
 use serde::Serialize;
 
 use crate::discover::relative;
@@ -57,14 +60,71 @@ pub enum Resolution {
     Unanalysable,
 }
 
+/// A resolver that reads nothing outside the audited tree.
+type TreeResolver = ResolverGeneric<TreeFileSystem>;
+
+/// The file system as the resolver sees it: existence anywhere, contents only inside the
+/// tree. A `tsconfig.json` whose `extends` climbs out of the tree (`../../../../etc/passwd`) or
+/// a `package.json` above the root is "not found" rather than opened; only regular files are
+/// read (a named pipe named `package.json` would block).
+struct TreeFileSystem {
+    root: PathBuf,
+}
+
+impl TreeFileSystem {
+    fn read_inside(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        crate::discover::read_in_tree(&self.root, path, crate::discover::MAX_MANIFEST_BYTES)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::Other => std::io::Error::from(std::io::ErrorKind::NotFound),
+                _ => e,
+            })
+    }
+}
+
+impl FileSystem for TreeFileSystem {
+    fn new() -> Self {
+        // Only built through `new_with_file_system`; without a root nothing is readable.
+        TreeFileSystem {
+            root: PathBuf::new(),
+        }
+    }
+
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        self.read_inside(path)
+    }
+
+    fn read_to_string(&self, path: &Path) -> std::io::Result<String> {
+        FileSystemOs::validate_string(self.read_inside(path)?)
+    }
+
+    fn metadata(&self, path: &Path) -> std::io::Result<FileMetadata> {
+        FileSystemOs::metadata(path)
+    }
+
+    fn symlink_metadata(&self, path: &Path) -> std::io::Result<FileMetadata> {
+        FileSystemOs::symlink_metadata(path)
+    }
+
+    fn read_link(&self, path: &Path) -> Result<PathBuf, ResolveError> {
+        FileSystemOs::read_link(path)
+    }
+
+    fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
+        std::fs::canonicalize(path)
+    }
+}
+
+/// The reason of an import that resolves to a file outside the audited tree.
+pub const OUTSIDE_TREE: &str = "it resolves to a file outside the audited tree, which is not read";
+
 /// Resolves specifiers for every file of one tree.
 pub struct ModuleResolver {
     root: PathBuf,
-    esm: Resolver,
-    cjs: Resolver,
+    esm: TreeResolver,
+    cjs: TreeResolver,
     /// TypeScript's view (declaration files count), for imports from TS files and type-only ones.
-    types_esm: Resolver,
-    types_cjs: Resolver,
+    types_esm: TreeResolver,
+    types_cjs: TreeResolver,
     /// Every file in the tree by lower-cased path, for case-mismatch and suggestions.
     files_by_lowercase: HashMap<String, PathBuf>,
     files: HashSet<PathBuf>,
@@ -134,7 +194,12 @@ fn is_typescript_file(path: &Path) -> bool {
 impl ModuleResolver {
     /// A resolver for the tree at `root` whose files (sources and others) are `files`.
     pub fn new(root: &Path, files: &[PathBuf], tsconfigs: &[PathBuf]) -> ModuleResolver {
-        let esm = Resolver::new(options());
+        let esm = TreeResolver::new_with_file_system(
+            TreeFileSystem {
+                root: root.to_path_buf(),
+            },
+            options(),
+        );
         let cjs = esm.clone_with_options(ResolveOptions {
             condition_names: vec!["node".into(), "require".into()],
             ..options()
@@ -207,10 +272,21 @@ impl ModuleResolver {
                     let declared = manifests
                         .declaration(&name, importer_dir, &self.root)
                         .map(|(k, _)| k);
+                    // An install outside the tree (a parent's node_modules, a linked store) is
+                    // not read: the package is classified as if not installed.
+                    let path = path.starts_with(&self.root).then_some(path);
                     return Resolution::Package {
                         name,
                         declared,
-                        path: Some(path),
+                        path,
+                    };
+                }
+                // Nothing outside the audited tree is read: the import is named, not followed.
+                if !path.starts_with(&self.root) {
+                    return Resolution::Unresolved {
+                        tried: Vec::new(),
+                        suggestion: None,
+                        reason: Some(OUTSIDE_TREE.to_string()),
                     };
                 }
                 // On a case-insensitive file system the resolver succeeds with the wrong case.
@@ -291,11 +367,36 @@ impl ModuleResolver {
             };
         };
         let candidates = candidates(&base);
+        // The resolver failed for a reason other than a missing file (an invalid package.json
+        // on the way, reported on its own by invalid-manifest): a candidate that exists with
+        // this very spelling (through a directory alias too) is the target, not a mismatch.
+        if reason.is_some()
+            && let Some(real) = candidates
+                .iter()
+                .filter(|c| c.is_file())
+                .find_map(|c| c.canonicalize().ok())
+        {
+            if !real.starts_with(&self.root) {
+                return Resolution::Unresolved {
+                    tried: Vec::new(),
+                    suggestion: None,
+                    reason: Some(OUTSIDE_TREE.to_string()),
+                };
+            }
+            return Resolution::File { path: real };
+        }
         for candidate in &candidates {
             if let Some(actual) = self
                 .files_by_lowercase
                 .get(&candidate.to_string_lossy().to_lowercase())
             {
+                // The file exists with this very spelling: the resolver failed for another
+                // reason (an invalid package.json on the way, reported on its own).
+                if actual == candidate {
+                    return Resolution::File {
+                        path: actual.clone(),
+                    };
+                }
                 return Resolution::CaseMismatch {
                     actual: actual.clone(),
                 };

@@ -843,8 +843,8 @@ pub fn render_endpoints(table: &EndpointTable) -> String {
         out.push_str(&format!(
             "{:<7} {:<width$}  {}:{}{}\n",
             e.method,
-            e.path,
-            e.file,
+            crate::report::escape(&e.path),
+            crate::report::escape(&e.file),
             e.line,
             if e.mounted { "" } else { "  (not mounted)" }
         ));
@@ -890,7 +890,12 @@ pub fn render_text(table: &RouteTable) -> String {
                 RouteStatus::ImportedNotMounted => locations("imported at", &route.imports),
                 RouteStatus::Unreferenced => "nothing refers to it".to_string(),
             };
-            out.push_str(&format!("  {:<40} {detail}\n", route.file));
+            // File names and mount paths come from the tree: one escaping for every renderer.
+            out.push_str(&format!(
+                "  {:<40} {}\n",
+                crate::report::escape(&route.file),
+                crate::report::escape(&detail)
+            ));
         }
     }
     if table.routes.is_empty() {
@@ -997,7 +1002,11 @@ pub fn render_why(why: &Why) -> String {
                     .join(", ")
             )
         };
-        return format!("{}: no entry reaches it; {importers}\n", why.file);
+        return format!(
+            "{}: no entry reaches it; {}\n",
+            crate::report::escape(&why.file),
+            crate::report::escape(&importers)
+        );
     }
     let parts: Vec<String> = why
         .chain
@@ -1007,9 +1016,10 @@ pub fn render_why(why: &Why) -> String {
             None => l.file.clone(),
         })
         .collect();
+    let chain = crate::report::escape(&parts.join(" → ")).into_owned();
     match &why.entry_source {
-        Some(source) => format!("{}\n  entry: {source}\n", parts.join(" → ")),
-        None => format!("{}\n", parts.join(" → ")),
+        Some(source) => format!("{chain}\n  entry: {}\n", crate::report::escape(source)),
+        None => format!("{chain}\n"),
     }
 }
 

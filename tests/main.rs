@@ -5,8 +5,10 @@
 mod bad_input;
 mod check;
 mod ci;
+mod dist;
 mod drift_plan;
 mod env;
+mod gate;
 mod missing_export;
 mod node_differential;
 mod plan_layering;

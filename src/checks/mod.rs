@@ -12,6 +12,7 @@ mod undeclared_env;
 mod unlisted_dependency;
 mod unmounted_route;
 mod unreachable_file;
+pub mod unreadable_env_file;
 mod unresolved_import;
 mod unused_env;
 
@@ -48,6 +49,7 @@ pub const RULES: &[&Rule] = &[
     &import_cycle::RULE,
     &missing_export::RULE,
     &invalid_suppression::RULE,
+    &unreadable_env_file::RULE,
 ];
 
 /// Name of the rule that checks suppression comments (never itself suppressible).

@@ -41,6 +41,16 @@ Right: add `S3_BUCKET=` to `.env.example` (and set it in production).
 ";
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
+    // An env file that exists but cannot be read may declare any variable: say so once
+    // (unreadable-env-file) rather than call its variables undeclared.
+    if project
+        .env_declarations
+        .problems
+        .iter()
+        .any(|p| super::unreadable_env_file::is_read_failure(&p.reason))
+    {
+        return;
+    }
     let production = shipped_modules(project);
     let reachable = production_modules(project);
     let table = env_table(project, &production, &reachable, &[]);

@@ -43,6 +43,24 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             else {
                 continue;
             };
+            if reason.as_deref() == Some(crate::resolve::OUTSIDE_TREE) {
+                // The tree boundary: the target may exist, but auditing it was not asked for.
+                findings.push(
+                    Finding::new(
+                        RULE.name,
+                        Severity::Info,
+                        &module.file.rel,
+                        import.span,
+                        format!(
+                            "`{}` resolves to a file outside the audited tree; it is not read",
+                            import.specifier
+                        ),
+                    )
+                    .with_help("audit a directory that contains both files to check this import")
+                    .with_specifier(&import.specifier),
+                );
+                continue;
+            }
             let mut message = format!("cannot find module `{}`", import.specifier);
             match reason {
                 Some(reason) => message.push_str(&format!(": {reason}")),

@@ -84,16 +84,20 @@ pub fn load_declarations(root: &Path, env_files: &[PathBuf]) -> Declarations {
             continue;
         };
         let rel = relative(root, path);
-        let text = match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) => {
-                out.problems.push(Skipped {
-                    file: rel,
-                    reason: format!("cannot read env declarations: {}", e.kind()),
-                });
-                continue;
-            }
-        };
+        let text =
+            match crate::discover::read_regular_file(path, crate::discover::MAX_MANIFEST_BYTES) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(e) => {
+                    out.problems.push(Skipped {
+                        file: rel,
+                        reason: format!(
+                            "cannot read env declarations: {}",
+                            crate::project::io_reason(&e)
+                        ),
+                    });
+                    continue;
+                }
+            };
         let result = if is_dotenv_name(name) {
             Ok(dotenv_declarations(&rel, &text, &mut out.problems))
         } else if name == "Dockerfile"
@@ -157,7 +161,8 @@ pub fn dotenv_keys(text: &str) -> (Vec<DotenvKey>, usize) {
 
 /// Reads a dotenv file given on the command line (`--against`).
 pub fn read_dotenv_file(path: &Path) -> crate::Result<Vec<DotenvKey>> {
-    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    let bytes = crate::discover::read_regular_file(path, crate::discover::MAX_MANIFEST_BYTES)
+        .map_err(|e| crate::Error::io(path, e))?;
     Ok(dotenv_keys(&String::from_utf8_lossy(&bytes)).0)
 }
 
@@ -373,7 +378,10 @@ fn compose_declarations(
             }
             seen.push(env_path.clone());
             let env_rel = relative(root, &env_path);
-            if let Ok(bytes) = std::fs::read(&env_path) {
+            // `env_file: ../../secrets.env` may lead out of the tree: never read there.
+            if let Ok(bytes) =
+                crate::discover::read_in_tree(root, &env_path, crate::discover::MAX_MANIFEST_BYTES)
+            {
                 out.extend(dotenv_declarations(
                     &env_rel,
                     &String::from_utf8_lossy(&bytes),
