@@ -12,6 +12,7 @@ mod gate;
 mod missing_export;
 mod node_differential;
 mod plan_layering;
+mod production;
 mod read_only;
 mod resolution;
 mod routes;
