@@ -125,25 +125,24 @@ enum Found {
     Ignored(PathBuf),
 }
 
-/// Whether a file name declares environment variables (read by the env stage).
-pub fn is_env_declaration(name: &str) -> bool {
-    name == ".env"
-        || name.starts_with(".env.")
-        || name.ends_with(".env")
-        || name == "Dockerfile"
-        || name.starts_with("Dockerfile.")
-        || name.ends_with(".Dockerfile")
-        || ((name.starts_with("docker-compose") || name.starts_with("compose"))
-            && (name.ends_with(".yml") || name.ends_with(".yaml")))
-        || name == "wrangler.toml"
-        || name == "app.yaml"
-        || name == "vercel.json"
+/// Whether a file declares environment variables (read by the env stage), by its
+/// root-relative path: the env stage owns the list.
+pub fn is_env_declaration(rel: &str) -> bool {
+    crate::env::declarations::is_declaration_file(rel)
 }
 
 fn is_other_interesting(name: &str) -> bool {
     matches!(name, "Procfile" | "index.html")
         || name.starts_with("ecosystem.config.")
         || name == "treeaudit.json"
+        // Entry detection: Dockerfiles named `app.dockerfile`, page templates whose
+        // `<script src>` a browser loads, Cloudflare's JSON config.
+        || name.to_ascii_lowercase().ends_with(".dockerfile")
+        || [".html", ".htm", ".hbs", ".handlebars", ".ejs"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        || name == "wrangler.json"
+        || name == "wrangler.jsonc"
 }
 
 /// The most a `package.json`, tsconfig, env or configuration file may hold (they are read
@@ -428,7 +427,7 @@ fn classify(root: &Path, path: &Path, file_type: Option<std::fs::FileType>) -> O
     if (name.starts_with("tsconfig") && name.ends_with(".json")) || name == "jsconfig.json" {
         return Some(Found::Tsconfig(path.to_path_buf()));
     }
-    if is_env_declaration(name) {
+    if is_env_declaration(&relative(root, path)) {
         return Some(Found::Env(path.to_path_buf()));
     }
     if is_other_interesting(name) {
@@ -597,7 +596,7 @@ fn find_ignored_env_files(root: &Path, discovery: &mut Discovery) {
         for entry in entries.flatten() {
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            if (name == ".env" || name.starts_with(".env.") || name.ends_with(".env"))
+            if crate::env::declarations::is_dotenv_name(name)
                 && entry.file_type().is_ok_and(|t| t.is_file())
             {
                 discovery.env_files.push(entry.path());

@@ -344,3 +344,52 @@ fn readme_quotes_the_real_summary_line_of_the_story() {
         "README's summary line for fixtures/story-api is stale; the binary prints:\n{line}"
     );
 }
+
+/// action.yml is valid YAML whose steps run the script's three steps in order: check once,
+/// then the SARIF upload and cache save even after findings, then the failing step.
+#[test]
+fn action_yml_runs_check_once_and_fails_only_after_upload_and_cache_save() {
+    let action: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&read(&repo_file("action.yml"))).expect("action.yml is YAML");
+    let steps = action["runs"]["steps"].as_sequence().expect("steps");
+    let position = |needle: &str| {
+        steps
+            .iter()
+            .position(|s| {
+                let run = s["run"].as_str().unwrap_or("");
+                let uses = s["uses"].as_str().unwrap_or("");
+                run.contains(needle) || uses.contains(needle)
+            })
+            .unwrap_or_else(|| panic!("no step with {needle}"))
+    };
+    let checks = steps
+        .iter()
+        .filter(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("treeaudit.sh\" check"))
+        })
+        .count();
+    assert_eq!(checks, 1, "one check run");
+    let (install, check) = (
+        position("treeaudit.sh\" install"),
+        position("treeaudit.sh\" check"),
+    );
+    let (upload, save) = (position("upload-sarif"), position("actions/cache/save"));
+    let finish = position("treeaudit.sh\" finish");
+    assert!(install < check && check < upload && upload < save && save < finish);
+    assert_eq!(finish, steps.len() - 1, "failing is the last step");
+    for step in [upload, save, finish] {
+        let condition = steps[step]["if"].as_str().unwrap_or("");
+        assert!(
+            condition.contains("always()"),
+            "step {step} runs after findings"
+        );
+    }
+    serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&read(&repo_file(
+        ".github/workflows/release.yml",
+    )))
+    .expect("release.yml is YAML");
+    serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&read(&repo_file(".pre-commit-hooks.yaml")))
+        .expect(".pre-commit-hooks.yaml is YAML");
+}

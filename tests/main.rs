@@ -13,5 +13,8 @@ mod hostile_tree;
 mod missing_export;
 mod node_differential;
 mod plan_layering;
+mod production;
 mod read_only;
+mod resolution;
 mod routes;
+mod tsc_differential;
