@@ -16,7 +16,7 @@ const OUTPUT_EXTENSIONS: &[&str] = &[".d.ts", ".d.mts", ".d.cts", ".js", ".mjs",
 const SOURCE_EXTENSIONS: &[&str] = &[".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 /// Per-format subdirectories bundlers write (`dist/esm/index.js`, `dist/types/index.d.ts`).
 const FORMAT_DIRS: &[&str] = &[
-    "esm", "cjs", "es", "umd", "types", "mjs", "module", "commonjs", "node", "browser", "src",
+    "esm", "cjs", "es", "umd", "types", "mjs", "module", "commonjs", "node", "browser",
 ];
 
 /// What the virtual layer knows.
@@ -89,16 +89,20 @@ impl Overlay {
             let Ok(rel) = path.strip_prefix(out) else {
                 continue;
             };
-            if let Some(found) = self.source_for(src, rel) {
-                return Some(found);
-            }
-            // `dist/esm/x.js`, `dist/types/x.d.ts`: skip one format directory.
+            // `dist/esm/x.js`, `dist/types/x.d.ts`: a format directory of the build, skipped;
+            // never also read as a source directory (`src/types/` is another module).
             let mut components = rel.components();
-            if let Some(first) = components.next()
-                && FORMAT_DIRS.iter().any(|f| first.as_os_str() == *f)
-                && let Some(found) = self.source_for(src, components.as_path())
-            {
-                return Some(found);
+            match components.next() {
+                Some(first) if FORMAT_DIRS.iter().any(|f| first.as_os_str() == *f) => {
+                    if let Some(found) = self.source_for(src, components.as_path()) {
+                        return Some(found);
+                    }
+                }
+                _ => {
+                    if let Some(found) = self.source_for(src, rel) {
+                        return Some(found);
+                    }
+                }
             }
         }
         None
