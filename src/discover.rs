@@ -135,6 +135,14 @@ fn is_other_interesting(name: &str) -> bool {
     matches!(name, "Procfile" | "index.html")
         || name.starts_with("ecosystem.config.")
         || name == "treeaudit.json"
+        // Entry detection: Dockerfiles named `app.dockerfile`, page templates whose
+        // `<script src>` a browser loads, Cloudflare's JSON config.
+        || name.to_ascii_lowercase().ends_with(".dockerfile")
+        || [".html", ".htm", ".hbs", ".handlebars", ".ejs"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        || name == "wrangler.json"
+        || name == "wrangler.jsonc"
 }
 
 /// The most a `package.json`, tsconfig, env or configuration file may hold (they are read

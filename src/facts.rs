@@ -181,6 +181,43 @@ pub struct ModuleFacts {
     /// `'./jobs/clean.js'`): code that names a file by path may load it without an import.
     #[serde(default)]
     pub path_strings: Vec<PathString>,
+    /// Top-level declarations of a TypeScript file (`type`, `interface`, `const`, …): a
+    /// `.d.ts` module exports them implicitly.
+    #[serde(default)]
+    pub declarations: Vec<ExportedName>,
+    /// Route handlers declared here: `router.get('/x', h)`, NestJS `@Get()` methods.
+    #[serde(default)]
+    pub endpoints: Vec<Endpoint>,
+    /// NestJS `@Controller()` classes.
+    #[serde(default)]
+    pub controllers: Vec<Controller>,
+    /// Classes listed in a NestJS `@Module({ controllers: [...] })` (path empty).
+    #[serde(default)]
+    pub registered_controllers: Vec<Controller>,
+}
+
+/// One route handler: an HTTP method and a path on a router (see `routes --endpoints`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// `GET`, `POST`, …, `ALL`.
+    pub method: String,
+    /// The path as written on this router (`/:id`; relative for NestJS).
+    pub path: String,
+    /// The router it is declared on (`router`, `app`); `@Class` for a NestJS controller.
+    pub receiver: String,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// A NestJS `@Controller('users')` class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Controller {
+    /// The class name.
+    pub name: String,
+    /// The controller's path prefix (empty when none).
+    pub path: String,
+    /// Where the class name is.
+    pub span: Span,
 }
 
 /// The syntax an environment variable is read with.

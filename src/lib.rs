@@ -28,6 +28,7 @@ pub mod report;
 pub mod resolve;
 pub mod routes;
 pub mod suppress;
+pub mod toolchain;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -208,10 +209,15 @@ pub fn report_for(project: &Project, root_as_given: &str) -> Report {
             .entry_points()
             .entries
             .iter()
-            .filter(|e| e.kind == entries::EntryKind::Production)
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    entries::EntryKind::Production | entries::EntryKind::Script
+                )
+            })
             .map(|e| EntryReport {
                 file: project.modules[e.file].file.rel.clone(),
-                source: e.source.clone(),
+                source: entries::describe(e),
             })
             .collect(),
         baseline: None,

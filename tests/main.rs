@@ -12,5 +12,8 @@ mod gate;
 mod missing_export;
 mod node_differential;
 mod plan_layering;
+mod production;
 mod read_only;
+mod resolution;
 mod routes;
+mod tsc_differential;

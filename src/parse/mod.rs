@@ -3,14 +3,17 @@
 
 mod comments;
 mod commonjs;
+mod endpoints;
 mod env;
 mod env_flow;
 mod exports;
 mod extract;
 mod imports;
+mod loaders;
 mod paths;
 mod routes;
 mod syntax_errors;
+mod types;
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -101,7 +104,16 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
             parser
         });
         let mut facts = match parser.parse(text.as_bytes(), None) {
-            Some(tree) => extract::extract(&tree, &text, &grammar.query, cursor),
+            Some(tree) => {
+                let mut facts = extract::extract(&tree, &text, &grammar.query, cursor);
+                endpoints::extract_endpoints(&tree, &text, &mut facts);
+                loaders::extract_loaders(&tree, &text, &mut facts);
+                if dialect != Dialect::JavaScript {
+                    types::erase_type_only_imports(&tree, &text, &mut facts);
+                    types::top_level_declarations(&tree, &text, &mut facts);
+                }
+                facts
+            }
             None => ModuleFacts::default(),
         };
         // Commented-out code: only the comment text is parsed, with the same parser.
