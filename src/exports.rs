@@ -104,6 +104,11 @@ impl<'p> ExportIndex<'p> {
         if self.is_ambient(&import.specifier) {
             return Target::Unknown(import.specifier.clone());
         }
+        // `./worker?worker`, `./logo.svg?url`, `./a.txt?raw`: the bundler builds the module
+        // the query asks for (a Worker constructor, a URL string), not the file's exports.
+        if import.specifier.contains('?') && !is_bare(&import.specifier) {
+            return Target::Ignored;
+        }
         match resolution {
             // TypeScript reads `x.d.ts` for `./x.js` when both exist.
             Resolution::File { path }
@@ -252,6 +257,15 @@ impl<'p> ExportIndex<'p> {
             }
             if is_root && exports.commonjs && !exports.esm {
                 set.implicit_default = true;
+            }
+            // tsc: every top-level declaration of a `.d.ts` module is exported (unless the
+            // file says `export {}`, which parse records as no declarations).
+            if path.to_string_lossy().ends_with(".d.ts") {
+                for declaration in &facts.declarations {
+                    let value = !(declaration.type_only || type_only);
+                    let entry = set.names.entry(declaration.name.clone()).or_insert(value);
+                    *entry |= value;
+                }
             }
             for name in &exports.names {
                 // `export *` does not re-export `default`.

@@ -209,10 +209,15 @@ pub fn report_for(project: &Project, root_as_given: &str) -> Report {
             .entry_points()
             .entries
             .iter()
-            .filter(|e| e.kind == entries::EntryKind::Production)
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    entries::EntryKind::Production | entries::EntryKind::Script
+                )
+            })
             .map(|e| EntryReport {
                 file: project.modules[e.file].file.rel.clone(),
-                source: e.source.clone(),
+                source: entries::describe(e),
             })
             .collect(),
         baseline: None,
@@ -278,8 +283,7 @@ fn attach_source_lines(project: &Project, findings: &mut [Finding]) {
     }
     for (file, indices) in by_file {
         // Env declaration files hold secrets: their lines are never shown in a code frame.
-        let name = file.rsplit('/').next().unwrap_or(&file);
-        if discover::is_env_declaration(name) {
+        if discover::is_env_declaration(&file) {
             continue;
         }
         let Ok(bytes) = discover::read_in_tree(

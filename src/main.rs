@@ -262,6 +262,9 @@ struct RoutesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
+    /// List every endpoint (METHOD, composed path, file:line) instead of route files.
+    #[arg(long)]
+    endpoints: bool,
     #[command(flatten)]
     analysis: AnalysisArgs,
 }
@@ -650,6 +653,14 @@ fn analyse_for(
 
 fn run_routes(args: RoutesArgs) -> Result<ExitCode, treeaudit::Error> {
     let project = analyse_for(&args.path, &args.analysis, &args.analysis.entries)?;
+    if args.endpoints {
+        let table = treeaudit::routes::endpoint_table(&project);
+        print(&match args.format {
+            OutputFormat::Json => report::json::render(&table),
+            OutputFormat::Text => treeaudit::routes::render_endpoints(&table),
+        });
+        return Ok(ExitCode::SUCCESS);
+    }
     let table = project.route_table();
     print(&match args.format {
         OutputFormat::Json => report::json::render(table),

@@ -466,12 +466,12 @@ pub fn assemble(
 
     drop(resolver);
     let graph = build_graph(&modules);
-    let mut env_declarations = crate::env::load_declarations(&root, &discovery.env_files);
+    let mut env_declarations =
+        crate::env::load_declarations(&root, &discovery.env_files, &discovery.data_files);
     // An env file the walk could not read (a named pipe, a link out of the tree) declares
     // unknown variables, exactly like one the OS refused to read.
     for skip in &skipped {
-        let name = skip.file.rsplit('/').next().unwrap_or(&skip.file);
-        if crate::discover::is_env_declaration(name) {
+        if crate::discover::is_env_declaration(&skip.file) {
             env_declarations.problems.push(Skipped {
                 file: skip.file.clone(),
                 reason: format!(

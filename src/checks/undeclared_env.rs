@@ -18,17 +18,26 @@ pub const RULE: Rule = Rule {
 const DOCS: &str = "\
 ## What it does
 Joins every environment variable production code reads (`process.env.X`, `process.env['X']`,
-destructuring, `Bun.env`, `Deno.env.get`, `import.meta.env`, t3-env and envalid schemas) with
-every place the project declares variables: the dotenv family (`.env`, `.env.example`, …,
-even when git-ignored), docker-compose `environment:`/`env_file:`, Dockerfile `ENV`/`ARG`,
-wrangler.toml `[vars]`, app.yaml `env_variables`, vercel.json `env`, and schema keys.
-A variable declared nowhere is an error when code a production entry reaches reads it without
-a default (the deploy crashes), and a warning when the code has a default (`?? 'd'`, `|| 'd'`,
-a ternary, `.default()`) or only code nothing runs yet reads it (a script, an unmounted route:
-it needs the variable the day it goes live).
+destructuring, `Bun.env`, `Deno.env.get`, `import.meta.env`, t3-env, envalid, zod and Joi
+schemas inline or in a variable, env helpers such as `getEnv('X')`, literal arrays of names,
+`env-var`) with every place the project declares variables: the dotenv family (`.env`,
+`.env.example`, `.env-template`, …, even when git-ignored; parsed as Node's dotenv does),
+docker-compose, Dockerfiles (`Dockerfile*`, `*.dockerfile`), wrangler.toml, app.yaml,
+vercel.json, fly.toml `[env]`, snapcraft.yaml, render.yaml, Heroku app.json, netlify.toml,
+Kubernetes container `env:`, package.json script assignments, next.config `env`, bundler
+`define`s, schema keys, and GitHub workflow `env:` (only for what the workflow runs).
+In a workspace, a package's reads are checked against its own sources, those of the
+packages that depend on it, and the root's.
+A read is required only when its value is used with no default and no guard, following the
+value through locals, fallback chains, ternaries, `if` guards, early returns and defaults
+assigned to `process.env.X`, within the module; `if (!X) throw` keeps it required.
+A variable declared nowhere is an error when code a deploy runs (main, start and build
+scripts, Dockerfile, framework entries) reads it without a default, and a warning when the
+code has a default or only other code (a maintenance script, an unmounted route) reads it.
 Variables the runtime or host sets (`NODE_ENV`, `CI`, `HOME`, `PATH`, `PWD`, `TZ`,
-`NEXT_RUNTIME`, `VERCEL_*`, `npm_*`, …; the list is in src/env/platform.rs) are never
-reported. Reads in tests and tool configuration are not counted.
+`NEXT_RUNTIME`, `VERCEL_*`, `npm_*`, Windows' `PROGRAMFILES`, Expo's `EXPO_OS`, …; the list is
+in src/env/platform.rs) are never reported. Reads in tests and tool configuration are not
+counted.
 
 ## Why is this bad
 Nobody deploying the app learns the variable exists until it crashes:
@@ -59,7 +68,12 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         .iter()
         .filter(|v| v.status == VariableStatus::Undeclared)
     {
-        let production_reads: Vec<_> = variable.reads.iter().filter(|r| r.production).collect();
+        // In a workspace, reads covered by their own package's (or the root's) sources are fine.
+        let production_reads: Vec<_> = variable
+            .reads
+            .iter()
+            .filter(|r| r.production && !r.declared)
+            .collect();
         // Prefer the read that crashes a deploy, then one that makes it required.
         let Some(first) = production_reads
             .iter()
@@ -72,7 +86,29 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         // An error only when code a production entry reaches needs it: the deploy crashes.
         // A file nothing runs yet (a script, a route not mounted) still gets a warning: it
         // needs the variable the day it goes live.
-        let (severity, message) = if variable.required_in_production {
+        let required_in_production = production_reads
+            .iter()
+            .any(|r| r.reachable && !r.has_default && !r.via_pattern);
+        let required = production_reads
+            .iter()
+            .any(|r| !r.has_default && !r.via_pattern);
+        let declared_elsewhere = variable.declared_in();
+        let (severity, message) = if required_in_production && !declared_elsewhere.is_empty() {
+            // A workspace package's own sources (or a workflow's env) do not reach this file.
+            (
+                Severity::Error,
+                format!(
+                    "`{}` is read without a default, and only {} declare{} it, for other files",
+                    variable.name,
+                    declared_elsewhere.join(", "),
+                    if declared_elsewhere.len() == 1 {
+                        "s"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        } else if required_in_production {
             (
                 Severity::Error,
                 format!(
@@ -80,11 +116,11 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                     variable.name
                 ),
             )
-        } else if variable.required {
+        } else if required {
             (
                 Severity::Warning,
                 format!(
-                    "`{}` is read without a default by code no production entry reaches, and declared in no env file",
+                    "`{}` is read without a default by code a deploy does not run (a script, an unmounted route), and declared in no env file",
                     variable.name
                 ),
             )
