@@ -325,29 +325,15 @@ pub fn digest(bytes: &[u8]) -> FileDigest {
 /// `.env`, `.env.production`, `prod.env`: files compared as key sets.
 fn is_dotenv(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+    crate::env::declarations::is_dotenv_name(name)
 }
 
-/// The keys of a `.env` file: `KEY=…` and `export KEY=…` lines; comments and blank lines
-/// skipped. Deliberately tiny (MERGE: use the env stage's parser when it lands): a line inside
-/// a multi-line quoted value that looks like `KEY=` would be counted as a key.
+/// The keys of a `.env` file, read by the env stage's parser (one grammar for every command).
 pub fn dotenv_keys(text: &str) -> BTreeSet<String> {
-    text.lines()
-        .filter_map(|line| {
-            let line = line.trim();
-            let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
-            if line.starts_with('#') {
-                return None;
-            }
-            let (key, _) = line.split_once('=')?;
-            let key = key.trim();
-            let valid = !key.is_empty()
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-                && !key.starts_with(|c: char| c.is_ascii_digit());
-            valid.then(|| key.to_string())
-        })
+    crate::env::dotenv::dotenv_keys(text)
+        .0
+        .into_iter()
+        .map(|k| k.name)
         .collect()
 }
 
@@ -1242,8 +1228,13 @@ mod tests {
 
     #[test]
     fn dotenv_keys_ignore_values_comments_and_exports() {
-        let keys = dotenv_keys("# c\nA=1\nexport B = two\n\nC=\n1BAD=x\nnot a line\n");
-        assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["A", "B", "C"]);
+        let keys = dotenv_keys(
+            "# c\nA=1\nexport B = two\n\nC=\nD=value with spaces\nE=\"multi\nNOT_A_KEY=x\"\nnot a line\n",
+        );
+        assert_eq!(
+            keys.into_iter().collect::<Vec<_>>(),
+            ["A", "B", "C", "D", "E"]
+        );
     }
 
     #[test]

@@ -321,7 +321,7 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
         .chain(&project.discovery.other_files)
     {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if is_dockerfile(name) {
+        if crate::env::declarations::is_dockerfile_name(name) {
             found.dockerfile(file);
         }
     }
@@ -908,11 +908,6 @@ impl Finder<'_> {
 }
 
 /// `Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `docker/app.dockerfile`.
-fn is_dockerfile(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile")
-}
-
 /// Page templates whose `<script src>` a browser loads.
 fn is_template(name: &str) -> bool {
     [".html", ".htm", ".hbs", ".handlebars", ".ejs"]

@@ -139,7 +139,9 @@ impl<'p> ExportIndex<'p> {
             } => Target::NotInstalled(name.clone()),
             Resolution::Builtin { .. }
             | Resolution::Unresolved { .. }
-            | Resolution::Unanalysable => Target::Ignored,
+            | Resolution::Unanalysable
+            | Resolution::Virtual { .. }
+            | Resolution::Generated { .. } => Target::Ignored,
         }
     }
 

@@ -28,6 +28,7 @@ pub mod report;
 pub mod resolve;
 pub mod routes;
 pub mod suppress;
+pub mod toolchain;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -282,8 +283,7 @@ fn attach_source_lines(project: &Project, findings: &mut [Finding]) {
     }
     for (file, indices) in by_file {
         // Env declaration files hold secrets: their lines are never shown in a code frame.
-        let name = file.rsplit('/').next().unwrap_or(&file);
-        if discover::is_env_declaration(name) {
+        if discover::is_env_declaration(&file) {
             continue;
         }
         let Ok(bytes) = discover::read_in_tree(

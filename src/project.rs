@@ -113,6 +113,8 @@ pub struct Project {
     pub counters: std::sync::Mutex<std::collections::BTreeMap<&'static str, usize>>,
     /// The configuration (`entries`, `routes`, `env`, `paths`, … for the checks to read).
     pub config: Config,
+    /// Workspaces, tsconfig problems, bundler aliases and generated paths the resolver used.
+    pub toolchain: crate::toolchain::Toolchain,
 }
 
 impl Project {
@@ -427,7 +429,15 @@ pub fn assemble(
     known_files.extend(discovery.other_files.iter().cloned());
     known_files.extend(discovery.data_files.iter().cloned());
     known_files.extend(discovery.ignored.iter().cloned());
-    let resolver = ModuleResolver::new(&root, &known_files, &discovery.tsconfigs);
+    let toolchain =
+        crate::toolchain::Toolchain::load(&root, &known_files, &discovery.tsconfigs, &manifests);
+    let resolver = ModuleResolver::new(
+        &root,
+        &known_files,
+        &discovery.tsconfigs,
+        &toolchain,
+        &manifests,
+    );
 
     let modules: Vec<Module> = parsed
         .into_par_iter()
@@ -454,13 +464,14 @@ pub fn assemble(
         })
         .collect();
 
+    drop(resolver);
     let graph = build_graph(&modules);
-    let mut env_declarations = crate::env::load_declarations(&root, &discovery.env_files);
+    let mut env_declarations =
+        crate::env::load_declarations(&root, &discovery.env_files, &discovery.data_files);
     // An env file the walk could not read (a named pipe, a link out of the tree) declares
     // unknown variables, exactly like one the OS refused to read.
     for skip in &skipped {
-        let name = skip.file.rsplit('/').next().unwrap_or(&skip.file);
-        if crate::discover::is_env_declaration(name) {
+        if crate::discover::is_env_declaration(&skip.file) {
             env_declarations.problems.push(Skipped {
                 file: skip.file.clone(),
                 reason: format!(
@@ -485,6 +496,7 @@ pub fn assemble(
         route_table_cache: std::sync::OnceLock::new(),
         counters: Default::default(),
         config,
+        toolchain,
     }
 }
 

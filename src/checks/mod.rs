@@ -3,9 +3,11 @@
 mod case_mismatch;
 mod client_env_exposure;
 mod dev_dependency_at_runtime;
+mod generated_import;
 mod import_cycle;
 mod invalid_manifest;
 mod invalid_suppression;
+mod invalid_tsconfig;
 mod missing_export;
 mod syntax_error;
 mod undeclared_env;
@@ -15,6 +17,7 @@ mod unreachable_file;
 pub mod unreadable_env_file;
 mod unresolved_import;
 mod unused_env;
+mod workspace_cycle;
 
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
@@ -37,7 +40,9 @@ pub struct Rule {
 pub const RULES: &[&Rule] = &[
     &syntax_error::RULE,
     &invalid_manifest::RULE,
+    &invalid_tsconfig::RULE,
     &unresolved_import::RULE,
+    &generated_import::RULE,
     &case_mismatch::RULE,
     &unlisted_dependency::RULE,
     &dev_dependency_at_runtime::RULE,
@@ -47,6 +52,7 @@ pub const RULES: &[&Rule] = &[
     &unmounted_route::RULE,
     &unreachable_file::RULE,
     &import_cycle::RULE,
+    &workspace_cycle::RULE,
     &missing_export::RULE,
     &invalid_suppression::RULE,
     &unreadable_env_file::RULE,
