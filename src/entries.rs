@@ -379,7 +379,8 @@ struct Finder<'p> {
     bundled: bool,
     /// Whether the package being read builds with a bundler (its `dist/` is a bundle).
     package_bundles: bool,
-    /// Whether the entries being added are a private package's `main`/`exports`.
+    /// Whether the entries being added are the `main`/`exports` of a private package that
+    /// another package of the tree depends on.
     library: bool,
 }
 
@@ -489,7 +490,15 @@ impl Finder<'_> {
     fn package_json(&mut self, dir: &Path, json: &serde_json::Value) {
         // A private package's `main`/`exports` is a library of its workspace: its code runs
         // inside whatever imports it (a bundled page, a server), which decides how.
-        let library = json.get("private").and_then(|p| p.as_bool()) == Some(true);
+        let private = json.get("private").and_then(|p| p.as_bool()) == Some(true);
+        let name = json.get("name").and_then(|n| n.as_str());
+        let library =
+            private
+                && name.is_some_and(|name| {
+                    self.project.manifests.all().iter().any(|m| {
+                        m.name.as_deref() != Some(name) && m.dependencies.contains_key(name)
+                    })
+                });
         let saved = self.library;
         self.library = library;
         self.package_exports(dir, json);
