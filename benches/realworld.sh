@@ -32,6 +32,7 @@ for t in json.load(open(sys.argv[1]))["trees"]:
     print(t["name"], t["checkout"], t.get("path", "."), sep="\t")' "$corpus" |
 while IFS=$'\t' read -r name checkout path; do
   tree="$dir/$checkout/$path"
+  rm -f "$out/$name.json" "$out/$name.exit" "$out/$name.stderr"  # no stale report from an earlier run
   if [ ! -d "$tree" ]; then
     echo "skip $name: no checkout at $tree"
     continue
