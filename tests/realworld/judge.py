@@ -322,7 +322,8 @@ def main():
         print("UNJUDGED", n, f["rule"], f"{f['file']}:{f['line']}", f["message"][:150], f.get("specifier", ""))
     print("\n".join(head))
 
-main()
+if len(sys.argv) > 1 and sys.argv[1] != '--compare':
+    main()
 
 # ---------------- warnings (issues 12, 13 targets) ----------------
 UNREACH_TRUE = {
@@ -455,4 +456,62 @@ def warnings(rep, outmd, label):
         print("UNJUDGED-W", n, f["rule"], f"{f['file']}:{f['line']}", f["message"][:120])
     print("\n".join(head))
 
-warnings(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "")
+
+def tally(rep):
+    """(per rule: errors, true, false), (per tree: errors, true, exit), warnings judged per rule."""
+    rules = collections.defaultdict(lambda: [0, 0, 0])
+    trees = {}
+    warn = collections.defaultdict(lambda: [0, 0, 0])
+    for t in CORPUS:
+        path = os.path.join(rep, t["name"] + ".json")
+        if not os.path.exists(path):
+            continue
+        data = json.load(open(path))
+        root = os.path.join(SRC, t["checkout"], t.get("path", "."))
+        mans = manifests(root)
+        e = tr = 0
+        for f in data["findings"]:
+            f["_root"] = root
+            if f["severity"] == "error":
+                v = JUDGES.get(f["rule"], lambda *a: None)(t["name"], f, mans) or ("?", "")
+                r = rules[f["rule"]]
+                r[0] += 1; r[1] += v[0] == "T"; r[2] += v[0] == "F"
+                e += 1; tr += v[0] == "T"
+        for rule, fn in WJ.items():
+            items = sorted((f for f in data["findings"] if f["rule"] == rule and f["severity"] == "warning"), key=lambda x: (x["file"], x["line"]))
+            w = warn[rule]
+            w[0] += len(items)
+            for f in spread(items, SAMPLE):
+                v = fn(t["name"], f) or ("?", "")
+                w[1] += v[0] == "T"; w[2] += v[0] == "F"
+        ex = open(os.path.join(rep, t["name"] + ".exit")).read().split()[0] if os.path.exists(os.path.join(rep, t["name"] + ".exit")) else "?"
+        trees[t["name"]] = (e, tr, ex, data["summary"].get("files"))
+    return rules, trees, warn
+
+def pct(t, f):
+    return f"{100*t/(t+f):.1f}%" if t + f else "-"
+
+def compare(before, after, la, lb):
+    rb, tb, wb = tally(before)
+    ra, ta, wa = tally(after)
+    out = [f"## Before / after ({la} → {lb})\n", "| rule | errors before | true before | precision before | errors after | true after | unjudged after | precision after |", "|---|---|---|---|---|---|---|---|"]
+    for rule in sorted(set(rb) | set(ra)):
+        b = rb.get(rule, [0, 0, 0]); a = ra.get(rule, [0, 0, 0])
+        out.append(f"| {rule} | {b[0]} | {b[1]} | {pct(b[1], b[2])} | {a[0]} | {a[1]} | {a[0]-a[1]-a[2]} | {pct(a[1], a[2])} |")
+    B = [sum(x[i] for x in rb.values()) for i in range(3)]; A = [sum(x[i] for x in ra.values()) for i in range(3)]
+    out.append(f"| **all errors** | {B[0]} | {B[1]} | {pct(B[1], B[2])} | {A[0]} | {A[1]} | {A[0]-A[1]-A[2]} | {pct(A[1], A[2])} |")
+    out += ["", "| warning rule (judged samples) | warnings before | precision before | warnings after | precision after |", "|---|---|---|---|---|"]
+    for rule in sorted(set(wb) | set(wa)):
+        b = wb.get(rule, [0, 0, 0]); a = wa.get(rule, [0, 0, 0])
+        out.append(f"| {rule} | {b[0]} | {pct(b[1], b[2])} | {a[0]} | {pct(a[1], a[2])} |")
+    out += ["", "| tree | files | errors before | true before | exit before | errors after | true after | exit after | fails gate on false errors only (after) |", "|---|---|---|---|---|---|---|---|---|"]
+    for name in [t["name"] for t in CORPUS]:
+        b = tb.get(name, ("-", "-", "-", "-")); a = ta.get(name, ("-", "-", "-", "-"))
+        only_false = "yes" if a[0] not in ("-", 0) and a[1] == 0 else "no"
+        out.append(f"| {name} | {a[3]} | {b[0]} | {b[1]} | {b[2]} | {a[0]} | {a[1]} | {a[2]} | {only_false} |")
+    print("\n".join(out))
+
+if len(sys.argv) > 1 and sys.argv[1] == "--compare":
+    compare(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else "before", sys.argv[5] if len(sys.argv) > 5 else "after")
+else:
+    warnings(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "")
