@@ -2,7 +2,7 @@
 //! tsconfigs, env declarations. Knows nothing of parsing.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 use serde::Serialize;
@@ -125,25 +125,69 @@ enum Found {
     Ignored(PathBuf),
 }
 
-/// Whether a file name declares environment variables (read by the env stage).
-pub fn is_env_declaration(name: &str) -> bool {
-    name == ".env"
-        || name.starts_with(".env.")
-        || name.ends_with(".env")
-        || name == "Dockerfile"
-        || name.starts_with("Dockerfile.")
-        || name.ends_with(".Dockerfile")
-        || ((name.starts_with("docker-compose") || name.starts_with("compose"))
-            && (name.ends_with(".yml") || name.ends_with(".yaml")))
-        || name == "wrangler.toml"
-        || name == "app.yaml"
-        || name == "vercel.json"
+/// Whether a file declares environment variables (read by the env stage), by its
+/// root-relative path: the env stage owns the list.
+pub fn is_env_declaration(rel: &str) -> bool {
+    crate::env::declarations::is_declaration_file(rel)
 }
 
 fn is_other_interesting(name: &str) -> bool {
     matches!(name, "Procfile" | "index.html")
         || name.starts_with("ecosystem.config.")
         || name == "treeaudit.json"
+        // Entry detection: Dockerfiles named `app.dockerfile`, page templates whose
+        // `<script src>` a browser loads, Cloudflare's JSON config.
+        || name.to_ascii_lowercase().ends_with(".dockerfile")
+        || [".html", ".htm", ".hbs", ".handlebars", ".ejs"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        || name == "wrangler.json"
+        || name == "wrangler.jsonc"
+}
+
+/// The most a `package.json`, tsconfig, env or configuration file may hold (they are read
+/// whole; a real one is a few kilobytes).
+pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a file only if it is a regular file of at most `limit` bytes. Opening a named pipe
+/// blocks until someone writes to it and a device such as `/dev/zero` never ends, so anything
+/// else is refused before it is opened (and checked again on the open handle).
+pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let not_regular = |meta: &std::fs::Metadata| {
+        std::io::Error::other(format!(
+            "not a regular file ({}), not read",
+            special_kind(&meta.file_type())
+        ))
+    };
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "larger than the {} MB per-file budget, not read",
+            limit / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Reads a file of the audited tree: its real path (links resolved) must lie under `root`
+/// (canonical), so a link or an import leading out of the tree never exposes what is there.
+pub fn read_in_tree(root: &Path, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let real = path.canonicalize()?;
+    if !real.starts_with(root) {
+        return Err(std::io::Error::other("outside the audited tree, not read"));
+    }
+    read_regular_file(&real, limit)
 }
 
 /// Turns an absolute path under `root` into the `/`-separated relative form used in output.
@@ -154,9 +198,83 @@ pub fn relative(root: &Path, path: &Path) -> String {
         if i > 0 {
             out.push('/');
         }
-        out.push_str(&part.as_os_str().to_string_lossy());
+        push_name(&mut out, part.as_os_str());
     }
     out
+}
+
+/// Appends a file name; bytes that are not UTF-8 are written `\xNN`, so two such names stay
+/// distinct and every one can be named in output (paths are bytes on Unix).
+fn push_name(out: &mut String, name: &std::ffi::OsStr) {
+    match name.to_str() {
+        Some(text) => out.push_str(text),
+        None => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::ffi::OsStrExt;
+                for chunk in name.as_bytes().utf8_chunks() {
+                    out.push_str(chunk.valid());
+                    for byte in chunk.invalid() {
+                        out.push_str(&format!("\\x{byte:02X}"));
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            out.push_str(&name.to_string_lossy());
+        }
+    }
+}
+
+/// A file whose name is not UTF-8: a would-be source, manifest or env file is listed (its
+/// name cannot be written in an import or a config key), anything else is only data.
+fn non_utf8_name(root: &Path, path: &Path) -> Option<Found> {
+    let lossy = path.file_name()?.to_string_lossy().into_owned();
+    let data = Dialect::from_path(Path::new(&lossy)).is_none()
+        && lossy != "package.json"
+        && !lossy.ends_with(".json")
+        && !is_env_declaration(&lossy)
+        && !is_other_interesting(&lossy);
+    if data {
+        return Some(Found::Data(path.to_path_buf()));
+    }
+    Some(Found::Skipped(Skipped {
+        file: relative(root, path),
+        reason: "file name is not valid UTF-8, not analysed (no import can name it)".to_string(),
+    }))
+}
+
+/// Why a symbolic link met during the walk is not followed. `None` when it is broken or loops
+/// back on itself: the walker never got to it, so [`describe_unfollowable_symlink`] says why.
+fn describe_symlink(root: &Path, link: &Path) -> Option<Skipped> {
+    let file = relative(root, link);
+    let Ok(target) = link.canonicalize() else {
+        let reason = describe_unfollowable_symlink(link)
+            .unwrap_or_else(|| "symbolic link that cannot be followed".to_string());
+        return Some(Skipped { file, reason });
+    };
+    // The target's name is not printed: it is outside what the user asked to audit.
+    let Ok(inside) = target.strip_prefix(root) else {
+        return Some(Skipped {
+            file,
+            reason: "symbolic link that points outside the tree, not analysed".to_string(),
+        });
+    };
+    if link.starts_with(&target) {
+        return Some(Skipped {
+            file,
+            reason: "symbolic link loop: it leads back to a directory that contains it".to_string(),
+        });
+    }
+    let real = relative(root, &root.join(inside));
+    let real = if real.is_empty() {
+        ".".to_string()
+    } else {
+        real
+    };
+    Some(Skipped {
+        file,
+        reason: format!("symbolic link to `{real}`, analysed under that name"),
+    })
 }
 
 /// Walks `root` and classifies every file.
@@ -172,13 +290,28 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
     let ignore = ignore_set(&options.ignore)?;
 
     let skip_dirs = options.skip_dirs.clone();
+    // Symbolic links are never walked through: one leaving the tree would expose files the
+    // user did not ask about (a link to `/` walks the whole disk), and one staying inside
+    // names a file or directory the walk reaches under its real name anyway. Each is listed.
+    let links: Arc<Mutex<Vec<Skipped>>> = Arc::default();
+    let link_root = root.clone();
+    let link_list = Arc::clone(&links);
     let mut builder = WalkBuilder::new(&root);
     builder
         .hidden(false)
         .require_git(false)
-        .follow_links(true)
-        .threads(options.threads)
+        .follow_links(false)
+        .threads(crate::project::clamp_threads(options.threads))
         .filter_entry(move |entry| {
+            if entry.path_is_symlink() {
+                if let Some(skip) = describe_symlink(&link_root, entry.path()) {
+                    link_list
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(skip);
+                }
+                return false;
+            }
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             !(is_dir
                 && entry.depth() > 0
@@ -223,6 +356,9 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
             Found::Ignored(p) => discovery.ignored.push(p),
         }
     }
+    discovery.skipped.extend(std::mem::take(
+        &mut *links.lock().unwrap_or_else(|e| e.into_inner()),
+    ));
     find_ignored_env_files(&root, &mut discovery);
     discovery.sources.sort_by(|a, b| a.rel.cmp(&b.rel));
     discovery.sources.dedup_by(|a, b| a.rel == b.rel);
@@ -272,14 +408,16 @@ fn classify(root: &Path, path: &Path, file_type: Option<std::fs::FileType>) -> O
             ),
         }));
     }
-    let name = path.file_name()?.to_str()?;
+    let Some(name) = path.file_name()?.to_str() else {
+        return non_utf8_name(root, path);
+    };
     if name == "package.json" {
         return Some(Found::PackageJson(path.to_path_buf()));
     }
     if (name.starts_with("tsconfig") && name.ends_with(".json")) || name == "jsconfig.json" {
         return Some(Found::Tsconfig(path.to_path_buf()));
     }
-    if is_env_declaration(name) {
+    if is_env_declaration(&relative(root, path)) {
         return Some(Found::Env(path.to_path_buf()));
     }
     if is_other_interesting(name) {
@@ -393,10 +531,14 @@ fn is_published_output(dir: &Path) -> bool {
     let Some(manifest) = dir.parent().map(|p| p.join("package.json")) else {
         return false;
     };
-    let Ok(text) = std::fs::read_to_string(&manifest) else {
+    // Read during the walk, before links are sorted out: a link is not the package's manifest.
+    if !std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let Ok(text) = read_regular_file(&manifest, MAX_MANIFEST_BYTES) else {
         return false;
     };
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&text) else {
         return false;
     };
     let mut paths = Vec::new();
@@ -444,7 +586,7 @@ fn find_ignored_env_files(root: &Path, discovery: &mut Discovery) {
         for entry in entries.flatten() {
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            if (name == ".env" || name.starts_with(".env.") || name.ends_with(".env"))
+            if crate::env::declarations::is_dotenv_name(name)
                 && entry.file_type().is_ok_and(|t| t.is_file())
             {
                 discovery.env_files.push(entry.path());

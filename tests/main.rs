@@ -5,10 +5,15 @@
 mod bad_input;
 mod check;
 mod ci;
+mod dist;
 mod drift_plan;
 mod env;
+mod gate;
 mod missing_export;
 mod node_differential;
 mod plan_layering;
+mod production;
 mod read_only;
+mod resolution;
 mod routes;
+mod tsc_differential;

@@ -1,7 +1,19 @@
 //! Parses one file with tree-sitter and runs the extraction queries in `queries/`.
 //! A pure function of (dialect, bytes): no file system, no resolution.
 
+mod comments;
+mod commonjs;
+mod endpoints;
+mod env;
+mod env_flow;
+mod exports;
 mod extract;
+mod imports;
+mod loaders;
+mod paths;
+mod routes;
+mod syntax_errors;
+mod types;
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -92,16 +104,25 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
             parser
         });
         let mut facts = match parser.parse(text.as_bytes(), None) {
-            Some(tree) => extract::extract(&tree, &text, &grammar.query, cursor),
+            Some(tree) => {
+                let mut facts = extract::extract(&tree, &text, &grammar.query, cursor);
+                endpoints::extract_endpoints(&tree, &text, &mut facts);
+                loaders::extract_loaders(&tree, &text, &mut facts);
+                if dialect != Dialect::JavaScript {
+                    types::erase_type_only_imports(&tree, &text, &mut facts);
+                    types::top_level_declarations(&tree, &text, &mut facts);
+                }
+                facts
+            }
             None => ModuleFacts::default(),
         };
         // Commented-out code: only the comment text is parsed, with the same parser.
         let candidates = std::mem::take(&mut facts.comment_candidates);
-        for block in extract::comment_blocks(candidates) {
+        for block in comments::comment_blocks(candidates) {
             if let Some(tree) = parser.parse(block.text.as_bytes(), None) {
                 let mut inner = extract::extract(&tree, &block.text, &grammar.query, cursor);
                 inner.comment_candidates.clear();
-                extract::shift_commented(inner, &block, &mut facts.commented);
+                comments::shift_commented(inner, &block, &mut facts.commented);
             }
         }
         facts

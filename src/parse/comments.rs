@@ -1,0 +1,150 @@
+//! Comments: commented-out code, suppression directives and source-map markers.
+
+use tree_sitter::Node;
+
+use super::extract::{node_text, span_of};
+use crate::facts::{CommentText, CommentedCode, ModuleFacts, MountTarget, Span, Suppression};
+
+/// A comment's text with its markers stripped, kept for the commented-code pass.
+pub(super) fn comment_node(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let raw = node_text(node, text);
+    source_map_comment(raw, facts);
+    if raw.contains("treeaudit-ignore") {
+        suppression_comment(node, text, facts);
+    }
+    let line_comment = raw.starts_with("//");
+    let stripped = if line_comment {
+        raw[2..].to_string()
+    } else {
+        let inner = raw
+            .strip_prefix("/*")
+            .unwrap_or(raw)
+            .strip_suffix("*/")
+            .unwrap_or(raw);
+        inner
+            .lines()
+            .map(|l| {
+                let t = l.trim_start();
+                t.strip_prefix('*').unwrap_or(t)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    facts.comment_candidates.push(CommentText {
+        text: stripped,
+        line: node.start_position().row as u32 + 1,
+        end_line: node.end_position().row as u32 + 1,
+        start: node.start_byte() as u32,
+        line_comment,
+    });
+}
+
+/// Joins consecutive `//` comments into blocks and keeps those that look like code
+/// (imports, requires, mounts): only these are parsed.
+pub(super) fn comment_blocks(mut comments: Vec<CommentText>) -> Vec<CommentText> {
+    comments.sort_by_key(|c| c.start);
+    let mut blocks: Vec<CommentText> = Vec::new();
+    for comment in comments {
+        match blocks.last_mut() {
+            Some(last)
+                if last.line_comment
+                    && comment.line_comment
+                    && comment.line == last.end_line + 1 =>
+            {
+                last.text.push('\n');
+                last.text.push_str(&comment.text);
+                last.end_line = comment.line;
+            }
+            _ => blocks.push(comment),
+        }
+    }
+    const CODE_MARKERS: &[&str] = &[
+        "import ",
+        "import(",
+        "import{",
+        "require(",
+        ".use(",
+        ".route(",
+        ".register(",
+    ];
+    blocks.retain(|b| CODE_MARKERS.iter().any(|m| b.text.contains(m)));
+    blocks
+}
+
+/// Moves facts parsed from a comment block to the block's place in the file.
+pub(super) fn shift_commented(facts: ModuleFacts, block: &CommentText, out: &mut CommentedCode) {
+    let shift = |span: &mut Span| {
+        span.line += block.line - 1;
+        span.start += block.start;
+        span.end += block.start;
+    };
+    for mut import in facts.imports {
+        shift(&mut import.span);
+        for name in &mut import.names {
+            shift(&mut name.span);
+        }
+        out.imports.push(import);
+    }
+    for mut mount in facts.mounts {
+        shift(&mut mount.span);
+        for target in &mut mount.targets {
+            if let MountTarget::Import(start) = target {
+                *start += block.start;
+            }
+        }
+        out.mounts.push(mount);
+    }
+    out.bindings.extend(facts.bindings);
+}
+
+/// The directive that silences the next line's findings.
+pub(crate) const IGNORE_NEXT_LINE: &str = "treeaudit-ignore-next-line";
+
+/// `// treeaudit-ignore-next-line RULE[, RULE] -- reason` (also in block comments).
+fn suppression_comment(node: Node, text: &str, facts: &mut ModuleFacts) {
+    if let Some(mut suppression) = parse_suppression(node_text(node, text)) {
+        suppression.span = span_of(node, text);
+        suppression.target_line = node.end_position().row as u32 + 2;
+        facts.suppressions.push(suppression);
+    }
+}
+
+/// Parses the comment text; `None` when it holds no directive.
+pub(crate) fn parse_suppression(comment: &str) -> Option<Suppression> {
+    let body = comment
+        .trim()
+        .trim_start_matches("//")
+        .trim_start_matches("/*")
+        .trim_end_matches("*/")
+        .trim_start_matches(['*', '{', ' ', '\t'])
+        .trim_end_matches(['}', ' ', '\t']);
+    let rest = body.strip_prefix(IGNORE_NEXT_LINE)?;
+    // `treeaudit-ignore-next-lines` or similar is not our directive.
+    if rest.chars().next().is_some_and(|c| !c.is_whitespace()) {
+        return None;
+    }
+    let (rules, reason) = match rest.split_once("--") {
+        Some((rules, reason)) => (rules, Some(reason.trim())),
+        None => (rest, None),
+    };
+    Some(Suppression {
+        span: Span::default(),
+        target_line: 0,
+        rules: rules
+            .split([',', ' ', '\t'])
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect(),
+        reason: reason.filter(|r| !r.is_empty()).map(str::to_string),
+    })
+}
+
+/// `//# sourceMappingURL=…` marks compiled or bundled output.
+fn source_map_comment(raw: &str, facts: &mut ModuleFacts) {
+    let body = raw.trim_start_matches(['/', '*']).trim_start();
+    if (body.starts_with("# sourceMappingURL=") || body.starts_with("@ sourceMappingURL="))
+        && !facts.compiled
+    {
+        facts.compiled = true;
+    }
+}

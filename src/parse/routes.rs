@@ -1,0 +1,367 @@
+//! Route mounts, router bindings and prefixes, and directory loaders.
+
+use tree_sitter::Node;
+
+use super::extract::{call_arguments, literal_string, node_text, span_of, specifier_name};
+use super::imports::module_call_specifier;
+use super::paths::evaluate_path;
+use crate::facts::{
+    Binding, DirectoryLoad, DirectoryLoadKind, ModuleFacts, Mount, MountTarget, RouterPrefix,
+};
+
+/// What a mount argument attaches: a local name or an inline `require()`/`import()`.
+fn mount_target(node: Node, text: &str) -> Option<MountTarget> {
+    match node.kind() {
+        "identifier" => Some(MountTarget::Binding(node_text(node, text).to_string())),
+        "await_expression" | "parenthesized_expression" => mount_target(node.named_child(0)?, text),
+        "call_expression" => {
+            if let Some(start) = module_call_specifier(node, text) {
+                return Some(MountTarget::Import(start));
+            }
+            let function = node.child_by_field_name("function")?;
+            // A factory: `app.use(require('./testmode')())`.
+            if let Some(start) = module_call_specifier(function, text) {
+                return Some(MountTarget::Import(start));
+            }
+            // Koa: `router.routes()`, `router.middleware()`.
+            if function.kind() != "member_expression" {
+                return None;
+            }
+            let property = node_text(function.child_by_field_name("property")?, text);
+            if !matches!(property, "routes" | "middleware") {
+                return None;
+            }
+            mount_target(function.child_by_field_name("object")?, text)
+        }
+        // `require('./x').default`, `users.router`; other properties (`auth.requireUser`) are
+        // middleware functions, not routers.
+        "member_expression" => {
+            let property = node_text(node.child_by_field_name("property")?, text);
+            if !matches!(property, "default" | "router" | "routes") {
+                return None;
+            }
+            mount_target(node.child_by_field_name("object")?, text)
+        }
+        _ => None,
+    }
+}
+
+/// The identifier a (possibly chained) call is made on: `app.route(…).route(…)` → `app`.
+fn receiver_name(mut node: Node, text: &str) -> String {
+    loop {
+        match node.kind() {
+            "call_expression" => match node.child_by_field_name("function") {
+                Some(f) => node = f,
+                None => break,
+            },
+            "member_expression" => match node.child_by_field_name("object") {
+                Some(o) => node = o,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    node_text(node, text).to_string()
+}
+
+/// The value of property `key` in an object literal.
+fn object_property<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node<'t>> {
+    if object.kind() != "object" {
+        return None;
+    }
+    let mut cursor = object.walk();
+    #[allow(clippy::let_and_return)] // the cursor must outlive the iterator
+    let found = object.named_children(&mut cursor).find_map(|pair| {
+        if pair.kind() != "pair" {
+            return None;
+        }
+        let k = pair.child_by_field_name("key")?;
+        (specifier_name(k, text) == key)
+            .then(|| pair.child_by_field_name("value"))
+            .flatten()
+    });
+    found
+}
+
+/// `app.use(…)`, `app.route('/x', sub)`, `fastify.register(plugin, { prefix })`.
+pub(super) fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(function) = node.child_by_field_name("function") else {
+        return;
+    };
+    let (Some(object), Some(property)) = (
+        function.child_by_field_name("object"),
+        function.child_by_field_name("property"),
+    ) else {
+        return;
+    };
+    let method = node_text(property, text).to_string();
+    let receiver = receiver_name(object, text);
+    let arguments = call_arguments(node);
+    let method = if method == "lazyUse" {
+        "use".to_string()
+    } else {
+        method
+    };
+    let mut at_path = false;
+    let (path, targets): (Option<String>, Vec<Node>) = match method.as_str() {
+        // Express's one-argument `app.route('/book')` builds a route; only Hono's two-argument
+        // form mounts.
+        "route" if arguments.len() >= 2 => {
+            (literal_string(arguments[0], text), arguments[1..2].to_vec())
+        }
+        "use" => match arguments.first() {
+            Some(first) if matches!(first.kind(), "string" | "template_string") => {
+                at_path = true;
+                (literal_string(*first, text), arguments[1..].to_vec())
+            }
+            Some(first) if first.kind() == "array" || names_a_path(*first, &arguments, text) => {
+                at_path = true;
+                (None, arguments[1..].to_vec())
+            }
+            Some(_) => (None, arguments.clone()),
+            None => return,
+        },
+        "register" if !arguments.is_empty() => {
+            let options = arguments.get(1).copied();
+            if let Some(dir) = options.and_then(|o| object_property(o, "dir", text)) {
+                if let Some(pattern) = evaluate_path(dir, text, 0) {
+                    facts.directory_loads.push(DirectoryLoad {
+                        kind: DirectoryLoadKind::Autoload,
+                        pattern,
+                        span: span_of(node, text),
+                    });
+                }
+                return;
+            }
+            let prefix = options
+                .and_then(|o| object_property(o, "prefix", text))
+                .and_then(|p| literal_string(p, text));
+            (prefix, arguments[..1].to_vec())
+        }
+        _ => return,
+    };
+    let targets: Vec<MountTarget> = targets
+        .into_iter()
+        .filter_map(|t| {
+            mount_target(t, text).or_else(|| at_path.then(|| mounted_member(t, text)).flatten())
+        })
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    facts.mounts.push(Mount {
+        method,
+        receiver,
+        path,
+        targets,
+        span: span_of(node, text),
+    });
+}
+
+/// `require('./routes')(app)`, `registerRoutes(app)`.
+pub(super) fn registration_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(function) = node.child_by_field_name("function") else {
+        return;
+    };
+    let target = match function.kind() {
+        "identifier" => {
+            let name = node_text(function, text);
+            if name == "require" {
+                return;
+            }
+            MountTarget::Binding(name.to_string())
+        }
+        _ => match module_call_specifier(function, text) {
+            Some(start) => MountTarget::Import(start),
+            None => return,
+        },
+    };
+    facts.mounts.push(Mount {
+        method: "call".to_string(),
+        receiver: String::new(),
+        path: None,
+        targets: vec![target],
+        span: span_of(node, text),
+    });
+}
+
+/// `const r = require('./r')`, `… = require('./r').default`, `… = await import('./r')`.
+pub(super) fn binding_declarator(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let (Some(name), Some(mut value)) = (
+        node.child_by_field_name("name"),
+        node.child_by_field_name("value"),
+    ) else {
+        return;
+    };
+    if value.kind() == "await_expression" {
+        match value.named_child(0) {
+            Some(inner) => value = inner,
+            None => return,
+        }
+    }
+    if value.kind() == "member_expression" {
+        let is_default = value
+            .child_by_field_name("property")
+            .is_some_and(|p| node_text(p, text) == "default");
+        match value.child_by_field_name("object") {
+            Some(object) if is_default => value = object,
+            _ => return,
+        }
+    }
+    let Some(start) = module_call_specifier(value, text) else {
+        return;
+    };
+    let Some(specifier) = call_arguments(value)
+        .first()
+        .filter(|a| a.start_byte() as u32 == start)
+        .and_then(|a| literal_string(*a, text))
+    else {
+        return;
+    };
+    facts.bindings.push(Binding {
+        local: node_text(name, text).to_string(),
+        specifier,
+    });
+}
+
+/// `import * as r from './r'`.
+pub(super) fn namespace_binding(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(local) = node.named_child(0) else {
+        return;
+    };
+    let statement = node
+        .parent()
+        .and_then(|clause| clause.parent())
+        .filter(|s| s.kind() == "import_statement");
+    let Some(specifier) = statement
+        .and_then(|s| s.child_by_field_name("source"))
+        .and_then(|s| literal_string(s, text))
+    else {
+        return;
+    };
+    facts.bindings.push(Binding {
+        local: node_text(local, text).to_string(),
+        specifier,
+    });
+}
+
+/// The name of the variable a (possibly chained) expression initialises.
+fn declared_name(node: Node, text: &str) -> Option<String> {
+    let mut current = node;
+    loop {
+        let parent = current.parent()?;
+        match parent.kind() {
+            "variable_declarator" => {
+                let name = parent.child_by_field_name("name")?;
+                return (name.kind() == "identifier").then(|| node_text(name, text).to_string());
+            }
+            "call_expression" | "member_expression" | "await_expression" => current = parent,
+            _ => return None,
+        }
+    }
+}
+
+/// `const r = new Router({ prefix: '/users' })`.
+pub(super) fn new_router(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(options) = call_arguments(node).first().copied() else {
+        return;
+    };
+    let Some(prefix) =
+        object_property(options, "prefix", text).and_then(|p| literal_string(p, text))
+    else {
+        return;
+    };
+    if let Some(local) = declared_name(node, text) {
+        facts.router_prefixes.push(RouterPrefix { local, prefix });
+    }
+}
+
+/// `const app = new Hono().basePath('/api')`.
+pub(super) fn base_path(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(prefix) = call_arguments(node)
+        .first()
+        .and_then(|a| literal_string(*a, text))
+    else {
+        return;
+    };
+    if let Some(local) = declared_name(node, text) {
+        facts.router_prefixes.push(RouterPrefix { local, prefix });
+    }
+}
+
+/// `fs.readdirSync(path.join(__dirname, 'routes'))`.
+pub(super) fn readdir_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(first) = call_arguments(node).first().copied() else {
+        return;
+    };
+    if let Some(pattern) = evaluate_path(first, text, 0) {
+        facts.directory_loads.push(DirectoryLoad {
+            kind: DirectoryLoadKind::Readdir,
+            pattern,
+            span: span_of(node, text),
+        });
+    }
+}
+
+/// `import.meta.glob('./routes/*.ts')` or with an array of patterns.
+pub(super) fn glob_call(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let is_import_meta = node
+        .child_by_field_name("function")
+        .and_then(|f| f.child_by_field_name("object"))
+        .is_some_and(|o| node_text(o, text) == "import.meta");
+    if !is_import_meta {
+        return;
+    }
+    let Some(first) = call_arguments(node).first().copied() else {
+        return;
+    };
+    let patterns: Vec<String> = if first.kind() == "array" {
+        let mut cursor = first.walk();
+        first
+            .named_children(&mut cursor)
+            .filter_map(|p| literal_string(p, text))
+            .collect()
+    } else {
+        literal_string(first, text).into_iter().collect()
+    };
+    for pattern in patterns {
+        facts.directory_loads.push(DirectoryLoad {
+            kind: DirectoryLoadKind::Glob,
+            pattern,
+            span: span_of(node, text),
+        });
+    }
+}
+
+/// Whether the first argument of a several-argument `use()` is a path held in a constant
+/// (`app.use(BASE_API_PATH, api)`, `app.use(config.prefix + '/x', r)`) rather than a router.
+fn names_a_path(first: Node, arguments: &[Node], text: &str) -> bool {
+    if arguments.len() < 2 {
+        return false;
+    }
+    let written = node_text(first, text);
+    match first.kind() {
+        "binary_expression" | "template_string" => true,
+        "identifier" | "member_expression" => {
+            let lower = written.to_ascii_lowercase();
+            lower.contains("path")
+                || lower.contains("prefix")
+                || lower.ends_with("url")
+                || written
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit() || c == '.')
+        }
+        _ => false,
+    }
+}
+
+/// `app.use('/sync', syncApp.handlers)`: with an explicit mount path, a property of an
+/// imported module is a sub-application (without one it is middleware: `app.use(auth.check)`).
+fn mounted_member(node: Node, text: &str) -> Option<MountTarget> {
+    if node.kind() != "member_expression" {
+        return None;
+    }
+    let object = node.child_by_field_name("object")?;
+    (object.kind() == "identifier")
+        .then(|| MountTarget::Binding(node_text(object, text).to_string()))
+}
