@@ -229,12 +229,7 @@ fn push_name(out: &mut String, name: &std::ffi::OsStr) {
 /// name cannot be written in an import or a config key), anything else is only data.
 fn non_utf8_name(root: &Path, path: &Path) -> Option<Found> {
     let lossy = path.file_name()?.to_string_lossy().into_owned();
-    let data = Dialect::from_path(Path::new(&lossy)).is_none()
-        && lossy != "package.json"
-        && !lossy.ends_with(".json")
-        && !is_env_declaration(&lossy)
-        && !is_other_interesting(&lossy);
-    if data {
+    if is_data_name(&lossy) {
         return Some(Found::Data(path.to_path_buf()));
     }
     Some(Found::Skipped(Skipped {
@@ -243,27 +238,37 @@ fn non_utf8_name(root: &Path, path: &Path) -> Option<Found> {
     }))
 }
 
-/// Why a symbolic link met during the walk is not followed. `None` when it is broken or loops
-/// back on itself: the walker never got to it, so [`describe_unfollowable_symlink`] says why.
-fn describe_symlink(root: &Path, link: &Path) -> Option<Skipped> {
+/// Why a symbolic link met during the walk is not followed: it is broken or loops, it points
+/// outside the tree, or it is another name for something inside the tree.
+fn describe_symlink(root: &Path, link: &Path) -> Found {
     let file = relative(root, link);
+    let skipped = |reason: String| {
+        Found::Skipped(Skipped {
+            file: file.clone(),
+            reason,
+        })
+    };
     let Ok(target) = link.canonicalize() else {
         let reason = describe_unfollowable_symlink(link)
             .unwrap_or_else(|| "symbolic link that cannot be followed".to_string());
-        return Some(Skipped { file, reason });
+        return skipped(reason);
     };
     // The target's name is not printed: it is outside what the user asked to audit.
     let Ok(inside) = target.strip_prefix(root) else {
-        return Some(Skipped {
-            file,
-            reason: "symbolic link that points outside the tree, not analysed".to_string(),
-        });
+        return skipped("symbolic link that points outside the tree, not analysed".to_string());
     };
     if link.starts_with(&target) {
-        return Some(Skipped {
-            file,
-            reason: "symbolic link loop: it leads back to a directory that contains it".to_string(),
-        });
+        return skipped(
+            "symbolic link loop: it leads back to a directory that contains it".to_string(),
+        );
+    }
+    // `CLAUDE.md -> AGENTS.md`: a data file is never read, only known to exist.
+    if target.is_file()
+        && link
+            .file_name()
+            .is_some_and(|n| is_data_name(&n.to_string_lossy()))
+    {
+        return Found::Data(link.to_path_buf());
     }
     let real = relative(root, &root.join(inside));
     let real = if real.is_empty() {
@@ -271,10 +276,17 @@ fn describe_symlink(root: &Path, link: &Path) -> Option<Skipped> {
     } else {
         real
     };
-    Some(Skipped {
-        file,
-        reason: format!("symbolic link to `{real}`, analysed under that name"),
-    })
+    skipped(format!(
+        "symbolic link to `{real}`, not followed: files are analysed under their real names"
+    ))
+}
+
+/// Whether a file of this name is only data: no source, manifest, config or env file.
+fn is_data_name(name: &str) -> bool {
+    Dialect::from_path(Path::new(name)).is_none()
+        && !name.ends_with(".json")
+        && !is_env_declaration(name)
+        && !is_other_interesting(name)
 }
 
 /// Walks `root` and classifies every file.
@@ -293,7 +305,7 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
     // Symbolic links are never walked through: one leaving the tree would expose files the
     // user did not ask about (a link to `/` walks the whole disk), and one staying inside
     // names a file or directory the walk reaches under its real name anyway. Each is listed.
-    let links: Arc<Mutex<Vec<Skipped>>> = Arc::default();
+    let links: Arc<Mutex<Vec<Found>>> = Arc::default();
     let link_root = root.clone();
     let link_list = Arc::clone(&links);
     let mut builder = WalkBuilder::new(&root);
@@ -304,12 +316,11 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
         .threads(crate::project::clamp_threads(options.threads))
         .filter_entry(move |entry| {
             if entry.path_is_symlink() {
-                if let Some(skip) = describe_symlink(&link_root, entry.path()) {
-                    link_list
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(skip);
-                }
+                let found = describe_symlink(&link_root, entry.path());
+                link_list
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(found);
                 return false;
             }
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
@@ -344,7 +355,9 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
         root: root.clone(),
         ..Discovery::default()
     };
-    for item in found.into_inner().expect("walk results lock") {
+    let mut found = found.into_inner().expect("walk results lock");
+    found.append(&mut links.lock().unwrap_or_else(|e| e.into_inner()));
+    for item in found {
         match item {
             Found::Source(s) => discovery.sources.push(s),
             Found::PackageJson(p) => discovery.package_jsons.push(p),
@@ -356,9 +369,6 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
             Found::Ignored(p) => discovery.ignored.push(p),
         }
     }
-    discovery.skipped.extend(std::mem::take(
-        &mut *links.lock().unwrap_or_else(|e| e.into_inner()),
-    ));
     find_ignored_env_files(&root, &mut discovery);
     discovery.sources.sort_by(|a, b| a.rel.cmp(&b.rel));
     discovery.sources.dedup_by(|a, b| a.rel == b.rel);

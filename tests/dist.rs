@@ -104,8 +104,8 @@ impl FakeRunner {
     fn output(&self, key: &str) -> String {
         read(&self.path("github_output"))
             .lines()
-            .filter_map(|l| l.strip_prefix(&format!("{key}=")))
-            .next_back()
+            .rev()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
             .unwrap_or_else(|| panic!("no {key} in GITHUB_OUTPUT"))
             .to_string()
     }

@@ -9,6 +9,7 @@ mod dist;
 mod drift_plan;
 mod env;
 mod gate;
+mod hostile_tree;
 mod missing_export;
 mod node_differential;
 mod plan_layering;

@@ -491,15 +491,25 @@ fn compose_declarations(
             }
             seen.push(env_path.clone());
             let env_rel = relative(root, &env_path);
-            // `env_file: ../../secrets.env` may lead out of the tree: never read there.
-            if let Ok(bytes) =
-                crate::discover::read_in_tree(root, &env_path, crate::discover::MAX_MANIFEST_BYTES)
-            {
-                out.extend(dotenv_declarations(
+            // `env_file: ../../secrets.env` may lead out of the tree: never read there, and its
+            // variables are then unknown (named by what the compose file says, not the target).
+            match crate::discover::read_in_tree(
+                root,
+                &env_path,
+                crate::discover::MAX_MANIFEST_BYTES,
+            ) {
+                Ok(bytes) => out.extend(dotenv_declarations(
                     &env_rel,
                     &String::from_utf8_lossy(&bytes),
                     problems,
-                ));
+                )),
+                Err(e) => problems.push(Skipped {
+                    file: rel.to_string(),
+                    reason: format!(
+                        "cannot read env declarations: env_file `{file}`: {}",
+                        crate::project::io_reason(&e)
+                    ),
+                }),
             }
         }
     }

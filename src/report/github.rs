@@ -52,10 +52,10 @@ pub fn command(finding: &Finding) -> String {
         Severity::Info => "notice",
     };
     // Terminal sequences would recolour the Actions log; newlines inside the data stay data.
-    let mut message = super::escape(&finding.message).into_owned();
+    let mut message = escape_lines(&finding.message);
     if let Some(help) = &finding.help {
         message.push_str("\nhelp: ");
-        message.push_str(&super::escape(help));
+        message.push_str(&escape_lines(help));
     }
     format!(
         "::{level} file={},line={},col={},title={}::{}",
@@ -65,6 +65,20 @@ pub fn command(finding: &Finding) -> String {
         escape_property(&format!("treeaudit({})", finding.rule)),
         escape_data(&message)
     )
+}
+
+/// The shared escaping line by line: line breaks stay (the runner shows `%0A` as a new line of
+/// the annotation), every other control character is made visible.
+fn escape_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            line.split('\r')
+                .map(super::escape)
+                .collect::<Vec<_>>()
+                .join("\r")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Escapes a command's message as the Actions runner expects (`%`, CR, LF).

@@ -66,12 +66,13 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Text safe inside a table cell: control characters made visible (as every renderer does),
-/// `|` escaped, HTML and mentions inert.
+/// Text safe inside a table cell: no line breaks, `|` escaped, HTML and mentions inert.
+/// A line break becomes a space (a cell is one line); every other control character goes
+/// through the escaping all renderers share.
 fn cell(text: &str) -> String {
-    let text = super::escape(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let one_line = text.replace('\r', "").replace('\n', " ");
+    let mut out = String::with_capacity(one_line.len());
+    for c in super::escape(&one_line).chars() {
         match c {
             '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
@@ -127,14 +128,14 @@ mod tests {
                 "b.js",
                 "cannot find `x|y`",
             ),
-            finding("import-cycle", Severity::Warning, "c.js", "cycle\u{1b}[31m"),
+            finding("import-cycle", Severity::Warning, "c.js", "cycle\nagain"),
         ]));
         let rules = out.find("| `unresolved-import` | error | 1 |").expect(&out);
         let cycles = out.find("| `import-cycle` | warning | 2 |").expect(&out);
         assert!(rules < cycles, "{out}");
         assert!(out.contains("cannot find `x\\|y`"), "{out}");
         assert!(
-            out.contains("| `c.js:4` | `import-cycle` | cycle\\u{1b}[31m |"),
+            out.contains("| `c.js:4` | `import-cycle` | cycle again |"),
             "{out}"
         );
         assert!(out.contains("1 error, 2 warnings in 3 files"), "{out}");
