@@ -9,6 +9,7 @@ mod drift_plan;
 mod env;
 mod missing_export;
 mod node_differential;
+mod parse;
 mod plan_layering;
 mod read_only;
 mod routes;
