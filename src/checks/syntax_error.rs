@@ -433,8 +433,8 @@ mod tests {
                 1,
             ),
             (
-                "src/tag.tsx",
-                "export const A = () => (\n  <div>\n    <p>text</span>\n  </div>\n);\n",
+                "src/jsx.tsx",
+                "export const A = () => (\n  <div>\n    {items.map((i) => <p>{i}</p>}\n  </div>\n);\n",
                 3,
             ),
             (

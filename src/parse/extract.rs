@@ -26,22 +26,22 @@ pub(super) fn extract(tree: &Tree, text: &str) -> ModuleFacts {
     let mut env_aliases: Vec<(String, EnvReadForm)> = Vec::new();
     let root = tree.root_node();
     let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        visit(node, cursor.depth(), text, &mut facts, &mut env_aliases);
+    // Counted here: `TreeCursor::depth` costs the depth itself, quadratic on a deep tree.
+    let mut depth = 0u32;
+    'walk: loop {
+        visit(cursor.node(), depth, text, &mut facts, &mut env_aliases);
         if cursor.goto_first_child() {
+            depth += 1;
             continue;
         }
         loop {
             if cursor.goto_next_sibling() {
-                break;
+                continue 'walk;
             }
             if !cursor.goto_parent() {
-                break;
+                break 'walk;
             }
-        }
-        if cursor.depth() == 0 && cursor.node() == root {
-            break;
+            depth -= 1;
         }
     }
     if root.has_error() {
