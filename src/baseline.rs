@@ -131,7 +131,9 @@ impl Baseline {
 
     /// Reads a baseline file; errors name the file.
     pub fn load(path: &Path) -> Result<Baseline> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let bytes = crate::discover::read_regular_file(path, crate::discover::MAX_MANIFEST_BYTES)
+            .map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8_lossy(&bytes);
         let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
             Error::Usage(format!("{}: not a treeaudit baseline: {e}", path.display()))
         })?;

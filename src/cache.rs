@@ -127,7 +127,9 @@ impl FactCache {
     pub fn open(dir: &Path, root: &Path) -> FactCache {
         let name = format!("{:016x}.pack", xxh3_64(root.to_string_lossy().as_bytes()));
         let path = dir.join(format!("facts-v{PACK_FORMAT}")).join(name);
-        let data = std::fs::read(&path).unwrap_or_default();
+        // Only a regular file is read: a pack replaced by a link to `/dev/zero` or a named
+        // pipe would never end or never start.
+        let data = crate::discover::read_regular_file(&path, MAX_PACK_BYTES).unwrap_or_default();
         let index = read_index(&data).unwrap_or_default();
         FactCache { path, data, index }
     }
@@ -191,7 +193,37 @@ impl FactCache {
         file.extend_from_slice(&payload);
         let dir = self.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        remove_stale_temporaries(dir);
         crate::baseline::write_atomically(&self.path, &file)
+    }
+}
+
+/// The largest pack read (a 10k-file tree's pack is a few megabytes).
+const MAX_PACK_BYTES: u64 = 1024 * 1024 * 1024;
+/// A temporary older than this belongs to a run that was killed before its rename.
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes `.tmp*` files a killed run left beside the packs. A temporary younger than an hour
+/// may belong to a run still writing, so it is left alone.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_temporary = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(".tmp"));
+        let stale = entry.metadata().is_ok_and(|m| {
+            m.is_file()
+                && m.modified()
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > STALE_TEMPORARY)
+        });
+        if is_temporary && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

@@ -52,6 +52,7 @@ pub struct EnvConfig {
     pub files: Vec<String>,
     /// Platforms that inject variables themselves, e.g. `vercel`, `railway`, `fly`, `heroku`.
     #[serde(default)]
+    #[schemars(schema_with = "platforms_schema")]
     pub platforms: Vec<String>,
 }
 
@@ -70,8 +71,23 @@ pub struct PackageConfig {
     pub routes: Vec<String>,
 }
 
+/// Hosting platforms `env.platforms` accepts (each injects its own family of variables).
+pub const PLATFORMS: &[&str] = &[
+    "aws-lambda",
+    "cloud-run",
+    "fly",
+    "heroku",
+    "netlify",
+    "railway",
+    "render",
+    "vercel",
+];
+
+/// The spellings a rule level accepts, in the schema and in error messages alike.
+pub const RULE_LEVELS: &[&str] = &["off", "info", "warn", "warning", "error"];
+
 /// A configured rule level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
     /// The rule does not report.
@@ -95,6 +111,29 @@ impl RuleLevel {
             RuleLevel::Error => Some(Severity::Error),
         }
     }
+}
+
+// Written by hand so the schema lists `"warn"`, which serde accepts as an alias: the schema and
+// the validator must agree on every spelling.
+impl JsonSchema for RuleLevel {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RuleLevel".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A rule's severity: `off`, `info`, `warn` (or `warning`), `error`.",
+            "type": "string",
+            "enum": RULE_LEVELS,
+        })
+    }
+}
+
+fn platforms_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "array",
+        "items": { "type": "string", "enum": PLATFORMS },
+    })
 }
 
 /// Lists every rule as a property so editors complete rule names.
@@ -135,17 +174,27 @@ impl Config {
     /// Finds and reads the configuration for `root`: `explicit` (from `--config`) when given,
     /// else `root/treeaudit.json`, else the `"treeaudit"` key of `root/package.json`.
     pub fn discover(root: &Path, explicit: Option<&Path>) -> Result<(Config, ConfigSource)> {
+        use crate::discover::{MAX_MANIFEST_BYTES, read_in_tree, read_regular_file};
+        let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
         if let Some(path) = explicit {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-            return Ok((parse(path, &text)?, ConfigSource::File(path.to_path_buf())));
+            let bytes =
+                read_regular_file(path, MAX_MANIFEST_BYTES).map_err(|e| Error::io(path, e))?;
+            return Ok((
+                parse(path, &text(bytes))?,
+                ConfigSource::File(path.to_path_buf()),
+            ));
         }
+        // Files found in the tree are read only if they really are in it (not links out).
+        let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let file = root.join("treeaudit.json");
         if file.is_file() {
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
-            return Ok((parse(&file, &text)?, ConfigSource::File(file)));
+            let bytes = read_in_tree(&real_root, &file, MAX_MANIFEST_BYTES)
+                .map_err(|e| Error::io(&file, e))?;
+            return Ok((parse(&file, &text(bytes))?, ConfigSource::File(file)));
         }
         let manifest = root.join("package.json");
-        if let Ok(text) = std::fs::read_to_string(&manifest) {
+        if let Ok(bytes) = read_in_tree(&real_root, &manifest, MAX_MANIFEST_BYTES) {
+            let text = text(bytes);
             // A malformed package.json is the manifest checks' business, not a config error.
             if let Ok(serde_json::Value::Object(mut fields)) =
                 serde_json::from_str::<serde_json::Value>(&text)
@@ -181,6 +230,17 @@ impl Config {
                 return Err(error(
                     format!("rules.{name}"),
                     format!("unknown rule{suggestion}; `treeaudit rules` lists them"),
+                ));
+            }
+        }
+        for (i, platform) in self.env.platforms.iter().enumerate() {
+            if !PLATFORMS.contains(&platform.as_str()) {
+                return Err(error(
+                    format!("env.platforms[{i}]"),
+                    format!(
+                        "unknown platform `{platform}`; allowed: {}",
+                        PLATFORMS.join(", ")
+                    ),
                 ));
             }
         }
@@ -220,9 +280,11 @@ impl Config {
 }
 
 /// Parses configuration text; errors name the file and the key (`rules.import-cycle`).
+/// Comments and trailing commas are allowed, as in tsconfig.json.
 pub fn parse(file: &Path, text: &str) -> Result<Config> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| Error::Usage(format!("{}: invalid JSON: {e}", file.display())))?;
+    let value = jsonc_parser::parse_to_serde_value(text, &crate::resolve::jsonc_options())
+        .map_err(|e| Error::Usage(format!("{}: invalid JSON: {e}", file.display())))?
+        .ok_or_else(|| Error::Usage(format!("{}: empty file", file.display())))?;
     from_value(file, "", value)
 }
 
@@ -325,5 +387,65 @@ mod tests {
             assert!(rules.get(rule.name).is_some(), "{} missing", rule.name);
         }
         assert_eq!(schema["additionalProperties"], false);
+    }
+
+    #[test]
+    fn comments_and_trailing_commas_are_accepted() {
+        let config = parse(
+            Path::new("treeaudit.json"),
+            "{\n  // generated clients are not ours\n  \"ignore\": [\"gen/**\",],\n  /* legacy */ \"rules\": {\"import-cycle\": \"warn\",},\n}\n",
+        )
+        .expect("jsonc is valid");
+        assert_eq!(config.ignore, ["gen/**"]);
+        assert_eq!(
+            config.rule_level("import-cycle"),
+            Some(Some(Severity::Warning))
+        );
+    }
+
+    #[test]
+    fn unknown_platform_names_the_allowed_ones() {
+        let message = error_of(r#"{"env": {"platforms": ["vercel", "herokku"]}}"#);
+        assert!(message.contains("`env.platforms[1]`"), "{message}");
+        assert!(message.contains("unknown platform `herokku`"), "{message}");
+        assert!(message.contains("heroku"), "{message}");
+    }
+
+    #[test]
+    fn unknown_severity_names_the_allowed_ones() {
+        let message = error_of(r#"{"rules": {"case-mismatch": "fatal"}}"#);
+        for level in ["off", "info", "warning", "error"] {
+            assert!(message.contains(&format!("`{level}`")), "{message}");
+        }
+    }
+
+    #[test]
+    fn schema_and_validator_agree_on_every_level_and_platform() {
+        let schema: serde_json::Value =
+            serde_json::from_str(&Config::json_schema()).expect("schema is JSON");
+        let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+        for level in RULE_LEVELS {
+            let text = format!(r#"{{"rules": {{"import-cycle": "{level}"}}}}"#);
+            let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+            assert!(validator.is_valid(&value), "schema rejects {level}");
+            parse(Path::new("t.json"), &text).expect("validator accepts it");
+        }
+        for platform in PLATFORMS {
+            let text = format!(r#"{{"env": {{"platforms": ["{platform}"]}}}}"#);
+            let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+            assert!(validator.is_valid(&value), "schema rejects {platform}");
+            parse(Path::new("t.json"), &text).expect("validator accepts it");
+        }
+        for bad in [
+            r#"{"rules": {"import-cycle": "fatal"}}"#,
+            r#"{"env": {"platforms": ["herokku"]}}"#,
+        ] {
+            let value: serde_json::Value = serde_json::from_str(bad).expect("json");
+            assert!(!validator.is_valid(&value), "schema accepts {bad}");
+            assert!(
+                parse(Path::new("t.json"), bad).is_err(),
+                "validator accepts {bad}"
+            );
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! tsconfigs, env declarations. Knows nothing of parsing.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 use serde::Serialize;
@@ -134,25 +134,69 @@ enum Found {
     Ignored(PathBuf),
 }
 
-/// Whether a file name declares environment variables (read by the env stage).
-pub fn is_env_declaration(name: &str) -> bool {
-    name == ".env"
-        || name.starts_with(".env.")
-        || name.ends_with(".env")
-        || name == "Dockerfile"
-        || name.starts_with("Dockerfile.")
-        || name.ends_with(".Dockerfile")
-        || ((name.starts_with("docker-compose") || name.starts_with("compose"))
-            && (name.ends_with(".yml") || name.ends_with(".yaml")))
-        || name == "wrangler.toml"
-        || name == "app.yaml"
-        || name == "vercel.json"
+/// Whether a file declares environment variables (read by the env stage), by its
+/// root-relative path: the env stage owns the list.
+pub fn is_env_declaration(rel: &str) -> bool {
+    crate::env::declarations::is_declaration_file(rel)
 }
 
 fn is_other_interesting(name: &str) -> bool {
     matches!(name, "Procfile" | "index.html")
         || name.starts_with("ecosystem.config.")
         || name == "treeaudit.json"
+        // Entry detection: Dockerfiles named `app.dockerfile`, page templates whose
+        // `<script src>` a browser loads, Cloudflare's JSON config.
+        || name.to_ascii_lowercase().ends_with(".dockerfile")
+        || [".html", ".htm", ".hbs", ".handlebars", ".ejs"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        || name == "wrangler.json"
+        || name == "wrangler.jsonc"
+}
+
+/// The most a `package.json`, tsconfig, env or configuration file may hold (they are read
+/// whole; a real one is a few kilobytes).
+pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a file only if it is a regular file of at most `limit` bytes. Opening a named pipe
+/// blocks until someone writes to it and a device such as `/dev/zero` never ends, so anything
+/// else is refused before it is opened (and checked again on the open handle).
+pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let not_regular = |meta: &std::fs::Metadata| {
+        std::io::Error::other(format!(
+            "not a regular file ({}), not read",
+            special_kind(&meta.file_type())
+        ))
+    };
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "larger than the {} MB per-file budget, not read",
+            limit / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Reads a file of the audited tree: its real path (links resolved) must lie under `root`
+/// (canonical), so a link or an import leading out of the tree never exposes what is there.
+pub fn read_in_tree(root: &Path, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let real = path.canonicalize()?;
+    if !real.starts_with(root) {
+        return Err(std::io::Error::other("outside the audited tree, not read"));
+    }
+    read_regular_file(&real, limit)
 }
 
 /// Turns an absolute path under `root` into the `/`-separated relative form used in output.
@@ -163,9 +207,95 @@ pub fn relative(root: &Path, path: &Path) -> String {
         if i > 0 {
             out.push('/');
         }
-        out.push_str(&part.as_os_str().to_string_lossy());
+        push_name(&mut out, part.as_os_str());
     }
     out
+}
+
+/// Appends a file name; bytes that are not UTF-8 are written `\xNN`, so two such names stay
+/// distinct and every one can be named in output (paths are bytes on Unix).
+fn push_name(out: &mut String, name: &std::ffi::OsStr) {
+    match name.to_str() {
+        Some(text) => out.push_str(text),
+        None => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::ffi::OsStrExt;
+                for chunk in name.as_bytes().utf8_chunks() {
+                    out.push_str(chunk.valid());
+                    for byte in chunk.invalid() {
+                        out.push_str(&format!("\\x{byte:02X}"));
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            out.push_str(&name.to_string_lossy());
+        }
+    }
+}
+
+/// A file whose name is not UTF-8: a would-be source, manifest or env file is listed (its
+/// name cannot be written in an import or a config key), anything else is only data.
+fn non_utf8_name(root: &Path, path: &Path) -> Option<Found> {
+    let lossy = path.file_name()?.to_string_lossy().into_owned();
+    if is_data_name(&lossy) {
+        return Some(Found::Data(path.to_path_buf()));
+    }
+    Some(Found::Skipped(Skipped {
+        file: relative(root, path),
+        reason: "file name is not valid UTF-8, not analysed (no import can name it)".to_string(),
+    }))
+}
+
+/// Why a symbolic link met during the walk is not followed: it is broken or loops, it points
+/// outside the tree, or it is another name for something inside the tree.
+fn describe_symlink(root: &Path, link: &Path) -> Found {
+    let file = relative(root, link);
+    let skipped = |reason: String| {
+        Found::Skipped(Skipped {
+            file: file.clone(),
+            reason,
+        })
+    };
+    let Ok(target) = link.canonicalize() else {
+        let reason = describe_unfollowable_symlink(link)
+            .unwrap_or_else(|| "symbolic link that cannot be followed".to_string());
+        return skipped(reason);
+    };
+    // The target's name is not printed: it is outside what the user asked to audit.
+    let Ok(inside) = target.strip_prefix(root) else {
+        return skipped("symbolic link that points outside the tree, not analysed".to_string());
+    };
+    if link.starts_with(&target) {
+        return skipped(
+            "symbolic link loop: it leads back to a directory that contains it".to_string(),
+        );
+    }
+    // `CLAUDE.md -> AGENTS.md`: a data file is never read, only known to exist.
+    if target.is_file()
+        && link
+            .file_name()
+            .is_some_and(|n| is_data_name(&n.to_string_lossy()))
+    {
+        return Found::Data(link.to_path_buf());
+    }
+    let real = relative(root, &root.join(inside));
+    let real = if real.is_empty() {
+        ".".to_string()
+    } else {
+        real
+    };
+    skipped(format!(
+        "symbolic link to `{real}`, not followed: files are analysed under their real names"
+    ))
+}
+
+/// Whether a file of this name is only data: no source, manifest, config or env file.
+fn is_data_name(name: &str) -> bool {
+    Dialect::from_path(Path::new(name)).is_none()
+        && !name.ends_with(".json")
+        && !is_env_declaration(name)
+        && !is_other_interesting(name)
 }
 
 /// Walks `root` and classifies every file.
@@ -181,13 +311,27 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
     let ignore = ignore_set(&options.ignore)?;
 
     let skip_dirs = options.skip_dirs.clone();
+    // Symbolic links are never walked through: one leaving the tree would expose files the
+    // user did not ask about (a link to `/` walks the whole disk), and one staying inside
+    // names a file or directory the walk reaches under its real name anyway. Each is listed.
+    let links: Arc<Mutex<Vec<Found>>> = Arc::default();
+    let link_root = root.clone();
+    let link_list = Arc::clone(&links);
     let mut builder = WalkBuilder::new(&root);
     builder
         .hidden(false)
         .require_git(false)
-        .follow_links(true)
-        .threads(options.threads)
+        .follow_links(false)
+        .threads(crate::project::clamp_threads(options.threads))
         .filter_entry(move |entry| {
+            if entry.path_is_symlink() {
+                let found = describe_symlink(&link_root, entry.path());
+                link_list
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(found);
+                return false;
+            }
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             !(is_dir
                 && entry.depth() > 0
@@ -220,7 +364,9 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
         root: root.clone(),
         ..Discovery::default()
     };
-    for item in found.into_inner().expect("walk results lock") {
+    let mut found = found.into_inner().expect("walk results lock");
+    found.append(&mut links.lock().unwrap_or_else(|e| e.into_inner()));
+    for item in found {
         match item {
             Found::Source(s) => discovery.sources.push(s),
             Found::PackageJson(p) => discovery.package_jsons.push(p),
@@ -291,14 +437,16 @@ fn classify(root: &Path, path: &Path, file_type: Option<std::fs::FileType>) -> O
             ),
         }));
     }
-    let name = path.file_name()?.to_str()?;
+    let Some(name) = path.file_name()?.to_str() else {
+        return non_utf8_name(root, path);
+    };
     if name == "package.json" {
         return Some(Found::PackageJson(path.to_path_buf()));
     }
     if (name.starts_with("tsconfig") && name.ends_with(".json")) || name == "jsconfig.json" {
         return Some(Found::Tsconfig(path.to_path_buf()));
     }
-    if is_env_declaration(name) {
+    if is_env_declaration(&relative(root, path)) {
         return Some(Found::Env(path.to_path_buf()));
     }
     if is_other_interesting(name) {
@@ -423,10 +571,14 @@ fn is_published_output(dir: &Path) -> bool {
     let Some(manifest) = dir.parent().map(|p| p.join("package.json")) else {
         return false;
     };
-    let Ok(text) = std::fs::read_to_string(&manifest) else {
+    // Read during the walk, before links are sorted out: a link is not the package's manifest.
+    if !std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let Ok(text) = read_regular_file(&manifest, MAX_MANIFEST_BYTES) else {
         return false;
     };
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&text) else {
         return false;
     };
     let mut paths = Vec::new();
@@ -474,7 +626,7 @@ fn find_ignored_env_files(root: &Path, discovery: &mut Discovery) {
         for entry in entries.flatten() {
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            if (name == ".env" || name.starts_with(".env.") || name.ends_with(".env"))
+            if crate::env::declarations::is_dotenv_name(name)
                 && entry.file_type().is_ok_and(|t| t.is_file())
             {
                 discovery.env_files.push(entry.path());

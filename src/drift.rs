@@ -92,6 +92,11 @@ pub struct PairOptions {
     pub prod: PathBuf,
     /// Worker threads (0 = all cores).
     pub threads: usize,
+    /// The configuration, applied to both trees alike (its `ignore` globs hide the same files
+    /// on both sides, so they never show up as added or removed).
+    pub config: crate::config::Config,
+    /// Extra entry points (`--entry`), relative to each tree's root.
+    pub entries: Vec<PathBuf>,
 }
 
 /// Discovers, hashes, parses (once per distinct content) and resolves both trees.
@@ -108,10 +113,11 @@ struct TreeRead {
 }
 
 fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
-    let walk = DiscoverOptions {
+    let mut walk = DiscoverOptions {
         threads: options.threads,
         ..DiscoverOptions::default()
     };
+    walk.ignore.extend(options.config.ignore_globs());
     let (local, prod) = rayon::join(
         || discover(&options.local, &walk),
         || discover(&options.prod, &walk),
@@ -146,8 +152,8 @@ fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
                 local.discovery,
                 local.parsed,
                 local.skipped,
-                Vec::new(),
-                Default::default(),
+                options.entries.clone(),
+                options.config.clone(),
             )
         },
         || {
@@ -155,8 +161,8 @@ fn load_pair_in_pool(options: &PairOptions) -> Result<TreePair> {
                 prod.discovery,
                 prod.parsed,
                 prod.skipped,
-                Vec::new(),
-                Default::default(),
+                options.entries.clone(),
+                options.config.clone(),
             )
         },
     );
@@ -191,8 +197,14 @@ fn read_tree(mut discovery: Discovery, known: &HashMap<u128, &ModuleFacts>) -> T
     let read: Vec<SourceRead> = sources
         .into_par_iter()
         .map(|file| {
-            let bytes = match std::fs::read(&file.path) {
+            let bytes = match crate::discover::read_regular_file(
+                &file.path,
+                crate::project::MAX_SOURCE_BYTES,
+            ) {
                 Ok(bytes) => bytes,
+                Err(e) if e.kind() == std::io::ErrorKind::Other => {
+                    return SourceRead::Skipped(file, None, e.to_string());
+                }
                 Err(e) => {
                     let reason = format!("cannot read: {}", io_reason(&e));
                     return SourceRead::Skipped(file, None, reason);
@@ -242,7 +254,7 @@ fn read_tree(mut discovery: Discovery, known: &HashMap<u128, &ModuleFacts>) -> T
         .into_par_iter()
         .map(|path| {
             let rel = relative(&root, path);
-            let result = std::fs::read(path)
+            let result = crate::discover::read_regular_file(path, crate::project::MAX_SOURCE_BYTES)
                 .map_err(|e| format!("cannot read: {}", io_reason(&e)))
                 .map(|bytes| {
                     if is_dotenv(path) {
@@ -313,29 +325,15 @@ pub fn digest(bytes: &[u8]) -> FileDigest {
 /// `.env`, `.env.production`, `prod.env`: files compared as key sets.
 fn is_dotenv(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+    crate::env::declarations::is_dotenv_name(name)
 }
 
-/// The keys of a `.env` file: `KEY=…` and `export KEY=…` lines; comments and blank lines
-/// skipped. Deliberately tiny (MERGE: use the env stage's parser when it lands): a line inside
-/// a multi-line quoted value that looks like `KEY=` would be counted as a key.
+/// The keys of a `.env` file, read by the env stage's parser (one grammar for every command).
 pub fn dotenv_keys(text: &str) -> BTreeSet<String> {
-    text.lines()
-        .filter_map(|line| {
-            let line = line.trim();
-            let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
-            if line.starts_with('#') {
-                return None;
-            }
-            let (key, _) = line.split_once('=')?;
-            let key = key.trim();
-            let valid = !key.is_empty()
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-                && !key.starts_with(|c: char| c.is_ascii_digit());
-            valid.then(|| key.to_string())
-        })
+    crate::env::dotenv::dotenv_keys(text)
+        .0
+        .into_iter()
+        .map(|k| k.name)
         .collect()
 }
 
@@ -565,6 +563,10 @@ pub struct EnvChanges {
     pub added: Vec<String>,
     /// Declared or read in LOCAL, neither in PROD.
     pub removed: Vec<String>,
+    /// Whether the trees declare or read different names. `added` also lists names both
+    /// trees read and neither declares (still to declare), which is no difference between them.
+    #[serde(skip)]
+    pub names_differ: bool,
 }
 
 /// Dependency differences across the `package.json` files at the same paths.
@@ -694,8 +696,21 @@ impl DriftReport {
             && f.only_in_local.is_empty()
             && f.changed.is_empty()
             && f.moved.is_empty()
-            && self.env.added.is_empty()
-            && self.env.removed.is_empty()
+            && !self.env.names_differ
+            && self.skipped_alike()
+    }
+
+    /// Whether both trees skipped the same files: a file only one tree has but neither could
+    /// analyse (a name that is not UTF-8, a named pipe, a link) is still a difference.
+    fn skipped_alike(&self) -> bool {
+        let names = |tree: &str| -> BTreeSet<&str> {
+            self.skipped
+                .iter()
+                .filter(|s| s.tree == tree)
+                .map(|s| s.file.as_str())
+                .collect()
+        };
+        names("local") == names("prod")
     }
 }
 
@@ -1110,6 +1125,7 @@ fn compare_env(pair: &TreePair) -> EnvChanges {
             .cloned()
             .collect(),
         removed: local.difference(&prod).cloned().collect(),
+        names_differ: local != prod,
     }
 }
 
@@ -1212,8 +1228,13 @@ mod tests {
 
     #[test]
     fn dotenv_keys_ignore_values_comments_and_exports() {
-        let keys = dotenv_keys("# c\nA=1\nexport B = two\n\nC=\n1BAD=x\nnot a line\n");
-        assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["A", "B", "C"]);
+        let keys = dotenv_keys(
+            "# c\nA=1\nexport B = two\n\nC=\nD=value with spaces\nE=\"multi\nNOT_A_KEY=x\"\nnot a line\n",
+        );
+        assert_eq!(
+            keys.into_iter().collect::<Vec<_>>(),
+            ["A", "B", "C", "D", "E"]
+        );
     }
 
     #[test]
@@ -1240,6 +1261,7 @@ mod tests {
             local: local.path().to_path_buf(),
             prod: prod.path().to_path_buf(),
             threads: 1,
+            ..Default::default()
         })
         .expect("load");
         let report = compare(&pair, "local", "prod");
@@ -1276,6 +1298,7 @@ mod tests {
             local: local.path().to_path_buf(),
             prod: prod.path().to_path_buf(),
             threads: 1,
+            ..Default::default()
         })
         .expect("load");
         assert_eq!(pair.parsed_contents, 3);

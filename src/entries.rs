@@ -20,6 +20,9 @@ use crate::resolve::normalize;
 pub enum EntryKind {
     /// The application itself: `main`, start scripts, Dockerfile, framework pages.
     Production,
+    /// A maintainer script (`seed`, `build`, `dev`, a CI step, a Dockerfile `RUN`): run on a
+    /// developer's machine or in CI, with devDependencies installed. Not production code.
+    Script,
     /// A test file (`*.test.*`, `__tests__/`, …) or test setup.
     Test,
     /// Tool configuration (`*.config.*`).
@@ -34,9 +37,17 @@ pub struct Entry {
     pub file: usize,
     /// What makes it an entry: `package.json scripts.start`, `Dockerfile CMD`, `next app/ page`.
     pub source: String,
-    /// Production, test or config.
+    /// Production, script, test or config.
     #[serde(skip)]
     pub kind: EntryKind,
+    /// Not run by Node from `node_modules` as written: bundled (Vite, webpack, Next, tsup,
+    /// esbuild, wrangler…, which inline their dependencies) or served to a browser.
+    #[serde(skip)]
+    pub bundled: bool,
+    /// A private workspace package's `main`/`exports`: its code runs inside its importers,
+    /// which decide whether Node runs it as written.
+    #[serde(skip)]
+    pub library: bool,
 }
 
 /// Entries with what they reach; computed once per project (see [`Project::entry_points`]).
@@ -96,6 +107,25 @@ impl Project {
     }
 }
 
+/// What makes an entry one, with how it runs when that matters (`--show-entries`, `why`):
+/// `index.html <script src> (loaded by the browser)`, `package.json scripts.seed (maintainer script)`.
+pub fn describe(entry: &Entry) -> String {
+    match (entry.kind, entry.bundled) {
+        (EntryKind::Script, _) => format!("{} (maintainer script)", entry.source),
+        (EntryKind::Production, true) if entry.source.ends_with("<script src>") => {
+            format!("{} (loaded by the browser)", entry.source)
+        }
+        (EntryKind::Production, true) => format!("{} (bundled)", entry.source),
+        (EntryKind::Production, _) if entry.library => {
+            format!(
+                "{} (workspace library: runs inside its importers)",
+                entry.source
+            )
+        }
+        _ => entry.source.clone(),
+    }
+}
+
 /// Runs the two searches: from production entries, then from tests and configs.
 fn reachability(
     project: &Project,
@@ -118,15 +148,135 @@ fn reachability(
             .collect()
     };
     let all_loads: Vec<LoadEdge> = loads.iter().chain(path_loads).copied().collect();
+    let runtime_starts: Vec<usize> = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Production && !e.bundled && !e.library)
+        .map(|e| e.file)
+        .collect();
+    let into_bundle = bundled_output_edges(project);
     Reachability {
+        runtime: project.graph.reachable_from_except(
+            &runtime_starts,
+            loads,
+            line,
+            |from, import| into_bundle.contains(&(from, import)),
+        ),
         production: project.graph.reachable_from(&starts(true), loads, line),
         other: project
             .graph
             .reachable_from(&starts(false), &all_loads, line),
-        by_path: project
-            .graph
-            .reachable_from(&starts(true), &all_loads, line),
+        // Maintainer scripts run their files too: not dead, though not production.
+        by_path: project.graph.reachable_from(
+            &entries
+                .iter()
+                .filter(|e| matches!(e.kind, EntryKind::Production | EntryKind::Script))
+                .map(|e| e.file)
+                .collect::<Vec<_>>(),
+            &all_loads,
+            line,
+        ),
     }
+}
+
+/// Imports (`(module, import index)`) of a bundler's output mapped back to its sources
+/// (`import('../dist/index.js')` resolved to `src/index.ts` in a package built by tsup): what
+/// runs is the bundle, whose dependencies the bundler inlined.
+fn bundled_output_edges(project: &Project) -> std::collections::HashSet<(usize, usize)> {
+    let mut edges = std::collections::HashSet::new();
+    for (m, module) in project.modules.iter().enumerate() {
+        for (to, edge) in project.graph.imports_of(m) {
+            let Some(import) = module.facts.imports.get(edge.import) else {
+                continue;
+            };
+            let target = &project.modules[to].file.rel;
+            let into_output = import.specifier.split('/').any(|segment| {
+                OUT_DIRS.contains(&segment) && !target.split('/').any(|t| t == segment)
+            });
+            if into_output && package_bundles(project, &project.modules[to].file.path) {
+                edges.insert((m, edge.import));
+            }
+        }
+    }
+    edges
+}
+
+/// Directories compiled output is written to.
+const OUT_DIRS: &[&str] = &["dist", "build", "out", "lib"];
+
+/// Build tools that bundle (inline dependencies), as they appear in a `package.json` script.
+const BUNDLERS: &[&str] = &[
+    "tsup",
+    "esbuild",
+    "vite",
+    "webpack",
+    "rollup",
+    "rolldown",
+    "rspack",
+    "parcel",
+    "ncc",
+    "next",
+    "unbuild",
+    "microbundle",
+    "tsdown",
+    "bun build",
+    "wrangler",
+];
+
+/// Whether the package holding `path` builds with a bundler: a `scripts` command runs one,
+/// or its configuration file sits at the package root.
+fn package_bundles(project: &Project, path: &Path) -> bool {
+    let Some(manifest) = path
+        .parent()
+        .and_then(|dir| project.manifests.nearest(dir, &project.root))
+    else {
+        return false;
+    };
+    manifest_bundles(project, manifest)
+}
+
+fn manifest_bundles(project: &Project, manifest: &crate::manifest::Manifest) -> bool {
+    let scripts = manifest
+        .json
+        .get("scripts")
+        .and_then(|s| s.as_object())
+        .into_iter()
+        .flat_map(|s| s.values())
+        .filter_map(|v| v.as_str());
+    for command in scripts {
+        for segment in command.split(['&', '|', ';']) {
+            let segment = segment.trim();
+            let first = segment.split_whitespace().next().unwrap_or("");
+            let tool = first.rsplit('/').next().unwrap_or(first);
+            let tool = if matches!(tool, "npx" | "pnpx" | "bunx") {
+                segment.split_whitespace().nth(1).unwrap_or("")
+            } else {
+                tool
+            };
+            if BUNDLERS.contains(&tool) || (tool == "bun" && segment.contains(" build")) {
+                return true;
+            }
+        }
+    }
+    let dir = manifest.path.parent().unwrap_or(&project.root);
+    project.modules.iter().any(|m| {
+        m.file.path.parent() == Some(dir)
+            && [
+                "tsup.config.",
+                "rollup.config.",
+                "webpack.config.",
+                "vite.config.",
+                "esbuild.config.",
+                "rspack.config.",
+            ]
+            .iter()
+            .any(|c| {
+                m.file
+                    .rel
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.starts_with(c))
+            })
+    })
 }
 
 /// Source extensions tried after a path written without one (`node src/index`).
@@ -138,6 +288,10 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
     let mut found = Finder {
         project,
         entries: Vec::new(),
+        kind: EntryKind::Production,
+        bundled: false,
+        package_bundles: false,
+        library: false,
     };
     for path in extra {
         let path = if path.is_absolute() {
@@ -146,7 +300,7 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
             project.root.join(path)
         };
         let path = path.canonicalize().unwrap_or(path);
-        found.add_file(&path, "--entry", EntryKind::Production);
+        found.add_file(&path, "--entry");
     }
     for manifest in project.manifests.all() {
         let dir = manifest
@@ -154,13 +308,20 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
             .parent()
             .unwrap_or(&project.root)
             .to_path_buf();
+        found.package_bundles = manifest_bundles(project, manifest);
         found.package_json(&dir, &manifest.json);
         found.framework_conventions(&dir, manifest);
+        found.wrangler(&dir);
+        found.package_bundles = false;
     }
-    for file in &project.discovery.env_files {
+    for file in project
+        .discovery
+        .env_files
+        .iter()
+        .chain(&project.discovery.other_files)
+    {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile")
-        {
+        if crate::env::declarations::is_dockerfile_name(name) {
             found.dockerfile(file);
         }
     }
@@ -170,14 +331,20 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
             found.procfile(file);
         } else if name.starts_with("ecosystem.config.") {
             found.ecosystem(file);
-        } else if name == "index.html" {
-            found.index_html(file);
+        } else if is_template(name) {
+            found.template(file);
         }
     }
+    found.workflows();
+    found.playwright();
     found.tool_configs();
     for (i, module) in project.modules.iter().enumerate() {
         let name = module.file.rel.rsplit('/').next().unwrap_or("");
-        let is_setup = name.contains(".setup.") || name.starts_with("setupTests.");
+        let is_setup = name.contains(".setup.")
+            || name.starts_with("setupTests.")
+            // Cypress loads its support file (and legacy plugins file) before every spec.
+            || module.file.rel.contains("cypress/support/")
+            || module.file.rel.contains("cypress/plugins/");
         match module.role {
             FileRole::Test => found.push(i, "test file", EntryKind::Test),
             FileRole::Config => found.push(i, "config file", EntryKind::Config),
@@ -195,6 +362,14 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
 struct Finder<'p> {
     project: &'p Project,
     entries: Vec<Entry>,
+    /// The kind of the entries being added (set by whoever reads a source of entries).
+    kind: EntryKind,
+    /// Whether the entries being added are bundled or served, not run by Node.
+    bundled: bool,
+    /// Whether the package being read builds with a bundler (its `dist/` is a bundle).
+    package_bundles: bool,
+    /// Whether the entries being added are a private package's `main`/`exports`.
+    library: bool,
 }
 
 impl Finder<'_> {
@@ -203,14 +378,26 @@ impl Finder<'_> {
             file,
             source: source.to_string(),
             kind,
+            bundled: self.bundled,
+            library: self.library,
         });
     }
 
+    /// Runs `add` with entries of `kind` (and `bundled`), then restores the context.
+    fn with<T>(&mut self, kind: EntryKind, bundled: bool, add: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = (self.kind, self.bundled);
+        self.kind = kind;
+        self.bundled = bundled;
+        let result = add(self);
+        (self.kind, self.bundled) = saved;
+        result
+    }
+
     /// Adds `path` when it is an analysed module; returns whether it was.
-    fn add_file(&mut self, path: &Path, source: &str, kind: EntryKind) -> bool {
+    fn add_file(&mut self, path: &Path, source: &str) -> bool {
         match self.project.module_at(&normalize(path)) {
             Some(i) => {
-                self.push(i, source, kind);
+                self.push(i, source, self.kind);
                 true
             }
             None => false,
@@ -229,40 +416,58 @@ impl Finder<'_> {
         if self.add_candidates(&base, source, index) {
             return true;
         }
-        for out_dir in ["dist/", "build/", "out/", "lib/"] {
-            if let Some(rest) = written.strip_prefix(out_dir) {
-                let rest = rest.trim_start_matches("src/");
-                let stem = strip_source_extension(rest);
-                if self.add_candidates(&normalize(&dir.join("src").join(stem)), source, index) {
+        // Compiled output maps back to its sources: through the tsconfig's `outDir` and
+        // `rootDir` when it has them, else `dist/x.js` → `src/x.ts` (or `x.ts`).
+        let (out_dir, root_dir) = tsconfig_dirs(dir);
+        let mut out_dirs: Vec<String> = OUT_DIRS.iter().map(|d| format!("{d}/")).collect();
+        out_dirs.extend(
+            out_dir.map(|d| format!("{}/", d.trim_start_matches("./").trim_end_matches('/'))),
+        );
+        let mut source_dirs: Vec<String> = root_dir.into_iter().collect();
+        source_dirs.extend(["src".to_string(), String::new()]);
+        // A bundler's output runs with the dependencies it inlined.
+        let bundled = self.bundled || self.package_bundles;
+        for out_dir in &out_dirs {
+            let Some(rest) = written.strip_prefix(out_dir.as_str()) else {
+                continue;
+            };
+            let stem = strip_source_extension(rest);
+            for source_dir in &source_dirs {
+                let candidate =
+                    normalize(&dir.join(source_dir.trim_start_matches("./")).join(stem));
+                let kind = self.kind;
+                if self.with(kind, bundled, |f| {
+                    f.add_candidates(&candidate, source, index)
+                }) {
                     return true;
                 }
+            }
+            let stem = stem.trim_start_matches("src/");
+            let candidate = normalize(&dir.join("src").join(stem));
+            let kind = self.kind;
+            if self.with(kind, bundled, |f| {
+                f.add_candidates(&candidate, source, index)
+            }) {
+                return true;
             }
         }
         false
     }
 
     fn add_candidates(&mut self, base: &Path, source: &str, index: bool) -> bool {
-        if self.add_file(base, source, EntryKind::Production) {
+        if self.add_file(base, source) {
             return true;
         }
         let stem = base.to_string_lossy();
         let stem = strip_source_extension(&stem).to_string();
         for ext in EXTENSIONS {
-            if self.add_file(
-                Path::new(&format!("{stem}.{ext}")),
-                source,
-                EntryKind::Production,
-            ) {
+            if self.add_file(Path::new(&format!("{stem}.{ext}")), source) {
                 return true;
             }
         }
         if index {
             for ext in EXTENSIONS {
-                if self.add_file(
-                    &base.join(format!("index.{ext}")),
-                    source,
-                    EntryKind::Production,
-                ) {
+                if self.add_file(&base.join(format!("index.{ext}")), source) {
                     return true;
                 }
             }
@@ -271,6 +476,18 @@ impl Finder<'_> {
     }
 
     fn package_json(&mut self, dir: &Path, json: &serde_json::Value) {
+        // A private package's `main`/`exports` is a library of its workspace: its code runs
+        // inside whatever imports it (a bundled page, a server), which decides how.
+        let library = json.get("private").and_then(|p| p.as_bool()) == Some(true);
+        let saved = self.library;
+        self.library = library;
+        self.package_exports(dir, json);
+        self.library = saved;
+        self.bin_and_scripts(dir, json);
+    }
+
+    /// `main`, `module` and `exports` of a package.
+    fn package_exports(&mut self, dir: &Path, json: &serde_json::Value) {
         let has_main = ["main", "module"].iter().any(|f| json.get(f).is_some());
         for field in ["main", "module"] {
             if let Some(path) = json.get(field).and_then(|v| v.as_str()) {
@@ -281,6 +498,16 @@ impl Finder<'_> {
             // Node's default `main`.
             self.add_candidates(&dir.join("index.js"), "package.json main (default)", false);
         }
+        if let Some(exports) = json.get("exports") {
+            let mut paths = Vec::new();
+            export_targets(exports, &mut paths);
+            for path in paths {
+                self.add_written_path(dir, &path, "package.json exports", false);
+            }
+        }
+    }
+
+    fn bin_and_scripts(&mut self, dir: &Path, json: &serde_json::Value) {
         match json.get("bin") {
             Some(serde_json::Value::String(path)) => {
                 self.add_written_path(dir, path, "package.json bin", false);
@@ -299,19 +526,21 @@ impl Finder<'_> {
             }
             _ => {}
         }
-        if let Some(exports) = json.get("exports") {
-            let mut paths = Vec::new();
-            export_targets(exports, &mut paths);
-            for path in paths {
-                self.add_written_path(dir, &path, "package.json exports", false);
-            }
-        }
         if let Some(scripts) = json.get("scripts").and_then(|s| s.as_object()) {
             for (name, command) in scripts {
                 if let Some(command) = command.as_str() {
-                    self.command(dir, command, &format!("package.json scripts.{name}"));
+                    let source = format!("package.json scripts.{name}");
+                    self.with(script_kind_of(name, command), false, |f| {
+                        f.command(dir, command, &source)
+                    });
                 }
             }
+        }
+        // `prisma db seed` runs `prisma.seed`.
+        if let Some(seed) = json.pointer("/prisma/seed").and_then(|s| s.as_str()) {
+            self.with(EntryKind::Script, false, |f| {
+                f.command(dir, seed, "package.json prisma.seed")
+            });
         }
     }
 
@@ -329,14 +558,35 @@ impl Finder<'_> {
                 continue;
             }
             let dir = cwd.as_path();
+            // `--dataSource=src/data-source.ts`, `-d ./src/db.ts`: a tool reads that file.
+            for (i, token) in tokens.iter().enumerate() {
+                let value = match token.split_once('=') {
+                    Some((flag, value)) if flag.starts_with('-') => value,
+                    _ if i > 0
+                        && tokens[i - 1].starts_with('-')
+                        && !tokens[i - 1].contains('=') =>
+                    {
+                        token
+                    }
+                    _ => continue,
+                };
+                if has_source_extension(value) {
+                    self.add_written_path(dir, value, source, false);
+                }
+            }
             let Some(runner) = tokens.iter().position(|t| is_runner(t)) else {
                 continue;
             };
+            let mut first_argument = true;
             for token in &tokens[runner + 1..] {
-                if token.starts_with('-') || !looks_like_path(token) {
+                if token.starts_with('-') {
                     continue;
                 }
-                self.add_written_path(dir, token, source, false);
+                // The script a runner is given may lack an extension (`node generate`).
+                if looks_like_path(token) || (first_argument && !token.contains('=')) {
+                    self.add_written_path(dir, token, source, false);
+                }
+                first_argument = false;
             }
         }
     }
@@ -347,7 +597,9 @@ impl Finder<'_> {
         };
         let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
         let mut workdir = dir.clone();
-        for line in text.lines() {
+        // Instructions continue over lines ending in `\`.
+        let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
+        for line in joined.lines() {
             let line = line.trim();
             let (keyword, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
             let keyword = keyword.to_ascii_uppercase();
@@ -357,9 +609,12 @@ impl Finder<'_> {
                 let parts: Vec<&str> = rest.split('/').skip(1).collect();
                 workdir = dir.join(parts.join("/"));
             }
-            if keyword != "CMD" && keyword != "ENTRYPOINT" {
-                continue;
-            }
+            let kind = match keyword.as_str() {
+                "CMD" | "ENTRYPOINT" => EntryKind::Production,
+                // A build step: it runs while the image is built, usually before pruning.
+                "RUN" => EntryKind::Script,
+                _ => continue,
+            };
             let rest = rest.trim();
             let command = if rest.starts_with('[') {
                 serde_json::from_str::<Vec<String>>(rest)
@@ -369,14 +624,113 @@ impl Finder<'_> {
                 rest.to_string()
             };
             let source = format!("{} {keyword}", self.project.relative(file));
-            let command = if command.split_whitespace().any(is_runner) {
+            let command = if kind == EntryKind::Script || command.split_whitespace().any(is_runner)
+            {
                 command
             } else {
                 format!("node {command}")
             };
-            self.command(&workdir, &command, &source);
-            if workdir != dir {
-                self.command(&dir, &command, &source);
+            // The build context is often a parent of the Dockerfile's folder (`docker/`).
+            let mut dirs = vec![workdir.clone()];
+            for context in dir
+                .ancestors()
+                .take_while(|d| d.starts_with(&self.project.root))
+            {
+                dirs.push(context.to_path_buf());
+            }
+            dirs.dedup();
+            self.with(kind, false, |f| {
+                for d in &dirs {
+                    let before = f.entries.len();
+                    f.command(d, &command, &source);
+                    if f.entries.len() > before {
+                        break;
+                    }
+                }
+            });
+        }
+    }
+
+    /// GitHub Actions steps: `run: node scripts/x.js` (CI, so maintainer scripts).
+    fn workflows(&mut self) {
+        let dir = self.project.root.join(".github").join("workflows");
+        let Ok(read) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        let mut files: Vec<PathBuf> = read.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        let root = self.project.root.clone();
+        for file in files {
+            let is_yaml = file.extension().is_some_and(|e| e == "yml" || e == "yaml");
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            if !is_yaml {
+                continue;
+            }
+            let source = format!("{} run", self.project.relative(&file));
+            // Every line may be a command: `run: node x.js`, or a line of a `run: |` block.
+            self.with(EntryKind::Script, false, |f| {
+                for line in text.lines() {
+                    let line = line.trim().trim_start_matches("- ").trim();
+                    let line = line.strip_prefix("run:").unwrap_or(line).trim();
+                    f.command(&root, line, &source);
+                }
+            });
+        }
+    }
+
+    /// Playwright `webServer: { command: 'node server.js' }`: started for the tests.
+    fn playwright(&mut self) {
+        let configs: Vec<(PathBuf, String)> = self
+            .project
+            .modules
+            .iter()
+            .filter(|m| {
+                m.file
+                    .rel
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.starts_with("playwright.config."))
+            })
+            .map(|m| (m.file.path.clone(), m.file.rel.clone()))
+            .collect();
+        for (path, rel) in configs {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let dir = path.parent().unwrap_or(&self.project.root).to_path_buf();
+            let source = format!("{rel} webServer.command");
+            self.with(EntryKind::Test, false, |f| {
+                for command in property_strings(&text, "command") {
+                    f.command(&dir, &command, &source);
+                }
+            });
+        }
+    }
+
+    /// Cloudflare Workers: `main` of `wrangler.toml`/`wrangler.json(c)`; wrangler bundles it.
+    fn wrangler(&mut self, dir: &Path) {
+        for name in ["wrangler.toml", "wrangler.json", "wrangler.jsonc"] {
+            let file = dir.join(name);
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let main = text.lines().find_map(|line| {
+                let line = line.trim().trim_start_matches('"');
+                let rest = line
+                    .strip_prefix("main")?
+                    .trim_start()
+                    .trim_start_matches('"');
+                let rest = rest.trim_start().strip_prefix(['=', ':'])?.trim();
+                let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+                rest[1..].split(quote).next().map(str::to_string)
+            });
+            if let Some(main) = main {
+                let source = format!("{} main", self.project.relative(&file));
+                self.with(EntryKind::Production, true, |f| {
+                    f.add_written_path(dir, &main, &source, false)
+                });
             }
         }
     }
@@ -408,19 +762,41 @@ impl Finder<'_> {
         }
     }
 
-    /// Vite: `<script type="module" src="/src/main.ts">` in `index.html`.
-    fn index_html(&mut self, file: &Path) {
+    /// `<script src="…">` in `index.html` (Vite) or a server template (`.hbs`, `.ejs`,
+    /// `.html`): the browser loads it, Node never runs it. Absolute URLs are looked up in
+    /// the template's folder, the package root and its usual static folders.
+    fn template(&mut self, file: &Path) {
         let Ok(text) = std::fs::read_to_string(file) else {
             return;
         };
         let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
-        let source = format!("{} script", self.project.relative(file));
+        let package = self
+            .project
+            .manifests
+            .nearest(&dir, &self.project.root)
+            .and_then(|m| m.path.parent())
+            .unwrap_or(&self.project.root)
+            .to_path_buf();
+        let mut bases = vec![dir.clone(), package.clone()];
+        bases.extend(["public", "static", "assets", "src"].map(|d| package.join(d)));
+        let source = format!("{} <script src>", self.project.relative(file));
         for tag in text.split("<script").skip(1) {
             let tag = tag.split('>').next().unwrap_or("");
             if let Some(src) = attribute(tag, "src")
                 && !src.contains("://")
+                && !src.contains("{{")
+                && !src.contains("<%")
             {
-                self.add_written_path(&dir, src.trim_start_matches('/'), &source, false);
+                let src = src
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or(src)
+                    .trim_start_matches('/');
+                self.with(EntryKind::Production, true, |f| {
+                    bases
+                        .iter()
+                        .any(|base| f.add_written_path(base, src, &source, false))
+                });
             }
         }
     }
@@ -445,12 +821,37 @@ impl Finder<'_> {
     }
 
     fn framework_conventions(&mut self, dir: &Path, manifest: &crate::manifest::Manifest) {
-        let has = |name: &str| {
-            manifest.dependencies.contains_key(name)
-                || manifest
-                    .dependencies
+        // A workspace app may leave `next` to the root package.json and only run `next
+        // build`: the framework is there when a manifest up the tree declares it and this
+        // package's scripts run its command.
+        let scripts: Vec<&str> = manifest
+            .json
+            .get("scripts")
+            .and_then(|s| s.as_object())
+            .into_iter()
+            .flat_map(|s| s.values())
+            .filter_map(|v| v.as_str())
+            .collect();
+        let runs = |command: &str| {
+            scripts.iter().any(|s| {
+                s.split(['&', '|', ';'])
+                    .any(|seg| seg.split_whitespace().next() == Some(command))
+            })
+        };
+        let ancestors: Vec<&crate::manifest::Manifest> = self
+            .project
+            .manifests
+            .ancestors(dir, &self.project.root)
+            .collect();
+        let declares = |m: &crate::manifest::Manifest, name: &str| {
+            m.dependencies.contains_key(name)
+                || m.dependencies
                     .keys()
                     .any(|d| name.ends_with('/') && d.starts_with(name))
+        };
+        let has = |name: &str| {
+            declares(manifest, name)
+                || (runs(cli_of(name)) && ancestors.iter().any(|m| declares(m, name)))
         };
         let frameworks: Vec<(&str, Convention)> = [
             ("next", has("next"), next_convention as Convention),
@@ -485,11 +886,138 @@ impl Finder<'_> {
             }
             for (name, convention) in &frameworks {
                 if convention(inner) {
+                    // The framework's build bundles its pages and server code.
+                    self.bundled = true;
                     self.push(i, &format!("{name} convention"), EntryKind::Production);
+                    self.bundled = false;
                     break;
                 }
             }
         }
+    }
+}
+
+/// `Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `docker/app.dockerfile`.
+/// Page templates whose `<script src>` a browser loads.
+fn is_template(name: &str) -> bool {
+    [".html", ".htm", ".hbs", ".handlebars", ".ejs"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// What a `package.json` script is, by its name: `start`, `serve`, `worker` run the
+/// application; `test*` and `e2e` run tests; `dev`, `build`, `seed`, `lint`, `generate`,
+/// `release`, … are maintainer scripts.
+fn script_kind(name: &str) -> EntryKind {
+    let words: Vec<&str> = name.split([':', '-', '_', '.']).collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    if has(&[
+        "test",
+        "tests",
+        "e2e",
+        "cypress",
+        "playwright",
+        "jest",
+        "vitest",
+        "coverage",
+        "spec",
+    ]) {
+        EntryKind::Test
+    } else if has(&[
+        "dev",
+        "develop",
+        "watch",
+        "build",
+        "prebuild",
+        "postbuild",
+        "seed",
+        "lint",
+        "format",
+        "fmt",
+        "generate",
+        "gen",
+        "codegen",
+        "release",
+        "prepare",
+        "prepublish",
+        "prepublishOnly",
+        "docs",
+        "doc",
+        "bench",
+        "benchmark",
+        "storybook",
+        "typecheck",
+        "check",
+        "clean",
+        "fix",
+        "deploy",
+        "publish",
+        "analyze",
+        "analyse",
+        "bundle",
+        "compile",
+        "precommit",
+        "debug",
+        "local",
+        "sandbox",
+        "example",
+        "examples",
+    ]) {
+        EntryKind::Script
+    } else {
+        EntryKind::Production
+    }
+}
+
+/// [`script_kind`], and a file under `scripts/`, `tools/` or `extra/` run by a script that
+/// is not `start`/`serve` is a maintainer script too (`"geo": "node scripts/build-geo.js"`).
+fn script_kind_of(name: &str, command: &str) -> EntryKind {
+    let kind = script_kind(name);
+    let starts_the_app = matches!(name, "start" | "serve" | "server" | "prod" | "production");
+    let runs_a_tool_folder = command.split_whitespace().any(|t| {
+        let t = t.trim_start_matches("./");
+        ["scripts/", "tools/", "extra/", "script/"]
+            .iter()
+            .any(|d| t.starts_with(d))
+    });
+    if kind == EntryKind::Production && !starts_the_app && runs_a_tool_folder {
+        EntryKind::Script
+    } else {
+        kind
+    }
+}
+
+/// `compilerOptions.outDir` and `rootDir` of the `tsconfig.json` in `dir`, if any.
+fn tsconfig_dirs(dir: &Path) -> (Option<String>, Option<String>) {
+    let Ok(text) = std::fs::read_to_string(dir.join("tsconfig.json")) else {
+        return (None, None);
+    };
+    let Ok(Some(value)) =
+        jsonc_parser::parse_to_serde_value(&text, &crate::resolve::jsonc_options())
+    else {
+        return (None, None);
+    };
+    let get = |key: &str| {
+        value
+            .pointer(&format!("/compilerOptions/{key}"))
+            .and_then(|v| v.as_str())
+            .map(|s| s.trim_start_matches("./").trim_end_matches('/').to_string())
+            .filter(|s| !s.is_empty() && !s.starts_with(".."))
+    };
+    (get("outDir"), get("rootDir"))
+}
+
+fn has_source_extension(token: &str) -> bool {
+    EXTENSIONS.iter().any(|e| token.ends_with(&format!(".{e}")))
+}
+
+/// The command a framework package installs (`next build`, `nuxt dev`).
+fn cli_of(package: &str) -> &str {
+    match package {
+        "@sveltejs/kit" => "vite",
+        "@remix-run/" => "remix",
+        "@react-router/" => "react-router",
+        other => other,
     }
 }
 
@@ -511,7 +1039,8 @@ fn next_convention(path: &str) -> bool {
     if dir.is_empty() {
         return matches!(
             stem,
-            "middleware" | "instrumentation" | "instrumentation-client"
+            // `proxy` is Next 16's name for `middleware`.
+            "middleware" | "proxy" | "instrumentation" | "instrumentation-client"
         );
     }
     if path.starts_with("pages/") {

@@ -104,6 +104,11 @@ impl<'p> ExportIndex<'p> {
         if self.is_ambient(&import.specifier) {
             return Target::Unknown(import.specifier.clone());
         }
+        // `./worker?worker`, `./logo.svg?url`, `./a.txt?raw`: the bundler builds the module
+        // the query asks for (a Worker constructor, a URL string), not the file's exports.
+        if import.specifier.contains('?') && !is_bare(&import.specifier) {
+            return Target::Ignored;
+        }
         match resolution {
             // TypeScript reads `x.d.ts` for `./x.js` when both exist.
             Resolution::File { path }
@@ -134,7 +139,9 @@ impl<'p> ExportIndex<'p> {
             } => Target::NotInstalled(name.clone()),
             Resolution::Builtin { .. }
             | Resolution::Unresolved { .. }
-            | Resolution::Unanalysable => Target::Ignored,
+            | Resolution::Unanalysable
+            | Resolution::Virtual { .. }
+            | Resolution::Generated { .. } => Target::Ignored,
         }
     }
 
@@ -251,6 +258,15 @@ impl<'p> ExportIndex<'p> {
             if is_root && exports.commonjs && !exports.esm {
                 set.implicit_default = true;
             }
+            // tsc: every top-level declaration of a `.d.ts` module is exported (unless the
+            // file says `export {}`, which parse records as no declarations).
+            if path.to_string_lossy().ends_with(".d.ts") {
+                for declaration in &facts.declarations {
+                    let value = !(declaration.type_only || type_only);
+                    let entry = set.names.entry(declaration.name.clone()).or_insert(value);
+                    *entry |= value;
+                }
+            }
             for name in &exports.names {
                 // `export *` does not re-export `default`.
                 if !is_root && name.name == "default" {
@@ -357,7 +373,14 @@ impl<'p> ExportIndex<'p> {
         }
         // Read outside the lock: two threads may parse the same file once each, harmlessly.
         let parsed = Dialect::from_path(path)
-            .and_then(|dialect| Some((dialect, std::fs::read(path).ok()?)))
+            .and_then(|dialect| {
+                let bytes = crate::discover::read_in_tree(
+                    &self.project.root,
+                    path,
+                    crate::project::MAX_SOURCE_BYTES,
+                );
+                Some((dialect, bytes.ok()?))
+            })
             .map(|(dialect, bytes)| Arc::new(parse_module(dialect, &bytes)));
         lock(&self.external)
             .entry(path.to_path_buf())

@@ -165,6 +165,18 @@ pub struct ModuleFacts {
     /// The file is compiled or bundled output: it carries a `sourceMappingURL` comment.
     #[serde(default)]
     pub compiled: bool,
+    /// Keys of an `env: { … }` object literal with their lines (next.config's `env`: the
+    /// framework inlines each key into every bundle).
+    #[serde(default)]
+    pub config_env_keys: Vec<(String, u32)>,
+    /// Functions this module defines that read `process.env[param]`: env helpers such as
+    /// `getEnv(name)`, whose callers name the variable.
+    #[serde(default)]
+    pub env_helpers: Vec<EnvHelper>,
+    /// Calls passing a literal variable name as the first argument (`getEnv('SMTP_HOST')`):
+    /// reads when the callee is an env helper of this module or of the module it imports.
+    #[serde(default)]
+    pub env_name_calls: Vec<EnvNameCall>,
     /// String literals that look like file or directory paths (`'core/server/data/migrations'`,
     /// `'./jobs/clean.js'`): code that names a file by path may load it without an import.
     #[serde(default)]
@@ -173,6 +185,43 @@ pub struct ModuleFacts {
     /// facts stand; the export list is marked unknowable.
     #[serde(default)]
     pub grammar_gap: bool,
+    /// Top-level declarations of a TypeScript file (`type`, `interface`, `const`, …): a
+    /// `.d.ts` module exports them implicitly.
+    #[serde(default)]
+    pub declarations: Vec<ExportedName>,
+    /// Route handlers declared here: `router.get('/x', h)`, NestJS `@Get()` methods.
+    #[serde(default)]
+    pub endpoints: Vec<Endpoint>,
+    /// NestJS `@Controller()` classes.
+    #[serde(default)]
+    pub controllers: Vec<Controller>,
+    /// Classes listed in a NestJS `@Module({ controllers: [...] })` (path empty).
+    #[serde(default)]
+    pub registered_controllers: Vec<Controller>,
+}
+
+/// One route handler: an HTTP method and a path on a router (see `routes --endpoints`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// `GET`, `POST`, …, `ALL`.
+    pub method: String,
+    /// The path as written on this router (`/:id`; relative for NestJS).
+    pub path: String,
+    /// The router it is declared on (`router`, `app`); `@Class` for a NestJS controller.
+    pub receiver: String,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// A NestJS `@Controller('users')` class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Controller {
+    /// The class name.
+    pub name: String,
+    /// The controller's path prefix (empty when none).
+    pub path: String,
+    /// Where the class name is.
+    pub span: Span,
 }
 
 /// The syntax an environment variable is read with.
@@ -223,6 +272,37 @@ pub struct EnvRead {
     pub form: EnvReadForm,
     /// Inside a Next.js data function (`getServerSideProps`, …) that only runs on the server.
     #[serde(default)]
+    pub server_only: bool,
+}
+
+/// A function that reads the variable its caller names: `function getEnv(name) { return
+/// process.env[name] }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvHelper {
+    /// The function's name in this module (a declaration, a `const` arrow, a method).
+    pub function: String,
+    /// Which parameter holds the name (0-based).
+    pub parameter: usize,
+    /// The helper copes with the variable being unset (a fallback or a presence test).
+    pub has_default: bool,
+    /// 1-based line of its `process.env[param]`.
+    pub line: u32,
+}
+
+/// A call that names an environment variable: `parseBooleanEnv('FEATURE_X', false)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvNameCall {
+    /// The callee as written: a local name (`getEnv`).
+    pub callee: String,
+    /// Which argument is the name (0-based).
+    pub argument: usize,
+    /// The literal name.
+    pub name: String,
+    /// Where the call is.
+    pub span: Span,
+    /// The caller copes with it being unset (a fallback argument, `?? d`, a presence test).
+    pub has_default: bool,
+    /// Inside a server-only function or branch.
     pub server_only: bool,
 }
 

@@ -97,11 +97,15 @@ pub enum Reach {
 pub struct Reachability {
     /// Per module: how a production entry first reached it.
     pub production: Vec<Option<Step>>,
+    /// Per module: how a production entry that Node runs as written (not a bundle, not a
+    /// browser page) reaches it without entering a bundler's output: the code whose imports
+    /// must be installed in production.
+    pub runtime: Vec<Option<Step>>,
     /// Per module: how a test or config entry first reached it.
     pub other: Vec<Option<Step>>,
-    /// Per module: how a production entry reaches it when paths written as strings (in
-    /// code or in a JSON file the code reads) count as loads too. Such a file is not dead,
-    /// but not known to run either.
+    /// Per module: how a production entry or a maintainer script reaches it when paths
+    /// written as strings (in code or in a JSON file the code reads) count as loads too.
+    /// Such a file is not dead, but not known to run in production either.
     pub by_path: Vec<Option<Step>>,
 }
 
@@ -110,6 +114,11 @@ impl Reachability {
     /// production entry reaches it through imports (any kind) or directory loaders.
     pub fn is_production_reachable(&self, module: usize) -> bool {
         self.production.get(module).is_some_and(Option::is_some)
+    }
+
+    /// Whether Node runs the module as written in production (see [`Reachability::runtime`]).
+    pub fn is_runtime_reachable(&self, module: usize) -> bool {
+        self.runtime.get(module).is_some_and(Option::is_some)
     }
 
     /// Whether a production entry reaches the module once paths named as strings count.
@@ -169,6 +178,17 @@ impl ModuleGraph {
         loads: &[LoadEdge],
         import_line: impl Fn(usize, usize) -> u32,
     ) -> Vec<Option<Step>> {
+        self.reachable_from_except(starts, loads, import_line, |_, _| false)
+    }
+
+    /// [`ModuleGraph::reachable_from`] without the import edges `skip(module, import)` names.
+    pub fn reachable_from_except(
+        &self,
+        starts: &[usize],
+        loads: &[LoadEdge],
+        import_line: impl Fn(usize, usize) -> u32,
+        skip: impl Fn(usize, usize) -> bool,
+    ) -> Vec<Option<Step>> {
         let count = self.graph.node_count();
         let mut steps: Vec<Option<Step>> = vec![None; count];
         let mut loads_from: Vec<Vec<&LoadEdge>> = vec![Vec::new(); count];
@@ -188,6 +208,7 @@ impl ModuleGraph {
             // Sorted neighbours keep chains deterministic.
             let mut next: Vec<(usize, u32)> = self
                 .imports_of(module)
+                .filter(|(_, edge)| !skip(module, edge.import))
                 .map(|(to, edge)| (to, import_line(module, edge.import)))
                 .collect();
             next.extend(loads_from[module].iter().map(|l| (l.to, l.line)));

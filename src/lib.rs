@@ -16,6 +16,7 @@ pub mod exports;
 pub mod facts;
 pub mod file_role;
 pub mod finding;
+pub mod git;
 pub mod graph;
 pub mod knowledge;
 pub mod loads;
@@ -27,6 +28,7 @@ pub mod report;
 pub mod resolve;
 pub mod routes;
 pub mod suppress;
+pub mod toolchain;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -92,6 +94,9 @@ pub struct Report {
     /// Comparison with `--baseline`, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<baseline::BaselineStatus>,
+    /// Findings silenced by a suppression comment (SARIF lists them as suppressed).
+    #[serde(skip)]
+    pub suppressed: Vec<suppress::Suppressed>,
 }
 
 /// One production entry point in a report.
@@ -112,8 +117,50 @@ impl Report {
     /// Keeps only findings the baseline does not know, and records the fixed entries.
     pub fn apply_baseline(&mut self, baseline: &baseline::Baseline) {
         let status = baseline.filter(&mut self.findings);
-        self.summary = Summary::of(self.summary.files, &self.findings);
+        self.recount();
         self.baseline = Some(status);
+    }
+
+    /// Keeps only findings in `files` (root-relative): `--changed-since` reports on what a
+    /// change touched while the analysis still sees the whole tree.
+    pub fn limit_to_files(&mut self, files: &std::collections::BTreeSet<String>) {
+        self.findings.retain(|f| files.contains(&f.file));
+        self.suppressed.retain(|s| files.contains(&s.finding.file));
+        self.recount();
+    }
+
+    /// The same report with every file path prefixed by `prefix` (`packages/api`), so CI
+    /// output names files relative to the repository root; `base` becomes the root.
+    pub fn with_path_prefix(&self, prefix: &str, base: &std::path::Path) -> Report {
+        let prefix = prefix.trim_matches('/');
+        let join = |file: &mut String| {
+            if !prefix.is_empty() {
+                *file = format!("{prefix}/{file}");
+            }
+        };
+        let mut report = self.clone();
+        report.root = base.to_string_lossy().into_owned();
+        for finding in report
+            .findings
+            .iter_mut()
+            .chain(report.suppressed.iter_mut().map(|s| &mut s.finding))
+        {
+            join(&mut finding.file);
+            finding.related.iter_mut().for_each(|r| join(&mut r.file));
+        }
+        if let Some(status) = &mut report.baseline {
+            status
+                .fixed
+                .iter_mut()
+                .for_each(|e| join(&mut e.identity.file));
+        }
+        report
+    }
+
+    fn recount(&mut self) {
+        let counters = std::mem::take(&mut self.summary.counters);
+        self.summary = Summary::of(self.summary.files, &self.findings);
+        self.summary.counters = counters;
     }
 }
 
@@ -162,13 +209,19 @@ pub fn report_for(project: &Project, root_as_given: &str) -> Report {
             .entry_points()
             .entries
             .iter()
-            .filter(|e| e.kind == entries::EntryKind::Production)
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    entries::EntryKind::Production | entries::EntryKind::Script
+                )
+            })
             .map(|e| EntryReport {
                 file: project.modules[e.file].file.rel.clone(),
-                source: e.source.clone(),
+                source: entries::describe(e),
             })
             .collect(),
         baseline: None,
+        suppressed: Vec::new(),
     }
     .with_findings(project, findings)
 }
@@ -178,8 +231,20 @@ impl Report {
     /// suppression comments and configured severities applied, sorted, counted.
     pub fn with_findings(mut self, project: &Project, mut findings: Vec<Finding>) -> Report {
         attach_source_lines(project, &mut findings);
-        suppress::apply(project, &mut findings);
+        let mut suppressed = suppress::apply(project, &mut findings);
         apply_rule_levels(&project.config, &mut findings);
+        // A rule turned off reports nothing, not even as suppressed.
+        suppressed.retain_mut(|s| match project.config.rule_level(&s.finding.rule) {
+            None => true,
+            Some(None) => false,
+            Some(Some(severity)) => {
+                s.finding.severity = severity;
+                true
+            }
+        });
+        suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+        suppressed.dedup_by(|a, b| a.finding.sort_key() == b.finding.sort_key());
+        self.suppressed = suppressed;
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
         self.summary = Summary::of(project.modules.len(), &findings);
@@ -218,11 +283,14 @@ fn attach_source_lines(project: &Project, findings: &mut [Finding]) {
     }
     for (file, indices) in by_file {
         // Env declaration files hold secrets: their lines are never shown in a code frame.
-        let name = file.rsplit('/').next().unwrap_or(&file);
-        if discover::is_env_declaration(name) {
+        if discover::is_env_declaration(&file) {
             continue;
         }
-        let Ok(bytes) = std::fs::read(project.root.join(&file)) else {
+        let Ok(bytes) = discover::read_in_tree(
+            &project.root,
+            &project.root.join(&file),
+            project::MAX_SOURCE_BYTES,
+        ) else {
             continue;
         };
         let text = String::from_utf8_lossy(&bytes);

@@ -234,10 +234,10 @@ fn json_paths(
     if too_big {
         return;
     }
-    let Ok(text) = std::fs::read_to_string(json) else {
+    let Ok(text) = crate::discover::read_in_tree(&project.root, json, MAX_JSON_BYTES) else {
         return;
     };
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&text) else {
         return;
     };
     let mut strings = Vec::new();

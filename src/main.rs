@@ -29,7 +29,11 @@ enum Command {
     /// Run every rule over a tree; exit 1 when any finding is an error (the CI gate).
     Check(CheckArgs),
     /// List every rule with its default severity.
-    Rules,
+    Rules {
+        /// Output format (`markdown` is the README's rules table).
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Print a rule's documentation: what it finds, why it matters, examples, how to suppress.
     Explain {
         /// Rule name, e.g. unresolved-import.
@@ -84,7 +88,7 @@ struct AnalysisArgs {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = thread_count)]
     threads: usize,
     /// Fact cache directory (default: the platform cache dir; never inside the audited tree).
     #[arg(long, value_name = "DIR")]
@@ -98,6 +102,9 @@ struct AnalysisArgs {
     /// Print only the summary line in text mode; no progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Extra entry point (repeatable); added to the detected ones.
+    #[arg(long = "entry", value_name = "FILE")]
+    entries: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -119,12 +126,40 @@ struct CheckArgs {
     /// With --baseline: also fail when baseline entries are fixed and should be removed.
     #[arg(long, requires = "baseline")]
     strict_baseline: bool,
-    /// Extra entry point (repeatable); added to the detected ones.
-    #[arg(long = "entry", value_name = "FILE")]
-    entries: Vec<PathBuf>,
     /// In text mode, list the detected entry points first.
     #[arg(long)]
     show_entries: bool,
+    /// Also write FORMAT to FILE (repeatable), from the same run: `--output sarif=out.sarif`.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_output)]
+    output: Vec<(Format, PathBuf)>,
+    /// Path of the audited folder inside the repository, prefixed to files in sarif, github
+    /// and markdown output (default: detected from the nearest folder holding .git; "" for
+    /// none).
+    #[arg(long, value_name = "PREFIX")]
+    path_prefix: Option<String>,
+    /// Report only findings in files changed since this git ref (plus untracked files); the
+    /// analysis still reads the whole tree.
+    #[arg(long, value_name = "REF")]
+    changed_since: Option<String>,
+}
+
+/// Parses `--output FORMAT=FILE`.
+fn parse_output(value: &str) -> Result<(Format, PathBuf), String> {
+    use clap::ValueEnum;
+    let (format, file) = value
+        .split_once('=')
+        .ok_or_else(|| format!("`{value}`: expected FORMAT=FILE, e.g. sarif=treeaudit.sarif"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{format}`; allowed: {}", names.join(", "))
+    })?;
+    if file.is_empty() {
+        return Err(format!("`{value}`: no file after `=`"));
+    }
+    Ok((format, PathBuf::from(file)))
 }
 
 #[derive(clap::Args)]
@@ -170,9 +205,17 @@ struct DriftArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
-    /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+}
+
+/// Output formats of `treeaudit rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RulesFormat {
+    /// Aligned columns.
+    Text,
+    /// A Markdown table (the README's).
+    Markdown,
 }
 
 /// Output formats of `treeaudit plan`.
@@ -200,9 +243,11 @@ struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     format: PlanFormat,
-    /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    /// Exit 0 even when files are blocked (report only; by default a blocked file fails).
+    #[arg(long)]
+    allow_blocked: bool,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
 }
 
 #[derive(clap::Args)]
@@ -213,9 +258,9 @@ struct RoutesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
-    /// Extra entry point (repeatable).
-    #[arg(long = "entry", value_name = "FILE")]
-    entries: Vec<PathBuf>,
+    /// List every endpoint (METHOD, composed path, file:line) instead of route files.
+    #[arg(long)]
+    endpoints: bool,
     #[command(flatten)]
     analysis: AnalysisArgs,
 }
@@ -230,9 +275,6 @@ struct WhyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
-    /// Extra entry point (repeatable).
-    #[arg(long = "entry", value_name = "FILE")]
-    entries: Vec<PathBuf>,
     #[command(flatten)]
     analysis: AnalysisArgs,
 }
@@ -268,7 +310,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("treeaudit: error: {e}");
+            // Errors may name files of the audited tree: escaped like every output.
+            eprintln!("treeaudit: error: {}", report::escape(&e.to_string()));
             ExitCode::from(2)
         }
     }
@@ -277,8 +320,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
     match cli.command {
         Command::Check(args) => check(args),
-        Command::Rules => {
-            print(&rules_table());
+        Command::Rules { format } => {
+            print(&match format {
+                RulesFormat::Text => rules_table(),
+                RulesFormat::Markdown => rules_markdown(),
+            });
             Ok(ExitCode::SUCCESS)
         }
         Command::ParseOnly { path, threads } => parse_only(path, threads),
@@ -324,9 +370,14 @@ fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, treeaudit::Error> {
-    let machine = args.format.is_machine_readable();
+    let machine = args.format.is_machine_readable() || !args.output.is_empty();
     let mut options = options(&args.path, &args.analysis, machine)?;
-    options.entries = args.entries.clone();
+    options.entries = args.analysis.entries.clone();
+    // Asked before the analysis so a bad ref fails fast.
+    let changed = match &args.changed_since {
+        Some(reference) => Some(treeaudit::git::changed_since(&args.path, reference)?),
+        None => None,
+    };
     let mut report = treeaudit::audit(&options)?;
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::from_findings(&report.findings);
@@ -344,29 +395,33 @@ fn check(args: CheckArgs) -> Result<ExitCode, treeaudit::Error> {
     if let Some(path) = &args.baseline {
         report.apply_baseline(&Baseline::load(path)?);
     }
-    let mut out = match args.format {
-        Format::Json => report::json::render(&report),
-        Format::Sarif => report::sarif::render(&report),
-        Format::Github => report::github::render(&report),
-        Format::Text if args.analysis.quiet => {
-            format!("{}\n", report::text::summary_line(&report))
-        }
-        Format::Text => report::text::render(
-            &report,
-            use_color(args.analysis.color, std::io::stdout().is_terminal()),
-        ),
-    };
-    if args.show_entries && args.format == Format::Text {
-        let mut listed = String::from("entries:\n");
-        for entry in &report.entries {
-            listed.push_str(&format!("  {:<40} {}\n", entry.file, entry.source));
-        }
-        if report.entries.is_empty() {
-            listed.push_str("  (none detected; use --entry FILE)\n");
-        }
-        out = format!("{listed}\n{out}");
+    if let Some(files) = &changed {
+        report.limit_to_files(files);
     }
-    print(&out);
+    // Code hosts name files from the repository root: `packages/api/src/x.js`, not `src/x.js`.
+    let prefix = args
+        .path_prefix
+        .clone()
+        .or_else(|| treeaudit::git::prefix_in_repository(&args.path))
+        .filter(|p| !p.trim_matches('/').is_empty());
+    let repository_report = prefix.as_ref().map(|prefix| {
+        report.with_path_prefix(prefix, &treeaudit::git::base_of(&args.path, prefix))
+    });
+    let for_format = |format: Format| match &repository_report {
+        Some(prefixed) if format.names_repository_paths() => prefixed,
+        _ => &report,
+    };
+    for (format, file) in &args.output {
+        let text = render_check(*format, for_format(*format), &args, false);
+        std::fs::write(file, text).map_err(|e| treeaudit::Error::io(file, e))?;
+    }
+    let color = use_color(args.analysis.color, std::io::stdout().is_terminal());
+    print(&render_check(
+        args.format,
+        for_format(args.format),
+        &args,
+        color,
+    ));
     let stale = report
         .baseline
         .as_ref()
@@ -378,8 +433,42 @@ fn check(args: CheckArgs) -> Result<ExitCode, treeaudit::Error> {
     })
 }
 
+/// One format of `check`'s report (stdout and every `--output` use the same renderers).
+fn render_check(
+    format: Format,
+    report: &treeaudit::Report,
+    args: &CheckArgs,
+    color: bool,
+) -> String {
+    let out = match format {
+        Format::Json => report::json::render(report),
+        Format::Sarif => report::sarif::render(report),
+        Format::Github => report::github::render(report),
+        Format::Markdown => report::markdown::render(report),
+        Format::Text if args.analysis.quiet => {
+            format!("{}\n", report::text::summary_line(report))
+        }
+        Format::Text => report::text::render(report, color),
+    };
+    if args.show_entries && format == Format::Text {
+        let mut listed = String::from("entries:\n");
+        for entry in &report.entries {
+            listed.push_str(&format!(
+                "  {:<40} {}\n",
+                report::escape(&entry.file),
+                report::escape(&entry.source)
+            ));
+        }
+        if report.entries.is_empty() {
+            listed.push_str("  (none detected; use --entry FILE)\n");
+        }
+        return format!("{listed}\n{out}");
+    }
+    out
+}
+
 fn graph(args: GraphArgs) -> Result<ExitCode, treeaudit::Error> {
-    let project = analyse_for(&args.path, &args.analysis, &[])?;
+    let project = analyse_for(&args.path, &args.analysis, &args.analysis.entries)?;
     let focus = match &args.focus {
         Some(file) => {
             let rel = file.trim_start_matches("./").replace('\\', "/");
@@ -466,6 +555,20 @@ fn rules_table() -> String {
     out
 }
 
+/// The rules as a Markdown table: the README's table is this output, checked by a test.
+fn rules_markdown() -> String {
+    let mut out = String::from("| rule | default | what it finds |\n|---|---|---|\n");
+    for rule in treeaudit::checks::RULES {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            rule.name,
+            rule.default_severity.as_str(),
+            rule.summary.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
 fn explain(rule: &treeaudit::checks::Rule) -> String {
     let mut out = format!(
         "# {} ({} by default)\n\n{}\n\n{}",
@@ -497,7 +600,7 @@ fn run_env(args: EnvArgs) -> Result<ExitCode, treeaudit::Error> {
         .iter()
         .map(|p| treeaudit::env::AgainstFile::load(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let project = analyse_for(&args.path, &args.analysis, &[])?;
+    let project = analyse_for(&args.path, &args.analysis, &args.analysis.entries)?;
     // The table describes every shipped file; the --against gate counts only what a
     // production entry reaches (every shipped file when no entry is detected).
     let shipped = treeaudit::env::shipped_modules(&project);
@@ -539,7 +642,15 @@ fn analyse_for(
 }
 
 fn run_routes(args: RoutesArgs) -> Result<ExitCode, treeaudit::Error> {
-    let project = analyse_for(&args.path, &args.analysis, &args.entries)?;
+    let project = analyse_for(&args.path, &args.analysis, &args.analysis.entries)?;
+    if args.endpoints {
+        let table = treeaudit::routes::endpoint_table(&project);
+        print(&match args.format {
+            OutputFormat::Json => report::json::render(&table),
+            OutputFormat::Text => treeaudit::routes::render_endpoints(&table),
+        });
+        return Ok(ExitCode::SUCCESS);
+    }
     let table = project.route_table();
     print(&match args.format {
         OutputFormat::Json => report::json::render(table),
@@ -549,7 +660,7 @@ fn run_routes(args: RoutesArgs) -> Result<ExitCode, treeaudit::Error> {
 }
 
 fn run_why(args: WhyArgs) -> Result<ExitCode, treeaudit::Error> {
-    let project = analyse_for(&args.path, &args.analysis, &args.entries)?;
+    let project = analyse_for(&args.path, &args.analysis, &args.analysis.entries)?;
     let module = treeaudit::routes::module_for_path(&project, &args.file).ok_or_else(|| {
         treeaudit::Error::Usage(format!(
             "{} is not an analysed source file under {}",
@@ -566,10 +677,13 @@ fn run_why(args: WhyArgs) -> Result<ExitCode, treeaudit::Error> {
 }
 
 fn run_drift(args: DriftArgs) -> Result<ExitCode, treeaudit::Error> {
+    let (config, _) = Config::discover(&args.local, args.analysis.config.as_deref())?;
     let pair = treeaudit::drift::load_pair(&treeaudit::drift::PairOptions {
         local: args.local.clone(),
         prod: args.prod.clone(),
-        threads: args.threads,
+        threads: args.analysis.threads,
+        config,
+        entries: args.analysis.entries.clone(),
     })?;
     let report = treeaudit::drift::compare(
         &pair,
@@ -578,6 +692,9 @@ fn run_drift(args: DriftArgs) -> Result<ExitCode, treeaudit::Error> {
     );
     print(&match args.format {
         OutputFormat::Json => report::json::render(&report),
+        OutputFormat::Text if args.analysis.quiet => {
+            last_line(&report::drift::render_text(&report))
+        }
         OutputFormat::Text => report::drift::render_text(&report),
     });
     Ok(if report.identical() {
@@ -591,29 +708,44 @@ fn run_plan(args: PlanArgs) -> Result<ExitCode, treeaudit::Error> {
     let options = treeaudit::plan::PlanOptions { only: args.only };
     let plan = match &args.from {
         Some(prod) => {
+            let (config, _) = Config::discover(&args.path, args.analysis.config.as_deref())?;
             let pair = treeaudit::drift::load_pair(&treeaudit::drift::PairOptions {
                 local: args.path.clone(),
                 prod: prod.clone(),
-                threads: args.threads,
+                threads: args.analysis.threads,
+                config,
+                entries: args.analysis.entries.clone(),
             })?;
             treeaudit::plan::plan_from(&pair, &options)?
         }
         None => {
-            let project = treeaudit::analyse(&treeaudit::AnalyseOptions {
-                root: args.path.clone(),
-                threads: args.threads,
-                ..Default::default()
-            })?;
+            let project = analyse_for(&args.path, &args.analysis, &args.analysis.entries)?;
             let knowledge = treeaudit::knowledge::knowledge_of(&project);
             treeaudit::plan::plan_tree(&project, &knowledge, &options)?
         }
     };
     print(&match args.format {
         PlanFormat::Json => report::json::render(&plan),
+        PlanFormat::Text if args.analysis.quiet => last_line(&report::plan::render_text(&plan)),
         PlanFormat::Text => report::plan::render_text(&plan),
         PlanFormat::Mermaid => report::plan::render_mermaid(&plan),
     });
-    Ok(ExitCode::SUCCESS)
+    // A plan with blocked files cannot be deployed as is: fail, so it can gate a deploy.
+    Ok(if plan.blocked.is_empty() || args.allow_blocked {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The summary line that ends a text report (what `--quiet` prints).
+fn last_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    format!("{line}\n")
 }
 
 fn parse_only(path: PathBuf, threads: usize) -> Result<ExitCode, treeaudit::Error> {
@@ -627,6 +759,18 @@ fn parse_only(path: PathBuf, threads: usize) -> Result<ExitCode, treeaudit::Erro
         stats.files, stats.bytes, stats.skipped
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--threads N`, limited to a few per core with a note: thousands of threads exhaust the
+/// process's memory maps and only add contention.
+fn thread_count(text: &str) -> Result<usize, String> {
+    let threads: usize = text.parse().map_err(|e| format!("{e}"))?;
+    let max = treeaudit::project::max_threads();
+    if threads > max {
+        eprintln!("treeaudit: note: --threads {threads} is more than 4 per core; using {max}");
+        return Ok(max);
+    }
+    Ok(threads)
 }
 
 fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {

@@ -133,7 +133,8 @@ fn read_manifest(path: &Path) -> Result<Manifest, BrokenManifest> {
         column,
         message,
     };
-    let bytes = std::fs::read(path).map_err(|e| broken(1, 1, format!("cannot read: {e}")))?;
+    let bytes = crate::discover::read_regular_file(path, crate::discover::MAX_MANIFEST_BYTES)
+        .map_err(|e| broken(1, 1, format!("cannot read: {e}")))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let json: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         broken(

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::drift::{TreePair, UnionResolution, dotenv_keys, env_names, packages_needed};
+use crate::drift::{TreePair, UnionResolution, env_names, packages_needed};
 use crate::error::{Error, Result};
 use crate::facts::ImportKind;
 use crate::graph::{Unit, blocked_by, layer_by_dependencies};
@@ -296,12 +296,12 @@ pub fn plan_tree(
         missing,
         mounts: &knowledge.mounts,
     });
+    // Every env source the env stage reads (dotenv, compose, Dockerfile, …), names only.
     let declared: BTreeSet<String> = project
-        .discovery
-        .env_files
+        .env_declarations
+        .items
         .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .flat_map(|text| dotenv_keys(&text))
+        .map(|d| d.name.clone())
         .collect();
     let env_sources = env_to_declare(knowledge, project, &staging.shipped, &declared);
     Ok(Plan {

@@ -113,6 +113,8 @@ pub struct Project {
     pub counters: std::sync::Mutex<std::collections::BTreeMap<&'static str, usize>>,
     /// The configuration (`entries`, `routes`, `env`, `paths`, … for the checks to read).
     pub config: Config,
+    /// Workspaces, tsconfig problems, bundler aliases and generated paths the resolver used.
+    pub toolchain: crate::toolchain::Toolchain,
 }
 
 impl Project {
@@ -179,8 +181,14 @@ impl Loaded {
 /// Reads and parses one file, or takes its facts from the cache. Also returns the entry to
 /// keep in the cache and whether it was a miss.
 fn load(mut file: SourceFile, cache: Option<&FactCache>) -> Loaded {
-    let bytes = match std::fs::read(&file.path) {
+    let bytes = match crate::discover::read_regular_file(&file.path, MAX_SOURCE_BYTES) {
         Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::Other => {
+            return Loaded::Skipped(Skipped {
+                file: file.rel.clone(),
+                reason: e.to_string(),
+            });
+        }
         Err(e) => {
             return Loaded::Skipped(Skipped {
                 file: file.rel.clone(),
@@ -217,6 +225,21 @@ pub fn source_skip_reason(bytes: &[u8]) -> Option<String> {
         return Some("binary file (contains NUL bytes), not JavaScript/TypeScript".to_string());
     }
     let size = bytes.len() as u64;
+    if size > MAX_SOURCE_BYTES {
+        return Some(format!(
+            "{:.1} MB, over the {} MB per-file budget, not analysed",
+            size as f64 / 1e6,
+            MAX_SOURCE_BYTES / (1024 * 1024)
+        ));
+    }
+    if size >= DATA_MIN_BYTES && is_mostly_literals(bytes) {
+        // A syntax tree costs tens of bytes per source byte: a 50 MB array literal would take
+        // gigabytes to parse and holds no imports worth the memory.
+        return Some(format!(
+            "data file ({:.1} MB of literals, almost no code), not analysed",
+            size as f64 / 1e6
+        ));
+    }
     if size >= MINIFIED_MIN_BYTES {
         // A large file ending in a source-map comment is build output (webpack/esbuild/tsc
         // bundles): its sources are what to audit, and parsing it costs more than the rest of
@@ -240,6 +263,51 @@ pub fn source_skip_reason(bytes: &[u8]) -> Option<String> {
     None
 }
 
+/// Source files larger than this are not parsed (the largest hand-written or generated
+/// sources in real trees are a few megabytes; parsing costs tens of bytes of memory per byte).
+pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
+/// Files at least this large are checked for being data (array/object literals) rather than code.
+pub const DATA_MIN_BYTES: u64 = 1024 * 1024;
+
+/// Whether a file is almost only literals: outside string literals, fewer than one byte in
+/// twenty is an identifier character. Code is mostly identifiers and keywords; a JSON-like
+/// array, a table of numbers or a wall of brackets is not.
+fn is_mostly_literals(bytes: &[u8]) -> bool {
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    let (mut code, mut other) = (0u64, 0u64);
+    for &b in bytes {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == q || b == b'\n' {
+                quote = None;
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' | b'`' => quote = Some(b),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' | 0x80..=0xff => code += 1,
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => other += 1,
+        }
+    }
+    code * 20 < code + other
+}
+
+/// The most worker threads a command starts: more than a few per core only adds contention,
+/// and thousands exhaust the process's memory maps (`--threads 100000` used to panic).
+pub fn max_threads() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| n.get()) * 4
+}
+
+/// `threads` limited to [`max_threads`] (0 stays 0: one per core).
+pub fn clamp_threads(threads: usize) -> usize {
+    threads.min(max_threads())
+}
+
 /// Why a file could not be read, in words.
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
@@ -260,6 +328,7 @@ pub fn in_thread_pool<T: Send>(
     threads: usize,
     work: impl FnOnce() -> Result<T> + Send,
 ) -> Result<T> {
+    let threads = clamp_threads(threads);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -283,6 +352,16 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
     }
     let mut discovery = discover(&options.root, &discover_options)?;
     let root = discovery.root.clone();
+    for entry in &options.entries {
+        // A mistyped --entry would otherwise be ignored and every file it reaches reported.
+        if !root.join(entry).is_file() {
+            return Err(Error::Usage(format!(
+                "--entry {}: no such file in {}",
+                entry.display(),
+                options.root.display()
+            )));
+        }
+    }
     let sources = std::mem::take(&mut discovery.sources);
     ProgressSink::emit(&options.progress, ProgressEvent::Discovered(sources.len()));
 
@@ -350,7 +429,15 @@ pub fn assemble(
     known_files.extend(discovery.other_files.iter().cloned());
     known_files.extend(discovery.data_files.iter().cloned());
     known_files.extend(discovery.ignored.iter().cloned());
-    let resolver = ModuleResolver::new(&root, &known_files, &discovery.tsconfigs);
+    let toolchain =
+        crate::toolchain::Toolchain::load(&root, &known_files, &discovery.tsconfigs, &manifests);
+    let resolver = ModuleResolver::new(
+        &root,
+        &known_files,
+        &discovery.tsconfigs,
+        &toolchain,
+        &manifests,
+    );
 
     let modules: Vec<Module> = parsed
         .into_par_iter()
@@ -377,8 +464,25 @@ pub fn assemble(
         })
         .collect();
 
+    drop(resolver);
     let graph = build_graph(&modules);
-    let env_declarations = crate::env::load_declarations(&root, &discovery.env_files);
+    let mut env_declarations =
+        crate::env::load_declarations(&root, &discovery.env_files, &discovery.data_files);
+    // An env file the walk could not read (a named pipe, a link out of the tree) declares
+    // unknown variables, exactly like one the OS refused to read.
+    for skip in &skipped {
+        if crate::discover::is_env_declaration(&skip.file) {
+            env_declarations.problems.push(Skipped {
+                file: skip.file.clone(),
+                reason: format!(
+                    "{}: {}",
+                    crate::checks::unreadable_env_file::READ_FAILURE,
+                    skip.reason
+                ),
+            });
+        }
+    }
+    env_declarations.problems.sort();
     Project {
         root,
         modules,
@@ -392,6 +496,7 @@ pub fn assemble(
         route_table_cache: std::sync::OnceLock::new(),
         counters: Default::default(),
         config,
+        toolchain,
     }
 }
 

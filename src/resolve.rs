@@ -3,13 +3,19 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
+use oxc_resolver::{
+    AliasValue, ResolveError, ResolveOptions, Resolver, ResolverGeneric, TsConfig,
+    TsconfigDiscovery,
+};
 use serde::Serialize;
 
 use crate::discover::relative;
 use crate::facts::{Import, ImportKind};
 use crate::manifest::{DependencyKind, Manifests, package_name};
+use crate::toolchain::Toolchain;
+use crate::toolchain::file_system::ToolchainFileSystem;
 
 /// Extensions tried for extension-less specifiers, in order.
 pub const SOURCE_EXTENSIONS: &[&str] = &[
@@ -55,24 +61,100 @@ pub enum Resolution {
     },
     /// `import(variable)`: nothing to resolve statically.
     Unanalysable,
+    /// A module a framework, plugin or runtime serves (`virtual:pwa-register`, `~icons/x`,
+    /// `$app/stores`, `cloudflare:sockets`, `npm:express`): there is no file to check.
+    Virtual {
+        /// Who serves it.
+        provider: String,
+    },
+    /// The target lies in a path the project generates before it builds (Prisma client,
+    /// GraphQL codegen output, git-ignored build output): it cannot be checked in a checkout.
+    Generated {
+        /// The generated directory (absolute).
+        directory: PathBuf,
+        /// What generates it (`prisma generate (prisma/schema.prisma)`).
+        generator: String,
+    },
 }
 
-/// Resolves specifiers for every file of one tree.
-pub struct ModuleResolver {
-    root: PathBuf,
-    esm: Resolver,
-    cjs: Resolver,
+type ToolchainResolver = ResolverGeneric<ToolchainFileSystem>;
+
+/// One resolver per module kind and dialect, sharing one file system cache.
+struct ResolverSet {
+    esm: ToolchainResolver,
+    cjs: ToolchainResolver,
     /// TypeScript's view (declaration files count), for imports from TS files and type-only ones.
-    types_esm: Resolver,
-    types_cjs: Resolver,
+    types_esm: ToolchainResolver,
+    types_cjs: ToolchainResolver,
+}
+
+impl ResolverSet {
+    fn new(
+        base: &ToolchainResolver,
+        alias: &[(String, Vec<AliasValue>)],
+        roots: &[PathBuf],
+    ) -> Self {
+        let with = |options: ResolveOptions| {
+            let mut modules = options.modules.clone();
+            modules.extend(roots.iter().map(|r| r.to_string_lossy().into_owned()));
+            base.clone_with_options(ResolveOptions {
+                alias: alias.to_vec(),
+                modules,
+                ..options
+            })
+        };
+        ResolverSet {
+            esm: with(options()),
+            cjs: with(ResolveOptions {
+                condition_names: vec!["node".into(), "require".into()],
+                ..options()
+            }),
+            types_esm: with(type_options("import")),
+            types_cjs: with(type_options("require")),
+        }
+    }
+
+    fn pick(&self, require: bool, typescript: bool) -> &ToolchainResolver {
+        match (require, typescript) {
+            (true, false) => &self.cjs,
+            (false, false) => &self.esm,
+            (true, true) => &self.types_cjs,
+            (false, true) => &self.types_esm,
+        }
+    }
+}
+
+/// What an alias (tsconfig `paths`/`baseUrl`, a bundler alias) made of a specifier.
+struct AliasMapping {
+    /// "tsconfig `paths` key `@/*` (tsconfig.json)".
+    description: String,
+    /// The absolute paths it maps to.
+    targets: Vec<PathBuf>,
+}
+
+/// The reason of an import that resolves to a file outside the audited tree.
+pub const OUTSIDE_TREE: &str = "it resolves to a file outside the audited tree, which is not read";
+
+/// Resolves specifiers for every file of one tree.
+pub struct ModuleResolver<'t> {
+    root: PathBuf,
+    toolchain: &'t Toolchain,
+    base: ResolverSet,
+    /// One set per bundler alias scope, same order as `toolchain.alias_scopes`.
+    scoped: Vec<ResolverSet>,
     /// Every file in the tree by lower-cased path, for case-mismatch and suggestions.
     files_by_lowercase: HashMap<String, PathBuf>,
     files: HashSet<PathBuf>,
     /// File stem (`database`) → files with that stem, for suggestions.
     files_by_stem: HashMap<String, Vec<PathBuf>>,
-    /// tsconfig `paths` patterns' literal prefixes (`@/`, `~lib/`): a bare-looking specifier with
-    /// such a prefix is an alias, not a package.
-    alias_prefixes: Vec<String>,
+    /// Directories holding a `tsconfig.json`/`jsconfig.json`, for files no tsconfig includes.
+    tsconfig_dirs: HashMap<PathBuf, PathBuf>,
+    /// Suggestions already computed, by intended path (many files import the same missing one).
+    suggestions: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// `node_modules/<name>` lookups already made, by (importer directory, name).
+    installed: Mutex<HashMap<(PathBuf, String), Option<PathBuf>>>,
+    /// Whether any `node_modules` directory exists in or above the tree.
+    has_node_modules: bool,
 }
 
 /// The resolver settings every tree is resolved with (also used by drift's overlay resolver).
@@ -131,17 +213,60 @@ fn is_typescript_file(path: &Path) -> bool {
         .is_some_and(|e| matches!(e, "ts" | "tsx" | "mts" | "cts"))
 }
 
-impl ModuleResolver {
-    /// A resolver for the tree at `root` whose files (sources and others) are `files`.
-    pub fn new(root: &Path, files: &[PathBuf], tsconfigs: &[PathBuf]) -> ModuleResolver {
-        let esm = Resolver::new(options());
-        let cjs = esm.clone_with_options(ResolveOptions {
-            condition_names: vec!["node".into(), "require".into()],
-            ..options()
-        });
-        // Clones share one file system cache.
-        let types_esm = esm.clone_with_options(type_options("import"));
-        let types_cjs = esm.clone_with_options(type_options("require"));
+/// Whether a tsconfig `paths` key (`@/*`, `vite`) matches `specifier`: an exact key only the
+/// identical specifier, a wildcard key its pattern.
+fn paths_key_matches(key: &str, specifier: &str) -> bool {
+    match key.split_once('*') {
+        None => key == specifier,
+        Some((prefix, suffix)) => {
+            specifier.len() >= prefix.len() + suffix.len()
+                && specifier.starts_with(prefix)
+                && specifier.ends_with(suffix)
+        }
+    }
+}
+
+/// Whether a bundler alias key (webpack semantics) matches `specifier`, and the rest after it.
+fn alias_key_matches<'s>(key: &str, specifier: &'s str) -> Option<&'s str> {
+    if let Some(exact) = key.strip_suffix('$') {
+        return (specifier == exact).then_some("");
+    }
+    if specifier == key {
+        return Some("");
+    }
+    specifier
+        .strip_prefix(key)
+        .filter(|rest| rest.starts_with('/'))
+        .map(|rest| &rest[1..])
+}
+
+impl<'t> ModuleResolver<'t> {
+    /// A resolver for the tree at `root` whose files (sources and others) are `files`,
+    /// configured from the tree's toolchain settings.
+    pub fn new(
+        root: &Path,
+        files: &[PathBuf],
+        tsconfigs: &[PathBuf],
+        toolchain: &'t Toolchain,
+        manifests: &Manifests,
+    ) -> ModuleResolver<'t> {
+        let file_set: HashSet<PathBuf> = files.iter().cloned().collect();
+        let overlay = Arc::new(toolchain.overlay(root, &file_set, manifests));
+        let fs = ToolchainFileSystem::with_overlay(overlay);
+        let base_resolver = ResolverGeneric::new_with_file_system(fs, options());
+        let base = ResolverSet::new(&base_resolver, &[], &[]);
+        let scoped = toolchain
+            .alias_scopes
+            .iter()
+            .map(|scope| {
+                let alias: Vec<(String, Vec<AliasValue>)> = scope
+                    .aliases
+                    .iter()
+                    .map(|a| (a.key.clone(), vec![AliasValue::Path(a.target.clone())]))
+                    .collect();
+                ResolverSet::new(&base_resolver, &alias, &scope.roots)
+            })
+            .collect();
         let mut files_by_lowercase = HashMap::with_capacity(files.len());
         let mut files_by_stem: HashMap<String, Vec<PathBuf>> = HashMap::new();
         for file in files {
@@ -153,17 +278,46 @@ impl ModuleResolver {
                     .push(file.clone());
             }
         }
+        let mut tsconfig_dirs = HashMap::new();
+        for path in tsconfigs {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if let Some(dir) = path.parent() {
+                // tsconfig.json wins over jsconfig.json in the same directory.
+                if name == "tsconfig.json"
+                    || (name == "jsconfig.json" && !tsconfig_dirs.contains_key(dir))
+                {
+                    tsconfig_dirs.insert(dir.to_path_buf(), path.clone());
+                }
+            }
+        }
+        let has_node_modules = root.ancestors().any(|d| d.join("node_modules").is_dir())
+            || files
+                .iter()
+                .any(|f| f.components().any(|c| c.as_os_str() == "node_modules"))
+            || manifests
+                .all()
+                .iter()
+                .any(|m| m.path.with_file_name("node_modules").is_dir());
         ModuleResolver {
             root: root.to_path_buf(),
-            esm,
-            cjs,
-            types_esm,
-            types_cjs,
+            toolchain,
+            base,
+            scoped,
             files_by_lowercase,
-            files: files.iter().cloned().collect(),
+            files: file_set,
             files_by_stem,
-            alias_prefixes: alias_prefixes(tsconfigs),
+            tsconfig_dirs,
+            suggestions: Mutex::new(HashMap::new()),
+            installed: Mutex::new(HashMap::new()),
+            has_node_modules,
         }
+    }
+
+    fn resolvers_for(&self, dir: &Path) -> &ResolverSet {
+        self.toolchain
+            .alias_scope(dir)
+            .and_then(|i| self.scoped.get(i))
+            .unwrap_or(&self.base)
     }
 
     /// Resolves one import of `importer` (absolute path).
@@ -173,117 +327,330 @@ impl ModuleResolver {
         }
         let specifier = import.specifier.as_str();
         let typescript = import.kind == ImportKind::TypeOnly || is_typescript_file(importer);
-        let resolver = match (import.kind.uses_require_condition(), typescript) {
-            (true, false) => &self.cjs,
-            (false, false) => &self.esm,
-            (true, true) => &self.types_cjs,
-            (false, true) => &self.types_esm,
-        };
-        let result = resolver.resolve_file(importer, specifier);
-        let result = match result {
+        let importer_dir = importer.parent().unwrap_or(&self.root);
+        let resolver = self
+            .resolvers_for(importer_dir)
+            .pick(import.kind.uses_require_condition(), typescript);
+        let result = match resolver.resolve_file(importer, specifier) {
             // A broken tsconfig must not hide every import below it: it is reported on its own.
             Err(
                 ResolveError::TsconfigLoadFailed { .. }
                 | ResolveError::TsconfigCircularExtend(_)
                 | ResolveError::TsconfigNotFound(_),
-            ) => {
-                let dir = importer.parent().unwrap_or(&self.root);
-                resolver
-                    .clone_with_options(ResolveOptions {
-                        tsconfig: None,
-                        ..resolver.options().clone()
-                    })
-                    .resolve(dir, specifier)
-            }
+            ) => resolver
+                .clone_with_options(ResolveOptions {
+                    tsconfig: None,
+                    ..resolver.options().clone()
+                })
+                .resolve(importer_dir, specifier),
             other => other,
         };
-        let importer_dir = importer.parent().unwrap_or(&self.root);
         match result {
-            Ok(resolution) => {
-                let path = resolution.into_path_buf();
-                if is_bare(specifier) && path.components().any(|c| c.as_os_str() == "node_modules")
-                {
-                    let name = package_name(specifier).to_string();
-                    let declared = manifests
-                        .declaration(&name, importer_dir, &self.root)
-                        .map(|(k, _)| k);
-                    return Resolution::Package {
-                        name,
-                        declared,
-                        path: Some(path),
-                    };
-                }
-                // On a case-insensitive file system the resolver succeeds with the wrong case.
-                if path.starts_with(&self.root)
-                    && !self.files.contains(&path)
-                    && let Some(actual) = self
-                        .files_by_lowercase
-                        .get(&path.to_string_lossy().to_lowercase())
-                    && actual != &path
-                {
-                    return Resolution::CaseMismatch {
-                        actual: actual.clone(),
-                    };
-                }
-                Resolution::File { path }
-            }
+            Ok(resolution) => self.found(
+                resolution.into_path_buf(),
+                specifier,
+                importer_dir,
+                manifests,
+            ),
             Err(ResolveError::Builtin { resolved, .. }) => Resolution::Builtin { name: resolved },
-            Err(error) => self.unresolved(importer_dir, specifier, error, manifests),
+            Err(error) => {
+                if let Some(path) = self.through_nearest_tsconfig(importer, specifier, resolver) {
+                    return self.found(path, specifier, importer_dir, manifests);
+                }
+                if let Some(provider) = self.toolchain.virtual_provider(specifier) {
+                    return Resolution::Virtual { provider };
+                }
+                if let Some(resolution) =
+                    self.through_specifier_alias(importer_dir, specifier, manifests)
+                {
+                    return resolution;
+                }
+                self.unresolved(importer, specifier, error, manifests, resolver)
+            }
         }
+    }
+
+    /// The resolution of a specifier that resolved to `path`.
+    fn found(
+        &self,
+        path: PathBuf,
+        specifier: &str,
+        importer_dir: &Path,
+        manifests: &Manifests,
+    ) -> Resolution {
+        if is_bare(specifier) && path.components().any(|c| c.as_os_str() == "node_modules") {
+            let name = package_name(specifier).to_string();
+            let declared = manifests
+                .declaration(&name, importer_dir, &self.root)
+                .map(|(k, _)| k);
+            // An install outside the tree (a parent's node_modules, a linked store) is not
+            // read: the package is classified as if not installed.
+            let path = path.starts_with(&self.root).then_some(path);
+            return Resolution::Package {
+                name,
+                declared,
+                path,
+            };
+        }
+        // Nothing outside the audited tree is read: the import is named, not followed.
+        if !path.starts_with(&self.root) {
+            return Resolution::Unresolved {
+                tried: Vec::new(),
+                suggestion: None,
+                reason: Some(OUTSIDE_TREE.to_string()),
+            };
+        }
+        // On a case-insensitive file system the resolver succeeds with the wrong case.
+        if path.starts_with(&self.root)
+            && !self.files.contains(&path)
+            && let Some(actual) = self
+                .files_by_lowercase
+                .get(&path.to_string_lossy().to_lowercase())
+            && actual != &path
+        {
+            return Resolution::CaseMismatch {
+                actual: actual.clone(),
+            };
+        }
+        Resolution::File { path }
+    }
+
+    /// A bundler/import-map alias whose target is another specifier (`$fresh/` →
+    /// `https://deno.land/x/fresh/`, `vue` → `vue/dist/vue.esm-bundler.js`): what that
+    /// specifier is, when it is not a file.
+    fn through_specifier_alias(
+        &self,
+        importer_dir: &Path,
+        specifier: &str,
+        manifests: &Manifests,
+    ) -> Option<Resolution> {
+        let scope = &self.toolchain.alias_scopes[self.toolchain.alias_scope(importer_dir)?];
+        let (alias, rest) = scope.aliases.iter().find_map(|a| {
+            alias_key_matches(&a.key, specifier)
+                .filter(|_| !a.target.starts_with('/'))
+                .map(|rest| (a, rest))
+        })?;
+        let mapped = if rest.is_empty() {
+            alias.target.clone()
+        } else {
+            format!("{}/{rest}", alias.target)
+        };
+        if let Some(provider) = self.toolchain.virtual_provider(&mapped) {
+            return Some(Resolution::Virtual { provider });
+        }
+        if is_bare(&mapped) && !is_alias_shaped(&mapped) {
+            let name = package_name(&mapped).to_string();
+            let declared = manifests
+                .declaration(&name, importer_dir, &self.root)
+                .map(|(k, _)| k);
+            return Some(Resolution::Package {
+                name,
+                declared,
+                path: None,
+            });
+        }
+        None
+    }
+
+    /// The tsconfig whose `paths` apply to `importer`: the one that includes it, else (for a
+    /// file no tsconfig includes, such as an excluded test that Vitest, Jest or tsx still runs
+    /// with the nearest tsconfig) the nearest one up the tree.
+    fn tsconfig_of(
+        &self,
+        importer: &Path,
+        resolver: &ToolchainResolver,
+    ) -> Option<(Arc<TsConfig>, bool)> {
+        if let Ok(Some(owner)) = resolver.find_tsconfig(importer) {
+            return Some((owner, true));
+        }
+        let nearest = importer
+            .ancestors()
+            .skip(1)
+            .take_while(|d| d.starts_with(&self.root))
+            .find_map(|d| self.tsconfig_dirs.get(d))?;
+        resolver
+            .resolve_tsconfig(nearest)
+            .ok()
+            .map(|tsconfig| (tsconfig, false))
+    }
+
+    /// For a file no tsconfig includes, the nearest tsconfig's `paths`/`baseUrl`.
+    fn through_nearest_tsconfig(
+        &self,
+        importer: &Path,
+        specifier: &str,
+        resolver: &ToolchainResolver,
+    ) -> Option<PathBuf> {
+        if specifier.starts_with('.') || specifier.starts_with('/') || self.tsconfig_dirs.is_empty()
+        {
+            return None;
+        }
+        let (tsconfig, owned) = self.tsconfig_of(importer, resolver)?;
+        if owned {
+            return None;
+        }
+        let dir = importer.parent()?;
+        tsconfig
+            .resolve_path_alias_or_base_url(specifier)
+            .into_iter()
+            .find_map(|target| resolver.resolve(dir, &target.to_string_lossy()).ok())
+            .map(|r| r.into_path_buf())
+    }
+
+    /// What tsconfig `paths`/`baseUrl` or a bundler alias made of a bare-looking specifier.
+    fn alias_mapping(
+        &self,
+        importer: &Path,
+        specifier: &str,
+        resolver: &ToolchainResolver,
+    ) -> Option<AliasMapping> {
+        let dir = importer.parent().unwrap_or(&self.root);
+        if let Some(scope) = self
+            .toolchain
+            .alias_scope(dir)
+            .map(|i| &self.toolchain.alias_scopes[i])
+        {
+            for alias in &scope.aliases {
+                if let Some(rest) = alias_key_matches(&alias.key, specifier)
+                    && alias.target.starts_with('/')
+                {
+                    let target = Path::new(&alias.target).join(rest);
+                    return Some(AliasMapping {
+                        description: format!(
+                            "alias `{}` in {}",
+                            alias.key.trim_end_matches('$'),
+                            relative(&self.root, &alias.source)
+                        ),
+                        targets: vec![normalize(&target)],
+                    });
+                }
+            }
+        }
+        let (tsconfig, _) = self.tsconfig_of(importer, resolver)?;
+        let where_ = relative(&self.root, tsconfig.path());
+        if let Some(paths) = &tsconfig.compiler_options.paths
+            && let Some(key) = paths
+                .keys()
+                .filter(|k| paths_key_matches(k, specifier))
+                .max_by_key(|k| k.split('*').next().map_or(0, str::len))
+            // A catch-all `*` key maps everything; it says nothing about package names.
+            && (key.as_str() != "*" || is_alias_shaped(specifier))
+        {
+            return Some(AliasMapping {
+                description: format!("tsconfig `paths` key `{key}` ({where_})"),
+                targets: tsconfig.resolve_path_alias_or_base_url(specifier),
+            });
+        }
+        // `baseUrl`: `src/generated/x` names a path when `src` exists there, never a package.
+        if tsconfig.compiler_options.base_url.is_some() {
+            let targets = tsconfig.resolve_path_alias_or_base_url(specifier);
+            let first_segment = specifier.split('/').next().unwrap_or(specifier);
+            let exists = targets.iter().any(|t| {
+                let mut base = t.clone();
+                for _ in specifier.split('/').skip(1) {
+                    base.pop();
+                }
+                base.file_name().is_some_and(|n| n == first_segment)
+                    && (self.files.iter().any(|f| f.starts_with(&base)) || base.is_dir())
+            });
+            if exists {
+                return Some(AliasMapping {
+                    description: format!("`baseUrl` of {where_}"),
+                    targets,
+                });
+            }
+        }
+        None
     }
 
     fn unresolved(
         &self,
-        importer_dir: &Path,
+        importer: &Path,
         specifier: &str,
         error: ResolveError,
         manifests: &Manifests,
+        resolver: &ToolchainResolver,
     ) -> Resolution {
+        let importer_dir = importer.parent().unwrap_or(&self.root);
         // oxc_resolver names absolute paths; output names files relative to the root.
         let root_prefix = format!("{}/", self.root.display());
         let reason = match &error {
             ResolveError::NotFound(_) | ResolveError::ExtensionAlias(..) => None,
             other => Some(other.to_string().replace(&root_prefix, "")),
         };
-        if is_bare(specifier) && !self.is_alias(specifier) {
-            let name = package_name(specifier).to_string();
-            // Installed, yet the subpath is not exported or missing: Node fails on this import
-            // (ERR_PACKAGE_PATH_NOT_EXPORTED, MODULE_NOT_FOUND), so it is broken, not a package.
-            if let Some(package_dir) = installed_package_dir(importer_dir, &name) {
-                return Resolution::Unresolved {
-                    tried: vec![relative(
-                        &self.root,
-                        &package_dir.join(
-                            specifier
-                                .strip_prefix(name.as_str())
-                                .unwrap_or("")
-                                .trim_start_matches('/'),
-                        ),
-                    )],
-                    suggestion: None,
-                    reason: reason.or_else(|| {
-                        Some(format!(
-                            "`{specifier}` is not a file of the installed `{name}`"
-                        ))
-                    }),
+        let bare = is_bare(specifier);
+        let mapping = if bare {
+            self.alias_mapping(importer, specifier, resolver)
+        } else {
+            None
+        };
+        let base = if specifier.starts_with('/') {
+            Some(PathBuf::from(specifier))
+        } else if specifier.starts_with('.') {
+            Some(normalize(&importer_dir.join(strip_query(specifier))))
+        } else {
+            None
+        };
+        let targets: Vec<PathBuf> = base
+            .iter()
+            .cloned()
+            .chain(mapping.iter().flat_map(|m| m.targets.iter().cloned()))
+            .collect();
+        for target in &targets {
+            if let Some(generated) = self.toolchain.generated.generator_of(
+                target,
+                specifier,
+                importer_dir,
+                manifests,
+                &self.root,
+            ) {
+                return Resolution::Generated {
+                    directory: generated.path,
+                    generator: generated.generator,
                 };
             }
+        }
+        if bare {
+            // `node_modules/ky/distribution/index.js` through `baseUrl`: the package `ky`.
+            let specifier = specifier.strip_prefix("node_modules/").unwrap_or(specifier);
+            let name = package_name(specifier).to_string();
             let declared = manifests
                 .declaration(&name, importer_dir, &self.root)
                 .map(|(k, _)| k);
-            // Not installed is normal for an audited production copy: classify by package.json.
-            return Resolution::Package {
-                name,
-                declared,
-                path: None,
+            // tsc falls back to the package when a mapping finds no file; a name nobody
+            // declares that an alias matched is the alias's miss.
+            if mapping.is_none() && !is_alias_shaped(specifier) || declared.is_some() {
+                return self.package_unresolved(importer, specifier, reason, resolver, manifests);
+            }
+            let Some(mapping) = mapping else {
+                // An alias (`@/lib/x`, `#db`) no configuration defines here.
+                return Resolution::Unresolved {
+                    tried: vec![specifier.to_string()],
+                    suggestion: None,
+                    reason,
+                };
+            };
+            let shown: Vec<String> = mapping
+                .targets
+                .iter()
+                .map(|t| relative(&self.root, t))
+                .collect();
+            let suggestion = mapping
+                .targets
+                .first()
+                .and_then(|t| self.suggest(t))
+                .map(|found| relative_specifier(importer_dir, &found));
+            return Resolution::Unresolved {
+                tried: shown.clone(),
+                suggestion,
+                reason: Some(format!(
+                    "{} maps it to `{}`, which does not exist",
+                    mapping.description,
+                    shown.join("`, `")
+                )),
             };
         }
-        let base = if specifier.starts_with('/') {
-            PathBuf::from(specifier)
-        } else if specifier.starts_with('.') {
-            normalize(&importer_dir.join(specifier))
-        } else {
-            // An alias (`@/lib/x`, `#db`): no single base path to report.
+        let Some(base) = base else {
             return Resolution::Unresolved {
                 tried: vec![specifier.to_string()],
                 suggestion: None,
@@ -291,11 +658,36 @@ impl ModuleResolver {
             };
         };
         let candidates = candidates(&base);
+        // The resolver failed for a reason other than a missing file (an invalid package.json
+        // on the way, reported on its own by invalid-manifest): a candidate that exists with
+        // this very spelling (through a directory alias too) is the target, not a mismatch.
+        if reason.is_some()
+            && let Some(real) = candidates
+                .iter()
+                .filter(|c| c.is_file())
+                .find_map(|c| c.canonicalize().ok())
+        {
+            if !real.starts_with(&self.root) {
+                return Resolution::Unresolved {
+                    tried: Vec::new(),
+                    suggestion: None,
+                    reason: Some(OUTSIDE_TREE.to_string()),
+                };
+            }
+            return Resolution::File { path: real };
+        }
         for candidate in &candidates {
             if let Some(actual) = self
                 .files_by_lowercase
                 .get(&candidate.to_string_lossy().to_lowercase())
             {
+                // The file exists with this very spelling: the resolver failed for another
+                // reason (an invalid package.json on the way, reported on its own).
+                if actual == candidate {
+                    return Resolution::File {
+                        path: actual.clone(),
+                    };
+                }
                 return Resolution::CaseMismatch {
                     actual: actual.clone(),
                 };
@@ -303,7 +695,7 @@ impl ModuleResolver {
         }
         let tried = tried_summary(&self.root, &base);
         let suggestion = self
-            .nearest(&base)
+            .suggest(&base)
             .map(|found| relative_specifier(importer_dir, &found));
         Resolution::Unresolved {
             tried,
@@ -312,14 +704,136 @@ impl ModuleResolver {
         }
     }
 
-    fn is_alias(&self, specifier: &str) -> bool {
-        specifier.starts_with('#')
-            || specifier.starts_with("~/")
-            || specifier.starts_with("@/")
-            || self
-                .alias_prefixes
-                .iter()
-                .any(|p| specifier.starts_with(p.as_str()))
+    /// A bare specifier that did not resolve: a broken import of an installed package or of a
+    /// workspace package, else a package classified by `package.json` alone.
+    fn package_unresolved(
+        &self,
+        importer: &Path,
+        specifier: &str,
+        reason: Option<String>,
+        resolver: &ToolchainResolver,
+        manifests: &Manifests,
+    ) -> Resolution {
+        let importer_dir = importer.parent().unwrap_or(&self.root);
+        let name = package_name(specifier).to_string();
+        let declared = manifests
+            .declaration(&name, importer_dir, &self.root)
+            .map(|(k, _)| k);
+        let subpath = specifier
+            .strip_prefix(name.as_str())
+            .unwrap_or("")
+            .trim_start_matches('/');
+        if let Some(package) = self.toolchain.workspaces.package(&name) {
+            // The workspace package is in the tree: a subpath its `exports` omits still names
+            // its file under the conventions tsc's `node` resolution and bundlers accept.
+            if !subpath.is_empty() {
+                for dir in [package.dir.clone(), package.dir.join("src")] {
+                    if let Ok(found) =
+                        resolver.resolve(&package.dir, &dir.join(subpath).to_string_lossy())
+                    {
+                        return Resolution::File {
+                            path: found.into_path_buf(),
+                        };
+                    }
+                }
+            }
+            for target in [
+                package.dir.join(subpath),
+                package.dir.join("src").join(subpath),
+            ] {
+                if let Some(generated) = self.toolchain.generated.generator_of(
+                    &target,
+                    specifier,
+                    importer_dir,
+                    manifests,
+                    &self.root,
+                ) {
+                    return Resolution::Generated {
+                        directory: generated.path,
+                        generator: generated.generator,
+                    };
+                }
+            }
+            if let Some(out) = unbuilt_entry_dir(&package.dir, &package.manifest) {
+                return Resolution::Generated {
+                    directory: out,
+                    generator: format!("the build of workspace package `{name}`"),
+                };
+            }
+            return Resolution::Unresolved {
+                tried: vec![relative(&self.root, &package.dir.join(subpath))],
+                suggestion: None,
+                reason: Some(reason.unwrap_or_else(|| {
+                    format!(
+                        "workspace package `{name}` ({}) has no such entry point",
+                        relative(&self.root, &package.dir)
+                    )
+                })),
+            };
+        }
+        // Installed, yet the subpath is not exported or missing: Node fails on this import
+        // (ERR_PACKAGE_PATH_NOT_EXPORTED, MODULE_NOT_FOUND), so it is broken, not a package.
+        if let Some(package_dir) = self.installed_package_dir(importer_dir, &name) {
+            return Resolution::Unresolved {
+                tried: vec![relative(&self.root, &package_dir.join(subpath))],
+                suggestion: None,
+                reason: reason.or_else(|| {
+                    Some(format!(
+                        "`{specifier}` is not a file of the installed `{name}`"
+                    ))
+                }),
+            };
+        }
+        // Not installed is normal for an audited production copy: classify by package.json.
+        Resolution::Package {
+            name,
+            declared,
+            path: None,
+        }
+    }
+
+    /// The directory of package `name` in the nearest `node_modules` up from `dir`, as Node
+    /// looks; memoized, and skipped when nothing is installed anywhere.
+    fn installed_package_dir(&self, dir: &Path, name: &str) -> Option<PathBuf> {
+        if !self.has_node_modules {
+            return None;
+        }
+        let key = (dir.to_path_buf(), name.to_string());
+        if let Some(found) = self
+            .installed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return found.clone();
+        }
+        let found = dir
+            .ancestors()
+            .map(|d| d.join("node_modules").join(name))
+            .find(|p| p.join("package.json").is_file());
+        self.installed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, found.clone());
+        found
+    }
+
+    /// [`ModuleResolver::nearest`], memoized by intended path.
+    fn suggest(&self, base: &Path) -> Option<PathBuf> {
+        if let Some(found) = self
+            .suggestions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(base)
+        {
+            return found.clone();
+        }
+        let found = self.nearest(base);
+        self.suggestions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(base.to_path_buf(), found.clone());
+        found
     }
 
     /// The existing file most likely meant: same file name elsewhere (sharing the most trailing
@@ -378,6 +892,11 @@ impl ModuleResolver {
             if stem.len() < 4 {
                 break;
             }
+            // normalized Levenshtein ≥ 0.75 needs lengths within a quarter of the longer one.
+            let (a, b) = (stem_lower.len(), stem.len());
+            if a.abs_diff(b) * 4 > a.max(b) {
+                continue;
+            }
             let similarity = strsim::normalized_levenshtein(stem_lower, &stem);
             if similarity < 0.75 {
                 continue;
@@ -403,11 +922,48 @@ impl ModuleResolver {
     }
 }
 
-/// The directory of package `name` in the nearest `node_modules` up from `dir`, as Node looks.
-fn installed_package_dir(dir: &Path, name: &str) -> Option<PathBuf> {
-    dir.ancestors()
-        .map(|d| d.join("node_modules").join(name))
-        .find(|p| p.join("package.json").is_file())
+/// The specifier without a bundler query (`./worker?worker&inline` → `./worker`).
+fn strip_query(specifier: &str) -> &str {
+    specifier.split('?').next().unwrap_or(specifier)
+}
+
+/// Whether a bare-looking specifier cannot be an npm package name (`@/x`, `~/x`, `#x`, `$lib`).
+fn is_alias_shaped(specifier: &str) -> bool {
+    specifier.starts_with('#')
+        || specifier.starts_with('~')
+        || specifier.starts_with("@/")
+        || specifier.starts_with('$')
+}
+
+/// The build-output directory a workspace package's entry points name when it is absent from
+/// the tree (`dist` for `"main": "dist/index.js"`): the package is consumed built.
+fn unbuilt_entry_dir(package_dir: &Path, manifest: &Path) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let mut entries = Vec::new();
+    for field in ["main", "module", "types", "typings", "exports"] {
+        if let Some(value) = json.get(field) {
+            collect_strings(value, &mut entries);
+        }
+    }
+    entries.into_iter().find_map(|entry| {
+        let first = entry
+            .trim_start_matches("./")
+            .split('/')
+            .next()
+            .filter(|f| !f.is_empty() && !f.contains('.') && !f.contains('*'))?;
+        let dir = package_dir.join(first);
+        (!dir.is_dir()).then_some(dir)
+    })
+}
+
+fn collect_strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
 }
 
 fn is_source_path(path: &Path) -> bool {
@@ -512,33 +1068,6 @@ pub fn relative_specifier(from_dir: &Path, to: &Path) -> String {
     } else {
         format!("./{joined}")
     }
-}
-
-/// Literal prefixes of tsconfig `paths` keys (`@app/*` → `@app/`), read as JSON with comments.
-fn alias_prefixes(tsconfigs: &[PathBuf]) -> Vec<String> {
-    let mut prefixes = Vec::new();
-    for path in tsconfigs {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        let Ok(Some(value)) = jsonc_parser::parse_to_serde_value(&text, &jsonc_options()) else {
-            continue;
-        };
-        if let Some(paths) = value
-            .pointer("/compilerOptions/paths")
-            .and_then(|p| p.as_object())
-        {
-            for key in paths.keys() {
-                let prefix = key.split('*').next().unwrap_or(key);
-                if !prefix.is_empty() && !prefix.starts_with('.') {
-                    prefixes.push(prefix.to_string());
-                }
-            }
-        }
-    }
-    prefixes.sort();
-    prefixes.dedup();
-    prefixes
 }
 
 /// tsconfig allows comments and trailing commas.

@@ -233,11 +233,45 @@ fn join_paths(parts: &[&str]) -> String {
     if out.is_empty() { "/".to_string() } else { out }
 }
 
-/// Every live mount in the project.
+/// Whether a mounted module is a router, app or plugin: it declares endpoints, mounts
+/// others, or uses a server framework. `passport.use('jwt', strategy)` and Vue's
+/// `app.use(router)` attach something else.
+fn is_router_module(module: &Module) -> bool {
+    !module.facts.endpoints.is_empty() || builds_router(&module.facts)
+}
+
+/// A mounted module that only re-exports another (`module.exports = require('./routes')`):
+/// the module whose router it hands on.
+fn through_passthrough(project: &Project, mut target: usize) -> Vec<usize> {
+    let mut chain = vec![target];
+    for _ in 0..8 {
+        let module = &project.modules[target];
+        let Some(specifier) = &module.facts.exports.passthrough else {
+            break;
+        };
+        let next = module
+            .facts
+            .imports
+            .iter()
+            .zip(&module.resolutions)
+            .find(|(i, _)| &i.specifier == specifier)
+            .and_then(|(_, r)| resolved_module(project, r));
+        match next {
+            Some(next) if !chain.contains(&next) => {
+                chain.push(next);
+                target = next;
+            }
+            _ => break,
+        }
+    }
+    chain
+}
+
+/// Every live mount in the project. Mounts written in tests do not make a route live.
 fn live_mounts(project: &Project) -> Vec<MountRecord> {
     let mut records = Vec::new();
     for (m, module) in project.modules.iter().enumerate() {
-        if module.facts.mounts.is_empty() {
+        if module.facts.mounts.is_empty() || module.role == FileRole::Test {
             continue;
         }
         let names = bound_names(project, module, false);
@@ -259,13 +293,23 @@ fn live_mounts(project: &Project) -> Vec<MountRecord> {
                 if is_middleware_file(&project.modules[to].file.rel) {
                     continue;
                 }
-                records.push(MountRecord {
-                    mounter: m,
-                    target: to,
-                    receiver: mount.receiver.clone(),
-                    path: mount.path.clone().unwrap_or_default(),
-                    line: mount.span.line,
-                });
+                let chain = through_passthrough(project, to);
+                // Fastify's `register` takes only plugins; `.use()` also takes middleware,
+                // passport strategies and Vue plugins.
+                if mount.method != "register"
+                    && !chain.iter().any(|&t| is_router_module(&project.modules[t]))
+                {
+                    continue;
+                }
+                for to in chain {
+                    records.push(MountRecord {
+                        mounter: m,
+                        target: to,
+                        receiver: mount.receiver.clone(),
+                        path: mount.path.clone().unwrap_or_default(),
+                        line: mount.span.line,
+                    });
+                }
             }
         }
     }
@@ -335,7 +379,7 @@ fn in_backend_route_dir(project: &Project, module: &Module) -> bool {
         return false;
     };
     let has = |names: &[&str]| names.iter().any(|n| manifest.dependencies.contains_key(*n));
-    if !has(SERVER_FRAMEWORKS) || has(CONVENTION_FRAMEWORKS) {
+    if !has(SERVER_FRAMEWORKS) {
         return false;
     }
     let package_dir = manifest.path.parent().unwrap_or(&project.root);
@@ -344,6 +388,22 @@ fn in_backend_route_dir(project: &Project, module: &Module) -> bool {
         .path
         .strip_prefix(package_dir)
         .unwrap_or(&module.file.path);
+    // With Next/Nuxt/SvelteKit/Astro beside the server, only their own folders are theirs.
+    let rel_inner = inner.to_string_lossy().replace('\\', "/");
+    if has(CONVENTION_FRAMEWORKS)
+        && [
+            "pages/",
+            "app/",
+            "src/pages/",
+            "src/app/",
+            "server/",
+            "src/routes/",
+        ]
+        .iter()
+        .any(|p| rel_inner.starts_with(p))
+    {
+        return false;
+    }
     let parts: Vec<String> = inner
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -424,9 +484,14 @@ pub fn classify_routes(project: &Project) -> RouteTable {
         }
     }
 
+    let registrations = controller_registrations(project);
     let mut routes = Vec::new();
     for (m, module) in project.modules.iter().enumerate() {
         if module.role != FileRole::Production || module.file.rel.ends_with(".d.ts") {
+            continue;
+        }
+        if !module.facts.controllers.is_empty() {
+            routes.push(controller_route(project, m, &registrations));
             continue;
         }
         let mounted = incoming.contains_key(&m);
@@ -531,6 +596,272 @@ pub fn classify_routes(project: &Project) -> RouteTable {
     }
 }
 
+/// NestJS: for each controller module, where `@Module({ controllers })` lists its classes
+/// (class name → registering module and line). Tests' modules do not count.
+fn controller_registrations(project: &Project) -> HashMap<usize, Vec<(String, usize, u32)>> {
+    let mut found: HashMap<usize, Vec<(String, usize, u32)>> = HashMap::new();
+    for (m, module) in project.modules.iter().enumerate() {
+        if module.role == FileRole::Test || module.facts.registered_controllers.is_empty() {
+            continue;
+        }
+        // The controller's module is the registering module itself or one it imports.
+        let mut candidates: Vec<usize> = project.graph.imports_of(m).map(|(to, _)| to).collect();
+        candidates.push(m);
+        for registered in &module.facts.registered_controllers {
+            for &c in &candidates {
+                if project.modules[c]
+                    .facts
+                    .controllers
+                    .iter()
+                    .any(|k| k.name == registered.name)
+                {
+                    found.entry(c).or_default().push((
+                        registered.name.clone(),
+                        m,
+                        registered.span.line,
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// A NestJS controller file: mounted at its `@Controller` path when a module registers it.
+fn controller_route(
+    project: &Project,
+    m: usize,
+    registrations: &HashMap<usize, Vec<(String, usize, u32)>>,
+) -> RouteFile {
+    let module = &project.modules[m];
+    let mut mounts = Vec::new();
+    let registered = registrations.get(&m).map(Vec::as_slice).unwrap_or(&[]);
+    for controller in &module.facts.controllers {
+        for (name, by, line) in registered {
+            if *name == controller.name {
+                mounts.push(MountSite {
+                    path: join_paths(&[&controller.path]),
+                    file: project.modules[*by].file.rel.clone(),
+                    line: *line,
+                });
+            }
+        }
+    }
+    mounts.sort();
+    mounts.dedup();
+    RouteFile {
+        file: module.file.rel.clone(),
+        module: m,
+        status: if mounts.is_empty() {
+            RouteStatus::Unreferenced
+        } else {
+            RouteStatus::Mounted
+        },
+        mounts,
+        comments: Vec::new(),
+        imports: Vec::new(),
+        loaders: Vec::new(),
+    }
+}
+
+/// One route handler with its full path (`treeaudit routes --endpoints`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct EndpointRow {
+    /// Composed path (`/api/users/:id`).
+    pub path: String,
+    /// `GET`, `POST`, …; `ALL` for every method, `ANY` for a Next.js pages API route.
+    pub method: String,
+    /// Path relative to the root.
+    pub file: String,
+    /// 1-based line of the handler.
+    pub line: u32,
+    /// Whether the application serves it: its router is mounted (or is the app itself), its
+    /// controller registered, or it is a framework route file.
+    pub mounted: bool,
+}
+
+/// Every endpoint, sorted by path then method (`treeaudit routes --endpoints --format json`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EndpointTable {
+    /// JSON format version.
+    pub version: u32,
+    /// Endpoints.
+    pub endpoints: Vec<EndpointRow>,
+}
+
+/// HTTP methods a Next.js App Router `route.ts` exports as handlers.
+const NEXT_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// Lists every endpoint: router handlers with their paths composed through every mount,
+/// NestJS controller methods, and Next.js route handlers.
+pub fn endpoint_table(project: &Project) -> EndpointTable {
+    let records = live_mounts(project);
+    let mut incoming: HashMap<usize, Vec<&MountRecord>> = HashMap::new();
+    for record in &records {
+        incoming.entry(record.target).or_default().push(record);
+    }
+    let table = project.route_table();
+    let mut rows = Vec::new();
+    for (m, module) in project.modules.iter().enumerate() {
+        if module.role != FileRole::Production {
+            continue;
+        }
+        rows.extend(next_endpoints(project, module));
+        if module.facts.endpoints.is_empty() {
+            continue;
+        }
+        let route = table.get(m);
+        let live = match route {
+            Some(r) => matches!(
+                r.status,
+                RouteStatus::Mounted | RouteStatus::DirectoryLoaded
+            ),
+            None => true,
+        };
+        let bases = if incoming.contains_key(&m) {
+            let mut visiting = BTreeSet::new();
+            composed_paths(project, m, &incoming, &mut visiting)
+        } else {
+            vec![String::new()]
+        };
+        for endpoint in &module.facts.endpoints {
+            if let Some(class) = endpoint.receiver.strip_prefix('@') {
+                let controller = module.facts.controllers.iter().find(|c| c.name == class);
+                let base = controller.map_or("", |c| c.path.as_str());
+                let mounted = route.is_some_and(|r| {
+                    r.status == RouteStatus::Mounted
+                        && r.mounts.iter().any(|s| s.path == join_paths(&[base]))
+                });
+                rows.push(EndpointRow {
+                    path: join_paths(&[base, &endpoint.path]),
+                    method: endpoint.method.clone(),
+                    file: module.file.rel.clone(),
+                    line: endpoint.span.line,
+                    mounted,
+                });
+                continue;
+            }
+            let local = local_prefix(module, &endpoint.receiver, 0);
+            for base in &bases {
+                rows.push(EndpointRow {
+                    path: join_paths(&[base, &local, &endpoint.path]),
+                    method: endpoint.method.clone(),
+                    file: module.file.rel.clone(),
+                    line: endpoint.span.line,
+                    mounted: live,
+                });
+            }
+        }
+    }
+    rows.sort();
+    rows.dedup();
+    EndpointTable {
+        version: crate::JSON_VERSION,
+        endpoints: rows,
+    }
+}
+
+/// Next.js route handlers: `app/**/route.ts` exporting `GET`, `POST`, …, and `pages/api/**`.
+fn next_endpoints(project: &Project, module: &Module) -> Vec<EndpointRow> {
+    let Some(manifest) = module
+        .file
+        .path
+        .parent()
+        .and_then(|dir| project.manifests.nearest(dir, &project.root))
+    else {
+        return Vec::new();
+    };
+    if !manifest.dependencies.contains_key("next") {
+        return Vec::new();
+    }
+    let package_dir = manifest.path.parent().unwrap_or(&project.root);
+    let inner = project.relative(&module.file.path);
+    let package_rel = project.relative(package_dir);
+    let inner = if package_rel.is_empty() {
+        inner.as_str()
+    } else {
+        inner
+            .strip_prefix(&format!("{package_rel}/"))
+            .unwrap_or(&inner)
+    };
+    let inner = inner.strip_prefix("src/").unwrap_or(inner);
+    let (dir, name) = inner.rsplit_once('/').unwrap_or(("", inner));
+    let stem = name.split('.').next().unwrap_or(name);
+    let segments = |dir: &str| -> Vec<String> {
+        dir.split('/')
+            .filter(|s| {
+                !(s.is_empty() || s.starts_with('@') || (s.starts_with('(') && s.ends_with(')')))
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    let row = |path: Vec<String>, method: &str, line: u32| EndpointRow {
+        path: join_paths(&path.iter().map(String::as_str).collect::<Vec<_>>()),
+        method: method.to_string(),
+        file: module.file.rel.clone(),
+        line,
+        mounted: true,
+    };
+    if let Some(app_dir) = dir
+        .strip_prefix("app")
+        .filter(|d| d.is_empty() || d.starts_with('/'))
+        && stem == "route"
+    {
+        return module
+            .facts
+            .exports
+            .names
+            .iter()
+            .filter(|e| NEXT_METHODS.contains(&e.name.as_str()))
+            .map(|e| row(segments(app_dir), &e.name, e.span.line))
+            .collect();
+    }
+    if let Some(api_dir) = dir
+        .strip_prefix("pages/api")
+        .filter(|d| d.is_empty() || d.starts_with('/'))
+    {
+        let mut path = vec!["api".to_string()];
+        path.extend(segments(api_dir));
+        if stem != "index" {
+            path.push(stem.to_string());
+        }
+        return vec![row(path, "ANY", 1)];
+    }
+    Vec::new()
+}
+
+/// The endpoint table as text: `METHOD /path  file:line`, unmounted ones marked.
+pub fn render_endpoints(table: &EndpointTable) -> String {
+    let mut out = String::new();
+    let width = table
+        .endpoints
+        .iter()
+        .map(|e| e.path.chars().count())
+        .max()
+        .unwrap_or(0);
+    for e in &table.endpoints {
+        out.push_str(&format!(
+            "{:<7} {:<width$}  {}:{}{}\n",
+            e.method,
+            crate::report::escape(&e.path),
+            crate::report::escape(&e.file),
+            e.line,
+            if e.mounted { "" } else { "  (not mounted)" }
+        ));
+    }
+    let mounted = table.endpoints.iter().filter(|e| e.mounted).count();
+    if table.endpoints.is_empty() {
+        out.push_str("no endpoints found\n");
+    } else {
+        out.push_str(&format!(
+            "\n{mounted} of {} endpoint{} mounted\n",
+            table.endpoints.len(),
+            if table.endpoints.len() == 1 { "" } else { "s" }
+        ));
+    }
+    out
+}
+
 /// The table as text: one line per route file, grouped by status.
 pub fn render_text(table: &RouteTable) -> String {
     let mut out = String::new();
@@ -559,7 +890,12 @@ pub fn render_text(table: &RouteTable) -> String {
                 RouteStatus::ImportedNotMounted => locations("imported at", &route.imports),
                 RouteStatus::Unreferenced => "nothing refers to it".to_string(),
             };
-            out.push_str(&format!("  {:<40} {detail}\n", route.file));
+            // File names and mount paths come from the tree: one escaping for every renderer.
+            out.push_str(&format!(
+                "  {:<40} {}\n",
+                crate::report::escape(&route.file),
+                crate::report::escape(&detail)
+            ));
         }
     }
     if table.routes.is_empty() {
@@ -594,6 +930,9 @@ pub struct Why {
     pub file: String,
     /// The entry the chain starts at (`null` when none reaches the file).
     pub entry: Option<String>,
+    /// What makes that file an entry (`package.json scripts.start`, `Dockerfile CMD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_source: Option<String>,
     /// The chain, entry first.
     pub chain: Vec<ChainLink>,
     /// When no entry reaches it: who imports it.
@@ -631,9 +970,18 @@ pub fn why(project: &Project, module: usize) -> Why {
         imported_by.sort();
         imported_by.dedup();
     }
+    let entry_source = chain.first().and_then(|&(entry, _)| {
+        project
+            .entry_points()
+            .entries
+            .iter()
+            .find(|e| e.file == entry)
+            .map(crate::entries::describe)
+    });
     Why {
         file,
         entry: links.first().map(|l| l.file.clone()),
+        entry_source,
         chain: links,
         imported_by,
     }
@@ -654,7 +1002,11 @@ pub fn render_why(why: &Why) -> String {
                     .join(", ")
             )
         };
-        return format!("{}: no entry reaches it; {importers}\n", why.file);
+        return format!(
+            "{}: no entry reaches it; {}\n",
+            crate::report::escape(&why.file),
+            crate::report::escape(&importers)
+        );
     }
     let parts: Vec<String> = why
         .chain
@@ -664,7 +1016,11 @@ pub fn render_why(why: &Why) -> String {
             None => l.file.clone(),
         })
         .collect();
-    format!("{}\n", parts.join(" → "))
+    let chain = crate::report::escape(&parts.join(" → ")).into_owned();
+    match &why.entry_source {
+        Some(source) => format!("{chain}\n  entry: {}\n", crate::report::escape(source)),
+        None => format!("{chain}\n"),
+    }
 }
 
 /// The module for a path given on the command line (relative to the root or the cwd).

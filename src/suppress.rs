@@ -4,27 +4,51 @@
 use crate::finding::Finding;
 use crate::project::Project;
 
-/// Removes findings silenced by a valid suppression comment on the line above them.
-pub fn apply(project: &Project, findings: &mut Vec<Finding>) {
+/// A finding silenced by a suppression comment, kept so SARIF can list it as suppressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    /// The silenced finding.
+    pub finding: Finding,
+    /// The reason the comment gives.
+    pub justification: String,
+}
+
+/// Removes findings silenced by a valid suppression comment on the line above them, and
+/// returns them with the comment's reason.
+pub fn apply(project: &Project, findings: &mut Vec<Finding>) -> Vec<Suppressed> {
+    let mut suppressed = Vec::new();
     if project
         .modules
         .iter()
         .all(|m| m.facts.suppressions.is_empty())
     {
-        return;
+        return suppressed;
     }
-    findings.retain(|finding| {
-        let Some(index) = project.module_by_rel(&finding.file) else {
-            return true;
-        };
-        !project.modules[index].facts.suppressions.iter().any(|s| {
-            s.reason.is_some()
-                && s.target_line == finding.line
-                && s.rules.iter().any(|r| r == &finding.rule)
-                // The rule that polices suppressions cannot itself be suppressed.
-                && finding.rule != crate::checks::INVALID_SUPPRESSION
-        })
-    });
+    let mut kept = Vec::with_capacity(findings.len());
+    for finding in findings.drain(..) {
+        let reason = project.module_by_rel(&finding.file).and_then(|index| {
+            project.modules[index]
+                .facts
+                .suppressions
+                .iter()
+                .find_map(|s| {
+                    let applies = s.target_line == finding.line
+                    && s.rules.iter().any(|r| r == &finding.rule)
+                    // The rule that polices suppressions cannot itself be suppressed.
+                    && finding.rule != crate::checks::INVALID_SUPPRESSION;
+                    if applies { s.reason.clone() } else { None }
+                })
+        });
+        match reason {
+            Some(justification) => suppressed.push(Suppressed {
+                finding,
+                justification,
+            }),
+            None => kept.push(finding),
+        }
+    }
+    *findings = kept;
+    suppressed
 }
 
 #[cfg(test)]

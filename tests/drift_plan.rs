@@ -121,8 +121,12 @@ fn a_missing_tree_is_an_error_naming_it_and_exits_2() {
 #[test]
 fn plan_from_prod_as_text() {
     let (code, stdout, stderr) = treeaudit(&["plan", LOCAL, "--from", PROD]);
-    assert_eq!(code, 0, "{stderr}");
+    // Four files are blocked: the plan cannot ship as is, so it fails (it gates a deploy).
+    assert_eq!(code, 1, "{stderr}");
     insta::assert_snapshot!("plan_from_text", stdout);
+    let (code, allowed, stderr) = treeaudit(&["plan", LOCAL, "--from", PROD, "--allow-blocked"]);
+    assert_eq!(code, 0, "--allow-blocked reports only: {stderr}");
+    assert_eq!(allowed, stdout);
 }
 
 #[test]
@@ -134,7 +138,7 @@ fn plan_from_prod_as_json() {
 #[test]
 fn plan_as_mermaid() {
     let (code, stdout, stderr) = treeaudit(&["plan", LOCAL, "--from", PROD, "--format", "mermaid"]);
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
     insta::assert_snapshot!("plan_from_mermaid", stdout);
 }
 
@@ -192,6 +196,7 @@ fn every_stage_depends_only_on_earlier_stages_satisfied_files_or_its_own_cycle()
         local: root.join(LOCAL),
         prod: root.join(PROD),
         threads: 0,
+        ..Default::default()
     })
     .expect("load both trees");
     let plan = plan_from(&pair, &PlanOptions::default()).expect("plan");

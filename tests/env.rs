@@ -313,3 +313,254 @@ fn against_gate_counts_only_variables_that_production_entries_reach() {
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("CDR_BUCKET"), "{text}");
 }
+
+/// `treeaudit env --format json` on a fixture, parsed.
+fn env_json(name: &str) -> (String, serde_json::Value) {
+    let (json, _) = treeaudit(&fixture(name), &["env", ".", "--format", "json"]);
+    let value = serde_json::from_str(&json).expect("valid JSON");
+    (json, value)
+}
+
+/// `(required, status, declared_in)` of one variable of an env JSON document.
+fn row(value: &serde_json::Value, name: &str) -> (bool, String, Vec<String>) {
+    let row = value["variables"]
+        .as_array()
+        .expect("variables")
+        .iter()
+        .find(|v| v["name"] == name)
+        .unwrap_or_else(|| panic!("{name} is in the table"));
+    (
+        row["required"].as_bool().expect("required"),
+        row["status"].as_str().expect("status").to_string(),
+        row["declared_in"]
+            .as_array()
+            .expect("declared_in")
+            .iter()
+            .map(|f| f.as_str().unwrap_or("").to_string())
+            .collect(),
+    )
+}
+
+/// `(rule, severity, name, file)` of every env finding of `check`.
+fn env_findings(name: &str) -> Vec<(String, String, String, String)> {
+    let (json, _) = treeaudit(&fixture(name), &["check", ".", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let mut got: Vec<(String, String, String, String)> = value["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"].as_str().is_some_and(|r| r.contains("env")))
+        .map(|f| {
+            let field = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (
+                field("rule"),
+                field("severity"),
+                field("name"),
+                field("file"),
+            )
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+#[test]
+fn reduced_real_apps_have_no_undeclared_env_error_and_no_client_exposure() {
+    for name in [
+        "repro-07a-env-optional-by-dataflow",
+        "repro-07b-env-guarded-read",
+        "repro-08-next-env-config",
+        "repro-09-dotenv-unquoted-spaces",
+    ] {
+        let findings = env_findings(name);
+        let false_alarms: Vec<_> = findings
+            .iter()
+            .filter(|(rule, severity, _, _)| {
+                (rule == "undeclared-env" && severity == "error") || rule == "client-env-exposure"
+            })
+            .collect();
+        assert!(false_alarms.is_empty(), "{name}: {false_alarms:?}");
+        let (json, _) = env_json(name);
+        insta::assert_snapshot!(format!("{name}_env_json"), json);
+    }
+}
+
+#[test]
+fn optional_reads_are_judged_by_where_the_value_goes() {
+    let (json, value) = env_json("env-dataflow");
+    insta::assert_snapshot!("env_dataflow_json", json);
+    let required = |name: &str| row(&value, name).0;
+    // Defaults and guards, directly or through a local, a flag or a module-wide test.
+    for name in [
+        "CDN_HOST",
+        "METRICS_HOST",
+        "TRACE_URL",
+        "ORIGIN_CHECK",
+        "SIGNING_SECRET",
+        "APP_HOST",
+        "HOST",
+        "PORT",
+        "LOG_LEVEL",
+        "FEATURE_INVOICES_V2",
+        "WEBHOOK_RETRIES",
+    ] {
+        assert!(!required(name), "{name} has a default or a guard");
+    }
+    // A throw on `!X`, schema keys without defaults (devDefault is not a production default),
+    // helpers that throw, literal arrays checked with a throw, env-var `.required()`.
+    for name in [
+        "STRIPE_SECRET_KEY",
+        "DATABASE_URL",
+        "SESSION_SECRET",
+        "REDIS_URL",
+        "MAILGUN_API_KEY",
+        "SMTP_HOST",
+        "SMTP_USER",
+        "WEBHOOK_URL",
+    ] {
+        assert!(required(name), "{name} is required");
+    }
+    assert_eq!(
+        row(&value, "PORT").2,
+        vec!["src/config/env.js".to_string()],
+        "a schema held in a variable declares its keys"
+    );
+}
+
+#[test]
+fn every_declaration_source_is_named_in_declared_in() {
+    let (json, value) = env_json("env-sources");
+    insta::assert_snapshot!("env_sources_json", json);
+    for (name, file) in [
+        ("QUEUE_CONCURRENCY", "fly.toml"),
+        ("STATUS_PAGE_URL", "netlify.toml"),
+        ("SESSION_SECRET", "render.yaml"),
+        ("SENTRY_DSN", "render.yaml"),
+        ("PAGERDUTY_KEY", "app.json"),
+        ("EDGE_CONFIG_ID", "vercel.json"),
+        ("DISPATCH_MODE", "snap/snapcraft.yaml"),
+        ("REDIS_URL", "k8s/deployment.yaml"),
+        ("STRIPE_KEY", "k8s/deployment.yaml"),
+        ("IS_CONTAINER", "docker/app.dockerfile"),
+        ("SMTP_PORT", "docker-compose.yml"),
+        ("REPORT_TOKEN", ".github/workflows/nightly.yml"),
+        ("SUPPORT_EMAIL", ".env.example"),
+    ] {
+        let (_, status, declared_in) = row(&value, name);
+        assert_eq!(declared_in, vec![file.to_string()], "{name}");
+        assert_eq!(status, "declared", "{name}");
+    }
+    // The workflow's env reaches only the script the workflow runs (`npm run nightly`).
+    assert_eq!(row(&value, "REPORT_BUCKET").1, "undeclared");
+    let errors: Vec<String> = env_findings("env-sources")
+        .into_iter()
+        .filter(|(rule, severity, _, _)| rule == "undeclared-env" && severity == "error")
+        .map(|(_, _, name, file)| format!("{name} {file}"))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            "REPORT_BUCKET src/routes/calls.js".to_string(),
+            "S3_BUCKET src/routes/calls.js".to_string()
+        ]
+    );
+}
+
+#[test]
+fn no_value_from_any_declaration_source_appears_in_any_output() {
+    let dir = fixture("env-sources");
+    // Every value the fixture's declaration files set (dotenv, fly, netlify, render, app.json,
+    // vercel, snapcraft, Kubernetes, Dockerfile, compose, workflow).
+    let values = [
+        "local-db-password-9f2",
+        "help desk at example dot com",
+        "json-structured-logs",
+        "netlify-build-flag-value",
+        "status.example.invalid/netlify-secret-path",
+        "render-region-frankfurt-secret",
+        "sentry-secret-value",
+        "pagerduty-secret-value-123",
+        "edge-config-secret-value",
+        "dispatch-secret-path",
+        "snap-confined-secret-mode",
+        "k8s-redis-secret-host",
+        "container-flag-secret-value",
+        "smtp-compose-secret-host",
+        "workflow-report-bucket-secret",
+    ];
+    for value in values {
+        let mentioned = walk_text(&dir).contains(value);
+        assert!(mentioned, "the fixture sets `{value}`");
+    }
+    let runs: &[&[&str]] = &[
+        &["env", "."],
+        &["env", ".", "--format", "json"],
+        &["env", ".", "--format", "dotenv"],
+        &["check", "."],
+        &["check", ".", "--format", "json"],
+        &["check", ".", "--format", "sarif"],
+        &["check", ".", "--format", "github"],
+    ];
+    for args in runs {
+        let (out, _) = treeaudit(&dir, args);
+        for value in values {
+            assert!(!out.contains(value), "`{value}` leaked by {args:?}:\n{out}");
+        }
+    }
+}
+
+/// The text of every file under `dir` (for checking that the fixture holds a value).
+fn walk_text(dir: &Path) -> String {
+    let mut text = String::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("read dir") {
+                stack.push(entry.expect("entry").path());
+            }
+        } else {
+            text.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+        }
+    }
+    text
+}
+
+#[test]
+fn each_workspace_package_is_checked_against_its_own_and_the_root_sources() {
+    let (json, value) = env_json("env-workspaces");
+    insta::assert_snapshot!("env_workspaces_json", json);
+    // Declared by the root, by the package itself, and by the app that uses the library.
+    assert_eq!(row(&value, "LOG_LEVEL").1, "declared");
+    assert_eq!(row(&value, "JWT_SECRET").1, "declared");
+    assert_eq!(row(&value, "DATABASE_URL").1, "declared");
+    // Declared only by apps/web, read by apps/api too.
+    assert_eq!(row(&value, "COOKIE_SECRET").1, "undeclared");
+    let errors: Vec<(String, String)> = env_findings("env-workspaces")
+        .into_iter()
+        .filter(|(rule, _, _, _)| rule == "undeclared-env")
+        .map(|(_, _, name, file)| (name, file))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![(
+            "COOKIE_SECRET".to_string(),
+            "apps/api/src/index.js".to_string()
+        )]
+    );
+}
+
+#[test]
+fn client_exposure_skips_server_branches_isomorphic_guards_and_tests() {
+    let exposures: Vec<(String, String)> = env_findings("env-client-branches")
+        .into_iter()
+        .filter(|(rule, _, _, _)| rule == "client-env-exposure")
+        .map(|(_, _, name, file)| (name, file))
+        .collect();
+    assert_eq!(
+        exposures,
+        vec![(
+            "ANALYTICS_SECRET".to_string(),
+            "pages/index.tsx".to_string()
+        )]
+    );
+}

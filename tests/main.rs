@@ -5,11 +5,17 @@
 mod bad_input;
 mod check;
 mod ci;
+mod dist;
 mod drift_plan;
 mod env;
+mod gate;
+mod hostile_tree;
 mod missing_export;
 mod node_differential;
 mod parse;
 mod plan_layering;
+mod production;
 mod read_only;
+mod resolution;
 mod routes;
+mod tsc_differential;

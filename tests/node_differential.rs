@@ -137,7 +137,9 @@ fn treeaudit_outcome(dir: &Path, resolution: &Resolution) -> Outcome {
         // installed here, classified by package.json alone: Node cannot load any of them.
         Resolution::Unresolved { .. }
         | Resolution::CaseMismatch { .. }
-        | Resolution::Package { path: None, .. } => Outcome::Fails,
+        | Resolution::Package { path: None, .. }
+        | Resolution::Virtual { .. }
+        | Resolution::Generated { .. } => Outcome::Fails,
         Resolution::Unanalysable => panic!("the fixture has no computed specifiers"),
     }
 }

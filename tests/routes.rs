@@ -80,7 +80,7 @@ fn why_prints_the_shortest_chain_from_the_entry() {
     let (text, _) = treeaudit(&["why", "src/services/campaign.js", "fixtures/story-api"]);
     assert_eq!(
         text,
-        "src/index.js → src/routes/campaigns.js:4 → src/services/campaign.js:3\n"
+        "src/index.js → src/routes/campaigns.js:4 → src/services/campaign.js:3\n  entry: package.json main\n"
     );
     let chain = json(&[
         "why",

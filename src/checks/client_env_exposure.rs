@@ -1,9 +1,11 @@
 //! `client-env-exposure`: browser code reads a variable without the framework's public prefix.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::Rule;
 use crate::facts::{EnvKey, EnvReadForm};
+use crate::file_role::FileRole;
 use crate::finding::{Finding, Severity};
 use crate::manifest::Manifest;
 use crate::project::{Module, Project};
@@ -28,7 +30,10 @@ framework inlines at build time:
 - Vite apps (`vite` in package.json, no server framework such as Next, SvelteKit, Remix or
   Astro): everything under the package's `src/`: only `VITE_*` is exposed.
 - Other `'use client'` files: `NEXT_PUBLIC_*`, `VITE_*` or `PUBLIC_*`.
-`NODE_ENV` is inlined by every bundler and is fine.
+`NODE_ENV` is inlined by every bundler and is fine, and so are the keys of next.config's
+`env: {}` (Next.js inlines them into every bundle). Not counted: tests and tool configs,
+Next.js data functions, and server-only branches (`if (typeof window === 'undefined')`,
+`if (ctx.res)`, code guarded by `typeof process !== 'undefined'`).
 
 ## Why is this bad
 The variable is `undefined` in the browser (or the read throws `process is not defined`), so
@@ -128,13 +133,34 @@ fn client_kind(project: &Project, module: &Module) -> Option<ClientKind> {
     None
 }
 
+/// Names next.config `env: {}` of the module's package sets: inlined into the client bundle.
+fn inlined_by_config(project: &Project, module: &Module) -> BTreeSet<String> {
+    let dir = module.file.path.parent().unwrap_or(&project.root);
+    let package_dir = project
+        .manifests
+        .nearest(dir, &project.root)
+        .and_then(|m| m.path.parent())
+        .unwrap_or(&project.root);
+    crate::env::config_declarations(project)
+        .into_iter()
+        .filter(|d| project.root.join(&d.file).parent() == Some(package_dir))
+        .map(|d| d.name)
+        .collect()
+}
+
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     for module in &project.modules {
+        // Tests and tool configs never reach a browser bundle.
+        if module.role != FileRole::Production {
+            continue;
+        }
         let Some(kind) = client_kind(project, module) else {
             continue;
         };
+        let inlined = inlined_by_config(project, module);
         for read in &module.facts.env_reads {
             if read.key != EnvKey::Name
+                || inlined.contains(&read.name)
                 || read.server_only
                 || read.form == EnvReadForm::Schema
                 || read.name == "NODE_ENV"

@@ -18,11 +18,16 @@ pub const RULE: Rule = Rule {
 
 const DOCS: &str = "\
 ## What it does
-Reports run-time imports of packages declared only in `devDependencies`, from files reachable
-from a production entry point (`main`, start scripts, Dockerfile `CMD`, framework pages; see
-`unreachable-file`). Type-only imports are ignored. When no entry point is detected, every
-file that is not a test (`*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`, `e2e/`) or
-tool configuration (`*.config.*`) counts as production code.
+Reports run-time imports of packages declared only in `devDependencies`, from files that Node
+runs as written in production: reachable from a production entry point (`main`, start
+scripts, Dockerfile `CMD`; see `unreachable-file`) that is not bundled. Code a bundler builds
+(a Vite/webpack/Next page, an `index.html` script, a tsup/esbuild/Rollup `dist/`, a wrangler
+worker) is skipped: the bundler inlines its dependencies. So are maintainer scripts (`seed`,
+`build`, CI steps), test setups and build configs, imports used only as types (erased by
+TypeScript), and packages a workspace package lists in its own `dependencies` (installed in
+production through it). When no entry point is detected, every file that is not a test
+(`*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`, `e2e/`) or tool configuration
+(`*.config.*`) counts as production code.
 
 ## Why is this bad
 Production installs usually run `npm ci --omit=dev` (or `NODE_ENV=production npm ci`), so the
@@ -37,13 +42,25 @@ Right: move it to dependencies: `npm install dayjs`.
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     // With entries detected, "production code" means reachable from a production entry;
     // without any, the path-based role decides (see `Project::is_production_reachable`).
-    let has_entries = project.entry_points().has_production_entries();
+    let points = project.entry_points();
+    let has_entries = points.has_production_entries();
+    // Packages some workspace package lists in `dependencies`: installed in production.
+    let installed: std::collections::BTreeSet<&str> = project
+        .manifests
+        .all()
+        .into_iter()
+        .flat_map(|m| m.dependencies.iter())
+        .filter(|(_, kind)| matches!(kind, DependencyKind::Production | DependencyKind::Optional))
+        .map(|(name, _)| name.as_str())
+        .collect();
     for (i, module) in project.modules.iter().enumerate() {
-        let runs_in_production = if has_entries {
-            project.is_production_reachable(i) && module.role != FileRole::Test
-        } else {
-            module.role == FileRole::Production
-        };
+        // Build configs (`tailwind.config.js`) and test setups are never production code.
+        let runs_in_production = module.role == FileRole::Production
+            && if has_entries {
+                points.reachability.is_runtime_reachable(i)
+            } else {
+                project.reach(i) != crate::graph::Reach::TestOnly
+            };
         if !runs_in_production {
             continue;
         }
@@ -56,7 +73,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             else {
                 continue;
             };
-            if !import.kind.is_runtime() {
+            if !import.kind.is_runtime() || installed.contains(name.as_str()) {
                 continue;
             }
             findings.push(
@@ -129,6 +146,37 @@ mod tests {
                     "scripts/seed.js",
                     "import { faker } from '@faker-js/faker';
 ",
+                ),
+            ],
+        );
+        let packages: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| f.package.as_deref())
+            .collect();
+        assert_eq!(packages, vec!["dayjs"]);
+    }
+
+    #[test]
+    fn bundled_pages_and_workspace_dependencies_are_installed_or_inlined() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"workspaces":["packages/*"],"scripts":{"start":"node server.js","build":"vite build"},"devDependencies":{"vue":"3","@prisma/client":"6","dayjs":"1"}}"#,
+                ),
+                (
+                    "index.html",
+                    "<script type=\"module\" src=\"/src/main.js\"></script>\n",
+                ),
+                ("src/main.js", "import { createApp } from 'vue';\n"),
+                (
+                    "server.js",
+                    "const { PrismaClient } = require('@prisma/client');\nconst dayjs = require('dayjs');\n",
+                ),
+                (
+                    "packages/db/package.json",
+                    r#"{"name":"@x/db","dependencies":{"@prisma/client":"6"}}"#,
                 ),
             ],
         );

@@ -3,17 +3,21 @@
 mod case_mismatch;
 mod client_env_exposure;
 mod dev_dependency_at_runtime;
+mod generated_import;
 mod import_cycle;
 mod invalid_manifest;
 mod invalid_suppression;
+mod invalid_tsconfig;
 mod missing_export;
 mod syntax_error;
 mod undeclared_env;
 mod unlisted_dependency;
 mod unmounted_route;
 mod unreachable_file;
+pub mod unreadable_env_file;
 mod unresolved_import;
 mod unused_env;
+mod workspace_cycle;
 
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
@@ -36,7 +40,9 @@ pub struct Rule {
 pub const RULES: &[&Rule] = &[
     &syntax_error::RULE,
     &invalid_manifest::RULE,
+    &invalid_tsconfig::RULE,
     &unresolved_import::RULE,
+    &generated_import::RULE,
     &case_mismatch::RULE,
     &unlisted_dependency::RULE,
     &dev_dependency_at_runtime::RULE,
@@ -46,8 +52,10 @@ pub const RULES: &[&Rule] = &[
     &unmounted_route::RULE,
     &unreachable_file::RULE,
     &import_cycle::RULE,
+    &workspace_cycle::RULE,
     &missing_export::RULE,
     &invalid_suppression::RULE,
+    &unreadable_env_file::RULE,
 ];
 
 /// Name of the rule that checks suppression comments (never itself suppressible).

@@ -41,6 +41,16 @@ Right: add `S3_BUCKET=` to `.env.example` (and set it in production).
 ";
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
+    // An env file that exists but cannot be read may declare any variable: say so once
+    // (unreadable-env-file) rather than call its variables undeclared.
+    if project
+        .env_declarations
+        .problems
+        .iter()
+        .any(|p| super::unreadable_env_file::is_read_failure(&p.reason))
+    {
+        return;
+    }
     let production = shipped_modules(project);
     let reachable = production_modules(project);
     let table = env_table(project, &production, &reachable, &[]);
@@ -49,7 +59,12 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         .iter()
         .filter(|v| v.status == VariableStatus::Undeclared)
     {
-        let production_reads: Vec<_> = variable.reads.iter().filter(|r| r.production).collect();
+        // In a workspace, reads covered by their own package's (or the root's) sources are fine.
+        let production_reads: Vec<_> = variable
+            .reads
+            .iter()
+            .filter(|r| r.production && !r.declared)
+            .collect();
         // Prefer the read that crashes a deploy, then one that makes it required.
         let Some(first) = production_reads
             .iter()
@@ -62,7 +77,29 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         // An error only when code a production entry reaches needs it: the deploy crashes.
         // A file nothing runs yet (a script, a route not mounted) still gets a warning: it
         // needs the variable the day it goes live.
-        let (severity, message) = if variable.required_in_production {
+        let required_in_production = production_reads
+            .iter()
+            .any(|r| r.reachable && !r.has_default && !r.via_pattern);
+        let required = production_reads
+            .iter()
+            .any(|r| !r.has_default && !r.via_pattern);
+        let declared_elsewhere = variable.declared_in();
+        let (severity, message) = if required_in_production && !declared_elsewhere.is_empty() {
+            // A workspace package's own sources (or a workflow's env) do not reach this file.
+            (
+                Severity::Error,
+                format!(
+                    "`{}` is read without a default, and only {} declare{} it, for other files",
+                    variable.name,
+                    declared_elsewhere.join(", "),
+                    if declared_elsewhere.len() == 1 {
+                        "s"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        } else if required_in_production {
             (
                 Severity::Error,
                 format!(
@@ -70,11 +107,11 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                     variable.name
                 ),
             )
-        } else if variable.required {
+        } else if required {
             (
                 Severity::Warning,
                 format!(
-                    "`{}` is read without a default by code no production entry reaches, and declared in no env file",
+                    "`{}` is read without a default by code a deploy does not run (a script, an unmounted route), and declared in no env file",
                     variable.name
                 ),
             )

@@ -43,7 +43,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             else {
                 continue;
             };
-            if import.kind == ImportKind::TypeOnly && name.starts_with("@types/") {
+            if import.kind == ImportKind::TypeOnly
+                && (name.starts_with("@types/") || types_declared(project, module, name))
+            {
                 continue;
             }
             let manifest = project
@@ -76,6 +78,20 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// Whether `@types/x` (`@types/scope__x` for `@scope/x`) is declared for the module: a
+/// type-only import of `x` needs only its declarations, which TypeScript erases.
+fn types_declared(project: &Project, module: &crate::project::Module, name: &str) -> bool {
+    let types = match name.strip_prefix('@') {
+        Some(scoped) => format!("@types/{}", scoped.replacen('/', "__", 1)),
+        None => format!("@types/{name}"),
+    };
+    let dir = module.file.path.parent().unwrap_or(&project.root);
+    project
+        .manifests
+        .declaration(&types, dir, &project.root)
+        .is_some()
 }
 
 #[cfg(test)]
@@ -121,5 +137,28 @@ mod tests {
             ],
         );
         assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn a_type_only_import_is_served_by_its_types_package_but_a_value_import_is_not() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"devDependencies":{"@types/express":"^4","@types/har-format":"^1"}}"#,
+                ),
+                (
+                    "src/app.ts",
+                    "import type { Request } from 'express';\nimport * as Har from 'har-format';\nexport const f = (r: Request, h: Har.Entry) => r;\n",
+                ),
+                (
+                    "src/server.ts",
+                    "import express from 'express';\nexpress();\n",
+                ),
+            ],
+        );
+        let files: Vec<&str> = findings.iter().map(|f| f.file.as_str()).collect();
+        assert_eq!(files, vec!["src/server.ts"], "{findings:?}");
     }
 }

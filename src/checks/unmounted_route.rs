@@ -68,6 +68,11 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                     .to_string(),
                 related(&route.imports, "imported here, never mounted"),
             ),
+            RouteStatus::Unreferenced if !project.modules[route.module].facts.controllers.is_empty() => (
+                "NestJS controller that no @Module lists in `controllers`: its endpoints are not served"
+                    .to_string(),
+                Vec::new(),
+            ),
             RouteStatus::Unreferenced => (
                 "route file is not mounted or imported anywhere: its endpoints are not served"
                     .to_string(),

@@ -74,6 +74,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             continue;
         }
         if is_compiled_output(module)
+            || is_served_asset(module)
             || config_entries.contains(&i)
             || points.reachability.is_loaded_by_path(i)
         {
@@ -107,6 +108,18 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             Finding::new(RULE.name, severity, &module.file.rel, span, message).with_help(help),
         );
     }
+}
+
+/// A file under `public/` or `static/` is served by URL as it is (a browser script, a
+/// service worker, an embed snippet): nothing in the tree has to import it.
+fn is_served_asset(module: &crate::project::Module) -> bool {
+    module
+        .file
+        .rel
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|d| d == "public" || d == "static")
 }
 
 /// Compiled or bundled output (a `sourceMappingURL` comment, or a file under `built/`,

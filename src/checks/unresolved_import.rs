@@ -43,6 +43,24 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             else {
                 continue;
             };
+            if reason.as_deref() == Some(crate::resolve::OUTSIDE_TREE) {
+                // The tree boundary: the target may exist, but auditing it was not asked for.
+                findings.push(
+                    Finding::new(
+                        RULE.name,
+                        Severity::Info,
+                        &module.file.rel,
+                        import.span,
+                        format!(
+                            "`{}` resolves to a file outside the audited tree; it is not read",
+                            import.specifier
+                        ),
+                    )
+                    .with_help("audit a directory that contains both files to check this import")
+                    .with_specifier(&import.specifier),
+                );
+                continue;
+            }
             let mut message = format!("cannot find module `{}`", import.specifier);
             match reason {
                 Some(reason) => message.push_str(&format!(": {reason}")),
@@ -51,13 +69,24 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 }
                 None => {}
             }
+            let reason_text = reason.as_deref().unwrap_or("");
             let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
+                None if reason_text.contains(" maps it to ") => {
+                    "the alias points at a path that does not exist: fix the alias or create the file".to_string()
+                }
+                None if reason_text.contains("workspace package") => {
+                    "import a path the workspace package's `exports` (or files) provide".to_string()
+                }
                 // Only an installed package's missing or unexported subpath is unresolved.
                 None if crate::resolve::is_bare(&import.specifier)
-                    && !import.specifier.starts_with('#') =>
+                    && !import.specifier.starts_with('#')
+                    && tried.iter().any(|t| t.contains("node_modules/")) =>
                 {
                     "the installed package has no such entry point: import a path its `exports` lists, or check the installed version".to_string()
+                }
+                None if crate::resolve::is_bare(&import.specifier) => {
+                    "no tsconfig `paths`, bundler alias or package defines this specifier here".to_string()
                 }
                 None => "no file with a similar name exists in the tree: it must be created or brought over".to_string(),
             };

@@ -1,6 +1,10 @@
 //! Reads the files that declare environment variables, as data: the dotenv family,
-//! docker-compose `environment:`/`env_file:`, Dockerfile `ENV`/`ARG`, wrangler.toml `[vars]`,
-//! app.yaml `env_variables`, vercel.json `env`/`build.env`.
+//! docker-compose `environment:`/`env_file:`, Dockerfiles (`Dockerfile*`, `*.dockerfile`)
+//! `ENV`/`ARG`, wrangler.toml `[vars]`, app.yaml `env_variables`, vercel.json `env`/`build.env`,
+//! fly.toml `[env]`, snapcraft.yaml `environment:`, render.yaml `envVars`, Heroku app.json
+//! `env`, netlify.toml `[build.environment]`/`[context.*.environment]`, Kubernetes manifests'
+//! container `env:` lists, and GitHub workflow `env:` (which only the scripts the workflow runs
+//! see).
 //!
 //! Values are dropped as soon as a line is parsed: nothing here stores or prints one.
 
@@ -9,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use super::dotenv::{DotenvKey, dotenv_keys};
 use crate::discover::{Skipped, relative};
 
 /// What kind of file declares a variable.
@@ -31,6 +36,52 @@ pub enum DeclarationSource {
     Vercel,
     /// A key of a t3-env / envalid schema in code.
     Schema,
+    /// fly.toml `[env]`.
+    Fly,
+    /// snapcraft.yaml `environment:` (top level or per app).
+    Snapcraft,
+    /// render.yaml `envVars` (services and env var groups).
+    Render,
+    /// Heroku app.json `env`.
+    AppJson,
+    /// netlify.toml `[build.environment]`, `[context.*.environment]`.
+    Netlify,
+    /// A Kubernetes manifest's container `env:` list.
+    Kubernetes,
+    /// A GitHub Actions workflow `env:`: set only for the commands that workflow runs.
+    Workflow,
+    /// A key of next.config's `env: {}` or of a bundler's `define` (`'import.meta.env.X'`):
+    /// inlined into every bundle.
+    BundlerConfig,
+    /// `VAR=value cmd` / `cross-env VAR=value cmd` in a package.json script.
+    PackageScript,
+}
+
+/// `VAR=value` assignments in package.json scripts (`cross-env VITE_APP_GIT_SHA=$SHA vite
+/// build`, `NODE_OPTIONS=… next build`): the command runs with them set.
+pub fn script_declarations(
+    manifest_rel: &str,
+    manifest_text: &str,
+    scripts: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<Declaration> {
+    let mut out = Vec::new();
+    for command in scripts.values().filter_map(|c| c.as_str()) {
+        for word in shell_words(command) {
+            if let Some((name, _)) = word.split_once('=')
+                && is_variable_name(name)
+                && name.chars().any(|c| c.is_ascii_uppercase())
+            {
+                out.push(declaration(
+                    manifest_rel,
+                    manifest_text,
+                    name,
+                    0,
+                    DeclarationSource::PackageScript,
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// One place that declares a variable (never its value).
@@ -53,64 +104,160 @@ pub struct Declarations {
     pub items: Vec<Declaration>,
     /// Declaration files that could not be read or parsed (never with their contents).
     pub problems: Vec<Skipped>,
+    /// Per workflow file (relative path): the shell commands its steps `run:`, with the step's
+    /// `working-directory`. Workflow declarations apply only to what these commands run.
+    pub workflow_runs: BTreeMap<String, Vec<WorkflowRun>>,
 }
 
-/// One key of a dotenv file: its line and whether its value is empty.
+/// One `run:` of a workflow step.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DotenvKey {
-    /// Variable name.
-    pub name: String,
-    /// 1-based line.
-    pub line: u32,
-    /// `KEY=` with nothing after it.
-    pub empty: bool,
+pub struct WorkflowRun {
+    /// The command text (never printed: it may hold inline values).
+    pub command: String,
+    /// `working-directory`, relative to the root (empty for the root).
+    pub directory: String,
 }
 
-/// Whether a file name belongs to the dotenv family (`.env`, `.env.*`, `*.env`).
+/// Whether a file name is a Dockerfile: `Dockerfile`, `Dockerfile.prod`, `Dockerfile-dev`,
+/// `app.dockerfile`, `web.Dockerfile` (case-insensitive: teams spell it every way).
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "dockerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.starts_with("dockerfile-")
+        || lower.ends_with(".dockerfile")
+}
+
+/// Whether a file (root-relative, `/`-separated) declares environment variables by its name
+/// or place. Heroku's `app.json` (Expo apps import theirs) and Kubernetes manifests stay data
+/// files that imports may name; [`load_declarations`] reads them from there.
+pub fn is_declaration_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    is_dotenv_name(name)
+        || is_dockerfile_name(name)
+        || ((name.starts_with("docker-compose") || name.starts_with("compose")) && yaml)
+        || matches!(
+            name,
+            "wrangler.toml"
+                | "app.yaml"
+                | "vercel.json"
+                | "fly.toml"
+                | "snapcraft.yaml"
+                | "render.yaml"
+                | "netlify.toml"
+        )
+        || (name.starts_with("fly.") && name.ends_with(".toml"))
+        || (yaml && is_workflow_path(rel))
+}
+
+/// `.github/workflows/*.yml` (at the root or in a package).
+fn is_workflow_path(rel: &str) -> bool {
+    let mut parts = rel.rsplit('/');
+    parts.next();
+    parts.next() == Some("workflows") && parts.next() == Some(".github")
+}
+
+/// YAML files that may be Kubernetes manifests: looked at by content, never by name.
+fn may_be_kubernetes(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    (name.ends_with(".yml") || name.ends_with(".yaml"))
+        && !name.contains("lock")
+        && std::fs::metadata(path).is_ok_and(|m| m.len() < 512 * 1024)
+}
+
+/// Whether a file name belongs to the dotenv family: `.env`, `.env.*`, `*.env`, and the
+/// template spellings teams use (`.env-template`, `.env_example`, `env.example`).
 pub fn is_dotenv_name(name: &str) -> bool {
     // Encrypted dotenvx bundles and their key files are not declarations.
-    if matches!(name, ".env.vault" | ".env.keys") {
+    if matches!(name, ".env.vault" | ".env.keys") || name.starts_with(".env-cmdrc") {
         return false;
     }
-    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+    name == ".env"
+        || name.starts_with(".env.")
+        || name.starts_with(".env-")
+        || name.starts_with(".env_")
+        || name.ends_with(".env")
+        || matches!(
+            name,
+            "env.example" | "env.sample" | "env.template" | "env.local" | "env.production"
+        )
 }
 
-/// Reads every declaration file discovery found.
-pub fn load_declarations(root: &Path, env_files: &[PathBuf]) -> Declarations {
+/// Reads every declaration file discovery found, and among the data files Heroku's
+/// `app.json` and the Kubernetes manifests (any YAML holding `apiVersion:`, `kind:`, `env:`).
+pub fn load_declarations(
+    root: &Path,
+    env_files: &[PathBuf],
+    data_files: &[PathBuf],
+) -> Declarations {
     let mut out = Declarations::default();
     let mut seen: Vec<PathBuf> = env_files.to_vec();
+    for path in data_files {
+        let is_app_json = path.file_name().is_some_and(|n| n == "app.json");
+        if !is_app_json && !may_be_kubernetes(path) {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let rel = relative(root, path);
+        if is_app_json {
+            // Expo's app.json and other JSON named so are not Heroku manifests: no finding.
+            out.items
+                .extend(app_json_declarations(&rel, &text).unwrap_or_default());
+        } else if text.contains("apiVersion:") && text.contains("kind:") && text.contains("env:") {
+            out.items.extend(kubernetes_declarations(&rel, &text));
+        }
+    }
     for path in env_files {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
         let rel = relative(root, path);
-        let text = match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) => {
-                out.problems.push(Skipped {
-                    file: rel,
-                    reason: format!("cannot read env declarations: {}", e.kind()),
-                });
-                continue;
-            }
-        };
+        let text =
+            match crate::discover::read_regular_file(path, crate::discover::MAX_MANIFEST_BYTES) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(e) => {
+                    out.problems.push(Skipped {
+                        file: rel,
+                        reason: format!(
+                            "cannot read env declarations: {}",
+                            crate::project::io_reason(&e)
+                        ),
+                    });
+                    continue;
+                }
+            };
         let result = if is_dotenv_name(name) {
             Ok(dotenv_declarations(&rel, &text, &mut out.problems))
-        } else if name == "Dockerfile"
-            || name.starts_with("Dockerfile.")
-            || name.ends_with(".Dockerfile")
-        {
+        } else if is_dockerfile_name(name) {
             Ok(dockerfile_declarations(&rel, &text))
         } else if name.ends_with(".yml") || name.ends_with(".yaml") {
-            if name == "app.yaml" {
-                app_yaml_declarations(&rel, &text)
+            if is_workflow_path(&rel) {
+                workflow_declarations(&rel, &text).map(|(items, runs)| {
+                    out.workflow_runs.insert(rel.clone(), runs);
+                    items
+                })
             } else {
-                compose_declarations(root, path, &rel, &text, &mut seen, &mut out.problems)
+                match name {
+                    "app.yaml" => app_yaml_declarations(&rel, &text),
+                    "snapcraft.yaml" => snapcraft_declarations(&rel, &text),
+                    "render.yaml" => render_declarations(&rel, &text),
+                    _ => {
+                        compose_declarations(root, path, &rel, &text, &mut seen, &mut out.problems)
+                    }
+                }
             }
         } else if name == "wrangler.toml" {
             wrangler_declarations(&rel, &text)
         } else if name == "vercel.json" {
             vercel_declarations(&rel, &text)
+        } else if name == "netlify.toml" {
+            netlify_declarations(&rel, &text)
+        } else if name.starts_with("fly.") && name.ends_with(".toml") {
+            fly_declarations(&rel, &text)
         } else {
             Ok(Vec::new())
         };
@@ -125,39 +272,10 @@ pub fn load_declarations(root: &Path, env_files: &[PathBuf]) -> Declarations {
     out
 }
 
-/// Keys of a dotenv file, parsed with `dotenvy` (quotes, multi-line values, `export`).
-/// Values are inspected only for emptiness and dropped.
-pub fn dotenv_keys(text: &str) -> (Vec<DotenvKey>, usize) {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut keys = Vec::new();
-    let mut errors = 0;
-    let mut after_line = 0;
-    // dotenvy yields an error for a bad line and continues; a bound guards against a reader
-    // that keeps failing at the end of the input.
-    for item in dotenvy::from_read_iter(text.as_bytes()).take(100_000) {
-        match item {
-            Ok((name, value)) => {
-                let line = line_of_key(text, &name, after_line).unwrap_or(after_line + 1);
-                after_line = line;
-                keys.push(DotenvKey {
-                    name,
-                    line,
-                    empty: value.is_empty(),
-                });
-            }
-            Err(dotenvy::Error::Io(_)) => {
-                errors += 1;
-                break;
-            }
-            Err(_) => errors += 1,
-        }
-    }
-    (keys, errors)
-}
-
 /// Reads a dotenv file given on the command line (`--against`).
 pub fn read_dotenv_file(path: &Path) -> crate::Result<Vec<DotenvKey>> {
-    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    let bytes = crate::discover::read_regular_file(path, crate::discover::MAX_MANIFEST_BYTES)
+        .map_err(|e| crate::Error::io(path, e))?;
     Ok(dotenv_keys(&String::from_utf8_lossy(&bytes)).0)
 }
 
@@ -373,12 +491,25 @@ fn compose_declarations(
             }
             seen.push(env_path.clone());
             let env_rel = relative(root, &env_path);
-            if let Ok(bytes) = std::fs::read(&env_path) {
-                out.extend(dotenv_declarations(
+            // `env_file: ../../secrets.env` may lead out of the tree: never read there, and its
+            // variables are then unknown (named by what the compose file says, not the target).
+            match crate::discover::read_in_tree(
+                root,
+                &env_path,
+                crate::discover::MAX_MANIFEST_BYTES,
+            ) {
+                Ok(bytes) => out.extend(dotenv_declarations(
                     &env_rel,
                     &String::from_utf8_lossy(&bytes),
                     problems,
-                ));
+                )),
+                Err(e) => problems.push(Skipped {
+                    file: rel.to_string(),
+                    reason: format!(
+                        "cannot read env declarations: env_file `{file}`: {}",
+                        crate::project::io_reason(&e)
+                    ),
+                }),
             }
         }
     }
@@ -446,6 +577,245 @@ fn vercel_declarations(rel: &str, text: &str) -> Result<Vec<Declaration>, String
         .collect())
 }
 
+fn parse_toml(text: &str) -> Result<toml::Table, String> {
+    toml::from_str(text).map_err(|_| "not valid TOML; env declarations not read".to_string())
+}
+
+fn parse_json(text: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|e| {
+        format!(
+            "not valid JSON (line {}); env declarations not read",
+            e.line()
+        )
+    })
+}
+
+fn named_declarations(
+    rel: &str,
+    text: &str,
+    names: impl IntoIterator<Item = String>,
+    start: u32,
+    source: DeclarationSource,
+) -> Vec<Declaration> {
+    names
+        .into_iter()
+        .filter(|n| is_variable_name(n))
+        .map(|n| declaration(rel, text, &n, start, source))
+        .collect()
+}
+
+/// fly.toml `[env]`: set on every machine of the app.
+fn fly_declarations(rel: &str, text: &str) -> Result<Vec<Declaration>, String> {
+    let table = parse_toml(text)?;
+    let names: Vec<String> = table
+        .get("env")
+        .and_then(|e| e.as_table())
+        .map(|e| e.keys().cloned().collect())
+        .unwrap_or_default();
+    let start = line_of_key(text, "[env]", 0).unwrap_or(0);
+    Ok(named_declarations(
+        rel,
+        text,
+        names,
+        start,
+        DeclarationSource::Fly,
+    ))
+}
+
+/// netlify.toml `[build.environment]` and `[context.<name>.environment]`.
+fn netlify_declarations(rel: &str, text: &str) -> Result<Vec<Declaration>, String> {
+    let table = parse_toml(text)?;
+    let environment_of = |t: Option<&toml::Value>| -> Vec<String> {
+        t.and_then(|t| t.get("environment"))
+            .and_then(|e| e.as_table())
+            .map(|e| e.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let mut names = environment_of(table.get("build"));
+    if let Some(contexts) = table.get("context").and_then(|c| c.as_table()) {
+        for context in contexts.values() {
+            names.extend(environment_of(Some(context)));
+        }
+    }
+    Ok(named_declarations(
+        rel,
+        text,
+        names,
+        0,
+        DeclarationSource::Netlify,
+    ))
+}
+
+/// Heroku's app.json `env: { NAME: "value" | { description, required, value } }`. Expo's
+/// app.json has no top-level `env`, so it declares nothing.
+fn app_json_declarations(rel: &str, text: &str) -> Result<Vec<Declaration>, String> {
+    let value = parse_json(text)?;
+    let names: Vec<String> = value
+        .get("env")
+        .and_then(|e| e.as_object())
+        .map(|e| e.keys().cloned().collect())
+        .unwrap_or_default();
+    Ok(named_declarations(
+        rel,
+        text,
+        names,
+        0,
+        DeclarationSource::AppJson,
+    ))
+}
+
+/// snapcraft.yaml `environment:` at the top level and under each of `apps:`.
+fn snapcraft_declarations(rel: &str, text: &str) -> Result<Vec<Declaration>, String> {
+    let value = parse_yaml(text)?;
+    let mut names = Vec::new();
+    if let Some(environment) = value.get("environment") {
+        names.extend(yaml_environment_names(environment));
+    }
+    if let Some(apps) = value.get("apps").and_then(|a| a.as_mapping()) {
+        for app in apps.values() {
+            if let Some(environment) = app.get("environment") {
+                names.extend(yaml_environment_names(environment));
+            }
+        }
+    }
+    Ok(named_declarations(
+        rel,
+        text,
+        names,
+        0,
+        DeclarationSource::Snapcraft,
+    ))
+}
+
+/// `envVars: [{ key: NAME, value | sync | fromDatabase … }]` lists of render.yaml's services
+/// and env var groups.
+fn render_declarations(rel: &str, text: &str) -> Result<Vec<Declaration>, String> {
+    let value = parse_yaml(text)?;
+    let mut names = Vec::new();
+    for section in ["services", "envVarGroups"] {
+        for item in value
+            .get(section)
+            .and_then(|s| s.as_sequence())
+            .into_iter()
+            .flatten()
+        {
+            for variable in item
+                .get("envVars")
+                .and_then(|v| v.as_sequence())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(key) = variable.get("key").and_then(|k| k.as_str()) {
+                    names.push(key.to_string());
+                }
+            }
+        }
+    }
+    Ok(named_declarations(
+        rel,
+        text,
+        names,
+        0,
+        DeclarationSource::Render,
+    ))
+}
+
+/// Every `env: [{ name: NAME, value | valueFrom }]` list in a Kubernetes manifest (any
+/// document of the file, at any depth: Deployments, CronJobs, Pods, Helm-free templates).
+/// Files that are not valid YAML (Helm templates) are not manifests and are passed over.
+fn kubernetes_declarations(rel: &str, text: &str) -> Vec<Declaration> {
+    use serde::Deserialize;
+    let mut names = Vec::new();
+    for document in serde_yaml_ng::Deserializer::from_str(text) {
+        let Ok(value) = serde_yaml_ng::Value::deserialize(document) else {
+            return Vec::new();
+        };
+        if value.get("apiVersion").is_none() || value.get("kind").is_none() {
+            continue;
+        }
+        let mut stack = vec![&value];
+        while let Some(node) = stack.pop() {
+            match node {
+                serde_yaml_ng::Value::Mapping(map) => {
+                    for (key, child) in map {
+                        if key.as_str() == Some("env")
+                            && let Some(list) = child.as_sequence()
+                        {
+                            names.extend(
+                                list.iter()
+                                    .filter_map(|i| i.get("name").and_then(|n| n.as_str()))
+                                    .map(str::to_string),
+                            );
+                        }
+                        stack.push(child);
+                    }
+                }
+                serde_yaml_ng::Value::Sequence(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+    }
+    named_declarations(rel, text, names, 0, DeclarationSource::Kubernetes)
+}
+
+/// A GitHub workflow's `env:` (workflow, job and step level) and the commands its steps run.
+fn workflow_declarations(
+    rel: &str,
+    text: &str,
+) -> Result<(Vec<Declaration>, Vec<WorkflowRun>), String> {
+    let value = parse_yaml(text)?;
+    let mut names = Vec::new();
+    let mut runs = Vec::new();
+    let env_names = |v: &serde_yaml_ng::Value| -> Vec<String> {
+        v.get("env").map(yaml_environment_names).unwrap_or_default()
+    };
+    names.extend(env_names(&value));
+    let default_directory = |v: &serde_yaml_ng::Value| -> Option<String> {
+        v.get("defaults")
+            .and_then(|d| d.get("run"))
+            .and_then(|r| r.get("working-directory"))
+            .and_then(|w| w.as_str())
+            .map(str::to_string)
+    };
+    let workflow_directory = default_directory(&value);
+    for job in value
+        .get("jobs")
+        .and_then(|j| j.as_mapping())
+        .into_iter()
+        .flat_map(|j| j.values())
+    {
+        names.extend(env_names(job));
+        let job_directory = default_directory(job).or_else(|| workflow_directory.clone());
+        for step in job
+            .get("steps")
+            .and_then(|s| s.as_sequence())
+            .into_iter()
+            .flatten()
+        {
+            names.extend(env_names(step));
+            if let Some(command) = step.get("run").and_then(|r| r.as_str()) {
+                let directory = step
+                    .get("working-directory")
+                    .and_then(|w| w.as_str())
+                    .map(str::to_string)
+                    .or_else(|| job_directory.clone())
+                    .unwrap_or_default();
+                runs.push(WorkflowRun {
+                    command: command.to_string(),
+                    directory: directory
+                        .trim_start_matches("./")
+                        .trim_end_matches('/')
+                        .to_string(),
+                });
+            }
+        }
+    }
+    Ok((
+        named_declarations(rel, text, names, 0, DeclarationSource::Workflow),
+        runs,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,6 +840,85 @@ mod tests {
             ]
         );
         assert_eq!(errors, 0);
+    }
+
+    #[test]
+    fn hosting_and_ci_files_declare_names() {
+        let names =
+            |d: Vec<Declaration>| -> Vec<String> { d.into_iter().map(|d| d.name).collect() };
+        assert_eq!(
+            names(
+                fly_declarations("fly.toml", "app = \"a\"\n[env]\n  LOG_FORMAT = \"json\"\n")
+                    .expect("toml")
+            ),
+            vec!["LOG_FORMAT"]
+        );
+        assert_eq!(
+            names(
+                netlify_declarations(
+                    "netlify.toml",
+                    "[build.environment]\nA_FLAG = \"1\"\n[context.production.environment]\nB_URL = \"x\"\n"
+                )
+                .expect("toml")
+            ),
+            vec!["A_FLAG", "B_URL"]
+        );
+        assert_eq!(
+            names(
+                render_declarations(
+                    "render.yaml",
+                    "services:\n  - type: web\n    envVars:\n      - key: SESSION_SECRET\n        generateValue: true\n"
+                )
+                .expect("yaml")
+            ),
+            vec!["SESSION_SECRET"]
+        );
+        assert_eq!(
+            names(
+                app_json_declarations("app.json", r#"{"env":{"PAGER_KEY":{"required":true}}}"#)
+                    .expect("json")
+            ),
+            vec!["PAGER_KEY"]
+        );
+        assert!(
+            names(app_json_declarations("app.json", r#"{"expo":{"name":"x"}}"#).expect("json"))
+                .is_empty()
+        );
+        assert_eq!(
+            names(
+                snapcraft_declarations(
+                    "snap/snapcraft.yaml",
+                    "name: x\nenvironment:\n  TOP: a\napps:\n  x:\n    environment:\n      APP_MODE: b\n"
+                )
+                .expect("yaml")
+            ),
+            vec!["TOP", "APP_MODE"]
+        );
+        assert_eq!(
+            names(kubernetes_declarations(
+                "k8s/api.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - name: REDIS_URL\n              value: x\n"
+            )),
+            vec!["REDIS_URL"]
+        );
+        let (items, runs) = workflow_declarations(
+            ".github/workflows/ci.yml",
+            "env:\n  TOP: a\njobs:\n  build:\n    env:\n      JOB: b\n    steps:\n      - run: node scripts/seed.js\n        working-directory: ./api\n        env:\n          STEP: c\n",
+        )
+        .expect("yaml");
+        assert_eq!(names(items), vec!["TOP", "JOB", "STEP"]);
+        assert_eq!(runs[0].directory, "api");
+        let scripts: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+            r#"{"build:app":"cross-env VITE_APP_GIT_SHA=$SHA vite build","lint":"eslint --max-warnings=0 ."}"#,
+        )
+        .expect("json");
+        assert_eq!(
+            names(script_declarations("package.json", "", &scripts)),
+            vec!["VITE_APP_GIT_SHA"]
+        );
+        assert!(is_declaration_file("docker/app.dockerfile"));
+        assert!(is_declaration_file(".github/workflows/release.yml"));
+        assert!(is_dotenv_name(".env-template") && !is_dotenv_name(".env-cmdrc"));
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! env files given by `--against`. Values are never stored or printed.
 
 pub mod declarations;
+pub mod dotenv;
 pub mod platform;
+pub mod scope;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,13 +21,66 @@ use crate::facts::EnvKey;
 use crate::file_role::FileRole;
 use crate::project::Project;
 
-/// Which modules run in production, for the `--against` deploy gate: those reachable from a
-/// production entry point (package.json `main`/`scripts`, Dockerfile, framework conventions).
-/// When no production entry is detected, every shipped file counts (see [`shipped_modules`]).
+/// Which modules run in production, for the `--against` deploy gate and the `undeclared-env`
+/// error: those reachable from an entry that a deploy runs (package.json `main`, the start and
+/// build scripts, Dockerfile, Procfile, framework conventions). A maintenance script
+/// (`npm run upload-artifacts`, `release`, `seed`) is run by hand with whatever its user sets:
+/// its variables are not deployment requirements. When no production entry is detected, every
+/// shipped file counts (see [`shipped_modules`]).
 pub fn production_modules(project: &Project) -> Vec<bool> {
-    (0..project.modules.len())
-        .map(|i| project.is_production_reachable(i))
+    let all = || {
+        (0..project.modules.len())
+            .map(|i| project.is_production_reachable(i))
+            .collect()
+    };
+    let points = project.entry_points();
+    if !points.has_production_entries() {
+        return all();
+    }
+    let starts: Vec<usize> = points
+        .entries
+        .iter()
+        .filter(|e| e.kind == crate::entries::EntryKind::Production && deploy_runs(&e.source))
+        .map(|e| e.file)
+        .collect();
+    if starts.is_empty() {
+        return all();
+    }
+    project
+        .graph
+        .reachable_from(&starts, &points.loads, |_, _| 0)
+        .iter()
+        .map(Option::is_some)
         .collect()
+}
+
+/// Whether an entry (by what makes it one) runs as part of a deploy: everything but the
+/// package.json scripts other than start/serve/build/install/migrate and their variants.
+fn deploy_runs(source: &str) -> bool {
+    let Some(script) = source.strip_prefix("package.json scripts.") else {
+        return true;
+    };
+    let base = script
+        .strip_prefix("pre")
+        .or_else(|| script.strip_prefix("post"))
+        .unwrap_or(script);
+    // `start:prod`, `build:app`, `deploy:web`; `start-pr-test` and `deploy-demo-server` are
+    // tools named like the deploy, not the deploy.
+    let head = base.split(':').next().unwrap_or(base);
+    matches!(
+        head,
+        "start"
+            | "serve"
+            | "server"
+            | "build"
+            | "install"
+            | "prod"
+            | "production"
+            | "migrate"
+            | "deploy"
+            | "worker"
+            | "web"
+    )
 }
 
 /// Which modules ship: every file that is not a test or tool configuration, reachable or not.
@@ -61,6 +116,10 @@ pub struct ReadSite {
     /// The reading file is reachable from a production entry point.
     #[serde(skip)]
     pub reachable: bool,
+    /// An env source that covers the reading file declares the variable (its package's, a
+    /// consuming package's or the root's; a workflow's for what the workflow runs).
+    #[serde(skip)]
+    pub declared: bool,
 }
 
 /// A variable's place in the table.
@@ -185,11 +244,19 @@ pub fn env_table(
     {
         declared.entry(d.name.clone()).or_default().push(d.clone());
     }
+    for d in config_declarations(project)
+        .into_iter()
+        .chain(package_script_declarations(project))
+    {
+        declared.entry(d.name.clone()).or_default().push(d);
+    }
     let mut reads: BTreeMap<String, Vec<ReadSite>> = BTreeMap::new();
+    let mut read_modules: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut table = EnvTable::default();
+    let helper_reads = helper_reads(project);
     for (i, module) in project.modules.iter().enumerate() {
         let is_production = production.get(i).copied().unwrap_or(false);
-        for read in &module.facts.env_reads {
+        for read in module.facts.env_reads.iter().chain(&helper_reads[i]) {
             let site = ReadSite {
                 file: module.file.rel.clone(),
                 line: read.span.line,
@@ -198,6 +265,7 @@ pub fn env_table(
                 production: is_production,
                 via_pattern: false,
                 reachable: reachable.get(i).copied().unwrap_or(false),
+                declared: false,
             };
             match read.key {
                 EnvKey::Name => {
@@ -214,11 +282,24 @@ pub fn env_table(
                             });
                     }
                     reads.entry(read.name.clone()).or_default().push(site);
+                    read_modules.entry(read.name.clone()).or_default().push(i);
                 }
                 EnvKey::Pattern => table.pattern_reads.push((read.name.clone(), site)),
                 EnvKey::Dynamic => table.dynamic_reads.push(site),
             }
         }
+    }
+    for (i, line) in uncalled_helpers(project) {
+        table.dynamic_reads.push(ReadSite {
+            file: project.modules[i].file.rel.clone(),
+            line,
+            column: 1,
+            has_default: true,
+            production: production.get(i).copied().unwrap_or(false),
+            via_pattern: false,
+            reachable: reachable.get(i).copied().unwrap_or(false),
+            declared: true,
+        });
     }
     // Declared names matching a pattern are possibly read there.
     for (pattern, site) in &table.pattern_reads {
@@ -226,9 +307,23 @@ pub fn env_table(
             if pattern_matches(pattern, name) {
                 reads.entry(name.clone()).or_default().push(ReadSite {
                     via_pattern: true,
+                    declared: true,
                     ..site.clone()
                 });
             }
+        }
+    }
+    let scopes = scope::Scopes::of(project);
+    for (name, sites) in reads.iter_mut() {
+        let declarations = declared.get(name).map(Vec::as_slice).unwrap_or_default();
+        let modules = read_modules
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for (site, module) in sites.iter_mut().zip(modules) {
+            site.declared = declarations.iter().any(|d| {
+                d.source == DeclarationSource::Schema || scopes.covers(project, d, *module)
+            });
         }
     }
     let mut names: Vec<&String> = reads.keys().chain(declared.keys()).collect();
@@ -248,7 +343,7 @@ pub fn env_table(
             .any(|s| s.reachable && !s.has_default && !s.via_pattern);
         let status = if sites.is_empty() {
             VariableStatus::Unused
-        } else if !declarations.is_empty() {
+        } else if !declarations.is_empty() && all_covered(&sites) {
             VariableStatus::Declared
         } else if is_platform_name(name) {
             VariableStatus::Platform
@@ -271,6 +366,178 @@ pub fn env_table(
     table.pattern_reads.sort();
     table.dynamic_reads.sort();
     table
+}
+
+/// Reads through env helpers, per module: `getEnv('SMTP_HOST')` where `getEnv` is an env
+/// helper of the module itself or of the module it is imported from (one level). Optional when
+/// the caller has a fallback or the helper has one.
+pub fn helper_reads(project: &Project) -> Vec<Vec<crate::facts::EnvRead>> {
+    helper_calls(project).0
+}
+
+/// Env helpers no call in the tree names a variable to, as `(module, line)`: their callers
+/// are out of sight, so any variable may be read there (as with `process.env[name]`).
+fn uncalled_helpers(project: &Project) -> Vec<(usize, u32)> {
+    let used = &helper_calls(project).1;
+    project
+        .modules
+        .iter()
+        .enumerate()
+        .flat_map(|(i, m)| {
+            m.facts
+                .env_helpers
+                .iter()
+                .filter(move |h| !used.contains(&(i, h.function.clone())))
+                .map(move |h| (i, h.line))
+        })
+        .collect()
+}
+
+/// Reads through env helpers per module, and which helpers `(module, function)` are called.
+fn helper_calls(
+    project: &Project,
+) -> (
+    Vec<Vec<crate::facts::EnvRead>>,
+    std::collections::BTreeSet<(usize, String)>,
+) {
+    let used = std::cell::RefCell::new(std::collections::BTreeSet::new());
+    let reads = helper_calls_inner(project, &used);
+    (reads, used.into_inner())
+}
+
+fn helper_calls_inner(
+    project: &Project,
+    used: &std::cell::RefCell<std::collections::BTreeSet<(usize, String)>>,
+) -> Vec<Vec<crate::facts::EnvRead>> {
+    use crate::facts::{EnvRead, EnvReadForm};
+    use crate::resolve::Resolution;
+    project
+        .modules
+        .iter()
+        .enumerate()
+        .map(|(index, module)| {
+            module
+                .facts
+                .env_name_calls
+                .iter()
+                .filter_map(|call| {
+                    let own = module
+                        .facts
+                        .env_helpers
+                        .iter()
+                        .find(|h| h.function == call.callee && h.parameter == call.argument);
+                    if let Some(helper) = own {
+                        used.borrow_mut().insert((index, helper.function.clone()));
+                    }
+                    let imported = || {
+                        module
+                            .facts
+                            .imports
+                            .iter()
+                            .zip(&module.resolutions)
+                            .find_map(|(import, resolution)| {
+                                let name = import.names.iter().find(|n| {
+                                    n.local.as_deref().unwrap_or(&n.imported) == call.callee
+                                })?;
+                                let path = match resolution {
+                                    Resolution::File { path } => path,
+                                    Resolution::Package {
+                                        path: Some(path), ..
+                                    } => path,
+                                    _ => return None,
+                                };
+                                let target = project.module_at(path)?;
+                                let helper =
+                                    project.modules[target].facts.env_helpers.iter().find(|h| {
+                                        h.function == name.imported && h.parameter == call.argument
+                                    })?;
+                                used.borrow_mut().insert((target, helper.function.clone()));
+                                Some(helper)
+                            })
+                    };
+                    let helper = own.or_else(imported)?;
+                    Some(EnvRead {
+                        name: call.name.clone(),
+                        key: EnvKey::Name,
+                        span: call.span,
+                        has_default: call.has_default || helper.has_default,
+                        form: EnvReadForm::ProcessEnv,
+                        server_only: call.server_only,
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether a file configures a bundler that inlines variables: `next.config.*` (`env: {}`),
+/// `vite.config.*` and other bundler configs (`define: { 'import.meta.env.X': … }`).
+pub fn is_bundler_config(rel: &str) -> bool {
+    rel.rsplit('/').next().is_some_and(|name| {
+        [
+            "next.config.",
+            "vite.config.",
+            "vitest.config.",
+            "webpack.config.",
+            "rsbuild.config.",
+            "astro.config.",
+            "nuxt.config.",
+            "svelte.config.",
+            "rollup.config.",
+            "tsup.config.",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p))
+    })
+}
+
+/// `VAR=value` assignments in every package.json's scripts.
+fn package_script_declarations(project: &Project) -> Vec<Declaration> {
+    let mut out = Vec::new();
+    for manifest in project.manifests.all() {
+        let Some(scripts) = manifest.json.get("scripts").and_then(|s| s.as_object()) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&manifest.path).unwrap_or_default();
+        out.extend(declarations::script_declarations(
+            &project.relative(&manifest.path),
+            &text,
+            scripts,
+        ));
+    }
+    out
+}
+
+/// The keys of next.config's `env: {}` and of bundler `define`s: the bundler sets them at
+/// build time (from whatever the config computes) and inlines them into server and client
+/// bundles alike.
+pub fn config_declarations(project: &Project) -> Vec<Declaration> {
+    project
+        .modules
+        .iter()
+        .filter(|m| is_bundler_config(&m.file.rel))
+        .flat_map(|m| {
+            m.facts
+                .config_env_keys
+                .iter()
+                .map(|(name, line)| Declaration {
+                    name: name.clone(),
+                    file: m.file.rel.clone(),
+                    line: *line,
+                    source: DeclarationSource::BundlerConfig,
+                })
+        })
+        .collect()
+}
+
+/// Every production read is covered by a declaration (tests' reads count only when nothing
+/// else reads the variable).
+fn all_covered(sites: &[ReadSite]) -> bool {
+    if sites.iter().any(|s| s.production) {
+        sites.iter().filter(|s| s.production).all(|s| s.declared)
+    } else {
+        sites.iter().all(|s| s.declared)
+    }
 }
 
 /// Names that code reachable from a production entry requires and an `--against` file does not provide (platform

@@ -26,6 +26,12 @@ pub const PLATFORM_NAMES: &[&str] = &[
     "XDG_CONFIG_HOME",
     "XDG_CACHE_HOME",
     "XDG_DATA_HOME",
+    // Expo's Babel preset inlines these for the platform being bundled
+    "EXPO_OS",
+    "EXPO_ROUTER_APP_ROOT",
+    "EXPO_ROUTER_IMPORT_MODE",
+    "EXPO_PROJECT_ROOT",
+    "EXPO_BASE_URL",
     // Node and package managers
     "NODE_ENV",
     "NODE_OPTIONS",
@@ -69,6 +75,33 @@ pub const PLATFORM_NAMES: &[&str] = &[
     "KUBERNETES_SERVICE_HOST",
 ];
 
+/// Names Windows sets. Windows looks names up case-insensitively (`process.env.ProgramFiles`
+/// and `process.env.PROGRAMFILES` are the same variable), so these compare so too.
+pub const WINDOWS_NAMES: &[&str] = &[
+    "APPDATA",
+    "LOCALAPPDATA",
+    "PROGRAMDATA",
+    "PROGRAMFILES",
+    "PROGRAMFILES(X86)",
+    "PROGRAMW6432",
+    "COMMONPROGRAMFILES",
+    "SYSTEMROOT",
+    "SYSTEMDRIVE",
+    "WINDIR",
+    "COMSPEC",
+    "PATHEXT",
+    "USERPROFILE",
+    "USERDOMAIN",
+    "COMPUTERNAME",
+    "HOMEDRIVE",
+    "HOMEPATH",
+    "PUBLIC",
+    "ALLUSERSPROFILE",
+    "NUMBER_OF_PROCESSORS",
+    "PROCESSOR_ARCHITECTURE",
+    "OS",
+];
+
 /// Prefixes of whole families of platform variables (`VERCEL_URL`, `npm_package_version`, …).
 pub const PLATFORM_PREFIXES: &[&str] = &[
     "VERCEL_",
@@ -90,7 +123,9 @@ pub const PLATFORM_PREFIXES: &[&str] = &[
 
 /// Whether the platform, not the project, provides this variable.
 pub fn is_platform_name(name: &str) -> bool {
-    PLATFORM_NAMES.contains(&name) || PLATFORM_PREFIXES.iter().any(|p| name.starts_with(p))
+    PLATFORM_NAMES.contains(&name)
+        || PLATFORM_PREFIXES.iter().any(|p| name.starts_with(p))
+        || WINDOWS_NAMES.iter().any(|w| w.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]
@@ -108,10 +143,20 @@ mod tests {
             "TZ",
             "NEXT_RUNTIME",
             "VERCEL_URL",
+            "PROGRAMFILES",
+            "ProgramFiles",
+            "APPDATA",
+            "EXPO_OS",
         ] {
             assert!(is_platform_name(name), "{name}");
         }
-        for name in ["DATABASE_URL", "PORT", "NEXT_PUBLIC_API_URL", "VERCELL"] {
+        for name in [
+            "DATABASE_URL",
+            "PORT",
+            "NEXT_PUBLIC_API_URL",
+            "VERCELL",
+            "EXPO_PUBLIC_API_URL",
+        ] {
             assert!(!is_platform_name(name), "{name}");
         }
     }

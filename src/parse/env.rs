@@ -3,9 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::extract::{
-    has_keyword_child, literal_string, node_text, span_of, specifier_name, top_level_initializer,
-};
+use super::extract::{literal_string, node_text, span_of, specifier_name, top_level_initializer};
 use crate::facts::{EnvKey, EnvRead, EnvReadForm, ModuleFacts};
 
 /// Built-in `import.meta.env` keys of Vite and Astro: set by the tool, never by the user.
@@ -311,126 +309,10 @@ pub(super) fn env_alias_reads(
     }
 }
 
-/// Whether the code around a read copes with the variable being unset.
+/// Whether the code around a read copes with the variable being unset (the read's own
+/// context; `env_flow` then follows locals and the module's presence tests).
 fn read_has_default(access: Node, text: &str) -> bool {
-    let mut current = access;
-    while let Some(parent) = current.parent() {
-        let is_left = parent.child_by_field_name("left") == Some(current);
-        match parent.kind() {
-            "parenthesized_expression"
-            | "non_null_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "type_assertion"
-            | "await_expression" => current = parent,
-            "arguments" => {
-                // Number(process.env.PORT) ?? 3000: look through conversions.
-                let Some(call) = parent.parent() else {
-                    return false;
-                };
-                let function = call
-                    .child_by_field_name("function")
-                    .map_or("", |f| node_text(f, text));
-                if function == "Boolean" {
-                    // Boolean(process.env.X) is a presence check.
-                    return true;
-                }
-                if matches!(
-                    function,
-                    "Number" | "parseInt" | "parseFloat" | "String" | "JSON.parse"
-                ) {
-                    current = call;
-                } else {
-                    return false;
-                }
-            }
-            "member_expression" if parent.child_by_field_name("object") == Some(current) => {
-                // process.env.X?.split(',') copes with undefined.
-                if has_keyword_child(parent, "?.")
-                    || parent.child_by_field_name("optional_chain").is_some()
-                {
-                    return true;
-                }
-                let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else {
-                    return false;
-                };
-                current = call;
-            }
-            "binary_expression" => {
-                let operator = parent
-                    .child_by_field_name("operator")
-                    .map_or("", |o| o.kind());
-                match operator {
-                    "||" | "??" | "&&" if is_left => return true,
-                    "||" | "??" => current = parent,
-                    "===" | "!==" | "==" | "!=" => return true,
-                    _ => return false,
-                }
-            }
-            "augmented_assignment_expression" => return true,
-            "ternary_expression" => {
-                return parent.child_by_field_name("condition") == Some(current);
-            }
-            "unary_expression" => {
-                let negated = parent
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "!");
-                if !negated {
-                    return false;
-                }
-                // `if (!process.env.X) throw …` makes the variable required.
-                return !guard_throws(parent, text);
-            }
-            "if_statement" | "while_statement" => {
-                return parent.child_by_field_name("condition") == Some(current);
-            }
-            _ => return false,
-        }
-    }
-    false
-}
-
-/// `!X` (alone or in an `||` chain) is the condition of an `if` whose consequence throws or
-/// exits. `if (big && !process.env.FLAG) { … }` is a feature flag, not a guard.
-fn guard_throws(negation: Node, text: &str) -> bool {
-    let mut current = negation;
-    while let Some(parent) = current.parent() {
-        match parent.kind() {
-            "parenthesized_expression" => current = parent,
-            "binary_expression"
-                if parent
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "||") =>
-            {
-                current = parent
-            }
-            "if_statement" if parent.child_by_field_name("condition") == Some(current) => {
-                let Some(consequence) = parent.child_by_field_name("consequence") else {
-                    return false;
-                };
-                return statement_throws_or_exits(consequence, text);
-            }
-            _ => return false,
-        }
-    }
-    false
-}
-
-/// A `throw` or `process.exit(…)` statement, or a block holding one at its top level.
-fn statement_throws_or_exits(statement: Node, text: &str) -> bool {
-    match statement.kind() {
-        "throw_statement" => true,
-        "expression_statement" => node_text(statement, text)
-            .trim_start()
-            .starts_with("process.exit"),
-        "statement_block" => {
-            let mut cursor = statement.walk();
-            statement
-                .named_children(&mut cursor)
-                .any(|s| statement_throws_or_exits(s, text))
-        }
-        _ => false,
-    }
+    super::env_flow::value_use(access, text).0 == super::env_flow::ValueUse::Optional
 }
 
 fn in_server_only_function(node: Node, text: &str) -> bool {

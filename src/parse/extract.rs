@@ -54,6 +54,7 @@ pub(super) fn extract(tree: &Tree, text: &str) -> ModuleFacts {
     facts
         .env_reads
         .dedup_by(|a, b| a.span == b.span && a.name == b.name);
+    super::env_flow::module_env_pass(root, text, &mut facts);
     facts
 }
 

@@ -4,13 +4,17 @@
 mod comments;
 mod commonjs;
 mod components;
+mod endpoints;
 mod env;
+mod env_flow;
 mod exports;
 mod extract;
 mod imports;
+mod loaders;
 mod paths;
 mod routes;
 mod syntax_errors;
+mod types;
 
 use std::cell::RefCell;
 
@@ -80,8 +84,16 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
             }
             None => parser.parse(text.as_bytes(), None),
         };
-        let mut facts =
-            tree.map_or_else(ModuleFacts::default, |tree| extract::extract(&tree, &text));
+        let mut facts = tree.map_or_else(ModuleFacts::default, |tree| {
+            let mut facts = extract::extract(&tree, &text);
+            endpoints::extract_endpoints(&tree, &text, &mut facts);
+            loaders::extract_loaders(&tree, &text, &mut facts);
+            if script_dialect != Dialect::JavaScript {
+                types::erase_type_only_imports(&tree, &text, &mut facts);
+                types::top_level_declarations(&tree, &text, &mut facts);
+            }
+            facts
+        });
         // Commented-out code: only the comment text is parsed, with the same parser.
         let candidates = std::mem::take(&mut facts.comment_candidates);
         for block in comments::comment_blocks(candidates) {

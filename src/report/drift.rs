@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use super::escape;
 use crate::drift::DriftReport;
 
 /// Renders the drift report as grouped status lines.
@@ -11,7 +12,8 @@ pub fn render_text(report: &DriftReport) -> String {
     let _ = writeln!(
         out,
         "drift  {} (LOCAL) → {} (PROD)",
-        report.local, report.prod
+        escape(&report.local),
+        escape(&report.prod)
     );
     let mut notes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for u in &report.unresolvable {
@@ -79,10 +81,10 @@ pub fn render_text(report: &DriftReport) -> String {
         }
     }
     let line = |out: &mut String, status: &str, file: &str| {
-        let _ = write!(out, "{status}  {file}");
+        let _ = write!(out, "{status}  {}", escape(file));
         match notes.get(file) {
             Some(list) if !list.is_empty() => {
-                let _ = writeln!(out, "   {}", list.join("; "));
+                let _ = writeln!(out, "   {}", escape(&list.join("; ")));
             }
             _ => out.push('\n'),
         }
@@ -105,7 +107,7 @@ pub fn render_text(report: &DriftReport) -> String {
     if !files.moved.is_empty() {
         let _ = writeln!(out, "\nmoved ({}):", files.moved.len());
         for m in &files.moved {
-            let _ = writeln!(out, "R  {} → {}", m.from, m.to);
+            let _ = writeln!(out, "R  {} → {}", escape(&m.from), escape(&m.to));
         }
     }
     if !report.unresolvable.is_empty() {
@@ -116,11 +118,17 @@ pub fn render_text(report: &DriftReport) -> String {
             plural(report.unresolvable.len())
         );
         for u in &report.unresolvable {
-            let _ = write!(out, "  {}:{}  {}", u.file, u.line, u.specifier);
+            let _ = write!(
+                out,
+                "  {}:{}  {}",
+                escape(&u.file),
+                u.line,
+                escape(&u.specifier)
+            );
             if u.needed_by.is_empty() {
                 out.push('\n');
             } else {
-                let _ = writeln!(out, "   needed by {}", u.needed_by.join(", "));
+                let _ = writeln!(out, "   needed by {}", escape(&u.needed_by.join(", ")));
             }
         }
     }
@@ -135,21 +143,31 @@ pub fn render_text(report: &DriftReport) -> String {
         out.push_str("\npackages:\n");
         for (title, list) in package_groups {
             if !list.is_empty() {
-                let _ = writeln!(out, "  {title}: {}", list.join(", "));
+                let _ = writeln!(out, "  {title}: {}", escape(&list.join(", ")));
             }
         }
     }
     if !report.env.added.is_empty() || !report.env.removed.is_empty() {
         out.push_str("\nenv (names only):\n");
         if !report.env.added.is_empty() {
-            let _ = writeln!(out, "  declare: {}", report.env.added.join(", "));
+            let _ = writeln!(out, "  declare: {}", escape(&report.env.added.join(", ")));
         }
         if !report.env.removed.is_empty() {
-            let _ = writeln!(out, "  only LOCAL has: {}", report.env.removed.join(", "));
+            let _ = writeln!(
+                out,
+                "  only LOCAL has: {}",
+                escape(&report.env.removed.join(", "))
+            );
         }
     }
     for s in &report.skipped {
-        let _ = writeln!(out, "skipped ({}): {}: {}", s.tree, s.file, s.reason);
+        let _ = writeln!(
+            out,
+            "skipped ({}): {}: {}",
+            s.tree,
+            escape(&s.file),
+            escape(&s.reason)
+        );
     }
     let s = &report.summary;
     let _ = writeln!(

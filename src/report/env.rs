@@ -127,6 +127,12 @@ pub fn render_text(table: &EnvTable, against: &[AgainstFile]) -> String {
         }
         rows.push(row);
     }
+    // Names and paths come from the tree (and the --against file): escaped cell by cell.
+    for cell in rows.iter_mut().flatten() {
+        if let std::borrow::Cow::Owned(escaped) = super::escape(cell) {
+            *cell = escaped;
+        }
+    }
     let columns = rows[0].len();
     let widths: Vec<usize> = (0..columns)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
@@ -148,20 +154,26 @@ pub fn render_text(table: &EnvTable, against: &[AgainstFile]) -> String {
     out.push_str(&summary(table));
     for (pattern, site) in &table.pattern_reads {
         out.push_str(&format!(
-            "pattern read {pattern} at {}:{}: matching declared names count as read\n",
-            site.file, site.line
+            "pattern read {} at {}:{}: matching declared names count as read\n",
+            super::escape(pattern),
+            super::escape(&site.file),
+            site.line
         ));
     }
     for site in &table.dynamic_reads {
         out.push_str(&format!(
             "dynamic read at {}:{}: any declared variable may be read there, so none is reported unused\n",
-            site.file, site.line
+            super::escape(&site.file),
+            site.line
         ));
     }
     for a in against {
         let missing = missing_required(table, a);
         if missing.is_empty() {
-            out.push_str(&format!("{} provides every required variable\n", a.label));
+            out.push_str(&format!(
+                "{} provides every required variable\n",
+                super::escape(&a.label)
+            ));
         }
     }
     for a in against {
@@ -169,9 +181,9 @@ pub fn render_text(table: &EnvTable, against: &[AgainstFile]) -> String {
         if !missing.is_empty() {
             out.push_str(&format!(
                 "missing from {} ({} required): {}\n",
-                a.label,
+                super::escape(&a.label),
                 missing.len(),
-                missing.join(", ")
+                super::escape(&missing.join(", "))
             ));
         }
     }
@@ -215,8 +227,8 @@ pub fn render_dotenv(table: &EnvTable) -> String {
         for v in group {
             out.push_str(&format!(
                 "# read in {}\n{}=\n",
-                reads_cell(&v.reads),
-                v.name
+                super::escape(&reads_cell(&v.reads)),
+                super::escape(&v.name)
             ));
         }
     }

@@ -4,12 +4,32 @@
 use crate::Report;
 use crate::finding::{Finding, Severity};
 
-/// One `::error file=…,line=…,col=…,title=…::message` line per finding.
+/// How many annotations of one level GitHub shows per step; the rest are dropped silently
+/// by GitHub, so treeaudit stops there and says how many more the SARIF and summary hold.
+pub const ANNOTATIONS_PER_LEVEL: usize = 10;
+
+/// One `::error file=…,line=…,col=…,title=…::message` line per finding, at most
+/// [`ANNOTATIONS_PER_LEVEL`] per severity (errors are never crowded out by warnings).
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    let mut shown = [0usize; 3];
+    let mut omitted = 0;
     for finding in &report.findings {
+        let slot = &mut shown[finding.severity as usize];
+        if *slot == ANNOTATIONS_PER_LEVEL {
+            omitted += 1;
+            continue;
+        }
+        *slot += 1;
         out.push_str(&command(finding));
         out.push('\n');
+    }
+    if omitted > 0 {
+        // A plain log line, not a command: GitHub would drop an eleventh notice too.
+        out.push_str(&format!(
+            "treeaudit: {omitted} more finding{} not annotated (GitHub shows {ANNOTATIONS_PER_LEVEL} per severity per step); the SARIF upload and the job summary list every finding\n",
+            if omitted == 1 { "" } else { "s" }
+        ));
     }
     if let Some(status) = &report.baseline {
         for entry in &status.fixed {
@@ -31,19 +51,34 @@ pub fn command(finding: &Finding) -> String {
         Severity::Warning => "warning",
         Severity::Info => "notice",
     };
-    let mut message = finding.message.clone();
+    // Terminal sequences would recolour the Actions log; newlines inside the data stay data.
+    let mut message = escape_lines(&finding.message);
     if let Some(help) = &finding.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&escape_lines(help));
     }
     format!(
         "::{level} file={},line={},col={},title={}::{}",
-        escape_property(&finding.file),
+        escape_property(&super::escape(&finding.file)),
         finding.line,
         finding.column,
         escape_property(&format!("treeaudit({})", finding.rule)),
         escape_data(&message)
     )
+}
+
+/// The shared escaping line by line: line breaks stay (the runner shows `%0A` as a new line of
+/// the annotation), every other control character is made visible.
+fn escape_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            line.split('\r')
+                .map(super::escape)
+                .collect::<Vec<_>>()
+                .join("\r")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Escapes a command's message as the Actions runner expects (`%`, CR, LF).
@@ -80,16 +115,42 @@ mod tests {
     }
 
     #[test]
+    fn annotations_stop_at_github_limit_per_severity_and_say_how_many_more() {
+        let mut findings: Vec<Finding> = (0..14)
+            .map(|i| finding(&format!("src/e{i:02}.js"), "broken", Severity::Error))
+            .collect();
+        findings.push(finding("src/w.js", "look", Severity::Warning));
+        let report = Report {
+            version: 1,
+            root: ".".into(),
+            summary: crate::Summary::of(15, &findings),
+            findings,
+            skipped: Vec::new(),
+            entries: Vec::new(),
+            baseline: None,
+            suppressed: Vec::new(),
+        };
+        let out = render(&report);
+        assert_eq!(out.matches("::error ").count(), ANNOTATIONS_PER_LEVEL);
+        assert_eq!(out.matches("::warning ").count(), 1, "{out}");
+        assert!(
+            out.contains("treeaudit: 4 more findings not annotated"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn message_newlines_and_percent_are_escaped() {
-        let line = command(&finding(
-            "src/a.js",
-            "100% broken\r\nsecond line",
-            Severity::Error,
-        ));
+        // Line breaks inside tree data are shown, not obeyed (report::escape); the
+        // runner's own escapes cover `%` and the help line treeaudit adds.
+        let line = command(
+            &finding("src/a.js", "100% broken\r\nsecond line", Severity::Error).with_help("fix"),
+        );
         assert_eq!(
             line,
-            "::error file=src/a.js,line=3,col=21,title=treeaudit(unresolved-import)::100%25 broken%0D%0Asecond line"
+            "::error file=src/a.js,line=3,col=21,title=treeaudit(unresolved-import)::100%25 broken\\u{d}\\u{a}second line%0Ahelp: fix"
         );
+        assert_eq!(line.lines().count(), 1);
     }
 
     #[test]

@@ -46,6 +46,7 @@ fn dot_style(kind: ImportKind) -> &'static str {
 
 /// A double-quoted dot string.
 fn dot_quote(text: &str) -> String {
+    let text = super::escape(text);
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
@@ -91,7 +92,7 @@ fn mermaid(view: &GraphView) -> String {
     let mut out = String::from("flowchart LR\n");
     for (i, node) in view.nodes.iter().enumerate() {
         // Mermaid labels cannot hold a raw double quote.
-        let label = node.file.replace('"', "#quot;");
+        let label = super::escape(&node.file).replace('"', "#quot;");
         out.push_str(&format!("  n{i}[\"{label}\"]\n"));
     }
     let mut cycle_links = Vec::new();

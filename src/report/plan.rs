@@ -2,22 +2,23 @@
 
 use std::fmt::Write;
 
+use super::escape;
 use crate::plan::Plan;
 
 /// Renders stage lines: `stage 2  src/routes/agents.js  → /agents`, `BLOCKED …`.
 pub fn render_text(plan: &Plan) -> String {
     let mut out = String::new();
     for package in &plan.setup.packages {
-        let _ = writeln!(out, "setup    package {package}");
+        let _ = writeln!(out, "setup    package {}", escape(package));
     }
     for name in &plan.setup.env {
         let sources = plan
             .setup
             .env_sources
             .get(name)
-            .map(|s| format!("  ({})", s.join(", ")))
+            .map(|s| format!("  ({})", escape(&s.join(", "))))
             .unwrap_or_default();
-        let _ = writeln!(out, "setup    env {name}{sources}");
+        let _ = writeln!(out, "setup    env {}{sources}", escape(name));
     }
     for stage in &plan.stages {
         let label = format!("stage {}", stage.stage);
@@ -25,9 +26,9 @@ pub fn render_text(plan: &Plan) -> String {
             let mount = stage
                 .mounts
                 .get(file)
-                .map(|p| format!("  → {p}"))
+                .map(|p| format!("  → {}", escape(p)))
                 .unwrap_or_default();
-            format!("{file}{mount}")
+            format!("{}{mount}", escape(file))
         };
         if stage.cycle {
             let files: Vec<String> = stage.files.iter().map(with_mount).collect();
@@ -45,12 +46,20 @@ pub fn render_text(plan: &Plan) -> String {
     for blocked in &plan.blocked {
         let mut reasons = Vec::new();
         if !blocked.missing.is_empty() {
-            reasons.push(format!("missing {}", blocked.missing.join(", ")));
+            reasons.push(format!("missing {}", escape(&blocked.missing.join(", "))));
         }
         if !blocked.blocked_by.is_empty() {
-            reasons.push(format!("blocked by {}", blocked.blocked_by.join(", ")));
+            reasons.push(format!(
+                "blocked by {}",
+                escape(&blocked.blocked_by.join(", "))
+            ));
         }
-        let _ = writeln!(out, "BLOCKED  {}  {}", blocked.file, reasons.join("; "));
+        let _ = writeln!(
+            out,
+            "BLOCKED  {}  {}",
+            escape(&blocked.file),
+            reasons.join("; ")
+        );
     }
     let stages = plan.stages.last().map_or(0, |s| s.stage);
     let _ = writeln!(
@@ -164,7 +173,7 @@ pub fn render_mermaid(plan: &Plan) -> String {
 
 /// Mermaid labels are double-quoted: keep quotes out of them.
 fn quote(text: &str) -> String {
-    text.replace('"', "#quot;")
+    escape(text).replace('"', "#quot;")
 }
 
 fn plural(n: usize) -> &'static str {

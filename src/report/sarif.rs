@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_sarif::sarif::{
     ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
     ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
-    Tool, ToolComponent,
+    Suppression, Tool, ToolComponent,
 };
 
 use crate::Report;
@@ -52,7 +52,34 @@ pub fn log(report: &Report) -> Sarif {
         .information_uri("https://github.com/treeaudit/treeaudit")
         .rules(rules)
         .build();
-    let results: Vec<SarifResult> = report.findings.iter().map(result).collect();
+    // GitHub merges alerts that share a fingerprint: the same finding on two identical lines
+    // of a file gets its occurrence number appended (`…:2`), as GitHub's own line hashes do.
+    let mut occurrences: BTreeMap<String, usize> = BTreeMap::new();
+    let mut fingerprint = |finding: &Finding| {
+        let identity = Identity::of(finding).fingerprint();
+        let seen = occurrences.entry(identity.clone()).or_insert(0);
+        *seen += 1;
+        if *seen == 1 {
+            identity
+        } else {
+            format!("{identity}:{seen}")
+        }
+    };
+    let mut results: Vec<SarifResult> = report
+        .findings
+        .iter()
+        .map(|f| result(f, fingerprint(f)))
+        .collect();
+    for suppressed in &report.suppressed {
+        let mut silenced = result(&suppressed.finding, fingerprint(&suppressed.finding));
+        silenced.suppressions = Some(vec![
+            Suppression::builder()
+                .kind(serde_json::Value::from("inSource"))
+                .justification(suppressed.justification.as_str())
+                .build(),
+        ]);
+        results.push(silenced);
+    }
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .column_kind(serde_json::Value::from("unicodeCodePoints"))
@@ -83,7 +110,7 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn result(finding: &Finding) -> SarifResult {
+fn result(finding: &Finding, fingerprint: String) -> SarifResult {
     let rule_index = RULES.iter().position(|r| r.name == finding.rule);
     let mut message = finding.message.clone();
     if let Some(help) = &finding.help {
@@ -124,7 +151,6 @@ fn result(finding: &Finding) -> SarifResult {
                 .build()
         })
         .collect();
-    let fingerprint = Identity::of(finding).fingerprint();
     let builder = SarifResult::builder()
         .rule_id(finding.rule.as_str())
         .level(match finding.severity {

@@ -2,6 +2,7 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use super::escape;
 use crate::Report;
 use crate::finding::{Finding, Severity};
 
@@ -21,7 +22,11 @@ pub fn render(report: &Report, color: bool) -> String {
         // Nothing is silently dropped: a file that was not analysed says why.
         out.push_str("not analysed:\n");
         for skipped in &report.skipped {
-            out.push_str(&format!("  {}: {}\n", skipped.file, skipped.reason));
+            out.push_str(&format!(
+                "  {}: {}\n",
+                escape(&skipped.file),
+                escape(&skipped.reason)
+            ));
         }
         out.push('\n');
     }
@@ -35,7 +40,7 @@ pub fn render(report: &Report, color: bool) -> String {
     if let Some(first) = report.findings.first() {
         out.push_str(&format!(
             "what a rule checks and how to fix it: `treeaudit explain {}`\n",
-            first.rule
+            escape(&first.rule)
         ));
     }
     out
@@ -50,31 +55,54 @@ fn level(severity: Severity) -> Level<'static> {
 }
 
 fn render_finding(finding: &Finding, renderer: &Renderer) -> String {
+    // Everything shown comes from the audited tree: escaped before annotate_snippets sees it.
+    let message = escape(&finding.message);
+    let file = escape(&finding.file);
     let title = level(finding.severity)
-        .primary_title(finding.message.as_str())
+        .primary_title(message.as_ref())
         .id(finding.rule.as_str());
-    let mut groups: Vec<Group> = Vec::new();
-    match &finding.source_line {
-        Some(line) if !line.is_empty() && line.len() <= 400 => {
+    let help = finding.help.as_deref().map(escape);
+    let frame = finding
+        .source_line
+        .as_deref()
+        .filter(|line| !line.is_empty() && line.len() <= 400)
+        .map(|line| {
             let start = line
                 .char_indices()
-                .nth(finding.column as usize - 1)
+                .nth((finding.column as usize).saturating_sub(1))
                 .map_or(line.len(), |(i, _)| i);
             let end = line[start..]
                 .char_indices()
                 .nth(finding.length as usize)
                 .map_or(line.len(), |(i, _)| start + i);
-            let end = end.max(start + 1).min(line.len().max(start));
+            // Escaped piece by piece so the underline stays under the same characters.
+            let (before, marked, after) = (
+                escape(&line[..start]),
+                escape(&line[start..end]),
+                escape(&line[end..]),
+            );
+            let start = before.len();
+            // An empty span marks the next character (none at the end of the line).
+            let end = if marked.is_empty() {
+                start + after.chars().next().map_or(0, char::len_utf8)
+            } else {
+                start + marked.len()
+            };
+            (format!("{before}{marked}{after}"), start..end)
+        });
+    let mut groups: Vec<Group> = Vec::new();
+    match &frame {
+        Some((line, span)) => {
             let snippet = Snippet::source(line.as_str())
                 .line_start(finding.line as usize)
-                .path(finding.file.as_str())
-                .annotation(AnnotationKind::Primary.span(start..end));
+                .path(file.as_ref())
+                .annotation(AnnotationKind::Primary.span(span.clone()));
             groups.push(title.element(snippet));
         }
-        _ => {
+        None => {
             groups.push(
                 title.element(
-                    annotate_snippets::Origin::path(finding.file.as_str())
+                    annotate_snippets::Origin::path(file.as_ref())
                         .line(finding.line as usize)
                         .char_column(finding.column as usize),
                 ),
@@ -84,17 +112,18 @@ fn render_finding(finding: &Finding, renderer: &Renderer) -> String {
     let mut notes: Vec<String> = finding
         .related
         .iter()
-        .map(|r| format!("{}:{}: {}", r.file, r.line, r.message))
+        .map(|r| format!("{}:{}: {}", escape(&r.file), r.line, escape(&r.message)))
         .collect();
     if let Some(cycle) = &finding.cycle {
+        let cycle: Vec<_> = cycle.iter().map(|f| escape(f)).collect();
         notes.push(format!("cycle: {}", cycle.join(" → ")));
     }
     for note in notes {
         groups.push(Group::with_title(Level::NOTE.secondary_title(note)));
     }
-    if let Some(help) = &finding.help {
+    if let Some(help) = &help {
         groups.push(Group::with_title(
-            Level::HELP.secondary_title(help.as_str()),
+            Level::HELP.secondary_title(help.as_ref()),
         ));
     }
     renderer.render(&groups).to_string()
@@ -168,7 +197,9 @@ pub fn fixed_line(entry: &crate::baseline::BaselineEntry) -> String {
         String::new()
     };
     format!(
-        "fixed, remove from baseline: {} {}{subject}{count}",
-        id.rule, id.file
+        "fixed, remove from baseline: {} {}{}{count}",
+        escape(&id.rule),
+        escape(&id.file),
+        escape(&subject)
     )
 }

@@ -1,0 +1,1476 @@
+//! Whether a module copes with a variable being unset, by local data flow: where the value of
+//! each read goes (a fallback, a presence test, a local that is tested later, a guard that
+//! throws) and, across the module, whether the code tests the variable's presence anywhere.
+//!
+//! A read is required only when its value is used with no default and no guard: the read's
+//! own context first (`?? d`, `|| d`, `if (X)`, `X ? a : b`, `Boolean(X)`, `X?.y`, `!X` that
+//! does not throw), then the locals it is stored in (`const s = X; if (!s) return`), then the
+//! module: a variable whose presence the module tests (without throwing), or to which it
+//! assigns a default (`process.env.X ??= 'd'`), is optional everywhere in the module (the
+//! read inside `if (X) { use(X) }`, inside a factory only called when a flag built from it is
+//! set, in the branch of a multi-line ternary). `if (!X) throw …` keeps it required.
+
+use std::collections::BTreeSet;
+
+use tree_sitter::Node;
+
+use super::extract::{span_of, top_level_initializer};
+use crate::facts::{EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts};
+
+/// What happens to a value where it is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ValueUse {
+    /// A fallback or a presence test copes with it being unset.
+    Optional,
+    /// `if (!X) throw …` / `process.exit`: the code insists on it.
+    Required,
+    /// Stored in a local: its uses decide.
+    Stored,
+    /// Used as is.
+    Bare,
+}
+
+fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
+    text.get(node.byte_range()).unwrap_or("")
+}
+
+/// Conversions that keep "unset" visible to a fallback: `Number(X) || 3000`.
+const CONVERSIONS: &[&str] = &["Number", "parseInt", "parseFloat", "String", "JSON.parse"];
+
+/// How the value read at `access` is used, and the local it is stored in (if any).
+pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<Node<'t>>) {
+    let mut current = access;
+    while let Some(parent) = current.parent() {
+        let is_left = parent.child_by_field_name("left") == Some(current);
+        match parent.kind() {
+            "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "type_assertion"
+            | "await_expression" => current = parent,
+            "arguments" => {
+                let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else {
+                    return (ValueUse::Bare, None);
+                };
+                let function = call
+                    .child_by_field_name("function")
+                    .map_or("", |f| node_text(f, text));
+                // A presence test, or a value only written to a log.
+                if function == "Boolean" || is_log_call(function) {
+                    return (ValueUse::Optional, None);
+                }
+                if CONVERSIONS.contains(&function) {
+                    current = call;
+                    continue;
+                }
+                // `normalizeEnv(import.meta.env.X)` where the module's own `normalizeEnv`
+                // tests its parameter for undefined.
+                let position = {
+                    let mut cursor = parent.walk();
+                    parent
+                        .named_children(&mut cursor)
+                        .position(|a| a == current)
+                };
+                if let Some(position) = position
+                    && local_function_copes(call, function, position, text)
+                {
+                    return (ValueUse::Optional, None);
+                }
+                return (ValueUse::Bare, None);
+            }
+            "template_substitution" | "template_string" => current = parent,
+            "member_expression" if parent.child_by_field_name("object") == Some(current) => {
+                if parent.child_by_field_name("optional_chain").is_some()
+                    || has_child_kind(parent, "?.")
+                    || has_child_kind(parent, "optional_chain")
+                {
+                    return (ValueUse::Optional, None);
+                }
+                let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else {
+                    return (ValueUse::Bare, None);
+                };
+                current = call;
+            }
+            "binary_expression" => {
+                let operator = parent
+                    .child_by_field_name("operator")
+                    .map_or("", |o| o.kind());
+                match operator {
+                    "||" | "??" | "&&" if is_left => return (ValueUse::Optional, None),
+                    // `A || B`: either will do, so neither is required on its own.
+                    "||" | "??" => return (ValueUse::Optional, None),
+                    "&&" => current = parent,
+                    "===" | "!==" | "==" | "!=" => return (ValueUse::Optional, None),
+                    // String building: the result decides.
+                    "+" => current = parent,
+                    _ => return (ValueUse::Bare, None),
+                }
+            }
+            "augmented_assignment_expression" => return (ValueUse::Optional, None),
+            "ternary_expression" => {
+                if parent.child_by_field_name("condition") == Some(current) {
+                    return (ValueUse::Optional, None);
+                }
+                current = parent;
+            }
+            "unary_expression" => {
+                let operator = parent
+                    .child_by_field_name("operator")
+                    .map_or("", |o| node_text(o, text));
+                return match operator {
+                    "!" if guard_throws(parent, text) => (ValueUse::Required, None),
+                    "!" | "typeof" => (ValueUse::Optional, None),
+                    _ => (ValueUse::Bare, None),
+                };
+            }
+            "if_statement" | "while_statement" | "do_statement" => {
+                let use_ = if parent.child_by_field_name("condition") == Some(current) {
+                    ValueUse::Optional
+                } else {
+                    ValueUse::Bare
+                };
+                return (use_, None);
+            }
+            "variable_declarator" if parent.child_by_field_name("value") == Some(current) => {
+                let name = parent
+                    .child_by_field_name("name")
+                    .filter(|n| n.kind() == "identifier");
+                return match name {
+                    Some(name) => (ValueUse::Stored, Some(name)),
+                    None => (ValueUse::Bare, None),
+                };
+            }
+            // `httpsCert = process.env.HTTPS_CERT_PATH;` in a class: its uses are `this.httpsCert`.
+            "public_field_definition" | "field_definition"
+                if parent.child_by_field_name("value") == Some(current) =>
+            {
+                let name = parent
+                    .child_by_field_name("name")
+                    .or_else(|| parent.child_by_field_name("property"))
+                    .filter(|n| n.kind() == "property_identifier");
+                return match name {
+                    Some(name) => (ValueUse::Stored, Some(name)),
+                    None => (ValueUse::Bare, None),
+                };
+            }
+            // `json({ faviconUrl: process.env.FAVICON_URL })`: configuration handed to a client
+            // that has its own fallbacks; whether it needs the value cannot be known here.
+            "pair" if is_response_payload(parent, text) => return (ValueUse::Optional, None),
+            "assignment_expression" if parent.child_by_field_name("right") == Some(current) => {
+                let name = parent
+                    .child_by_field_name("left")
+                    .filter(|n| n.kind() == "identifier");
+                return match name {
+                    Some(name) => (ValueUse::Stored, Some(name)),
+                    None => (ValueUse::Bare, None),
+                };
+            }
+            // `[args.port, process.env.PORT, 3001].find(…)`: candidates with a literal
+            // fallback.
+            "array" if has_literal_element(parent) => return (ValueUse::Optional, None),
+            _ => return (ValueUse::Bare, None),
+        }
+    }
+    (ValueUse::Bare, None)
+}
+
+/// A property of an object literal passed to a response: `json({…})`, `res.send({…})`,
+/// `Response.json({…})`, `NextResponse.json({…})`.
+fn is_response_payload(pair: Node, text: &str) -> bool {
+    let call = pair
+        .parent()
+        .filter(|o| o.kind() == "object")
+        .and_then(|o| o.parent())
+        .filter(|a| a.kind() == "arguments")
+        .and_then(|a| a.parent())
+        .filter(|c| c.kind() == "call_expression");
+    call.and_then(|c| c.child_by_field_name("function"))
+        .is_some_and(|f| {
+            let callee = node_text(f, text);
+            let method = callee.rsplit('.').next().unwrap_or(callee);
+            matches!(method, "json" | "send")
+        })
+}
+
+fn has_literal_element(array: Node) -> bool {
+    let mut cursor = array.walk();
+    array
+        .named_children(&mut cursor)
+        .any(|e| matches!(e.kind(), "number" | "string" | "template_string"))
+}
+
+/// Inside the branch of a condition that tests another variable's presence
+/// (`if (process.env.DB_TYPE) { … process.env.DB_HOST … }`): needed only when that optional
+/// feature is switched on.
+fn under_env_presence_test(node: Node, text: &str) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        let condition = match parent.kind() {
+            "if_statement" | "ternary_expression"
+                if parent.child_by_field_name("condition") != Some(current) =>
+            {
+                parent.child_by_field_name("condition")
+            }
+            "binary_expression"
+                if parent.child_by_field_name("right") == Some(current)
+                    && parent
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| o.kind() == "&&") =>
+            {
+                parent.child_by_field_name("left")
+            }
+            _ => None,
+        };
+        if condition.is_some_and(|c| tests_env_presence(c, text)) {
+            return true;
+        }
+        current = parent;
+    }
+    false
+}
+
+/// A condition that is (a conjunction holding) the truthiness of an env read.
+fn tests_env_presence(condition: Node, text: &str) -> bool {
+    let condition = unwrap_expression(condition);
+    match condition.kind() {
+        "binary_expression"
+            if condition
+                .child_by_field_name("operator")
+                .is_some_and(|o| o.kind() == "&&") =>
+        {
+            condition
+                .child_by_field_name("left")
+                .is_some_and(|l| tests_env_presence(l, text))
+                || condition
+                    .child_by_field_name("right")
+                    .is_some_and(|r| tests_env_presence(r, text))
+        }
+        "member_expression" | "subscript_expression" => condition
+            .child_by_field_name("object")
+            .is_some_and(|o| matches!(node_text(o, text), "process.env" | "import.meta.env")),
+        "call_expression" => {
+            condition
+                .child_by_field_name("function")
+                .is_some_and(|f| node_text(f, text) == "Boolean")
+                && condition
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0))
+                    .is_some_and(|a| tests_env_presence(a, text))
+        }
+        _ => false,
+    }
+}
+
+fn has_child_kind(node: Node, kind: &str) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).any(|c| c.kind() == kind)
+}
+
+/// `!X` (alone or in an `||` chain) is the condition of an `if` whose consequence throws or
+/// exits. `if (big && !X) { … }` is a feature flag, not a guard.
+fn guard_throws(negation: Node, text: &str) -> bool {
+    let mut current = negation;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "parenthesized_expression" => current = parent,
+            "binary_expression"
+                if parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "||") =>
+            {
+                current = parent
+            }
+            "if_statement" if parent.child_by_field_name("condition") == Some(current) => {
+                return parent
+                    .child_by_field_name("consequence")
+                    .is_some_and(|c| statement_throws_or_exits(c, text));
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// A `throw` or `process.exit(…)` statement, or a block holding one at its top level.
+fn statement_throws_or_exits(statement: Node, text: &str) -> bool {
+    match statement.kind() {
+        "throw_statement" => true,
+        // `process.exit(0)` after "not set, skipping" is a way out, not a failure.
+        "expression_statement" => {
+            let statement = node_text(statement, text).trim_start();
+            statement.starts_with("process.exit(")
+                && !statement.starts_with("process.exit()")
+                && !statement.starts_with("process.exit(0)")
+        }
+        "statement_block" => {
+            let mut cursor = statement.walk();
+            statement
+                .named_children(&mut cursor)
+                .any(|s| statement_throws_or_exits(s, text))
+        }
+        _ => false,
+    }
+}
+
+/// `console.warn(…)`, `logger.info(…)`, `log.debug(…)`.
+fn is_log_call(function: &str) -> bool {
+    let Some((object, method)) = function.rsplit_once('.') else {
+        return false;
+    };
+    let object = object
+        .rsplit('.')
+        .next()
+        .unwrap_or(object)
+        .to_ascii_lowercase();
+    (object == "console" || object.contains("log"))
+        && matches!(
+            method,
+            "log" | "info" | "warn" | "error" | "debug" | "trace" | "fatal"
+        )
+}
+
+/// The function `name` of the module (a declaration or a `const` arrow/function) copes with
+/// its parameter `position` being undefined.
+fn local_function_copes(call: Node, name: &str, position: usize, text: &str) -> bool {
+    // Functions calling functions (or themselves): look one level deep only.
+    thread_local! {
+        static DEPTH: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+    }
+    if DEPTH.with(|d| d.get()) > 0 {
+        return false;
+    }
+    DEPTH.with(|d| d.set(1));
+    let copes = function_copes(call, name, position, text);
+    DEPTH.with(|d| d.set(0));
+    copes
+}
+
+fn function_copes(call: Node, name: &str, position: usize, text: &str) -> bool {
+    let mut root = call;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut cursor = root.walk();
+    let function = root.named_children(&mut cursor).find_map(|statement| {
+        let statement = match statement.kind() {
+            "export_statement" => statement.child_by_field_name("declaration")?,
+            _ => statement,
+        };
+        match statement.kind() {
+            "function_declaration" => statement
+                .child_by_field_name("name")
+                .filter(|n| node_text(*n, text) == name)
+                .map(|_| statement),
+            "lexical_declaration" | "variable_declaration" => {
+                top_level_initializer(root, name, text)
+                    .filter(|v| matches!(v.kind(), "arrow_function" | "function_expression"))
+            }
+            _ => None,
+        }
+    });
+    let Some(function) = function else {
+        return false;
+    };
+    let parameter = if let Some(single) = function.child_by_field_name("parameter") {
+        (position == 0).then_some(single)
+    } else {
+        function.child_by_field_name("parameters").and_then(|p| {
+            let mut cursor = p.walk();
+            let list: Vec<Node> = p
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .collect();
+            list.get(position).and_then(|p| match p.kind() {
+                "identifier" => Some(*p),
+                "assignment_pattern" => None, // a default value: copes by construction
+                _ => p
+                    .child_by_field_name("pattern")
+                    .filter(|n| n.kind() == "identifier"),
+            })
+        })
+    };
+    // `function f(value = 'd')`: the parameter has a default.
+    let defaulted = function
+        .child_by_field_name("parameters")
+        .and_then(|p| {
+            let mut cursor = p.walk();
+            let list: Vec<Node> = p.named_children(&mut cursor).collect();
+            list.get(position).map(|p| {
+                p.kind() == "assignment_pattern" || p.child_by_field_name("value").is_some()
+            })
+        })
+        .unwrap_or(false);
+    defaulted || parameter.is_some_and(|p| local_use_in(p, function, text, 0) == ValueUse::Optional)
+}
+
+/// How the uses of the local `name` (declared by `binding`) treat its value: one `Required`
+/// use makes it required, else one `Optional` use makes it optional. `depth` bounds locals
+/// stored into locals.
+fn local_use(binding: Node, text: &str, depth: u8) -> ValueUse {
+    match enclosing_scope(binding) {
+        Some(scope) => local_use_in(binding, scope, text, depth),
+        None => ValueUse::Bare,
+    }
+}
+
+/// [`local_use`] within an explicit scope (a function, for its parameters).
+fn local_use_in(binding: Node, scope: Node, text: &str, depth: u8) -> ValueUse {
+    let name = node_text(binding, text);
+    let mut result = ValueUse::Bare;
+    let mut stack = vec![scope];
+    let field = binding.kind() == "property_identifier";
+    while let Some(node) = stack.pop() {
+        let is_use = if field {
+            node.kind() == "member_expression"
+                && node
+                    .child_by_field_name("object")
+                    .is_some_and(|o| o.kind() == "this")
+                && node
+                    .child_by_field_name("property")
+                    .is_some_and(|p| node_text(p, text) == name)
+        } else {
+            node.kind() == "identifier" && node_text(node, text) == name
+        };
+        if is_use && node.start_byte() > binding.end_byte() {
+            let use_ = match value_use(node, text) {
+                (ValueUse::Stored, Some(next)) if depth > 0 && next != binding => {
+                    local_use(next, text, depth - 1)
+                }
+                (ValueUse::Stored, _) => ValueUse::Bare,
+                (use_, _) => use_,
+            };
+            match use_ {
+                ValueUse::Required => return ValueUse::Required,
+                ValueUse::Optional => result = ValueUse::Optional,
+                _ => {}
+            }
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    result
+}
+
+/// The block, function body or program a local lives in.
+fn enclosing_scope(node: Node) -> Option<Node> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if matches!(
+            n.kind(),
+            "statement_block" | "program" | "switch_body" | "class_body"
+        ) {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// The local a destructured key binds: `{ X }` binds `X`, `{ X: x }` binds `x`.
+fn destructured_local(key: Node) -> Option<Node> {
+    match key.kind() {
+        "shorthand_property_identifier_pattern" => Some(key),
+        _ => key
+            .parent()
+            .filter(|p| p.kind() == "pair_pattern")
+            .and_then(|p| p.child_by_field_name("value"))
+            .filter(|v| v.kind() == "identifier"),
+    }
+}
+
+/// How one read is used, following the local it is stored in.
+fn read_use(root: Node, text: &str, read: &EnvRead) -> ValueUse {
+    let Some(node) =
+        root.descendant_for_byte_range(read.span.start as usize, read.span.end as usize)
+    else {
+        return ValueUse::Bare;
+    };
+    let use_ = if read.form == EnvReadForm::Destructure {
+        destructured_local(node).map_or(ValueUse::Bare, |local| local_use(local, text, 1))
+    } else {
+        local_flow_use(node, text)
+    };
+    if use_ == ValueUse::Bare && under_env_presence_test(node, text) {
+        return ValueUse::Optional;
+    }
+    use_
+}
+
+/// Names the module assigns to (`process.env.X = …`, `process.env.X ??= …`): a default set
+/// when unset, or a value the module provides itself.
+fn assigned_names(root: Node, text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if matches!(
+            node.kind(),
+            "assignment_expression" | "augmented_assignment_expression"
+        ) && let Some(left) = node.child_by_field_name("left")
+            && let Some(object) = left.child_by_field_name("object")
+            && matches!(node_text(object, text), "process.env" | "import.meta.env")
+        {
+            let name = match left.kind() {
+                "member_expression" => left
+                    .child_by_field_name("property")
+                    .map(|p| node_text(p, text).to_string()),
+                "subscript_expression" => left.child_by_field_name("index").map(|i| {
+                    node_text(i, text)
+                        .trim_matches(['"', '\'', '`'])
+                        .to_string()
+                }),
+                _ => None,
+            };
+            names.extend(name);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    names
+}
+
+/// Recomputes `has_default` of the module's named reads (schema keys keep theirs) by local
+/// data flow, as the module doc says.
+pub(super) fn apply_local_flow(root: Node, text: &str, reads: &mut [EnvRead]) {
+    let uses: Vec<Option<ValueUse>> = reads
+        .iter()
+        .map(|r| {
+            (r.key == EnvKey::Name && r.form != EnvReadForm::Schema)
+                .then(|| read_use(root, text, r))
+        })
+        .collect();
+    let mut optional: BTreeSet<&str> = BTreeSet::new();
+    let mut required: BTreeSet<&str> = BTreeSet::new();
+    for (read, use_) in reads.iter().zip(&uses) {
+        match use_ {
+            Some(ValueUse::Optional) => {
+                optional.insert(read.name.as_str());
+            }
+            // `const { X = 'd' } = process.env` has its default in the pattern.
+            Some(_) if read.has_default => {
+                optional.insert(read.name.as_str());
+            }
+            Some(ValueUse::Required) => {
+                required.insert(read.name.as_str());
+            }
+            _ => {}
+        }
+    }
+    let assigned = assigned_names(root, text);
+    let optional: BTreeSet<String> = optional
+        .difference(&required)
+        .map(|s| s.to_string())
+        .chain(assigned)
+        .collect();
+    for (read, use_) in reads.iter_mut().zip(uses) {
+        let Some(use_) = use_ else { continue };
+        read.has_default = match use_ {
+            ValueUse::Optional => true,
+            ValueUse::Required => false,
+            ValueUse::Stored | ValueUse::Bare => read.has_default || optional.contains(&read.name),
+        };
+    }
+}
+
+/// Everything env-related that needs the whole module: reads named through literal arrays
+/// and env helpers, `env-var` reads, next.config `env` keys, server-only branches, and the
+/// local data flow that decides `has_default`. Runs after the query captures.
+pub(super) fn module_env_pass(root: Node, text: &str, facts: &mut ModuleFacts) {
+    if !text.contains("env") {
+        return;
+    }
+    schema_reads(root, text, facts);
+    expand_dynamic_reads(root, text, facts);
+    env_var_reads(root, text, facts);
+    apply_local_flow(root, text, &mut facts.env_reads);
+    let isomorphic = text.contains("typeof process");
+    for read in &mut facts.env_reads {
+        if read.server_only {
+            continue;
+        }
+        read.server_only = isomorphic
+            || root
+                .descendant_for_byte_range(read.span.start as usize, read.span.end as usize)
+                .is_some_and(|n| in_server_only_branch(n, text));
+    }
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "pair" => config_env_pair(node, text, &mut facts.config_env_keys),
+            "call_expression" => env_name_call(node, text, isomorphic, &mut facts.env_name_calls),
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    facts
+        .config_env_keys
+        .sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    facts.env_name_calls.sort_by_key(|c| c.span.start);
+    facts.env_reads.sort_by_key(|r| r.span.start);
+}
+
+fn is_identifier_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+fn line_of(node: Node) -> u32 {
+    node.start_position().row as u32 + 1
+}
+
+/// A name an env variable could have: `SMTP_HOST`, `FEATURE_X2`.
+fn is_env_name(name: &str) -> bool {
+    name.len() > 1
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn string_value(node: Node, text: &str) -> Option<String> {
+    match node.kind() {
+        "string" => {
+            let raw = node_text(node, text);
+            raw.get(1..raw.len().saturating_sub(1)).map(str::to_string)
+        }
+        "template_string" if node.named_child_count() == 0 => {
+            let raw = node_text(node, text);
+            raw.get(1..raw.len().saturating_sub(1)).map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
+/// `env: { basePath: …, cloudUrl }` and `define: { 'import.meta.env.X': … }` anywhere in the
+/// file (the env stage uses them from bundler configs only).
+fn config_env_pair(pair: Node, text: &str, keys: &mut Vec<(String, u32)>) {
+    let section = pair
+        .child_by_field_name("key")
+        .map(|k| node_text(k, text).trim_matches(['"', '\'']))
+        .unwrap_or("");
+    let Some(object) = pair
+        .child_by_field_name("value")
+        .filter(|v| v.kind() == "object")
+    else {
+        return;
+    };
+    if section == "define" {
+        let mut cursor = object.walk();
+        for property in object.named_children(&mut cursor) {
+            let Some(key) = property
+                .child_by_field_name("key")
+                .filter(|_| property.kind() == "pair")
+            else {
+                continue;
+            };
+            let written = node_text(key, text).trim_matches(['"', '\'', '`']);
+            let name = written
+                .strip_prefix("import.meta.env.")
+                .or_else(|| written.strip_prefix("process.env."));
+            if let Some(name) = name.filter(|n| is_identifier_name(n)) {
+                keys.push((name.to_string(), line_of(key)));
+            }
+            // `'process.env': { NODE_ENV: …, DEV_FEATURES_ENABLED: … }`
+            if matches!(written, "process.env" | "import.meta.env")
+                && let Some(inner) = property
+                    .child_by_field_name("value")
+                    .filter(|v| v.kind() == "object")
+            {
+                let mut inner_cursor = inner.walk();
+                for field in inner.named_children(&mut inner_cursor) {
+                    let key = match field.kind() {
+                        "pair" => field.child_by_field_name("key"),
+                        "shorthand_property_identifier" => Some(field),
+                        _ => None,
+                    };
+                    if let Some(key) = key {
+                        let name = node_text(key, text).trim_matches(['"', '\'']);
+                        if is_identifier_name(name) {
+                            keys.push((name.to_string(), line_of(key)));
+                        }
+                    }
+                }
+            }
+        }
+        return;
+    }
+    if section != "env" {
+        return;
+    }
+    let mut cursor = object.walk();
+    for property in object.named_children(&mut cursor) {
+        let key = match property.kind() {
+            "pair" => property.child_by_field_name("key"),
+            "shorthand_property_identifier" => Some(property),
+            _ => None,
+        };
+        if let Some(key) = key {
+            let name = node_text(key, text).trim_matches(['"', '\'']).to_string();
+            keys.push((name, line_of(key)));
+        }
+    }
+}
+
+/// `getEnv('SMTP_HOST')`, `parseBooleanEnv('FLAG', false)`: a local function called with a
+/// literal variable name (first or second argument).
+fn env_name_call(call: Node, text: &str, isomorphic: bool, calls: &mut Vec<EnvNameCall>) {
+    let Some(function) = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "identifier")
+    else {
+        return;
+    };
+    let Some(arguments) = call.child_by_field_name("arguments") else {
+        return;
+    };
+    let mut cursor = arguments.walk();
+    let values: Vec<Node> = arguments.named_children(&mut cursor).collect();
+    let Some((argument, name)) = values.iter().take(2).enumerate().find_map(|(i, a)| {
+        string_value(*a, text)
+            .filter(|n| is_env_name(n))
+            .map(|n| (i, n))
+    }) else {
+        return;
+    };
+    let has_default =
+        values.len() > argument + 1 || matches!(local_flow_use(call, text), ValueUse::Optional);
+    calls.push(EnvNameCall {
+        callee: node_text(function, text).to_string(),
+        argument,
+        name,
+        span: span_of(call, text),
+        has_default,
+        server_only: isomorphic || in_server_only_branch(call, text),
+    });
+}
+
+/// How the value of `node` is used, following the local it is stored in.
+fn local_flow_use(node: Node, text: &str) -> ValueUse {
+    match value_use(node, text) {
+        (ValueUse::Stored, Some(local)) => local_use(local, text, 1),
+        (ValueUse::Stored, None) => ValueUse::Bare,
+        (use_, _) => use_,
+    }
+}
+
+/// Array methods whose callback receives each element.
+const ELEMENT_CALLBACKS: &[&str] = &[
+    "forEach", "map", "filter", "every", "some", "find", "flatMap", "reduce",
+];
+
+/// `process.env[name]` where `name` is a parameter of a named function (an env helper, whose
+/// callers name the variable) or an element of a literal array of names (`for (const k of
+/// ['A', 'B'])`, `KEYS.forEach(k => …)`): replaced by what they really read.
+fn expand_dynamic_reads(root: Node, text: &str, facts: &mut ModuleFacts) {
+    let mut kept = Vec::with_capacity(facts.env_reads.len());
+    for read in std::mem::take(&mut facts.env_reads) {
+        if read.key != EnvKey::Dynamic {
+            kept.push(read);
+            continue;
+        }
+        let Some(access) =
+            root.descendant_for_byte_range(read.span.start as usize, read.span.end as usize)
+        else {
+            kept.push(read);
+            continue;
+        };
+        let Some(index) = access
+            .child_by_field_name("index")
+            .filter(|i| i.kind() == "identifier")
+        else {
+            kept.push(read);
+            continue;
+        };
+        match name_binding(root, index, text) {
+            Some(Binding::Names(names)) => {
+                kept.extend(names.into_iter().map(|name| EnvRead {
+                    name,
+                    key: EnvKey::Name,
+                    has_default: false,
+                    ..read.clone()
+                }));
+            }
+            Some(Binding::Helper(function, parameter)) => {
+                facts.env_helpers.push(EnvHelper {
+                    function,
+                    parameter,
+                    line: read.span.line,
+                    has_default: matches!(local_flow_use(access, text), ValueUse::Optional),
+                });
+            }
+            None => kept.push(read),
+        }
+    }
+    facts.env_reads = kept;
+}
+
+enum Binding {
+    /// The identifier takes each of these literal names.
+    Names(Vec<String>),
+    /// The identifier is parameter `usize` of the function named so.
+    Helper(String, usize),
+}
+
+/// What an identifier used as `process.env[identifier]` is bound to.
+fn name_binding(root: Node, identifier: Node, text: &str) -> Option<Binding> {
+    let name = node_text(identifier, text);
+    let mut current = identifier.parent();
+    while let Some(node) = current {
+        match node.kind() {
+            "for_in_statement" => {
+                let left = node.child_by_field_name("left")?;
+                if node_text(left, text) == name {
+                    let right = node.child_by_field_name("right")?;
+                    return literal_names(root, right, text).map(Binding::Names);
+                }
+            }
+            "function_declaration"
+            | "function_expression"
+            | "arrow_function"
+            | "function"
+            | "method_definition"
+            | "generator_function_declaration" => {
+                let parameter = parameter_index(node, name, text)?;
+                // `KEYS.forEach((k) => …)`: the callback of an array of names.
+                if let Some(array) = callback_array(node, text) {
+                    return literal_names(root, array, text).map(Binding::Names);
+                }
+                return function_name(node, text).map(|f| Binding::Helper(f, parameter));
+            }
+            _ => {}
+        }
+        current = node.parent();
+    }
+    None
+}
+
+fn parameter_index(function: Node, name: &str, text: &str) -> Option<usize> {
+    if let Some(single) = function
+        .child_by_field_name("parameter")
+        .filter(|p| p.kind() == "identifier")
+    {
+        return (node_text(single, text) == name).then_some(0);
+    }
+    let parameters = function.child_by_field_name("parameters")?;
+    let mut cursor = parameters.walk();
+    parameters
+        .named_children(&mut cursor)
+        .filter(|p| p.kind() != "comment")
+        .position(|p| {
+            let binding = match p.kind() {
+                "identifier" => Some(p),
+                "assignment_pattern" => p.child_by_field_name("left"),
+                _ => p.child_by_field_name("pattern"),
+            };
+            binding.is_some_and(|b| node_text(b, text) == name)
+        })
+}
+
+/// The array whose elements a callback receives: `ARRAY.forEach(callback)`.
+fn callback_array<'t>(function: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let call = function
+        .parent()
+        .filter(|a| a.kind() == "arguments")?
+        .parent()
+        .filter(|c| c.kind() == "call_expression")?;
+    let callee = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "member_expression")?;
+    let method = callee.child_by_field_name("property")?;
+    ELEMENT_CALLBACKS
+        .contains(&node_text(method, text))
+        .then(|| callee.child_by_field_name("object"))
+        .flatten()
+}
+
+/// The name a function is known by in its module.
+fn function_name(function: Node, text: &str) -> Option<String> {
+    if let Some(name) = function.child_by_field_name("name") {
+        return Some(node_text(name, text).to_string());
+    }
+    let parent = function.parent()?;
+    let name = match parent.kind() {
+        "variable_declarator" => parent.child_by_field_name("name"),
+        "pair" => parent.child_by_field_name("key"),
+        "assignment_expression" => parent.child_by_field_name("left"),
+        _ => None,
+    }?;
+    Some(node_text(name, text).to_string())
+}
+
+/// The strings of an array literal (or of a `const` holding one in the module, possibly
+/// `as const`).
+fn literal_names(root: Node, array: Node, text: &str) -> Option<Vec<String>> {
+    let array = match array.kind() {
+        "identifier" => {
+            let initializer = top_level_initializer(root, node_text(array, text), text)?;
+            unwrap_expression(initializer)
+        }
+        _ => unwrap_expression(array),
+    };
+    if array.kind() != "array" {
+        return None;
+    }
+    let mut cursor = array.walk();
+    let names: Option<Vec<String>> = array
+        .named_children(&mut cursor)
+        .filter(|e| e.kind() != "comment")
+        .map(|e| string_value(e, text))
+        .collect();
+    names.filter(|n| !n.is_empty())
+}
+
+fn unwrap_expression(node: Node) -> Node {
+    let mut node = node;
+    while matches!(
+        node.kind(),
+        "as_expression" | "satisfies_expression" | "parenthesized_expression"
+    ) {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// `env.get('WEBHOOK_URL').required().asUrlString()` with `env` imported from `env-var`:
+/// optional unless `.required()` without `.default(…)`.
+fn env_var_reads(root: Node, text: &str, facts: &mut ModuleFacts) {
+    let mut locals: Vec<String> = facts
+        .imports
+        .iter()
+        .filter(|i| i.specifier == "env-var")
+        .flat_map(|i| i.names.iter().filter_map(|n| n.local.clone()))
+        .collect();
+    locals.extend(
+        facts
+            .bindings
+            .iter()
+            .filter(|b| b.specifier == "env-var")
+            .map(|b| b.local.clone()),
+    );
+    if locals.is_empty() {
+        return;
+    }
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if node.kind() != "call_expression" {
+            continue;
+        }
+        let Some(callee) = node
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "member_expression")
+        else {
+            continue;
+        };
+        let is_get = callee
+            .child_by_field_name("property")
+            .is_some_and(|p| node_text(p, text) == "get")
+            && callee
+                .child_by_field_name("object")
+                .is_some_and(|o| locals.iter().any(|l| l == node_text(o, text)));
+        let name = node
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))
+            .and_then(|a| string_value(a, text));
+        let (true, Some(name)) = (is_get, name) else {
+            continue;
+        };
+        // The chain of calls after `.get('X')`.
+        let mut chain = Vec::new();
+        let mut outer = node;
+        while let Some(member) = outer.parent().filter(|p| p.kind() == "member_expression") {
+            if let Some(property) = member.child_by_field_name("property") {
+                chain.push(node_text(property, text));
+            }
+            match member.parent().filter(|c| c.kind() == "call_expression") {
+                Some(call) => outer = call,
+                None => break,
+            }
+        }
+        let required = chain.contains(&"required") && !chain.contains(&"default");
+        facts.env_reads.push(EnvRead {
+            name,
+            key: EnvKey::Name,
+            span: span_of(node, text),
+            has_default: !required,
+            form: EnvReadForm::ProcessEnv,
+            server_only: false,
+        });
+    }
+}
+
+/// Whether a condition (after `!` removal and whitespace normalisation) only holds on the
+/// server, or only in the browser.
+fn condition_side(condition: Node, text: &str) -> Option<bool> {
+    let normalised: String = node_text(condition, text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
+        .map(|c| if c == '"' || c == '`' { '\'' } else { c })
+        .collect();
+    let server = |part: &str| {
+        matches!(
+            part,
+            "typeofwindow==='undefined'"
+                | "typeofwindow=='undefined'"
+                | "typeofdocument==='undefined'"
+                | "typeofdocument=='undefined'"
+                | "!process.browser"
+                | "isServer"
+                | "import.meta.env.SSR"
+                | "typeofprocess!=='undefined'"
+                | "typeofprocess!='undefined'"
+        ) || part.ends_with(".res")
+            || part.ends_with(".req")
+            || part == "req"
+            || part == "res"
+    };
+    let browser = |part: &str| {
+        matches!(
+            part,
+            "typeofwindow!=='undefined'"
+                | "typeofwindow!='undefined'"
+                | "typeofdocument!=='undefined'"
+                | "typeofdocument!='undefined'"
+                | "process.browser"
+                | "!isServer"
+        )
+    };
+    let parts: Vec<&str> = normalised.split("&&").collect();
+    if parts.iter().any(|p| server(p)) {
+        Some(true)
+    } else if parts.len() == 1 && browser(parts[0]) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Inside a branch that only runs on the server: the consequence of a server test, the
+/// alternative of a browser test (`if`, ternary, `&&`), or after an early return in the
+/// browser (`if (typeof window !== 'undefined') return;`).
+pub(super) fn in_server_only_branch(node: Node, text: &str) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "if_statement" | "ternary_expression" => {
+                let condition = parent.child_by_field_name("condition");
+                let branch = if parent.child_by_field_name("consequence") == Some(current) {
+                    Some(true)
+                } else if parent.child_by_field_name("alternative") == Some(current)
+                    || current.kind() == "else_clause"
+                {
+                    Some(false)
+                } else {
+                    None
+                };
+                if let (Some(condition), Some(branch)) = (condition, branch)
+                    && condition_side(condition, text) == Some(branch)
+                {
+                    return true;
+                }
+            }
+            "binary_expression"
+                if parent.child_by_field_name("right") == Some(current)
+                    && parent
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| o.kind() == "&&") =>
+            {
+                if let Some(left) = parent.child_by_field_name("left")
+                    && condition_side(left, text) == Some(true)
+                {
+                    return true;
+                }
+            }
+            "statement_block" | "program" => {
+                // if (typeof window !== 'undefined') return; … (the rest is server-only)
+                let mut previous = current.prev_named_sibling();
+                while let Some(statement) = previous {
+                    if statement.kind() == "if_statement"
+                        && let Some(condition) = statement.child_by_field_name("condition")
+                        && condition_side(condition, text) == Some(false)
+                        && statement
+                            .child_by_field_name("consequence")
+                            .is_some_and(|c| ends_flow(c))
+                    {
+                        return true;
+                    }
+                    previous = statement.prev_named_sibling();
+                }
+            }
+            _ => {}
+        }
+        current = parent;
+    }
+    false
+}
+
+fn ends_flow(statement: Node) -> bool {
+    match statement.kind() {
+        "return_statement" | "throw_statement" => true,
+        "statement_block" => {
+            let mut cursor = statement.walk();
+            statement
+                .named_children(&mut cursor)
+                .any(|s| matches!(s.kind(), "return_statement" | "throw_statement"))
+        }
+        _ => false,
+    }
+}
+
+/// Schemas held in a variable or validated by Joi, which the capture-time handlers do not
+/// see: `cleanEnv(process.env, spec)` with `const spec = { … }`, `createEnv({ server:
+/// serverSchema })`, `schema.validate(process.env)` / `Joi.attempt(process.env, schema)` with
+/// `const schema = Joi.object({ … })`. Their keys become schema reads, and the call stops
+/// counting as a fully dynamic read.
+fn schema_reads(root: Node, text: &str, facts: &mut ModuleFacts) {
+    let mut stack = vec![root];
+    let mut found: Vec<(Node, Vec<EnvRead>)> = Vec::new();
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if node.kind() != "call_expression" {
+            continue;
+        }
+        let Some(function) = node.child_by_field_name("function") else {
+            continue;
+        };
+        let Some(arguments) = node.child_by_field_name("arguments") else {
+            continue;
+        };
+        let mut cursor = arguments.walk();
+        let args: Vec<Node> = arguments.named_children(&mut cursor).collect();
+        let is_env = |n: Option<&Node>| n.is_some_and(|n| node_text(*n, text) == "process.env");
+        let callee = node_text(function, text);
+        let method = callee.rsplit('.').next().unwrap_or(callee);
+        let mut reads = Vec::new();
+        if method == "cleanEnv" && is_env(args.first()) {
+            // envalid: required unless `default` (devDefault is development only).
+            if let Some(spec) = args.get(1).and_then(|s| resolve_object(root, *s, text)) {
+                object_schema_keys(spec, text, SchemaKind::Envalid, &mut reads);
+            }
+        } else if matches!(method, "validate" | "validateAsync") && is_env(args.first()) {
+            if let Some(schema) = function
+                .child_by_field_name("object")
+                .and_then(|o| joi_object(root, o, text))
+            {
+                object_schema_keys(schema, text, SchemaKind::Joi, &mut reads);
+            }
+        } else if callee.ends_with("attempt") && is_env(args.first()) {
+            if let Some(schema) = args.get(1).and_then(|s| joi_object(root, *s, text)) {
+                object_schema_keys(schema, text, SchemaKind::Joi, &mut reads);
+            }
+        } else if method == "createEnv"
+            && let Some(options) = args.first().filter(|a| a.kind() == "object")
+        {
+            // t3-env sections given as variables (inline objects are read at capture time).
+            let mut cursor = options.walk();
+            for pair in options
+                .named_children(&mut cursor)
+                .filter(|p| p.kind() == "pair")
+            {
+                let section = pair
+                    .child_by_field_name("key")
+                    .map_or("", |k| node_text(k, text));
+                let value = pair.child_by_field_name("value");
+                if matches!(section, "server" | "client" | "shared")
+                    && let Some(value) = value.filter(|v| v.kind() == "identifier")
+                    && let Some(schema) = resolve_object(root, value, text)
+                {
+                    object_schema_keys(schema, text, SchemaKind::Zod, &mut reads);
+                }
+            }
+        }
+        if !reads.is_empty() {
+            found.push((node, reads));
+        }
+    }
+    for (call, reads) in found {
+        let span = span_of(call, text);
+        facts
+            .env_reads
+            .retain(|r| !(r.key == EnvKey::Dynamic && r.span == span));
+        for read in reads {
+            if !facts
+                .env_reads
+                .iter()
+                .any(|r| r.span == read.span && r.name == read.name)
+            {
+                facts.env_reads.push(read);
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SchemaKind {
+    /// Required unless `{ default }`.
+    Envalid,
+    /// Optional unless `.required()` (and no `.default()`).
+    Joi,
+    /// Required unless `.optional()`, `.default()`, `.catch()`, `.nullish()`.
+    Zod,
+}
+
+/// An object literal, written inline or held by a top-level `const`.
+fn resolve_object<'t>(root: Node<'t>, node: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let node = match node.kind() {
+        "identifier" => top_level_initializer(root, node_text(node, text), text)?,
+        _ => node,
+    };
+    let node = unwrap_expression(node);
+    (node.kind() == "object").then_some(node)
+}
+
+/// The `{ … }` of `Joi.object({ … })` / `Joi.object().keys({ … })` (with any chained calls
+/// after it), inline or through a top-level `const`.
+fn joi_object<'t>(root: Node<'t>, node: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let mut call = match node.kind() {
+        "identifier" => top_level_initializer(root, node_text(node, text), text)?,
+        _ => node,
+    };
+    loop {
+        if call.kind() != "call_expression" {
+            return None;
+        }
+        let function = call.child_by_field_name("function")?;
+        let property = function
+            .child_by_field_name("property")
+            .map(|p| node_text(p, text));
+        if matches!(property, Some("object" | "keys"))
+            && let Some(object) = call
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+                .filter(|a| a.kind() == "object")
+        {
+            return Some(object);
+        }
+        call = function.child_by_field_name("object")?;
+    }
+}
+
+fn object_schema_keys(schema: Node, text: &str, kind: SchemaKind, reads: &mut Vec<EnvRead>) {
+    let mut cursor = schema.walk();
+    for pair in schema
+        .named_children(&mut cursor)
+        .filter(|p| p.kind() == "pair")
+    {
+        let (Some(key), Some(value)) = (
+            pair.child_by_field_name("key"),
+            pair.child_by_field_name("value"),
+        ) else {
+            continue;
+        };
+        let written = node_text(value, text);
+        let has_default = match kind {
+            SchemaKind::Envalid => has_key(value, "default", text),
+            SchemaKind::Joi => !written.contains(".required()") || written.contains(".default("),
+            SchemaKind::Zod => [".optional(", ".default(", ".catch(", ".nullish("]
+                .iter()
+                .any(|m| written.contains(m)),
+        };
+        reads.push(EnvRead {
+            name: node_text(key, text)
+                .trim_matches(['"', '\'', '`'])
+                .to_string(),
+            key: EnvKey::Name,
+            span: span_of(key, text),
+            has_default,
+            form: EnvReadForm::Schema,
+            server_only: false,
+        });
+    }
+}
+
+/// An object literal anywhere inside `node` has the key `name` (`str({ default: 'x' })`).
+fn has_key(node: Node, name: &str, text: &str) -> bool {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "pair"
+            && n.child_by_field_name("key")
+                .is_some_and(|k| node_text(k, text) == name)
+        {
+            return true;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::discover::Dialect;
+    use crate::facts::EnvKey;
+    use crate::parse::parse_module;
+
+    /// `(name, has_default)` of every named read, in source order.
+    fn reads(source: &str) -> Vec<(String, bool)> {
+        parse_module(Dialect::TypeScript, source.as_bytes())
+            .env_reads
+            .into_iter()
+            .filter(|r| r.key == EnvKey::Name)
+            .map(|r| (r.name, r.has_default))
+            .collect()
+    }
+
+    fn optional(source: &str, name: &str) -> bool {
+        let got = reads(source);
+        assert!(got.iter().any(|(n, _)| n == name), "{name} read: {got:?}");
+        got.iter().filter(|(n, _)| n == name).all(|(_, d)| *d)
+    }
+
+    #[test]
+    fn a_local_tested_later_or_returned_early_is_optional() {
+        assert!(optional(
+            "const host = process.env.HOST;\nif (host) { listen(host); }\n",
+            "HOST"
+        ));
+        assert!(optional(
+            "function sign(p) {\n  const s = process.env.SIGNING_KEY;\n  if (!s) return p;\n  return s + p;\n}\n",
+            "SIGNING_KEY"
+        ));
+        assert!(!optional(
+            "const key = process.env.STRIPE_KEY;\nif (!key) throw new Error('missing');\nexport default key;\n",
+            "STRIPE_KEY"
+        ));
+        assert!(!optional(
+            "const url = process.env.DATABASE_URL;\nconnect(url);\n",
+            "DATABASE_URL"
+        ));
+    }
+
+    #[test]
+    fn a_variable_the_module_tests_is_optional_everywhere_in_it() {
+        // Multi-line ternary, a guarded body, a flag guarding a factory, a default assigned.
+        let source = "export const cdn = process.env.CDN\n  ? `${process.env.CDN}/a`\n  : '/a';\nif (process.env.REPLICA) { use(process.env.REPLICA.split(',')); }\nconst on = Boolean(process.env.REDIS_URL);\nfunction client() { return new URL(process.env.REDIS_URL); }\nif (!process.env.ORIGIN) { process.env.ORIGIN = 'strict'; }\nexport const origin = process.env.ORIGIN;\n";
+        for name in ["CDN", "REPLICA", "REDIS_URL", "ORIGIN"] {
+            assert!(optional(source, name), "{name}");
+        }
+    }
+
+    #[test]
+    fn either_operand_of_a_fallback_chain_is_optional() {
+        let source =
+            "const host = process.env.APP_HOST || process.env.HOST;\nexport const h = host;\n";
+        assert!(optional(source, "APP_HOST"));
+        assert!(optional(source, "HOST"));
+    }
+
+    #[test]
+    fn reads_under_another_variables_presence_test_are_optional() {
+        let source = "if (process.env.DB_TYPE) {\n  config.host = process.env.DB_HOST;\n}\nexport const port = process.env.PORT;\n";
+        assert!(optional(source, "DB_HOST"));
+        assert!(!optional(source, "PORT"));
+    }
+
+    #[test]
+    fn log_lines_responses_class_fields_and_coping_helpers_do_not_require() {
+        assert!(optional(
+            "logger.error(`cannot reach ${process.env.DATABASE_URL}`);\n",
+            "DATABASE_URL"
+        ));
+        assert!(optional(
+            "export function GET() { return json({ faviconUrl: process.env.FAVICON_URL }); }\n",
+            "FAVICON_URL"
+        ));
+        assert!(optional(
+            "class Values {\n  cert = process.env.CERT_PATH;\n  enabled = Boolean(this.cert);\n}\n",
+            "CERT_PATH"
+        ));
+        assert!(optional(
+            "const normalize = (v: unknown) => v === undefined ? undefined : String(v);\nexport const key = normalize(import.meta.env.INKEEP_KEY);\n",
+            "INKEEP_KEY"
+        ));
+        // `process.exit(0)` after "not set, skipping" is not a failure.
+        assert!(optional(
+            "const id = process.env.GTM_ID;\nif (!id) { console.log('skipping'); process.exit(0); }\nfetch(id);\n",
+            "GTM_ID"
+        ));
+    }
+
+    #[test]
+    fn literal_arrays_and_schemas_in_variables_name_their_variables() {
+        let got = reads(
+            "for (const name of ['SMTP_HOST', 'SMTP_USER']) {\n  if (!process.env[name]) throw new Error(name);\n}\n",
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("SMTP_HOST".to_string(), false),
+                ("SMTP_USER".to_string(), false)
+            ]
+        );
+        let got = reads(
+            "const spec = { DATABASE_URL: str(), PORT: port({ default: 3000 }), SECRET: str({ devDefault: 'x' }) };\nexport const env = cleanEnv(process.env, spec);\n",
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("DATABASE_URL".to_string(), false),
+                ("PORT".to_string(), true),
+                ("SECRET".to_string(), false)
+            ]
+        );
+        let got = reads(
+            "const schema = Joi.object({ REDIS_URL: Joi.string().required(), LOG_LEVEL: Joi.string() }).unknown();\nconst { value } = schema.validate(process.env);\n",
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("REDIS_URL".to_string(), false),
+                ("LOG_LEVEL".to_string(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn env_helpers_and_their_calls_are_recorded() {
+        let facts = parse_module(
+            Dialect::TypeScript,
+            b"export function getEnv(name: string, fallback?: string) {\n  const value = process.env[name];\n  return value ?? fallback;\n}\nexport const flag = getEnv('FEATURE_X');\n",
+        );
+        assert!(facts.env_reads.is_empty(), "{:?}", facts.env_reads);
+        assert_eq!(facts.env_helpers.len(), 1);
+        assert_eq!(facts.env_helpers[0].function, "getEnv");
+        assert!(facts.env_helpers[0].has_default);
+        assert_eq!(facts.env_name_calls.len(), 1);
+        assert_eq!(facts.env_name_calls[0].name, "FEATURE_X");
+    }
+
+    #[test]
+    fn server_only_branches_and_config_env_keys() {
+        let facts = parse_module(
+            Dialect::Tsx,
+            b"if (typeof window === 'undefined') { a = process.env.SERVER_A; }\nconst b = typeof window !== 'undefined' ? 0 : process.env.SERVER_B;\nif (ctx.res) { c = process.env.SERVER_C; }\nexport const d = process.env.BROWSER_D;\nmodule.exports = { env: { basePath: process.env.BASE_PATH || '' }, define: { 'import.meta.env.IS_CLOUD': '1' } };\n",
+        );
+        let server: Vec<(&str, bool)> = facts
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.server_only))
+            .collect();
+        assert_eq!(
+            server,
+            vec![
+                ("SERVER_A", true),
+                ("SERVER_B", true),
+                ("SERVER_C", true),
+                ("BROWSER_D", false),
+                ("BASE_PATH", false)
+            ]
+        );
+        let keys: Vec<&str> = facts
+            .config_env_keys
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(keys, vec!["IS_CLOUD", "basePath"]);
+    }
+}

@@ -1,0 +1,992 @@
+//! Bundler and runtime resolution settings read from their config files' syntax trees, never by
+//! running them: Vite/Vitest `resolve.alias` (object and array form), webpack `resolve.alias`
+//! and `resolve.modules`, Next.js `config.resolve.alias[...] =`, SvelteKit `kit.alias`, Jest
+//! `moduleNameMapper`, babel-plugin-module-resolver `alias`/`root`, Deno import maps, and the
+//! virtual modules that frameworks and plugins serve.
+
+use std::path::{Path, PathBuf};
+
+use tree_sitter::{Node, Parser};
+
+use crate::manifest::Manifests;
+
+/// Aliases that apply to the files under one directory (the config file's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AliasScope {
+    /// The directory whose files the aliases apply to.
+    pub dir: PathBuf,
+    /// `(key, target, where)`: webpack semantics (`key` matches `key` and `key/…`; `key$`
+    /// matches exactly). `target` is an absolute path or a bare specifier.
+    pub aliases: Vec<Alias>,
+    /// Directories bare specifiers are also looked up in (webpack `resolve.modules`, babel
+    /// module-resolver `root`).
+    pub roots: Vec<PathBuf>,
+}
+
+/// One alias.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The specifier (prefix) it replaces; a trailing `$` means an exact match.
+    pub key: String,
+    /// What it becomes: an absolute path, or a specifier.
+    pub target: String,
+    /// The config file that says so (absolute).
+    pub source: PathBuf,
+}
+
+/// A specifier prefix served by a framework or plugin rather than by a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VirtualPrefix {
+    /// `virtual:`, `~icons/`, `$app/`.
+    pub prefix: &'static str,
+    /// Who serves it, for messages.
+    pub provider: &'static str,
+}
+
+/// Prefixes every tree may use: scheme-like specifiers of bundlers and runtimes.
+const ALWAYS_VIRTUAL: &[VirtualPrefix] = &[
+    VirtualPrefix {
+        prefix: "virtual:",
+        provider: "a bundler plugin (virtual module)",
+    },
+    VirtualPrefix {
+        prefix: "cloudflare:",
+        provider: "the Cloudflare Workers runtime",
+    },
+    VirtualPrefix {
+        prefix: "bun:",
+        provider: "the Bun runtime",
+    },
+    VirtualPrefix {
+        prefix: "astro:",
+        provider: "Astro",
+    },
+    VirtualPrefix {
+        prefix: "npm:",
+        provider: "Deno/Bun (npm: specifier)",
+    },
+    VirtualPrefix {
+        prefix: "jsr:",
+        provider: "Deno (jsr: specifier)",
+    },
+    VirtualPrefix {
+        prefix: "https:",
+        provider: "a URL import",
+    },
+    VirtualPrefix {
+        prefix: "http:",
+        provider: "a URL import",
+    },
+    VirtualPrefix {
+        prefix: "data:",
+        provider: "a data: URL",
+    },
+    VirtualPrefix {
+        prefix: "~icons/",
+        provider: "unplugin-icons",
+    },
+];
+
+/// Prefixes served when the named package is declared somewhere in the tree.
+const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
+    (
+        "@sveltejs/kit",
+        VirtualPrefix {
+            prefix: "$app/",
+            provider: "SvelteKit",
+        },
+    ),
+    (
+        "@sveltejs/kit",
+        VirtualPrefix {
+            prefix: "$env/",
+            provider: "SvelteKit",
+        },
+    ),
+    (
+        "@sveltejs/kit",
+        VirtualPrefix {
+            prefix: "$service-worker",
+            provider: "SvelteKit",
+        },
+    ),
+    (
+        "unplugin-vue-router",
+        VirtualPrefix {
+            prefix: "vue-router/auto",
+            provider: "unplugin-vue-router",
+        },
+    ),
+    (
+        "vite-plugin-pages",
+        VirtualPrefix {
+            prefix: "~pages",
+            provider: "vite-plugin-pages",
+        },
+    ),
+    (
+        "vite-plugin-pages",
+        VirtualPrefix {
+            prefix: "~react-pages",
+            provider: "vite-plugin-pages",
+        },
+    ),
+    (
+        "nuxt",
+        VirtualPrefix {
+            prefix: "#",
+            provider: "Nuxt",
+        },
+    ),
+    (
+        "next",
+        VirtualPrefix {
+            prefix: "server-only",
+            provider: "Next.js (bundled with next)",
+        },
+    ),
+    (
+        "next",
+        VirtualPrefix {
+            prefix: "client-only",
+            provider: "Next.js (bundled with next)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@theme/",
+            provider: "Docusaurus",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@theme-original/",
+            provider: "Docusaurus",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@generated/",
+            provider: "Docusaurus",
+        },
+    ),
+];
+
+/// The virtual-module prefixes that apply to a tree with these manifests.
+pub fn virtual_prefixes(manifests: &Manifests) -> Vec<VirtualPrefix> {
+    let mut out: Vec<VirtualPrefix> = ALWAYS_VIRTUAL.to_vec();
+    let declared = |name: &str| {
+        manifests
+            .all()
+            .iter()
+            .any(|m| m.dependencies.contains_key(name))
+    };
+    for (package, prefix) in PLUGIN_VIRTUAL {
+        if declared(package) && !out.contains(prefix) {
+            out.push(prefix.clone());
+        }
+    }
+    out
+}
+
+/// Whether a file name is a config file whose aliases treeaudit reads.
+fn is_alias_config(name: &str) -> bool {
+    let stem = name.rsplit_once('.').map_or(name, |(stem, ext)| match ext {
+        "js" | "ts" | "mjs" | "mts" | "cjs" | "cts" => stem,
+        _ => "",
+    });
+    matches!(
+        stem,
+        "vite.config"
+            | "vitest.config"
+            | "vitest.workspace"
+            | "webpack.config"
+            | "next.config"
+            | "jest.config"
+            | "babel.config"
+            | "svelte.config"
+            | "astro.config"
+            | "nuxt.config"
+            | "quasar.config"
+            | "craco.config"
+            | "rsbuild.config"
+            | "rspack.config"
+            | "electron.vite.config"
+    ) || stem.starts_with("vite.config.")
+        || stem.starts_with("vitest.config.")
+        || stem.starts_with("webpack.")
+}
+
+/// Reads every alias-bearing config among `files` (sources and data files of the tree).
+pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope> {
+    let mut scopes: Vec<AliasScope> = Vec::new();
+    let mut add = |dir: &Path, aliases: Vec<Alias>, roots: Vec<PathBuf>| {
+        if aliases.is_empty() && roots.is_empty() {
+            return;
+        }
+        match scopes.iter_mut().find(|s| s.dir == dir) {
+            Some(scope) => {
+                scope.aliases.extend(aliases);
+                scope.roots.extend(roots);
+            }
+            None => scopes.push(AliasScope {
+                dir: dir.to_path_buf(),
+                aliases,
+                roots,
+            }),
+        }
+    };
+    let mut sorted: Vec<&PathBuf> = files.iter().collect();
+    sorted.sort();
+    for file in sorted {
+        let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(dir) = file.parent() else { continue };
+        if file.components().any(|c| c.as_os_str() == "node_modules") {
+            continue;
+        }
+        if is_alias_config(name) {
+            let Ok(text) = std::fs::read_to_string(file) else {
+                continue;
+            };
+            let found = read_script_config(file, &text);
+            add(dir, found.aliases, found.roots);
+        } else if matches!(name, ".babelrc" | ".babelrc.json" | "jest.config.json") {
+            if let Some(value) = read_json(file) {
+                let found = from_json_config(file, &value);
+                add(dir, found.aliases, found.roots);
+            }
+        } else if matches!(name, "deno.json" | "deno.jsonc" | "import_map.json")
+            && let Some(value) = read_json(file)
+        {
+            add(dir, import_map(file, &value), Vec::new());
+        }
+    }
+    for manifest in manifests.all() {
+        let Some(dir) = manifest.path.parent() else {
+            continue;
+        };
+        let mut found = Found::default();
+        for key in ["jest", "babel"] {
+            if let Some(value) = manifest.json.get(key) {
+                let more = from_json_config(&manifest.path, value);
+                found.aliases.extend(more.aliases);
+                found.roots.extend(more.roots);
+            }
+        }
+        // Framework defaults: SvelteKit `$lib`, Nuxt `~`/`@` (srcDir) and `~~`/`@@` (root).
+        if manifest.dependencies.contains_key("@sveltejs/kit") {
+            found.aliases.push(Alias {
+                key: "$lib".into(),
+                target: dir.join("src/lib").to_string_lossy().into_owned(),
+                source: manifest.path.clone(),
+            });
+        }
+        if manifest.dependencies.contains_key("@docusaurus/core") {
+            found.aliases.push(Alias {
+                key: "@site".into(),
+                target: dir.to_string_lossy().into_owned(),
+                source: manifest.path.clone(),
+            });
+        }
+        if manifest.dependencies.contains_key("nuxt") {
+            let src = if dir.join("app").is_dir() {
+                dir.join("app")
+            } else {
+                dir.to_path_buf()
+            };
+            for (key, target) in [
+                ("~", &src),
+                ("@", &src),
+                ("~~", &dir.to_path_buf()),
+                ("@@", &dir.to_path_buf()),
+            ] {
+                found.aliases.push(Alias {
+                    key: key.into(),
+                    target: target.to_string_lossy().into_owned(),
+                    source: manifest.path.clone(),
+                });
+            }
+        }
+        add(dir, found.aliases, found.roots);
+    }
+    for scope in &mut scopes {
+        scope.aliases.dedup_by(|a, b| a.key == b.key);
+        scope.roots.sort();
+        scope.roots.dedup();
+    }
+    scopes.sort_by(|a, b| a.dir.cmp(&b.dir));
+    scopes
+}
+
+fn read_json(path: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(path).ok()?;
+    crate::toolchain::tsconfig::parse_jsonc(&text).ok()
+}
+
+#[derive(Default)]
+struct Found {
+    aliases: Vec<Alias>,
+    roots: Vec<PathBuf>,
+}
+
+/// A value of a config expression, as far as it can be known without running anything.
+#[derive(Debug, Clone)]
+enum Value {
+    Str(String),
+    /// An absolute path computed from `__dirname`, `import.meta.url`, `path.resolve`, ….
+    Path(PathBuf),
+    Regex(String),
+    Object(Vec<(String, Value)>),
+    Array(Vec<Value>),
+    Unknown,
+}
+
+struct Script<'a> {
+    text: &'a str,
+    file: &'a Path,
+    dir: &'a Path,
+    root: Node<'a>,
+}
+
+fn read_script_config(file: &Path, text: &str) -> Found {
+    let mut parser = Parser::new();
+    if parser
+        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
+        .is_err()
+    {
+        return Found::default();
+    }
+    let Some(tree) = parser.parse(text, None) else {
+        return Found::default();
+    };
+    let dir = file.parent().unwrap_or(Path::new("/"));
+    let script = Script {
+        text,
+        file,
+        dir,
+        root: tree.root_node(),
+    };
+    let mut found = Found::default();
+    script.walk(tree.root_node(), &mut found, 0);
+    found
+}
+
+impl<'a> Script<'a> {
+    fn text(&self, node: Node) -> &'a str {
+        &self.text[node.byte_range()]
+    }
+
+    fn walk(&self, node: Node<'a>, found: &mut Found, depth: usize) {
+        if depth > 200 {
+            return;
+        }
+        match node.kind() {
+            "pair" => {
+                if let (Some(key), Some(value)) = (
+                    node.child_by_field_name("key"),
+                    node.child_by_field_name("value"),
+                ) {
+                    let key = self.key_text(key);
+                    match key.as_deref() {
+                        Some("alias") => self.collect_aliases(&self.eval(value, 0), found),
+                        Some("moduleNameMapper") => {
+                            // `<rootDir>` is the sibling `rootDir` setting when there is one.
+                            let root_dir = node.parent().and_then(|object| {
+                                let mut cursor = object.walk();
+                                object.named_children(&mut cursor).find_map(|pair| {
+                                    let key = pair.child_by_field_name("key")?;
+                                    (self.key_text(key).as_deref() == Some("rootDir"))
+                                        .then(|| pair.child_by_field_name("value"))
+                                        .flatten()
+                                        .and_then(|v| match self.eval(v, 0) {
+                                            Value::Path(p) => Some(p),
+                                            Value::Str(s) => {
+                                                Some(crate::resolve::normalize(&self.dir.join(s)))
+                                            }
+                                            _ => None,
+                                        })
+                                })
+                            });
+                            self.collect_mappers(&self.eval(value, 0), found, root_dir.as_deref())
+                        }
+                        Some("modules") | Some("root") => {
+                            if let Value::Array(items) = self.eval(value, 0) {
+                                for item in items {
+                                    if let Value::Path(p) = item {
+                                        found.roots.push(p);
+                                    } else if let Value::Str(s) = item
+                                        && key.as_deref() == Some("root")
+                                    {
+                                        found
+                                            .roots
+                                            .push(crate::resolve::normalize(&self.dir.join(s)));
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            // `config.resolve.alias['@'] = path.resolve(__dirname, 'src')` (Next.js webpack hook)
+            "assignment_expression" => {
+                if let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) && left.kind() == "subscript_expression"
+                    && let Some(object) = left.child_by_field_name("object")
+                    && self.text(object).ends_with("alias")
+                    && let Some(index) = left.child_by_field_name("index")
+                    && let Value::Str(key) = self.eval(index, 0)
+                {
+                    let value = self.eval(right, 0);
+                    self.collect_aliases(&Value::Object(vec![(key, value)]), found);
+                }
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            self.walk(child, found, depth + 1);
+        }
+    }
+
+    fn key_text(&self, key: Node) -> Option<String> {
+        match key.kind() {
+            "property_identifier" | "identifier" => Some(self.text(key).to_string()),
+            "string" | "template_string" => match self.eval(key, 0) {
+                Value::Str(s) => Some(s),
+                _ => None,
+            },
+            "number" => Some(self.text(key).to_string()),
+            _ => None,
+        }
+    }
+
+    fn collect_aliases(&self, value: &Value, found: &mut Found) {
+        let mut push = |key: String, target: &Value| {
+            let target = match target {
+                Value::Path(p) => p.to_string_lossy().into_owned(),
+                Value::Str(s) if s.starts_with("./") || s.starts_with("../") => {
+                    crate::resolve::normalize(&self.dir.join(s))
+                        .to_string_lossy()
+                        .into_owned()
+                }
+                // Vite: `/src` is relative to the project root, unless it exists as given.
+                Value::Str(s) if s.starts_with('/') && !Path::new(s).exists() => self
+                    .dir
+                    .join(s.trim_start_matches('/'))
+                    .to_string_lossy()
+                    .into_owned(),
+                // SvelteKit `kit.alias`: `'src/components'` is relative to the project.
+                Value::Str(s) if !s.is_empty() && self.dir.join(s).exists() => {
+                    self.dir.join(s).to_string_lossy().into_owned()
+                }
+                Value::Str(s) if !s.is_empty() => s.clone(),
+                _ => return,
+            };
+            if key.is_empty() {
+                return;
+            }
+            found.aliases.push(Alias {
+                key,
+                target: target.trim_end_matches('/').to_string(),
+                source: self.file.to_path_buf(),
+            });
+        };
+        match value {
+            Value::Object(pairs) => {
+                for (key, target) in pairs {
+                    // `'@/': '/src/'` and `'@': '/src'` mean the same prefix.
+                    let key = if key.len() > 1 {
+                        key.trim_end_matches('/').to_string()
+                    } else {
+                        key.clone()
+                    };
+                    push(key, target);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    let Value::Object(pairs) = item else { continue };
+                    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+                    let (Some(find), Some(replacement)) = (get("find"), get("replacement")) else {
+                        continue;
+                    };
+                    let key = match find {
+                        Value::Str(s) => s.trim_end_matches('/').to_string(),
+                        Value::Regex(pattern) => match regex_prefix(pattern) {
+                            Some(prefix) => prefix,
+                            None => continue,
+                        },
+                        _ => continue,
+                    };
+                    push(key, replacement);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn collect_mappers(&self, value: &Value, found: &mut Found, root_dir: Option<&Path>) {
+        let Value::Object(pairs) = value else { return };
+        collect_mapper_pairs(
+            pairs.iter().filter_map(|(k, v)| match v {
+                Value::Str(s) => Some((k.as_str(), s.as_str())),
+                Value::Array(items) => items.iter().find_map(|i| match i {
+                    Value::Str(s) => Some((k.as_str(), s.as_str())),
+                    _ => None,
+                }),
+                _ => None,
+            }),
+            root_dir.unwrap_or(self.dir),
+            self.file,
+            found,
+        );
+    }
+
+    /// Evaluates the small part of JavaScript that config files compute paths with.
+    fn eval(&self, node: Node<'a>, depth: usize) -> Value {
+        if depth > 20 {
+            return Value::Unknown;
+        }
+        let child = |name: &str| node.child_by_field_name(name);
+        match node.kind() {
+            "string" => {
+                let raw = self.text(node);
+                Value::Str(raw[1..raw.len().saturating_sub(1)].replace("\\\\", "\\"))
+            }
+            "template_string" => {
+                if node.named_child_count() > 0
+                    && (0..node.named_child_count()).any(|i| {
+                        node.named_child(i as u32)
+                            .is_some_and(|c| c.kind() == "template_substitution")
+                    })
+                {
+                    return self.template(node, depth);
+                }
+                let raw = self.text(node);
+                Value::Str(raw[1..raw.len().saturating_sub(1)].to_string())
+            }
+            "regex" => child("pattern")
+                .map(|p| Value::Regex(self.text(p).to_string()))
+                .unwrap_or(Value::Unknown),
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression" => node
+                .named_child(0)
+                .map(|c| self.eval(c, depth + 1))
+                .unwrap_or(Value::Unknown),
+            "object" => {
+                let mut pairs = Vec::new();
+                let mut cursor = node.walk();
+                for member in node.named_children(&mut cursor) {
+                    match member.kind() {
+                        "pair" => {
+                            if let (Some(key), Some(value)) = (
+                                member.child_by_field_name("key"),
+                                member.child_by_field_name("value"),
+                            ) && let Some(key) = self.key_text(key)
+                            {
+                                pairs.push((key, self.eval(value, depth + 1)));
+                            }
+                        }
+                        "shorthand_property_identifier" => {
+                            let name = self.text(member).to_string();
+                            let value = self.identifier(&name, depth);
+                            pairs.push((name, value));
+                        }
+                        // `...config.resolve.alias`, `...otherAliases`
+                        "spread_element" => {
+                            if let Some(inner) = member.named_child(0)
+                                && let Value::Object(more) = self.eval(inner, depth + 1)
+                            {
+                                pairs.extend(more);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Value::Object(pairs)
+            }
+            "array" => {
+                let mut cursor = node.walk();
+                Value::Array(
+                    node.named_children(&mut cursor)
+                        .map(|c| self.eval(c, depth + 1))
+                        .collect(),
+                )
+            }
+            "identifier" => self.identifier(self.text(node), depth),
+            "member_expression" => {
+                let text = self.text(node);
+                match text {
+                    "import.meta.dirname" => Value::Path(self.dir.to_path_buf()),
+                    "import.meta.url" | "import.meta.filename" => {
+                        Value::Path(self.file.to_path_buf())
+                    }
+                    _ if text.ends_with(".pathname") => child("object")
+                        .map(|o| self.eval(o, depth + 1))
+                        .unwrap_or(Value::Unknown),
+                    _ => Value::Unknown,
+                }
+            }
+            "new_expression" => {
+                // new URL('./src', import.meta.url)
+                let constructor = child("constructor").map(|c| self.text(c));
+                let args = child("arguments").map(|a| self.arguments(a, depth));
+                match (constructor, args.as_deref()) {
+                    (Some("URL"), Some([Value::Str(rel), Value::Path(base)])) => {
+                        let dir = base.parent().unwrap_or(self.dir);
+                        Value::Path(crate::resolve::normalize(&dir.join(rel)))
+                    }
+                    _ => Value::Unknown,
+                }
+            }
+            "call_expression" => {
+                let Some(function) = child("function") else {
+                    return Value::Unknown;
+                };
+                let name = self.text(function);
+                let name = name.rsplit('.').next().unwrap_or(name);
+                let args = child("arguments")
+                    .map(|a| self.arguments(a, depth))
+                    .unwrap_or_default();
+                match name {
+                    "resolve" | "join" => {
+                        let mut path = self.dir.to_path_buf();
+                        for arg in &args {
+                            match arg {
+                                Value::Path(p) => path = p.clone(),
+                                Value::Str(s) if s.starts_with('/') && name == "resolve" => {
+                                    path = PathBuf::from(s)
+                                }
+                                Value::Str(s) => path = path.join(s),
+                                _ => return Value::Unknown,
+                            }
+                        }
+                        Value::Path(crate::resolve::normalize(&path))
+                    }
+                    "fileURLToPath" => match args.first() {
+                        Some(Value::Path(p)) => Value::Path(p.clone()),
+                        _ => Value::Unknown,
+                    },
+                    "dirname" => match args.first() {
+                        Some(Value::Path(p)) => Value::Path(p.parent().unwrap_or(p).to_path_buf()),
+                        _ => Value::Unknown,
+                    },
+                    "cwd" => Value::Path(self.dir.to_path_buf()),
+                    _ => Value::Unknown,
+                }
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    fn template(&self, node: Node<'a>, depth: usize) -> Value {
+        // `${__dirname}/src`
+        let mut out = String::new();
+        let mut cursor = node.walk();
+        let mut last = node.start_byte() + 1;
+        for part in node.named_children(&mut cursor) {
+            out.push_str(&self.text[last..part.start_byte()]);
+            if part.kind() == "template_substitution" {
+                match part.named_child(0).map(|e| self.eval(e, depth + 1)) {
+                    Some(Value::Path(p)) => out.push_str(&p.to_string_lossy()),
+                    Some(Value::Str(s)) => out.push_str(&s),
+                    _ => return Value::Unknown,
+                }
+            } else {
+                out.push_str(self.text(part));
+            }
+            last = part.end_byte();
+        }
+        out.push_str(&self.text[last..node.end_byte().saturating_sub(1)]);
+        if out.starts_with('/') {
+            Value::Path(crate::resolve::normalize(Path::new(&out)))
+        } else {
+            Value::Str(out)
+        }
+    }
+
+    fn arguments(&self, node: Node<'a>, depth: usize) -> Vec<Value> {
+        let mut cursor = node.walk();
+        node.named_children(&mut cursor)
+            .map(|c| self.eval(c, depth + 1))
+            .collect()
+    }
+
+    /// The value of a top-level `const name = …` (or `__dirname`).
+    fn identifier(&self, name: &str, depth: usize) -> Value {
+        match name {
+            "__dirname" => return Value::Path(self.dir.to_path_buf()),
+            "__filename" => return Value::Path(self.file.to_path_buf()),
+            _ => {}
+        }
+        let mut cursor = self.root.walk();
+        for statement in self.root.named_children(&mut cursor) {
+            let declaration = match statement.kind() {
+                "lexical_declaration" | "variable_declaration" => statement,
+                "export_statement" => match statement.child_by_field_name("declaration") {
+                    Some(d) => d,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let mut inner = declaration.walk();
+            for declarator in declaration.named_children(&mut inner) {
+                if declarator.kind() == "variable_declarator"
+                    && declarator
+                        .child_by_field_name("name")
+                        .is_some_and(|n| self.text(n) == name)
+                    && let Some(value) = declarator.child_by_field_name("value")
+                {
+                    return self.eval(value, depth + 1);
+                }
+            }
+        }
+        Value::Unknown
+    }
+}
+
+/// The literal prefix of a regex that only anchors a prefix (`^@\/`, `^~(?=\/)`), if any.
+fn regex_prefix(pattern: &str) -> Option<String> {
+    let rest = pattern.strip_prefix('^')?;
+    let mut out = String::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(chars.next()?),
+            '(' | '.' | '*' | '+' | '?' | '[' | '|' | '$' => break,
+            c => out.push(c),
+        }
+    }
+    let out = out.trim_end_matches('/').to_string();
+    (!out.is_empty()).then_some(out)
+}
+
+/// Jest `moduleNameMapper` entries of the form `^prefix(.*)$ → target$1` as prefix aliases,
+/// and `^name$ → target` as exact ones; other regexes (style stubs) are left alone.
+fn collect_mapper_pairs<'s>(
+    pairs: impl Iterator<Item = (&'s str, &'s str)>,
+    dir: &Path,
+    source: &Path,
+    found: &mut Found,
+) {
+    for (pattern, target) in pairs {
+        let target = target.replace("<rootDir>", &dir.to_string_lossy());
+        let Some(body) = pattern.strip_prefix('^') else {
+            continue;
+        };
+        let (literal, exact) = if let Some(prefix) = body.strip_suffix("(.*)$") {
+            (prefix, false)
+        } else if let Some(name) = body.strip_suffix('$') {
+            (name, true)
+        } else {
+            continue;
+        };
+        let literal = literal.replace('\\', "");
+        if literal.is_empty()
+            || literal
+                .chars()
+                .any(|c| matches!(c, '(' | ')' | '[' | ']' | '*' | '+' | '?' | '|' | '{'))
+        {
+            continue;
+        }
+        let target_path = |t: &str| {
+            if t.starts_with('.') {
+                crate::resolve::normalize(&dir.join(t))
+                    .to_string_lossy()
+                    .into_owned()
+            } else {
+                t.to_string()
+            }
+        };
+        if exact {
+            found.aliases.push(Alias {
+                key: format!("{literal}$"),
+                target: target_path(&target),
+                source: source.to_path_buf(),
+            });
+        } else if let Some(base) = target.strip_suffix("$1") {
+            // `^@/(.*)$ → <rootDir>/src/$1`: key `@` → `<rootDir>/src`.
+            let (key, base) = if literal.ends_with('/') && base.ends_with('/') {
+                (literal.trim_end_matches('/'), base.trim_end_matches('/'))
+            } else {
+                (literal.as_str(), base)
+            };
+            found.aliases.push(Alias {
+                key: key.to_string(),
+                target: target_path(base),
+                source: source.to_path_buf(),
+            });
+        }
+    }
+}
+
+/// Aliases of a JSON config: `.babelrc` (module-resolver), a `jest` object.
+fn from_json_config(file: &Path, value: &serde_json::Value) -> Found {
+    let config_dir = file.parent().unwrap_or(Path::new("/"));
+    // Jest: `<rootDir>` is the configured `rootDir` (relative to the config), else its dir.
+    let root_dir = value
+        .get("rootDir")
+        .and_then(|r| r.as_str())
+        .map(|r| crate::resolve::normalize(&config_dir.join(r)));
+    let mut found = Found::default();
+    if let Some(mapper) = value.get("moduleNameMapper").and_then(|m| m.as_object()) {
+        let dir = root_dir.as_deref().unwrap_or(config_dir);
+        collect_mapper_pairs(
+            mapper
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))),
+            dir,
+            file,
+            &mut found,
+        );
+    }
+    let dir = config_dir;
+    if let Some(plugins) = value.get("plugins").and_then(|p| p.as_array()) {
+        for plugin in plugins {
+            let Some([name, options]) = plugin.as_array().map(|a| a.as_slice()) else {
+                continue;
+            };
+            if !name
+                .as_str()
+                .is_some_and(|n| n.ends_with("module-resolver"))
+            {
+                continue;
+            }
+            if let Some(alias) = options.get("alias").and_then(|a| a.as_object()) {
+                for (key, target) in alias {
+                    if let Some(target) = target.as_str() {
+                        let target = if target.starts_with('.') {
+                            crate::resolve::normalize(&dir.join(target))
+                                .to_string_lossy()
+                                .into_owned()
+                        } else {
+                            target.to_string()
+                        };
+                        found.aliases.push(Alias {
+                            key: key.trim_end_matches('/').to_string(),
+                            target,
+                            source: file.to_path_buf(),
+                        });
+                    }
+                }
+            }
+            if let Some(roots) = options.get("root").and_then(|r| r.as_array()) {
+                for root in roots.iter().filter_map(|r| r.as_str()) {
+                    found.roots.push(crate::resolve::normalize(&dir.join(root)));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Deno import map entries: `"$lib/": "./lib/"` (prefix), `"std/assert": "jsr:@std/assert"`.
+fn import_map(file: &Path, value: &serde_json::Value) -> Vec<Alias> {
+    let dir = file.parent().unwrap_or(Path::new("/"));
+    let Some(imports) = value.get("imports").and_then(|i| i.as_object()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, target) in imports {
+        let Some(target) = target.as_str() else {
+            continue;
+        };
+        let target = if target.starts_with('.') || target.starts_with('/') {
+            crate::resolve::normalize(&dir.join(target))
+                .to_string_lossy()
+                .into_owned()
+        } else {
+            target.to_string()
+        };
+        // Deno maps subpaths of `jsr:`/`npm:` entries too (`@std/http/status`).
+        let key = match key.strip_suffix('/') {
+            Some(prefix) => prefix.to_string(),
+            None if target.starts_with("jsr:") || target.starts_with("npm:") => key.clone(),
+            None => format!("{key}$"),
+        };
+        out.push(Alias {
+            key,
+            target: target.trim_end_matches('/').to_string(),
+            source: file.to_path_buf(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aliases(name: &str, text: &str) -> Vec<(String, String)> {
+        let dir = Path::new("/app");
+        let found = read_script_config(&dir.join(name), text);
+        found
+            .aliases
+            .into_iter()
+            .map(|a| (a.key, a.target))
+            .collect()
+    }
+
+    fn pair(key: &str, target: &str) -> (String, String) {
+        (key.to_string(), target.to_string())
+    }
+
+    #[test]
+    fn vite_object_and_array_aliases_with_path_helpers() {
+        let found = aliases(
+            "vite.config.ts",
+            r#"
+import { defineConfig } from 'vite';
+import path from 'node:path';
+import { fileURLToPath, URL } from 'node:url';
+const src = path.resolve(__dirname, 'src');
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@helpers': path.resolve(__dirname, 'src/utils'),
+      '~': src,
+      '@': fileURLToPath(new URL('./src', import.meta.url)),
+      vue: 'vue/dist/vue.esm-bundler.js',
+    },
+  },
+  test: { alias: [{ find: /^@lib\//, replacement: `${__dirname}/lib/` }, { find: 'x', replacement: '/src/x' }] },
+});
+"#,
+        );
+        assert_eq!(
+            found,
+            [
+                pair("@helpers", "/app/src/utils"),
+                pair("~", "/app/src"),
+                pair("@", "/app/src"),
+                pair("vue", "vue/dist/vue.esm-bundler.js"),
+                pair("@lib", "/app/lib"),
+                pair("x", "/app/src/x"),
+            ]
+        );
+    }
+
+    #[test]
+    fn next_webpack_hook_and_jest_mapper() {
+        let found = aliases(
+            "next.config.js",
+            "module.exports = { webpack: (config) => { config.resolve.alias['@components'] = path.join(__dirname, 'components'); return config; } };",
+        );
+        assert_eq!(found, [pair("@components", "/app/components")]);
+        let found = aliases(
+            "jest.config.js",
+            r#"module.exports = { moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1', '\\.(css)$': 'identity-obj-proxy', '^lodash-es$': 'lodash' } };"#,
+        );
+        assert_eq!(found, [pair("@", "/app/src"), pair("lodash-es$", "lodash")]);
+    }
+}

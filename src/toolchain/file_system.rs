@@ -1,0 +1,260 @@
+//! The tree as the installed toolchain would see it, for oxc_resolver: workspace packages linked
+//! into `node_modules` (as npm, yarn and pnpm link them), a package's unbuilt output
+//! (`dist/index.js`, `dist/index.d.ts`) standing for its source (`src/index.ts`), and tsconfigs
+//! with unreadable `extends` entries removed. Only paths absent from disk are answered
+//! virtually: whatever exists is read as it is. Nothing is written anywhere.
+
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use oxc_resolver::{FileMetadata, FileSystem, FileSystemOs, ResolveError};
+
+/// Output file extensions and the source extensions that compile to them.
+const OUTPUT_EXTENSIONS: &[&str] = &[".d.ts", ".d.mts", ".d.cts", ".js", ".mjs", ".cjs", ".jsx"];
+const SOURCE_EXTENSIONS: &[&str] = &[".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+/// Per-format subdirectories bundlers write (`dist/esm/index.js`, `dist/types/index.d.ts`).
+const FORMAT_DIRS: &[&str] = &[
+    "esm", "cjs", "es", "umd", "types", "mjs", "module", "commonjs", "node", "browser", "src",
+];
+
+/// What the virtual layer knows.
+#[derive(Debug, Default)]
+pub struct Overlay {
+    /// The audited root (canonical): nothing outside it is read. Empty: no restriction.
+    pub root: PathBuf,
+    /// Virtual symlinks (`<ws>/node_modules/@x/db` → `<ws>/packages/db`).
+    pub links: HashMap<PathBuf, PathBuf>,
+    /// Virtual directories (`<ws>/node_modules`, `<ws>/node_modules/@x`).
+    pub dirs: HashSet<PathBuf>,
+    /// Output directory → source directory, longest first.
+    pub outputs: Vec<(PathBuf, PathBuf)>,
+    /// Files of the tree (a mapped source must be one of them).
+    pub files: HashSet<PathBuf>,
+    /// Directories of the tree.
+    pub tree_dirs: HashSet<PathBuf>,
+    /// Replacement tsconfig texts.
+    pub tsconfigs: HashMap<PathBuf, String>,
+}
+
+impl Overlay {
+    /// Adds `link` → `target` and the directories that hold the link.
+    pub fn add_link(&mut self, link: PathBuf, target: PathBuf) {
+        let mut dir = link.parent();
+        while let Some(d) = dir {
+            if !self.dirs.insert(d.to_path_buf()) {
+                break;
+            }
+            if d.file_name().is_some_and(|n| n == "node_modules") {
+                break;
+            }
+            dir = d.parent();
+        }
+        self.links.insert(link, target);
+    }
+
+    /// `path` with a virtual link among its ancestors replaced by the link's target.
+    fn through_links(&self, path: &Path) -> Option<PathBuf> {
+        if self.links.is_empty() {
+            return None;
+        }
+        for ancestor in path.ancestors().skip(1) {
+            if let Some(target) = self.links.get(ancestor) {
+                let rest = path.strip_prefix(ancestor).ok()?;
+                return Some(target.join(rest));
+            }
+        }
+        None
+    }
+
+    /// The source a missing output path stands for: a file, or `None`; output directories
+    /// themselves are virtual directories (reported by [`Overlay::output_dir`]).
+    fn output_source(&self, path: &Path) -> Option<PathBuf> {
+        for (out, src) in &self.outputs {
+            let Ok(rel) = path.strip_prefix(out) else {
+                continue;
+            };
+            if let Some(found) = self.source_for(src, rel) {
+                return Some(found);
+            }
+            // `dist/esm/x.js`, `dist/types/x.d.ts`: skip one format directory.
+            let mut components = rel.components();
+            if let Some(first) = components.next()
+                && FORMAT_DIRS.iter().any(|f| first.as_os_str() == *f)
+                && let Some(found) = self.source_for(src, components.as_path())
+            {
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    fn source_for(&self, src: &Path, rel: &Path) -> Option<PathBuf> {
+        let name = rel.file_name()?.to_str()?;
+        let stem = OUTPUT_EXTENSIONS
+            .iter()
+            .find_map(|ext| name.strip_suffix(ext))?;
+        let dir = src.join(rel.parent().unwrap_or(Path::new("")));
+        SOURCE_EXTENSIONS
+            .iter()
+            .map(|ext| dir.join(format!("{stem}{ext}")))
+            .find(|candidate| self.files.contains(candidate))
+    }
+
+    /// Whether a missing path is an output directory or a directory inside one whose source
+    /// counterpart exists.
+    fn output_dir(&self, path: &Path) -> bool {
+        self.outputs.iter().any(|(out, src)| {
+            path.strip_prefix(out).is_ok_and(|rel| {
+                rel.as_os_str().is_empty()
+                    || self.tree_dirs.contains(&src.join(rel))
+                    || rel
+                        .components()
+                        .next()
+                        .is_some_and(|first| FORMAT_DIRS.iter().any(|f| first.as_os_str() == *f))
+            }) && self.tree_dirs.contains(src)
+        })
+    }
+
+    fn virtual_metadata(&self, path: &Path) -> Option<FileMetadata> {
+        if self.links.contains_key(path) {
+            return Some(FileMetadata::new(false, false, true));
+        }
+        if self.dirs.contains(path) {
+            return Some(FileMetadata::new(false, true, false));
+        }
+        if let Some(real) = self.through_links(path) {
+            return FileSystemOs::symlink_metadata(&real)
+                .ok()
+                .or_else(|| self.virtual_metadata(&real));
+        }
+        if self.output_source(path).is_some() {
+            return Some(FileMetadata::new(false, false, true));
+        }
+        if self.output_dir(path) {
+            return Some(FileMetadata::new(false, true, false));
+        }
+        None
+    }
+
+    fn virtual_target(&self, path: &Path) -> Option<PathBuf> {
+        if let Some(target) = self.links.get(path) {
+            return Some(target.clone());
+        }
+        if let Some(real) = self.through_links(path) {
+            return match FileSystemOs::symlink_metadata(&real) {
+                Ok(meta) if meta.is_symlink() => FileSystemOs::read_link(&real).ok(),
+                Ok(_) => Some(real),
+                Err(_) => self.virtual_target(&real).or(Some(real)),
+            };
+        }
+        self.output_source(path)
+    }
+}
+
+/// The file system oxc_resolver reads through.
+#[derive(Clone)]
+pub struct ToolchainFileSystem {
+    overlay: Arc<Overlay>,
+}
+
+impl ToolchainFileSystem {
+    /// A file system answering from disk first and from `overlay` for what disk lacks.
+    pub fn with_overlay(overlay: Arc<Overlay>) -> Self {
+        ToolchainFileSystem { overlay }
+    }
+
+    fn readable(&self, path: &Path) -> Option<PathBuf> {
+        self.overlay.virtual_target(path)
+    }
+
+    /// Reads a file of the tree; a file outside the root (an `extends` or package that climbs
+    /// out) is "not found" rather than opened, and only regular files are read.
+    fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>> {
+        if self.overlay.root.as_os_str().is_empty() {
+            return std::fs::read(path);
+        }
+        crate::discover::read_in_tree(
+            &self.overlay.root,
+            path,
+            crate::discover::MAX_MANIFEST_BYTES,
+        )
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::Other => io::Error::from(io::ErrorKind::NotFound),
+            _ => e,
+        })
+    }
+}
+
+impl FileSystem for ToolchainFileSystem {
+    fn new() -> Self {
+        ToolchainFileSystem {
+            overlay: Arc::new(Overlay::default()),
+        }
+    }
+
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        if let Some(text) = self.overlay.tsconfigs.get(path) {
+            return Ok(text.clone().into_bytes());
+        }
+        match self.read_bytes(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => match self.readable(path) {
+                Some(real) => self.read_bytes(&real),
+                None => Err(e),
+            },
+            other => other,
+        }
+    }
+
+    fn read_to_string(&self, path: &Path) -> io::Result<String> {
+        if let Some(text) = self.overlay.tsconfigs.get(path) {
+            return Ok(text.clone());
+        }
+        FileSystemOs::validate_string(self.read(path)?)
+    }
+
+    fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {
+        match FileSystemOs::metadata(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(target) = self.overlay.virtual_target(path) {
+                    return self.metadata(&target);
+                }
+                let meta = self.overlay.virtual_metadata(path).ok_or(e)?;
+                Ok(meta)
+            }
+            other => other,
+        }
+    }
+
+    fn symlink_metadata(&self, path: &Path) -> io::Result<FileMetadata> {
+        match FileSystemOs::symlink_metadata(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.overlay.virtual_metadata(path).ok_or(e)
+            }
+            other => other,
+        }
+    }
+
+    fn read_link(&self, path: &Path) -> Result<PathBuf, ResolveError> {
+        if FileSystemOs::symlink_metadata(path).is_ok() {
+            return FileSystemOs::read_link(path);
+        }
+        self.overlay.virtual_target(path).ok_or_else(|| {
+            ResolveError::from(io::Error::new(io::ErrorKind::NotFound, "not a link"))
+        })
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        match FileSystemOs::canonicalize(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let target = self.overlay.virtual_target(path).ok_or(e)?;
+                if target == path {
+                    return Ok(target);
+                }
+                self.canonicalize(&target)
+            }
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! Paths a project generates before it builds: Prisma client `output`, GraphQL codegen
+//! `generates:`, framework type generation (`./+types/…`, `./$types`), and git-ignored paths a
+//! `package.json` script produces. Imports of them cannot be checked in a checkout.
+
+use std::path::{Path, PathBuf};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+use crate::manifest::Manifests;
+
+/// A directory (or file) the project generates.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GeneratedPath {
+    /// Absolute path of the generated directory or file.
+    pub path: PathBuf,
+    /// What generates it (`prisma generate (prisma/schema.prisma)`).
+    pub generator: String,
+}
+
+/// Everything known about generated paths in one tree.
+#[derive(Debug, Default)]
+pub struct GeneratedPaths {
+    /// Declared outputs, sorted.
+    pub declared: Vec<GeneratedPath>,
+    /// `.gitignore` files, deepest last.
+    gitignores: Vec<(PathBuf, Gitignore)>,
+}
+
+/// Directories frameworks write their generated code into, and who writes them.
+const FRAMEWORK_DIRS: &[(&str, &str)] = &[
+    (".next", "Next.js (`next build`/`next dev`)"),
+    (".svelte-kit", "`svelte-kit sync`"),
+    (".nuxt", "Nuxt (`nuxi prepare`)"),
+    (".react-router", "`react-router typegen`"),
+    (".astro", "Astro (`astro sync`)"),
+    (".expo", "Expo"),
+    (".wrangler", "Wrangler"),
+];
+
+/// Scripts that produce files before a build, in the order they are named in messages.
+const GENERATING_SCRIPTS: &[&str] = &[
+    "generate",
+    "codegen",
+    "gen",
+    "prebuild",
+    "build",
+    "postinstall",
+    "prepare",
+    "predev",
+    "dev",
+];
+
+impl GeneratedPaths {
+    /// Reads generator configs and `.gitignore` files among the tree's files.
+    pub fn load(root: &Path, files: &[PathBuf]) -> GeneratedPaths {
+        let mut declared = Vec::new();
+        let mut gitignores = Vec::new();
+        for file in files {
+            let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let Some(dir) = file.parent() else { continue };
+            if name.ends_with(".prisma") {
+                let Ok(text) = std::fs::read_to_string(file) else {
+                    continue;
+                };
+                for output in prisma_outputs(&text) {
+                    declared.push(GeneratedPath {
+                        path: crate::resolve::normalize(&dir.join(output)),
+                        generator: format!(
+                            "`prisma generate` ({})",
+                            crate::discover::relative(root, file)
+                        ),
+                    });
+                }
+            } else if matches!(
+                name,
+                ".graphqlrc.yml"
+                    | ".graphqlrc.yaml"
+                    | ".graphqlrc.json"
+                    | "graphql.config.yml"
+                    | "graphql.config.json"
+            ) || (name.contains("codegen")
+                && [".yml", ".yaml", ".json", ".ts", ".js", ".mjs", ".cjs"]
+                    .iter()
+                    .any(|ext| name.ends_with(ext)))
+            {
+                for output in codegen_outputs(file) {
+                    declared.push(GeneratedPath {
+                        path: crate::resolve::normalize(&dir.join(output)),
+                        generator: format!(
+                            "GraphQL codegen ({})",
+                            crate::discover::relative(root, file)
+                        ),
+                    });
+                }
+            } else if name == ".gitignore" {
+                let mut builder = GitignoreBuilder::new(dir);
+                builder.add(file);
+                if let Ok(gitignore) = builder.build() {
+                    gitignores.push((dir.to_path_buf(), gitignore));
+                }
+            }
+        }
+        declared.sort();
+        declared.dedup();
+        gitignores.sort_by_key(|(dir, _)| dir.components().count());
+        GeneratedPaths {
+            declared,
+            gitignores,
+        }
+    }
+
+    /// What generates `target` (a path an import points at, absent from the tree), if anything:
+    /// the generated directory to report it under and the generator.
+    pub fn generator_of(
+        &self,
+        target: &Path,
+        specifier: &str,
+        importer_dir: &Path,
+        manifests: &Manifests,
+        root: &Path,
+    ) -> Option<GeneratedPath> {
+        // Installed packages are not generated code: a mapping into node_modules names a package.
+        if target.components().any(|c| c.as_os_str() == "node_modules") {
+            return None;
+        }
+        if let Some(found) = self
+            .declared
+            .iter()
+            .filter(|g| target.starts_with(&g.path) || strip_ext(target) == g.path)
+            .max_by_key(|g| g.path.components().count())
+        {
+            return Some(found.clone());
+        }
+        // Framework build directories: written by `next build`/`dev`, `svelte-kit sync`, ….
+        if let Ok(rel) = target.strip_prefix(root)
+            && let Some(dir) = rel.ancestors().find(|a| {
+                a.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| FRAMEWORK_DIRS.iter().any(|(d, _)| *d == n))
+            })
+        {
+            let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let by = FRAMEWORK_DIRS
+                .iter()
+                .find(|(d, _)| *d == name)
+                .map_or("the framework", |(_, by)| by);
+            return Some(GeneratedPath {
+                path: root.join(dir),
+                generator: by.to_string(),
+            });
+        }
+        // `routeTree.gen.ts` (TanStack Router), `schema.generated.ts`: named as generated.
+        if let Some(name) = target.file_name().and_then(|n| n.to_str())
+            && !name.starts_with('.')
+            && name
+                .split('.')
+                .skip(1)
+                .any(|part| part == "gen" || part == "generated")
+        {
+            return Some(GeneratedPath {
+                path: target.parent().unwrap_or(target).to_path_buf(),
+                generator: format!("a code generator (`{name}` is named as generated)"),
+            });
+        }
+        // Route type generation of React Router 7 and SvelteKit: `./+types/home`, `./$types`.
+        if specifier.contains("/+types/") {
+            return Some(GeneratedPath {
+                path: target.parent().unwrap_or(target).to_path_buf(),
+                generator: "`react-router typegen`".into(),
+            });
+        }
+        if specifier.ends_with("/$types") || specifier == "./$types" {
+            return Some(GeneratedPath {
+                path: target.parent().unwrap_or(target).to_path_buf(),
+                generator: "`svelte-kit sync`".into(),
+            });
+        }
+        let (ignored_dir, ignored_name) = self.ignored_ancestor(target, root)?;
+        // The package that owns the ignored path writes it (a workspace's `prisma` package),
+        // else the importer's.
+        let scripts = [ignored_dir.as_path(), importer_dir]
+            .into_iter()
+            .filter_map(|dir| manifests.nearest(dir, root))
+            .find_map(|m| m.json.get("scripts").and_then(|s| s.as_object()))?;
+        let script = scripts
+            .iter()
+            .find(|(_, command)| {
+                command
+                    .as_str()
+                    .is_some_and(|c| c.contains(ignored_name.as_str()))
+            })
+            .map(|(name, _)| name.as_str())
+            .or_else(|| {
+                GENERATING_SCRIPTS
+                    .iter()
+                    .copied()
+                    .find(|s| scripts.contains_key(*s))
+            })?;
+        Some(GeneratedPath {
+            path: ignored_dir.clone(),
+            generator: format!("`npm run {script}` (the path is git-ignored)"),
+        })
+    }
+
+    /// The outermost git-ignored directory on the way from the root to `target` (or the file
+    /// itself when only it is ignored), with the ignored name (for finding the
+    /// script that writes it). An extension-less target is tried with the source extensions.
+    fn ignored_ancestor(&self, target: &Path, root: &Path) -> Option<(PathBuf, String)> {
+        if self.gitignores.is_empty() {
+            return None;
+        }
+        let rel = target.strip_prefix(root).ok()?;
+        let mut current = root.to_path_buf();
+        let count = rel.components().count();
+        for (i, component) in rel.components().enumerate() {
+            current.push(component);
+            let last = i + 1 == count;
+            let mut candidates = vec![(current.clone(), !last)];
+            if last {
+                candidates.push((current.clone(), true));
+                let name = current.to_string_lossy().into_owned();
+                let stem = [".js", ".mjs", ".cjs", ".jsx"]
+                    .iter()
+                    .find_map(|ext| name.strip_suffix(ext))
+                    .unwrap_or(&name);
+                for ext in [".ts", ".tsx", ".js", ".mts", ".d.ts", ".json"] {
+                    candidates.push((PathBuf::from(format!("{stem}{ext}")), false));
+                }
+            }
+            for (candidate, is_dir) in candidates {
+                if self.is_ignored(&candidate, is_dir) {
+                    let name = candidate.file_name()?.to_str()?;
+                    let name = name.split('.').next().unwrap_or(name).to_string();
+                    return Some((candidate, name));
+                }
+            }
+        }
+        None
+    }
+
+    fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let mut ignored = false;
+        for (dir, gitignore) in &self.gitignores {
+            if !path.starts_with(dir) {
+                continue;
+            }
+            match gitignore.matched(path, is_dir) {
+                ignore::Match::Ignore(_) => ignored = true,
+                ignore::Match::Whitelist(_) => ignored = false,
+                ignore::Match::None => {}
+            }
+        }
+        ignored
+    }
+}
+
+fn strip_ext(path: &Path) -> PathBuf {
+    path.with_extension("")
+}
+
+/// `output = "../src/generated/prisma"` of every `generator` block.
+fn prisma_outputs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_generator = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("generator ") {
+            in_generator = true;
+        } else if line.starts_with('}') {
+            in_generator = false;
+        } else if in_generator
+            && let Some(rest) = line.strip_prefix("output")
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let value = value.trim();
+            if let Some(path) = value.strip_prefix('"').and_then(|v| v.split('"').next()) {
+                out.push(path.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The keys of `generates:` in a GraphQL codegen config (YAML or JSON; scripts by text).
+fn codegen_outputs(file: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return Vec::new();
+    };
+    let value: Option<serde_json::Value> = if file.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str(&text).ok()
+    } else if file.extension().is_some_and(|e| e == "yml" || e == "yaml") {
+        serde_yaml_ng::from_str(&text).ok()
+    } else {
+        // codegen.ts: the quoted keys of the `generates` object, read textually.
+        let Some(start) = text.find("generates") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut depth = 0i32;
+        let body = &text[start..];
+        let mut chars = body.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth <= 0 {
+                        break;
+                    }
+                }
+                '\'' | '"' | '`' if depth == 1 => {
+                    let rest = &body[i + 1..];
+                    if let Some(end) = rest.find(c) {
+                        let key = &rest[..end];
+                        let after = rest[end + 1..].trim_start();
+                        if after.starts_with(':') {
+                            out.push(key.to_string());
+                        }
+                        for _ in 0..end + 1 {
+                            chars.next();
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        return out;
+    };
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    let generates = value
+        .get("generates")
+        .or_else(|| value.pointer("/extensions/codegen/generates"));
+    generates
+        .and_then(|g| g.as_object())
+        .map(|g| g.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prisma_generator_outputs_are_read() {
+        let schema = "generator client {\n  provider = \"prisma-client\"\n  output   = \"../src/generated/prisma\"\n}\n\nmodel User { id Int @id }\n";
+        assert_eq!(prisma_outputs(schema), ["../src/generated/prisma"]);
+    }
+}

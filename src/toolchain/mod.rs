@@ -1,0 +1,158 @@
+//! What the project's own toolchain configuration says about resolution, read statically:
+//! workspaces, tsconfigs, bundler aliases, virtual modules and generated paths. The resolver
+//! is configured from it; checks read its problems (`invalid-tsconfig`, `workspace-cycle`).
+
+pub mod bundler;
+pub mod file_system;
+pub mod generated;
+pub mod tsconfig;
+pub mod workspaces;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::manifest::Manifests;
+
+pub use bundler::{Alias, AliasScope, VirtualPrefix};
+pub use generated::{GeneratedPath, GeneratedPaths};
+pub use tsconfig::TsconfigProblem;
+pub use workspaces::Workspaces;
+
+/// The toolchain settings of one tree.
+#[derive(Debug, Default)]
+pub struct Toolchain {
+    /// Workspace members and the links a package manager would make.
+    pub workspaces: Workspaces,
+    /// tsconfigs with unreadable `extends` or invalid JSON (and the repaired texts).
+    pub tsconfig_repairs: tsconfig::TsconfigRepairs,
+    /// Bundler/runtime aliases per config directory, sorted by directory.
+    pub alias_scopes: Vec<AliasScope>,
+    /// Specifier prefixes served by frameworks and plugins.
+    pub virtual_prefixes: Vec<VirtualPrefix>,
+    /// Paths the project generates.
+    pub generated: GeneratedPaths,
+}
+
+impl Toolchain {
+    /// Reads the toolchain configuration of the tree at `root`. `files` are every file of the
+    /// tree (sources, data and other files), `tsconfigs` the tsconfigs discovery found.
+    pub fn load(
+        root: &Path,
+        files: &[PathBuf],
+        tsconfigs: &[PathBuf],
+        manifests: &Manifests,
+    ) -> Toolchain {
+        let workspaces = Workspaces::load(manifests, files);
+        // Base configs may come from workspace packages (`@acme/tsconfig/base.json`).
+        let mut links = file_system::Overlay {
+            root: root.to_path_buf(),
+            ..Default::default()
+        };
+        for link in &workspaces.links {
+            links.add_link(link.link.clone(), link.target.clone());
+        }
+        let probe_fs = file_system::ToolchainFileSystem::with_overlay(std::sync::Arc::new(links));
+        Toolchain {
+            tsconfig_repairs: tsconfig::repair(root, tsconfigs, probe_fs),
+            workspaces,
+            alias_scopes: bundler::alias_scopes(files, manifests),
+            virtual_prefixes: bundler::virtual_prefixes(manifests),
+            generated: GeneratedPaths::load(root, files),
+        }
+    }
+
+    /// The overlay the resolver reads the tree through.
+    pub fn overlay(
+        &self,
+        root: &Path,
+        files: &HashSet<PathBuf>,
+        manifests: &Manifests,
+    ) -> file_system::Overlay {
+        let mut overlay = file_system::Overlay {
+            root: root.to_path_buf(),
+            files: files.clone(),
+            tsconfigs: self.tsconfig_repairs.texts.clone(),
+            ..Default::default()
+        };
+        for file in files {
+            let mut dir = file.parent();
+            while let Some(d) = dir {
+                if !overlay.tree_dirs.insert(d.to_path_buf()) {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        for link in &self.workspaces.links {
+            overlay.add_link(link.link.clone(), link.target.clone());
+        }
+        // Unbuilt output of every package in the tree stands for its source; a conventional
+        // output directory (`dist`, `lib`) only when it is absent, so real sources stay real.
+        let tree_dirs = overlay.tree_dirs.clone();
+        let is_dir = |p: &Path| tree_dirs.contains(p);
+        for manifest in manifests.all() {
+            let Some(dir) = manifest.path.parent() else {
+                continue;
+            };
+            for (out, src) in tsconfig::output_dirs(dir, &is_dir) {
+                if !overlay.outputs.iter().any(|(o, _)| o == &out)
+                    && (!tree_dirs.contains(&out) || declared_out_dir(dir, &out))
+                {
+                    overlay.outputs.push((out, src));
+                }
+            }
+        }
+        overlay
+            .outputs
+            .sort_by_key(|(out, _)| std::cmp::Reverse(out.components().count()));
+        overlay
+    }
+
+    /// The virtual-module provider of `specifier`, if a framework, plugin or runtime serves
+    /// it: a known prefix, or any `scheme:` specifier (`astro:content`, `astrowind:config`)
+    /// other than `node:` and `file:`, which no file system path can be.
+    pub fn virtual_provider(&self, specifier: &str) -> Option<String> {
+        if let Some(known) = self
+            .virtual_prefixes
+            .iter()
+            .find(|v| specifier.starts_with(v.prefix))
+        {
+            return Some(known.provider.to_string());
+        }
+        let (scheme, _) = specifier.split_once(':')?;
+        let is_scheme = scheme.len() > 1
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.' | '_'));
+        (is_scheme && scheme != "node" && scheme != "file")
+            .then(|| format!("a bundler plugin or runtime (`{scheme}:` modules)"))
+    }
+
+    /// The alias scope (bundler config directory) that applies to a file in `dir`.
+    pub fn alias_scope(&self, dir: &Path) -> Option<usize> {
+        self.alias_scopes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| dir.starts_with(&s.dir))
+            .max_by_key(|(_, s)| s.dir.components().count())
+            .map(|(i, _)| i)
+    }
+}
+
+/// Whether `out` is the `outDir`/`declarationDir` a tsconfig of the package names (then it is
+/// build output even when a stale copy exists).
+fn declared_out_dir(package_dir: &Path, out: &Path) -> bool {
+    ["tsconfig.build.json", "tsconfig.lib.json", "tsconfig.json"]
+        .iter()
+        .filter_map(|name| std::fs::read_to_string(package_dir.join(name)).ok())
+        .filter_map(|text| tsconfig::parse_jsonc(&text).ok())
+        .any(|value| {
+            ["outDir", "declarationDir"].iter().any(|key| {
+                value
+                    .pointer(&format!("/compilerOptions/{key}"))
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|p| crate::resolve::normalize(&package_dir.join(p)) == out)
+            })
+        })
+}

@@ -1,0 +1,350 @@
+//! tsconfig files as tsc reads them: which `extends` entries cannot be read (a package that is
+//! not installed, a missing file, a cycle), so the file keeps its own `compilerOptions` instead
+//! of losing all of them, and the out-dir → source mapping of a package.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use oxc_resolver::{ResolveOptions, ResolverGeneric};
+
+use super::file_system::ToolchainFileSystem;
+
+use crate::resolve::{jsonc_options, normalize};
+
+/// A tsconfig in the tree that tsc would complain about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TsconfigProblem {
+    /// The tsconfig (absolute).
+    pub path: PathBuf,
+    /// 1-based line of the problem (the `extends` line, or the syntax error).
+    pub line: u32,
+    /// What is wrong and what treeaudit does about it.
+    pub message: String,
+    /// The package an unreadable `extends` names, when it is simply not installed.
+    pub uninstalled_package: Option<String>,
+}
+
+/// What reading the tree's tsconfigs found.
+#[derive(Debug, Clone, Default)]
+pub struct TsconfigRepairs {
+    /// Replacement text for tsconfigs whose unreadable `extends` entries were dropped.
+    pub texts: HashMap<PathBuf, String>,
+    /// One problem per tsconfig, sorted.
+    pub problems: Vec<TsconfigProblem>,
+}
+
+/// Reads `text` as tsconfig JSON (comments and trailing commas allowed).
+pub fn parse_jsonc(text: &str) -> Result<serde_json::Value, String> {
+    match jsonc_parser::parse_to_serde_value(text, &jsonc_options()) {
+        Ok(Some(value)) => Ok(value),
+        Ok(None) => Ok(serde_json::Value::Object(Default::default())),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The `extends` entries of a tsconfig (string or array form).
+fn extends_entries(value: &serde_json::Value) -> Vec<String> {
+    match value.get("extends") {
+        Some(serde_json::Value::String(s)) => vec![s.clone()],
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Walks every tsconfig's `extends` chain (depth first, in path order) and records the entries
+/// that cannot be read: the file itself keeps its own options (tsc reports the error and goes
+/// on with them), where oxc_resolver would drop the whole tsconfig. Packages are looked up
+/// through `fs`, so a base config in a workspace package counts as installed.
+pub fn repair(root: &Path, tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> TsconfigRepairs {
+    let probe = ResolverGeneric::new_with_file_system(
+        fs,
+        ResolveOptions {
+            extensions: vec![".json".into()],
+            main_files: vec!["tsconfig".into()],
+            condition_names: vec!["node".into(), "import".into(), "require".into()],
+            ..ResolveOptions::default()
+        },
+    );
+    let mut walk = Walk {
+        root: root.to_path_buf(),
+        probe,
+        state: HashMap::new(),
+        broken: BTreeMap::new(),
+    };
+    for path in tsconfigs {
+        walk.visit(path);
+    }
+    let in_tree: HashSet<&PathBuf> = tsconfigs.iter().collect();
+    let mut repairs = TsconfigRepairs::default();
+    for (path, broken) in walk.broken {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(mut value) = parse_jsonc(&text) else {
+            continue;
+        };
+        let kept: Vec<String> = extends_entries(&value)
+            .into_iter()
+            .filter(|e| !broken.iter().any(|(b, _)| b == e))
+            .collect();
+        if let Some(object) = value.as_object_mut() {
+            match kept.len() {
+                0 => {
+                    object.remove("extends");
+                }
+                1 => {
+                    object.insert("extends".into(), kept[0].clone().into());
+                }
+                _ => {
+                    object.insert("extends".into(), kept.into());
+                }
+            }
+        }
+        if in_tree.contains(&path) {
+            let (entry, why) = &broken[0];
+            let line = text
+                .lines()
+                .position(|l| l.contains("\"extends\""))
+                .map_or(1, |i| i as u32 + 1);
+            let more = if broken.len() > 1 {
+                format!(" (and {} more)", broken.len() - 1)
+            } else {
+                String::new()
+            };
+            let uninstalled_package = why
+                .contains("is not installed")
+                .then(|| crate::manifest::package_name(entry).to_string());
+            repairs.problems.push(TsconfigProblem {
+                path: path.clone(),
+                line,
+                uninstalled_package,
+                message: format!(
+                    "`extends: \"{entry}\"`{more} cannot be read: {why}; this file's own compilerOptions still apply"
+                ),
+            });
+        }
+        repairs.texts.insert(path, value.to_string());
+    }
+    for (path, state) in &walk.state {
+        if let Visit::Invalid(error) = state
+            && in_tree.contains(path)
+        {
+            repairs.problems.push(TsconfigProblem {
+                path: path.clone(),
+                line: error_line(error),
+                uninstalled_package: None,
+                message: format!("not valid JSON (comments and trailing commas are fine): {error}"),
+            });
+        }
+    }
+    repairs.problems.sort();
+    repairs
+}
+
+fn error_line(error: &str) -> u32 {
+    // jsonc_parser: "... on line 3 column 5"
+    error
+        .split("line ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+}
+
+enum Visit {
+    InProgress,
+    Done,
+    Invalid(String),
+}
+
+struct Walk {
+    root: PathBuf,
+    probe: ResolverGeneric<ToolchainFileSystem>,
+    state: HashMap<PathBuf, Visit>,
+    /// tsconfig → its unreadable entries with the reason.
+    broken: BTreeMap<PathBuf, Vec<(String, String)>>,
+}
+
+impl Walk {
+    /// Visits one tsconfig; returns why it cannot serve as a base (`None` = readable).
+    fn visit(&mut self, path: &Path) -> Option<String> {
+        match self.state.get(path) {
+            Some(Visit::InProgress) => return Some("it extends this file back (a cycle)".into()),
+            Some(Visit::Done) => return None,
+            Some(Visit::Invalid(e)) => return Some(format!("it is not valid JSON: {e}")),
+            None => {}
+        }
+        // Nothing outside the audited tree is read (an `extends` may climb out of it).
+        let text = match crate::discover::read_in_tree(
+            &self.root,
+            path,
+            crate::discover::MAX_MANIFEST_BYTES,
+        )
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::Other => {
+                return Some(format!("it lies outside the audited tree ({e})"));
+            }
+            Err(e) => return Some(format!("it cannot be read ({e})")),
+        };
+        let value = match parse_jsonc(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                self.state
+                    .insert(path.to_path_buf(), Visit::Invalid(e.clone()));
+                return Some(format!("it is not valid JSON: {e}"));
+            }
+        };
+        self.state.insert(path.to_path_buf(), Visit::InProgress);
+        let dir = path.parent().unwrap_or(Path::new("/"));
+        for entry in extends_entries(&value) {
+            let why = match self.locate(dir, &entry) {
+                Ok(target) => self.visit(&target),
+                Err(why) => Some(why),
+            };
+            if let Some(why) = why {
+                self.broken
+                    .entry(path.to_path_buf())
+                    .or_default()
+                    .push((entry, why));
+            }
+        }
+        self.state.insert(path.to_path_buf(), Visit::Done);
+        None
+    }
+
+    /// Where an `extends` entry points, the way tsc looks: a path (with `.json` added), or a
+    /// package's file through node_modules.
+    fn locate(&self, dir: &Path, entry: &str) -> Result<PathBuf, String> {
+        if entry.starts_with('.') || entry.starts_with('/') {
+            let base = normalize(&dir.join(entry));
+            let mut with_json = base.clone().into_os_string();
+            with_json.push(".json");
+            return [base.clone(), PathBuf::from(with_json)]
+                .into_iter()
+                .find(|p| p.is_file())
+                .ok_or_else(|| "no such file".to_string());
+        }
+        for specifier in [entry.to_string(), format!("{entry}/tsconfig.json")] {
+            if let Ok(found) = self.probe.resolve(dir, &specifier) {
+                return Ok(found.into_path_buf());
+            }
+        }
+        let name = crate::manifest::package_name(entry);
+        let installed = dir
+            .ancestors()
+            .any(|d| d.join("node_modules").join(name).is_dir());
+        Err(if installed {
+            format!("the installed package `{name}` has no such file")
+        } else {
+            format!("package `{name}` is not installed")
+        })
+    }
+}
+
+/// Output directory → source directory pairs of one package, from its tsconfig `outDir` and
+/// `rootDir`, else by convention (`dist`, `build`, `lib`, `out` → `src` or the package root).
+pub fn output_dirs(package_dir: &Path, is_dir: &dyn Fn(&Path) -> bool) -> Vec<(PathBuf, PathBuf)> {
+    let source_root = if is_dir(&package_dir.join("src")) {
+        package_dir.join("src")
+    } else {
+        package_dir.to_path_buf()
+    };
+    let mut pairs: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for name in ["tsconfig.build.json", "tsconfig.lib.json", "tsconfig.json"] {
+        let Ok(text) = std::fs::read_to_string(package_dir.join(name)) else {
+            continue;
+        };
+        let Ok(value) = parse_jsonc(&text) else {
+            continue;
+        };
+        let option = |key: &str| {
+            value
+                .pointer(&format!("/compilerOptions/{key}"))
+                .and_then(|v| v.as_str())
+                .map(|p| normalize(&package_dir.join(p)))
+        };
+        let root_dir = option("rootDir").unwrap_or_else(|| source_root.clone());
+        for key in ["outDir", "declarationDir"] {
+            if let Some(out) = option(key)
+                && out != root_dir
+                && out.starts_with(package_dir)
+                && !pairs.iter().any(|(o, _)| o == &out)
+            {
+                pairs.push((out, root_dir.clone()));
+            }
+        }
+    }
+    for name in ["dist", "build", "lib", "out", "esm", "cjs"] {
+        let out = package_dir.join(name);
+        if out != source_root && !pairs.iter().any(|(o, _)| o == &out) {
+            pairs.push((out, source_root.clone()));
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical");
+        for (path, text) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, text).expect("write");
+        }
+        (dir, root)
+    }
+
+    #[test]
+    fn uninstalled_and_cyclic_extends_are_dropped_and_reported_once() {
+        let (_dir, root) = tree(&[
+            (
+                "tsconfig.json",
+                "{\n  // comment\n  \"extends\": [\"expo/tsconfig.base\", \"./tsconfig.base.json\"],\n  \"compilerOptions\": {\"paths\": {\"@/*\": [\"./*\"]}},\n}\n",
+            ),
+            (
+                "tsconfig.base.json",
+                r#"{"compilerOptions":{"strict":true}}"#,
+            ),
+            ("a/tsconfig.json", r#"{"extends":"../b/tsconfig.json"}"#),
+            ("b/tsconfig.json", r#"{"extends":"../a/tsconfig.json"}"#),
+        ]);
+        let configs = vec![
+            root.join("a/tsconfig.json"),
+            root.join("b/tsconfig.json"),
+            root.join("tsconfig.json"),
+            root.join("tsconfig.base.json"),
+        ];
+        let fs = <ToolchainFileSystem as oxc_resolver::FileSystem>::new();
+        let repairs = repair(&root, &configs, fs);
+        let messages: Vec<(String, u32, &str)> = repairs
+            .problems
+            .iter()
+            .map(|p| {
+                (
+                    crate::discover::relative(&root, &p.path),
+                    p.line,
+                    p.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert_eq!(messages[0].0, "b/tsconfig.json");
+        assert!(messages[0].2.contains("cycle"), "{messages:?}");
+        assert_eq!(messages[1].0, "tsconfig.json");
+        assert_eq!(messages[1].1, 3);
+        assert!(messages[1].2.contains("package `expo` is not installed"));
+        let fixed: serde_json::Value =
+            serde_json::from_str(&repairs.texts[&root.join("tsconfig.json")]).expect("json");
+        assert_eq!(fixed["extends"], "./tsconfig.base.json");
+        assert_eq!(fixed["compilerOptions"]["paths"]["@/*"][0], "./*");
+    }
+}

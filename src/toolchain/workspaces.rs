@@ -1,0 +1,396 @@
+//! Workspace membership (npm/yarn `workspaces`, `pnpm-workspace.yaml`, lerna, rush) and the
+//! links a package manager would create in `node_modules`, read without any install.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::manifest::Manifests;
+
+/// One package of a workspace (or a `file:`/`link:` dependency) that lives in the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspacePackage {
+    /// `name` from its `package.json`.
+    pub name: String,
+    /// Its directory (absolute).
+    pub dir: PathBuf,
+    /// Its `package.json` (absolute).
+    pub manifest: PathBuf,
+}
+
+/// A `node_modules/<name>` entry the package manager would create: `link` → `target`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PackageLink {
+    /// `<dir>/node_modules/<name>` (absolute; absent from disk).
+    pub link: PathBuf,
+    /// The package directory it points at.
+    pub target: PathBuf,
+}
+
+/// Every workspace in the tree.
+#[derive(Debug, Clone, Default)]
+pub struct Workspaces {
+    /// Workspace root directories (where the declaration is).
+    pub roots: Vec<PathBuf>,
+    /// Member packages that have a name, sorted by directory.
+    pub packages: Vec<WorkspacePackage>,
+    /// Links a package manager would create, sorted.
+    pub links: Vec<PackageLink>,
+}
+
+impl Workspaces {
+    /// Reads workspace declarations from the manifests and the workspace files found in the tree
+    /// (`pnpm-workspace.yaml`, `lerna.json`, `rush.json`).
+    pub fn load(manifests: &Manifests, data_files: &[PathBuf]) -> Workspaces {
+        let manifest_dirs: Vec<&Path> = manifests
+            .all()
+            .into_iter()
+            .filter_map(|m| m.path.parent())
+            .collect();
+        let mut declared: Vec<(PathBuf, Vec<String>)> = Vec::new();
+        for manifest in manifests.all() {
+            let Some(dir) = manifest.path.parent() else {
+                continue;
+            };
+            // `workspaces` is an array, or an object with `packages` (yarn classic).
+            let globs = match manifest.json.get("workspaces") {
+                Some(serde_json::Value::Array(items)) => strings(items),
+                Some(serde_json::Value::Object(map)) => map
+                    .get("packages")
+                    .and_then(|p| p.as_array())
+                    .map(|items| strings(items))
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            if !globs.is_empty() {
+                declared.push((dir.to_path_buf(), globs));
+            }
+        }
+        let mut rush_projects: Vec<(PathBuf, PathBuf)> = Vec::new();
+        for file in data_files {
+            let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let Some(dir) = file.parent() else { continue };
+            match name {
+                "pnpm-workspace.yaml" | "pnpm-workspace.yml" => {
+                    let globs = std::fs::read_to_string(file)
+                        .ok()
+                        .and_then(|t| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&t).ok())
+                        .and_then(|v| {
+                            v.get("packages").and_then(|p| p.as_sequence()).map(|s| {
+                                s.iter()
+                                    .filter_map(|i| i.as_str().map(str::to_string))
+                                    .collect::<Vec<_>>()
+                            })
+                        })
+                        .unwrap_or_default();
+                    // pnpm always treats the root as a workspace package too.
+                    declared.push((dir.to_path_buf(), globs));
+                }
+                "lerna.json" => {
+                    if let Some(globs) = read_jsonc(file).and_then(|v| {
+                        v.get("packages")
+                            .and_then(|p| p.as_array())
+                            .map(|a| strings(a))
+                    }) {
+                        declared.push((dir.to_path_buf(), globs));
+                    }
+                }
+                "rush.json" => {
+                    if let Some(projects) = read_jsonc(file)
+                        .and_then(|v| v.get("projects").and_then(|p| p.as_array()).cloned())
+                    {
+                        for project in projects {
+                            if let Some(folder) =
+                                project.get("projectFolder").and_then(|f| f.as_str())
+                            {
+                                rush_projects.push((dir.to_path_buf(), dir.join(folder)));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        let mut members: BTreeMap<PathBuf, PathBuf> = BTreeMap::new(); // member dir → ws root
+        let mut roots: BTreeSet<PathBuf> = BTreeSet::new();
+        for (root, globs) in &declared {
+            roots.insert(root.clone());
+            let (include, exclude) = compile(globs);
+            for dir in &manifest_dirs {
+                let Ok(rel) = dir.strip_prefix(root) else {
+                    continue;
+                };
+                let rel = crate::discover::relative(Path::new(""), rel);
+                if rel.is_empty() || rel.split('/').any(|c| c == "node_modules") {
+                    continue;
+                }
+                if include.is_match(&rel) && !exclude.is_match(&rel) {
+                    // The nearest declaring root wins (nested workspaces).
+                    let entry = members.entry(dir.to_path_buf()).or_insert(root.clone());
+                    if root.starts_with(entry.as_path()) {
+                        *entry = root.clone();
+                    }
+                }
+            }
+        }
+        for (root, dir) in rush_projects {
+            roots.insert(root.clone());
+            if manifest_dirs.contains(&dir.as_path()) {
+                members.insert(dir, root);
+            }
+        }
+
+        let by_dir: HashMap<&Path, &crate::manifest::Manifest> = manifests
+            .all()
+            .into_iter()
+            .filter_map(|m| m.path.parent().map(|d| (d, m)))
+            .collect();
+        let mut packages = Vec::new();
+        let mut links = BTreeSet::new();
+        for (dir, root) in &members {
+            let Some(manifest) = by_dir.get(dir.as_path()) else {
+                continue;
+            };
+            let Some(name) = manifest.name.clone().filter(|n| !n.is_empty()) else {
+                continue;
+            };
+            links.insert(PackageLink {
+                link: root.join("node_modules").join(&name),
+                target: dir.clone(),
+            });
+            packages.push(WorkspacePackage {
+                name,
+                dir: dir.clone(),
+                manifest: manifest.path.clone(),
+            });
+        }
+        // `file:`, `link:` and `portal:` dependencies: linked into the dependent's node_modules.
+        for manifest in manifests.all() {
+            let Some(dir) = manifest.path.parent() else {
+                continue;
+            };
+            for field in [
+                "dependencies",
+                "devDependencies",
+                "optionalDependencies",
+                "peerDependencies",
+            ] {
+                let Some(deps) = manifest.json.get(field).and_then(|d| d.as_object()) else {
+                    continue;
+                };
+                for (name, spec) in deps {
+                    let Some(spec) = spec.as_str() else { continue };
+                    let Some(target) = ["file:", "link:", "portal:"]
+                        .iter()
+                        .find_map(|p| spec.strip_prefix(p))
+                    else {
+                        continue;
+                    };
+                    let target = crate::resolve::normalize(&dir.join(target));
+                    if by_dir.contains_key(target.as_path()) {
+                        links.insert(PackageLink {
+                            link: dir.join("node_modules").join(name),
+                            target,
+                        });
+                    }
+                }
+            }
+        }
+        packages.sort_by(|a, b| a.dir.cmp(&b.dir));
+        Workspaces {
+            roots: roots.into_iter().collect(),
+            packages,
+            links: links.into_iter().collect(),
+        }
+    }
+
+    /// The workspace package named `name`, if the tree has one.
+    pub fn package(&self, name: &str) -> Option<&WorkspacePackage> {
+        self.packages.iter().find(|p| p.name == name)
+    }
+
+    /// Cycles among workspace packages' declared dependencies (each cycle once, as the names
+    /// in dependency order starting from the smallest name).
+    pub fn dependency_cycles(&self, manifests: &Manifests) -> Vec<Vec<String>> {
+        let names: HashMap<&str, usize> = self
+            .packages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.as_str(), i))
+            .collect();
+        let mut graph = petgraph::graph::DiGraph::<usize, ()>::new();
+        let nodes: Vec<_> = (0..self.packages.len())
+            .map(|i| graph.add_node(i))
+            .collect();
+        for manifest in manifests.all() {
+            let Some(&from) = manifest.name.as_deref().and_then(|n| names.get(n)) else {
+                continue;
+            };
+            if self.packages[from].manifest != manifest.path {
+                continue;
+            }
+            for dep in manifest.dependencies.keys() {
+                if let Some(&to) = names.get(dep.as_str())
+                    && to != from
+                {
+                    graph.add_edge(nodes[from], nodes[to], ());
+                }
+            }
+        }
+        let mut cycles = Vec::new();
+        for component in petgraph::algo::tarjan_scc(&graph) {
+            if component.len() < 2 {
+                continue;
+            }
+            let members: BTreeSet<usize> = component.iter().map(|n| graph[*n]).collect();
+            // Walk the cycle from the smallest name along edges inside the component.
+            let start = *members
+                .iter()
+                .min_by_key(|&&i| &self.packages[i].name)
+                .expect("non-empty component");
+            let mut path = vec![start];
+            let mut current = start;
+            loop {
+                let next = graph
+                    .neighbors(nodes[current])
+                    .map(|n| graph[n])
+                    .filter(|i| members.contains(i))
+                    .min_by_key(|&i| (i != start && path.contains(&i), &self.packages[i].name));
+                match next {
+                    Some(n) if n == start || path.contains(&n) => break,
+                    Some(n) => {
+                        path.push(n);
+                        current = n;
+                    }
+                    None => break,
+                }
+            }
+            cycles.push(
+                path.into_iter()
+                    .map(|i| self.packages[i].name.clone())
+                    .collect(),
+            );
+        }
+        cycles.sort();
+        cycles
+    }
+}
+
+fn strings(items: &[serde_json::Value]) -> Vec<String> {
+    items
+        .iter()
+        .filter_map(|i| i.as_str().map(str::to_string))
+        .collect()
+}
+
+fn read_jsonc(path: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(path).ok()?;
+    jsonc_parser::parse_to_serde_value(&text, &crate::resolve::jsonc_options())
+        .ok()
+        .flatten()
+}
+
+/// Workspace globs (`packages/*`, `apps/**`, `!**/test/**`) as include and exclude sets.
+fn compile(globs: &[String]) -> (globset::GlobSet, globset::GlobSet) {
+    let mut include = globset::GlobSetBuilder::new();
+    let mut exclude = globset::GlobSetBuilder::new();
+    for glob in globs {
+        let (negated, pattern) = match glob.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, glob.as_str()),
+        };
+        let pattern = pattern
+            .trim_start_matches("./")
+            .trim_end_matches('/')
+            .to_string();
+        let Ok(compiled) = globset::GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+        else {
+            continue;
+        };
+        if negated {
+            exclude.add(compiled);
+        } else {
+            include.add(compiled);
+        }
+    }
+    (
+        include
+            .build()
+            .unwrap_or_else(|_| globset::GlobSet::empty()),
+        exclude
+            .build()
+            .unwrap_or_else(|_| globset::GlobSet::empty()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, Manifests, Vec<PathBuf>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical");
+        let mut package_jsons = Vec::new();
+        let mut data = Vec::new();
+        for (path, text) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, text).expect("write");
+            if path.ends_with("package.json") {
+                package_jsons.push(path);
+            } else {
+                data.push(path);
+            }
+        }
+        (dir, Manifests::load(&package_jsons), data)
+    }
+
+    #[test]
+    fn pnpm_yarn_object_form_and_negations_name_the_members() {
+        let (dir, manifests, data) = tree(&[
+            ("package.json", r#"{"name":"root"}"#),
+            (
+                "pnpm-workspace.yaml",
+                "packages:\n  - 'apps/*'\n  - 'packages/**'\n  - '!packages/fixtures/**'\n",
+            ),
+            ("apps/web/package.json", r#"{"name":"@x/web"}"#),
+            ("packages/db/package.json", r#"{"name":"@x/db"}"#),
+            (
+                "packages/fixtures/a/package.json",
+                r#"{"name":"fixture-a"}"#,
+            ),
+            ("tools/package.json", r#"{"name":"tools"}"#),
+        ]);
+        let ws = Workspaces::load(&manifests, &data);
+        let names: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["@x/web", "@x/db"]);
+        let root = dir.path().canonicalize().expect("canonical");
+        assert!(
+            ws.links
+                .iter()
+                .any(|l| l.link == root.join("node_modules/@x/db"))
+        );
+
+        let (_dir, manifests, data) = tree(&[
+            (
+                "package.json",
+                r#"{"name":"root","workspaces":{"packages":["libs/*"]}}"#,
+            ),
+            (
+                "libs/a/package.json",
+                r#"{"name":"a","dependencies":{"b":"workspace:*"}}"#,
+            ),
+            (
+                "libs/b/package.json",
+                r#"{"name":"b","devDependencies":{"a":"1"}}"#,
+            ),
+        ]);
+        let ws = Workspaces::load(&manifests, &data);
+        assert_eq!(ws.packages.len(), 2);
+        assert_eq!(ws.dependency_cycles(&manifests), [vec!["a", "b"]]);
+    }
+}

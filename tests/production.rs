@@ -1,0 +1,181 @@
+//! The production model: which code Node runs as written (and so needs its dependencies
+//! installed), which code a bundler inlines, what the compiler erases, what starts a file,
+//! and every endpoint with its composed path. Run as a user would on the fixtures.
+
+use std::process::Command;
+
+fn treeaudit(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_treeaudit"))
+        .args(args)
+        .arg("--no-cache")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run treeaudit");
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8 output")
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&treeaudit(args)).expect("valid JSON")
+}
+
+/// `rule file:line` for every finding of `check`.
+fn findings(fixture: &str) -> Vec<String> {
+    let report = json(&["check", &format!("fixtures/{fixture}"), "--format", "json"]);
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| format!("{} {}:{}", f["rule"], f["file"], f["line"]).replace('"', ""))
+        .collect()
+}
+
+/// `file  source` for every entry `--show-entries` lists.
+fn entries(fixture: &str) -> Vec<String> {
+    let report = json(&["check", &format!("fixtures/{fixture}"), "--format", "json"]);
+    report["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| format!("{}  {}", e["file"], e["source"]).replace('"', ""))
+        .collect()
+}
+
+#[test]
+fn vite_spa_client_code_is_bundled_so_its_dev_dependencies_are_fine() {
+    // `vue` is a devDependency imported by src/main.js, which only index.html loads.
+    let found = findings("repro-10a-vite-spa-devdeps-and-vue-imports");
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("dev-dependency-at-runtime")),
+        "{found:?}"
+    );
+    assert!(
+        entries("repro-10a-vite-spa-devdeps-and-vue-imports")
+            .contains(&"src/main.js  index.html <script src> (loaded by the browser)".to_string())
+    );
+    insta::assert_json_snapshot!("repro_10a", found);
+}
+
+#[test]
+fn tsup_bundled_cli_inlines_its_dev_dependencies() {
+    let found = findings("repro-10b-bundled-cli-devdeps");
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("dev-dependency-at-runtime")),
+        "{found:?}"
+    );
+    assert!(
+        entries("repro-10b-bundled-cli-devdeps")
+            .contains(&"src/index.ts  package.json main (bundled)".to_string())
+    );
+    insta::assert_json_snapshot!("repro_10b", found);
+}
+
+#[test]
+fn a_workspace_packages_dependency_is_installed_in_production() {
+    let found = findings("repro-10c-workspace-root-devdep");
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("dev-dependency-at-runtime")),
+        "{found:?}"
+    );
+    insta::assert_json_snapshot!("repro_10c", found);
+}
+
+#[test]
+fn type_level_exports_and_types_packages_are_valid() {
+    let found = findings("repro-11-type-level-exports");
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn an_import_used_only_as_a_type_closes_no_cycle() {
+    let found = findings("repro-12-type-only-cycle");
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn every_way_a_file_is_started_is_an_entry_with_its_reason() {
+    let listed = entries("ops-api");
+    insta::assert_json_snapshot!("ops_api_entries", listed);
+    // The compiled start script maps back through tsconfig outDir/rootDir.
+    assert!(listed.contains(&"server/index.ts  package.json scripts.start".to_string()));
+    // A nested package's `test` script is no production entry.
+    assert!(!listed.iter().any(|e| e.starts_with("packages/sdk/test/")));
+}
+
+#[test]
+fn orm_globs_served_scripts_and_maintainer_scripts_leave_nothing_unreachable() {
+    let found = findings("ops-api");
+    insta::assert_json_snapshot!("ops_api_findings", found);
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("unreachable-file") && !f.contains("mock-api")),
+        "{found:?}"
+    );
+    // faker is used by the seed and the nightly report only: maintainer scripts.
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("dev-dependency-at-runtime")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn why_names_the_reason_an_entry_runs() {
+    let text = treeaudit(&["why", "src/db/entities/job.ts", "fixtures/ops-api"]);
+    assert_eq!(
+        text,
+        "src/db/data-source.ts → src/db/entities/job.ts:6\n  entry: package.json scripts.typeorm:migrate\n"
+    );
+}
+
+const ENDPOINT_FIXTURES: &[&str] = &[
+    "story-api",
+    "express-cjs",
+    "fastify-autoload",
+    "koa-nested",
+    "nest-api",
+    "next-app",
+];
+
+#[test]
+fn endpoints_of_every_framework_fixture() {
+    for fixture in ENDPOINT_FIXTURES {
+        let path = format!("fixtures/{fixture}");
+        let text = treeaudit(&["routes", &path, "--endpoints"]);
+        insta::assert_snapshot!(format!("endpoints_{fixture}"), text);
+        let table = json(&["routes", &path, "--endpoints", "--format", "json"]);
+        let rows = table["endpoints"].as_array().expect("endpoints");
+        assert!(!rows.is_empty(), "{fixture}");
+        // JSON carries what the text shows: method, composed path, location.
+        for row in rows {
+            let line = format!(
+                "{:<7} {}",
+                row["method"].as_str().unwrap(),
+                row["path"].as_str().unwrap()
+            );
+            assert!(text.contains(&line), "{fixture}: {line}");
+        }
+    }
+}
+
+#[test]
+fn an_unregistered_nest_controller_is_an_unmounted_route() {
+    let found = findings("nest-api");
+    assert_eq!(
+        found,
+        vec!["unmounted-route src/billing/billing.controller.ts:1".to_string()]
+    );
+}
