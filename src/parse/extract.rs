@@ -114,18 +114,15 @@ fn visit(
                 binding_declarator(node, text, facts);
             }
         }
-        "namespace_import" => {
-            if has_named_child(node, "identifier") {
-                namespace_binding(node, text, facts);
-            }
+        "namespace_import" if has_named_child(node, "identifier") => {
+            namespace_binding(node, text, facts);
         }
-        "new_expression" => {
+        "new_expression"
             if node
                 .child_by_field_name("arguments")
-                .is_some_and(|a| a.kind() == "arguments" && has_named_child(a, "object"))
-            {
-                new_router(node, text, facts);
-            }
+                .is_some_and(|a| a.kind() == "arguments" && has_named_child(a, "object")) =>
+        {
+            new_router(node, text, facts);
         }
         "comment" => comment_node(node, text, facts),
         "string" => {
