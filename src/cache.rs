@@ -19,7 +19,7 @@ use crate::facts::ModuleFacts;
 
 const MAGIC: &[u8; 8] = b"TAFACTS\0";
 /// Bump when the pack layout changes.
-const PACK_FORMAT: u32 = 1;
+const PACK_FORMAT: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 16 + 8 + 8;
 
 /// The cache directory used when none is given: `<platform cache dir>/treeaudit`.

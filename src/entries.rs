@@ -353,9 +353,20 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
         }
     }
     let mut entries = found.entries;
-    // One entry per file: the first reason found, production before tests and configs.
+    // One entry per file: the first reason found, production before tests and configs. A file
+    // that Node runs as written by any reason (`node src/index.js` beside a private package's
+    // `main`) is run as written: dropped duplicates of the same kind can only widen that.
     entries.sort_by_key(|e| (e.file, e.kind));
-    entries.dedup_by_key(|e| e.file);
+    entries.dedup_by(|later, kept| {
+        if later.file != kept.file {
+            return false;
+        }
+        if later.kind == kept.kind {
+            kept.bundled &= later.bundled;
+            kept.library &= later.library;
+        }
+        true
+    });
     entries
 }
 

@@ -126,6 +126,10 @@ struct CheckArgs {
     /// With --baseline: also fail when baseline entries are fixed and should be removed.
     #[arg(long, requires = "baseline")]
     strict_baseline: bool,
+    /// Fail on imports of generated code (generated-import at error): for runs after the
+    /// generators (`prisma generate`, codegen, builds) have produced it.
+    #[arg(long)]
+    strict_generated: bool,
     /// In text mode, list the detected entry points first.
     #[arg(long)]
     show_entries: bool,
@@ -373,6 +377,12 @@ fn check(args: CheckArgs) -> Result<ExitCode, treeaudit::Error> {
     let machine = args.format.is_machine_readable() || !args.output.is_empty();
     let mut options = options(&args.path, &args.analysis, machine)?;
     options.entries = args.analysis.entries.clone();
+    if args.strict_generated {
+        options.config.rules.insert(
+            "generated-import".to_string(),
+            treeaudit::config::RuleLevel::Error,
+        );
+    }
     // Asked before the analysis so a bad ref fails fast.
     let changed = match &args.changed_since {
         Some(reference) => Some(treeaudit::git::changed_since(&args.path, reference)?),

@@ -145,6 +145,8 @@ pub struct ModuleResolver<'t> {
     /// Every file in the tree by lower-cased path, for case-mismatch and suggestions.
     files_by_lowercase: HashMap<String, PathBuf>,
     files: HashSet<PathBuf>,
+    /// Directories of the tree's files.
+    dirs: HashSet<PathBuf>,
     /// File stem (`database`) → files with that stem, for suggestions.
     files_by_stem: HashMap<String, Vec<PathBuf>>,
     /// Directories holding a `tsconfig.json`/`jsconfig.json`, for files no tsconfig includes.
@@ -252,6 +254,7 @@ impl<'t> ModuleResolver<'t> {
     ) -> ModuleResolver<'t> {
         let file_set: HashSet<PathBuf> = files.iter().cloned().collect();
         let overlay = Arc::new(toolchain.overlay(root, &file_set, manifests));
+        let dirs = overlay.tree_dirs.clone();
         let fs = ToolchainFileSystem::with_overlay(overlay);
         let base_resolver = ResolverGeneric::new_with_file_system(fs, options());
         let base = ResolverSet::new(&base_resolver, &[], &[]);
@@ -305,6 +308,7 @@ impl<'t> ModuleResolver<'t> {
             scoped,
             files_by_lowercase,
             files: file_set,
+            dirs,
             files_by_stem,
             tsconfig_dirs,
             suggestions: Mutex::new(HashMap::new()),
@@ -551,7 +555,8 @@ impl<'t> ModuleResolver<'t> {
                     base.pop();
                 }
                 base.file_name().is_some_and(|n| n == first_segment)
-                    && (self.files.iter().any(|f| f.starts_with(&base)) || base.is_dir())
+                    && (self.dirs.contains(&base)
+                        || candidates(&base).iter().any(|c| self.files.contains(c)))
             });
             if exists {
                 return Some(AliasMapping {

@@ -172,3 +172,24 @@ fn graph_shows_cross_package_edges() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("packages/db/src/migrate.ts"), "{text}");
 }
+
+#[test]
+fn strict_generated_turns_generated_imports_into_errors() {
+    let output = treeaudit(&[
+        "check",
+        "fixtures/repro-04-generated-code",
+        "--format",
+        "json",
+        "--no-cache",
+        "--strict-generated",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let lines = finding_lines(&json);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("error generated-import")),
+        "{lines:#?}"
+    );
+}

@@ -18,17 +18,26 @@ pub const RULE: Rule = Rule {
 const DOCS: &str = "\
 ## What it does
 Joins every environment variable production code reads (`process.env.X`, `process.env['X']`,
-destructuring, `Bun.env`, `Deno.env.get`, `import.meta.env`, t3-env and envalid schemas) with
-every place the project declares variables: the dotenv family (`.env`, `.env.example`, …,
-even when git-ignored), docker-compose `environment:`/`env_file:`, Dockerfile `ENV`/`ARG`,
-wrangler.toml `[vars]`, app.yaml `env_variables`, vercel.json `env`, and schema keys.
-A variable declared nowhere is an error when code a production entry reaches reads it without
-a default (the deploy crashes), and a warning when the code has a default (`?? 'd'`, `|| 'd'`,
-a ternary, `.default()`) or only code nothing runs yet reads it (a script, an unmounted route:
-it needs the variable the day it goes live).
+destructuring, `Bun.env`, `Deno.env.get`, `import.meta.env`, t3-env, envalid, zod and Joi
+schemas inline or in a variable, env helpers such as `getEnv('X')`, literal arrays of names,
+`env-var`) with every place the project declares variables: the dotenv family (`.env`,
+`.env.example`, `.env-template`, …, even when git-ignored; parsed as Node's dotenv does),
+docker-compose, Dockerfiles (`Dockerfile*`, `*.dockerfile`), wrangler.toml, app.yaml,
+vercel.json, fly.toml `[env]`, snapcraft.yaml, render.yaml, Heroku app.json, netlify.toml,
+Kubernetes container `env:`, package.json script assignments, next.config `env`, bundler
+`define`s, schema keys, and GitHub workflow `env:` (only for what the workflow runs).
+In a workspace, a package's reads are checked against its own sources, those of the
+packages that depend on it, and the root's.
+A read is required only when its value is used with no default and no guard, following the
+value through locals, fallback chains, ternaries, `if` guards, early returns and defaults
+assigned to `process.env.X`, within the module; `if (!X) throw` keeps it required.
+A variable declared nowhere is an error when code a deploy runs (main, start and build
+scripts, Dockerfile, framework entries) reads it without a default, and a warning when the
+code has a default or only other code (a maintenance script, an unmounted route) reads it.
 Variables the runtime or host sets (`NODE_ENV`, `CI`, `HOME`, `PATH`, `PWD`, `TZ`,
-`NEXT_RUNTIME`, `VERCEL_*`, `npm_*`, …; the list is in src/env/platform.rs) are never
-reported. Reads in tests and tool configuration are not counted.
+`NEXT_RUNTIME`, `VERCEL_*`, `npm_*`, Windows' `PROGRAMFILES`, Expo's `EXPO_OS`, …; the list is
+in src/env/platform.rs) are never reported. Reads in tests and tool configuration are not
+counted.
 
 ## Why is this bad
 Nobody deploying the app learns the variable exists until it crashes:

@@ -571,8 +571,8 @@ mod tests {
             found,
             vec![
                 "GET / (router)",
-                "PUT /:id (router)",
                 "GET /:id (router)",
+                "PUT /:id (router)",
                 "GET /health (fastify)",
                 "HEAD /health (fastify)",
             ]

@@ -141,14 +141,14 @@ mod tests {
 
     #[test]
     fn message_newlines_and_percent_are_escaped() {
-        // Line breaks inside tree data are shown, not obeyed (report::escape); the
-        // runner's own escapes cover `%` and the help line treeaudit adds.
+        // The runner's own escapes (`%0D`, `%0A`, `%25`) keep a line break inside the one
+        // annotation: it cannot start a new workflow command.
         let line = command(
             &finding("src/a.js", "100% broken\r\nsecond line", Severity::Error).with_help("fix"),
         );
         assert_eq!(
             line,
-            "::error file=src/a.js,line=3,col=21,title=treeaudit(unresolved-import)::100%25 broken\\u{d}\\u{a}second line%0Ahelp: fix"
+            "::error file=src/a.js,line=3,col=21,title=treeaudit(unresolved-import)::100%25 broken%0D%0Asecond line%0Ahelp: fix"
         );
         assert_eq!(line.lines().count(), 1);
     }

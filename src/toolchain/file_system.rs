@@ -16,7 +16,7 @@ const OUTPUT_EXTENSIONS: &[&str] = &[".d.ts", ".d.mts", ".d.cts", ".js", ".mjs",
 const SOURCE_EXTENSIONS: &[&str] = &[".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 /// Per-format subdirectories bundlers write (`dist/esm/index.js`, `dist/types/index.d.ts`).
 const FORMAT_DIRS: &[&str] = &[
-    "esm", "cjs", "es", "umd", "types", "mjs", "module", "commonjs", "node", "browser", "src",
+    "esm", "cjs", "es", "umd", "types", "mjs", "module", "commonjs", "node", "browser",
 ];
 
 /// What the virtual layer knows.
@@ -28,8 +28,8 @@ pub struct Overlay {
     pub links: HashMap<PathBuf, PathBuf>,
     /// Virtual directories (`<ws>/node_modules`, `<ws>/node_modules/@x`).
     pub dirs: HashSet<PathBuf>,
-    /// Output directory → source directory, longest first.
-    pub outputs: Vec<(PathBuf, PathBuf)>,
+    /// Output directory → source directory.
+    pub outputs: HashMap<PathBuf, PathBuf>,
     /// Files of the tree (a mapped source must be one of them).
     pub files: HashSet<PathBuf>,
     /// Directories of the tree.
@@ -56,7 +56,14 @@ impl Overlay {
 
     /// `path` with a virtual link among its ancestors replaced by the link's target.
     fn through_links(&self, path: &Path) -> Option<PathBuf> {
-        if self.links.is_empty() {
+        // Every link is `<dir>/node_modules/<name>`: other paths never go through one.
+        if self.links.is_empty()
+            || !path
+                .as_os_str()
+                .as_encoded_bytes()
+                .windows(12)
+                .any(|w| w == b"node_modules")
+        {
             return None;
         }
         for ancestor in path.ancestors().skip(1) {
@@ -71,20 +78,31 @@ impl Overlay {
     /// The source a missing output path stands for: a file, or `None`; output directories
     /// themselves are virtual directories (reported by [`Overlay::output_dir`]).
     fn output_source(&self, path: &Path) -> Option<PathBuf> {
-        for (out, src) in &self.outputs {
+        if self.outputs.is_empty() {
+            return None;
+        }
+        // The nearest output directory among the path's ancestors (a hash lookup per level).
+        for out in path.ancestors().skip(1) {
+            let Some(src) = self.outputs.get(out) else {
+                continue;
+            };
             let Ok(rel) = path.strip_prefix(out) else {
                 continue;
             };
-            if let Some(found) = self.source_for(src, rel) {
-                return Some(found);
-            }
-            // `dist/esm/x.js`, `dist/types/x.d.ts`: skip one format directory.
+            // `dist/esm/x.js`, `dist/types/x.d.ts`: a format directory of the build, skipped;
+            // never also read as a source directory (`src/types/` is another module).
             let mut components = rel.components();
-            if let Some(first) = components.next()
-                && FORMAT_DIRS.iter().any(|f| first.as_os_str() == *f)
-                && let Some(found) = self.source_for(src, components.as_path())
-            {
-                return Some(found);
+            match components.next() {
+                Some(first) if FORMAT_DIRS.iter().any(|f| first.as_os_str() == *f) => {
+                    if let Some(found) = self.source_for(src, components.as_path()) {
+                        return Some(found);
+                    }
+                }
+                _ => {
+                    if let Some(found) = self.source_for(src, rel) {
+                        return Some(found);
+                    }
+                }
             }
         }
         None
@@ -105,7 +123,13 @@ impl Overlay {
     /// Whether a missing path is an output directory or a directory inside one whose source
     /// counterpart exists.
     fn output_dir(&self, path: &Path) -> bool {
-        self.outputs.iter().any(|(out, src)| {
+        if self.outputs.is_empty() {
+            return false;
+        }
+        path.ancestors().any(|out| {
+            let Some(src) = self.outputs.get(out) else {
+                return false;
+            };
             path.strip_prefix(out).is_ok_and(|rel| {
                 rel.as_os_str().is_empty()
                     || self.tree_dirs.contains(&src.join(rel))

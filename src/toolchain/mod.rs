@@ -95,16 +95,13 @@ impl Toolchain {
                 continue;
             };
             for (out, src) in tsconfig::output_dirs(dir, &is_dir) {
-                if !overlay.outputs.iter().any(|(o, _)| o == &out)
+                if !overlay.outputs.contains_key(&out)
                     && (!tree_dirs.contains(&out) || declared_out_dir(dir, &out))
                 {
-                    overlay.outputs.push((out, src));
+                    overlay.outputs.insert(out, src);
                 }
             }
         }
-        overlay
-            .outputs
-            .sort_by_key(|(out, _)| std::cmp::Reverse(out.components().count()));
         overlay
     }
 
