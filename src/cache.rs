@@ -58,7 +58,7 @@ pub fn is_inside(dir: &Path, root: &Path) -> bool {
     canonical(&absolute(dir)).starts_with(canonical(&absolute(root)))
 }
 
-/// What invalidates every entry: treeaudit's version, the grammars, the queries and the
+/// What invalidates every entry: treeaudit's version, the grammars, the extraction walk and the
 /// shape of `ModuleFacts`.
 fn format_stamp() -> u128 {
     static STAMP: OnceLock<u128> = OnceLock::new();
@@ -69,7 +69,7 @@ fn format_stamp() -> u128 {
             tree_sitter::LANGUAGE_VERSION
         );
         for dialect in [Dialect::JavaScript, Dialect::TypeScript, Dialect::Tsx] {
-            // The language only: compiling the queries here would cost more than a warm run.
+            // The language only.
             let language = crate::parse::language(dialect);
             let metadata = language.metadata().map(|m| {
                 format!(
@@ -84,7 +84,7 @@ fn format_stamp() -> u128 {
                 language.field_count(),
             ));
         }
-        text.push_str(crate::parse::QUERY_SOURCES);
+        text.push_str(crate::parse::EXTRACTION_SOURCE);
         // Field names of the facts: a new field invalidates entries written without it.
         text.push_str(&serde_json::to_string(&ModuleFacts::default()).unwrap_or_default());
         xxh3_128(text.as_bytes())
@@ -97,6 +97,9 @@ pub fn key(dialect: Dialect, bytes: &[u8]) -> u128 {
         Dialect::JavaScript => 0,
         Dialect::TypeScript => 1,
         Dialect::Tsx => 2,
+        Dialect::Vue => 3,
+        Dialect::Svelte => 4,
+        Dialect::Astro => 5,
     };
     let seed = xxh3_128(&[tag]);
     xxh3_128(bytes) ^ seed.rotate_left(1)

@@ -32,6 +32,12 @@ pub enum Dialect {
     TypeScript,
     /// .tsx
     Tsx,
+    /// .vue single-file component: its `<script>` blocks are read
+    Vue,
+    /// .svelte component: its `<script>` blocks are read
+    Svelte,
+    /// .astro page or component: its frontmatter and `<script>` blocks are read
+    Astro,
 }
 
 impl Dialect {
@@ -42,6 +48,9 @@ impl Dialect {
             "js" | "jsx" | "mjs" | "cjs" => Some(Dialect::JavaScript),
             "ts" | "mts" | "cts" => Some(Dialect::TypeScript),
             "tsx" => Some(Dialect::Tsx),
+            "vue" => Some(Dialect::Vue),
+            "svelte" => Some(Dialect::Svelte),
+            "astro" => Some(Dialect::Astro),
             _ => None,
         }
     }
@@ -364,7 +373,17 @@ pub fn discover(root: &Path, options: &DiscoverOptions) -> Result<Discovery> {
             Found::Tsconfig(p) => discovery.tsconfigs.push(p),
             Found::Env(p) => discovery.env_files.push(p),
             Found::Other(p) => discovery.other_files.push(p),
-            Found::Data(p) => discovery.data_files.push(p),
+            Found::Data(p) => {
+                // Code in a kind treeaudit does not read is listed, never dropped silently;
+                // the file still exists for the imports that name it.
+                if let Some(reason) = unread_code_reason(&p) {
+                    discovery.skipped.push(Skipped {
+                        file: relative(&root, &p),
+                        reason: reason.to_string(),
+                    });
+                }
+                discovery.data_files.push(p)
+            }
             Found::Skipped(s) => discovery.skipped.push(s),
             Found::Ignored(p) => discovery.ignored.push(p),
         }
@@ -444,6 +463,17 @@ fn classify(root: &Path, path: &Path, file_type: Option<std::fs::FileType>) -> O
         dialect,
         size: 0,
     }))
+}
+
+/// Files that hold imports in a language treeaudit does not parse.
+fn unread_code_reason(path: &Path) -> Option<&'static str> {
+    match path.extension()?.to_str()? {
+        "mdx" => Some("MDX is not analysed: its imports and env reads are not checked"),
+        "marko" | "riot" | "imba" => {
+            Some("this component language is not analysed: its imports are not checked")
+        }
+        _ => None,
+    }
 }
 
 #[cfg(unix)]

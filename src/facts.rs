@@ -181,6 +181,10 @@ pub struct ModuleFacts {
     /// `'./jobs/clean.js'`): code that names a file by path may load it without an import.
     #[serde(default)]
     pub path_strings: Vec<PathString>,
+    /// tree-sitter rejected the file but `oxc_parser` accepts it: a gap in the grammar. The
+    /// facts stand; the export list is marked unknowable.
+    #[serde(default)]
+    pub grammar_gap: bool,
     /// Top-level declarations of a TypeScript file (`type`, `interface`, `const`, …): a
     /// `.d.ts` module exports them implicitly.
     #[serde(default)]

@@ -12,6 +12,7 @@ mod gate;
 mod hostile_tree;
 mod missing_export;
 mod node_differential;
+mod parse;
 mod plan_layering;
 mod production;
 mod read_only;

@@ -1,8 +1,7 @@
-//! Turns query captures into [`ModuleFacts`]: dispatches each capture to the concern that
-//! reads it, and holds the node readers every concern shares.
+//! Turns a syntax tree into [`ModuleFacts`]: one walk hands each node to the concern that
+//! reads it; the node readers every concern shares live here too.
 
-use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, Query, QueryCursor, Tree};
+use tree_sitter::{Node, Tree};
 
 use super::comments::comment_node;
 use super::commonjs::{
@@ -19,51 +18,30 @@ use super::routes::{
 use super::syntax_errors::collect_syntax_errors;
 use crate::facts::{EnvReadForm, ImportKind, ModuleFacts, Span};
 
-pub(super) fn extract(
-    tree: &Tree,
-    text: &str,
-    query: &Query,
-    cursor: &mut QueryCursor,
-) -> ModuleFacts {
+/// Walks the tree once, depth first and without recursion (a hostile file may nest 100k
+/// levels deep), handing each node to the concern that reads it. A hand walk replaced query
+/// cursors: a cursor over deep trees could run for minutes, and the walk is faster on real code.
+pub(super) fn extract(tree: &Tree, text: &str) -> ModuleFacts {
     let mut facts = ModuleFacts::default();
     let mut env_aliases: Vec<(String, EnvReadForm)> = Vec::new();
-    let names = query.capture_names();
     let root = tree.root_node();
-    let mut matches = cursor.matches(query, root, text.as_bytes());
-    while let Some(m) = matches.next() {
-        for capture in m.captures() {
-            let name = names[capture.index as usize];
-            if name.starts_with('_') {
-                continue;
+    let mut cursor = root.walk();
+    // Counted here: `TreeCursor::depth` costs the depth itself, quadratic on a deep tree.
+    let mut depth = 0u32;
+    'walk: loop {
+        visit(cursor.node(), depth, text, &mut facts, &mut env_aliases);
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
             }
-            let node = capture.node;
-            match name {
-                "import" => import_statement(node, text, &mut facts),
-                "export" => export_statement(node, text, &mut facts),
-                "require" => require_call(node, text, ImportKind::Require, &mut facts),
-                "require.resolve" => require_call(node, text, ImportKind::Require, &mut facts),
-                "dynamic_import" => dynamic_import(node, text, &mut facts),
-                "commonjs.assign" => commonjs_assignment(node, text, &mut facts),
-                "commonjs.define" => commonjs_define(node, text, &mut facts),
-                "commonjs.assign_computed" => commonjs_computed_assignment(node, text, &mut facts),
-                "commonjs.object_call" => commonjs_object_call(node, text, &mut facts),
-                "ambient_module" => ambient_module(node, text, &mut facts),
-                "route.mount" => mount_call(node, text, &mut facts),
-                "route.registration" => registration_call(node, text, &mut facts),
-                "route.binding" => binding_declarator(node, text, &mut facts),
-                "route.namespace" => namespace_binding(node, text, &mut facts),
-                "route.new_router" => new_router(node, text, &mut facts),
-                "route.base_path" => base_path(node, text, &mut facts),
-                "route.readdir" => readdir_call(node, text, &mut facts),
-                "route.glob" => glob_call(node, text, &mut facts),
-                "comment" => comment_node(node, text, &mut facts),
-                "route.path_reference" => path_reference(node, text, &mut facts),
-                "route.path_string" => path_string(node, text, &mut facts),
-                "env.object" => env_object(node, text, &mut facts, &mut env_aliases),
-                "env.schema" => env_schema(node, text, &mut facts),
-                "env.directive" => use_client_directive(node, text, &mut facts),
-                _ => {}
+            if !cursor.goto_parent() {
+                break 'walk;
             }
+            depth -= 1;
         }
     }
     if root.has_error() {
@@ -78,6 +56,188 @@ pub(super) fn extract(
         .dedup_by(|a, b| a.span == b.span && a.name == b.name);
     super::env_flow::module_env_pass(root, text, &mut facts);
     facts
+}
+
+/// Names a route-registration call passes first: `registerRoutes(app)`.
+const REGISTRATION_ARGUMENTS: &[&str] = &[
+    "app",
+    "server",
+    "router",
+    "fastify",
+    "api",
+    "application",
+    "instance",
+];
+
+/// One node: the constructs it starts, in the order the concerns expect them.
+fn visit(
+    node: Node,
+    depth: u32,
+    text: &str,
+    facts: &mut ModuleFacts,
+    env_aliases: &mut Vec<(String, EnvReadForm)>,
+) {
+    match node.kind() {
+        "import_statement" => import_statement(node, text, facts),
+        "export_statement" => export_statement(node, text, facts),
+        "call_expression" => call_expression(node, text, facts),
+        "assignment_expression" => match node.child_by_field_name("left").map(|l| l.kind()) {
+            Some("member_expression") => commonjs_assignment(node, text, facts),
+            Some("subscript_expression") => commonjs_computed_assignment(node, text, facts),
+            _ => {}
+        },
+        "member_expression" => {
+            let object = node.child_by_field_name("object");
+            let property = node.child_by_field_name("property");
+            let is_env = property
+                .is_some_and(|p| p.kind() == "property_identifier" && node_text(p, text) == "env")
+                && object.is_some_and(|o| match o.kind() {
+                    "identifier" => matches!(node_text(o, text), "process" | "Bun" | "Deno"),
+                    "meta_property" => node_text(o, text) == "import.meta",
+                    _ => false,
+                });
+            if is_env {
+                env_object(node, text, facts, env_aliases);
+            }
+        }
+        "variable_declarator" => {
+            let named = node
+                .child_by_field_name("name")
+                .is_some_and(|n| n.kind() == "identifier");
+            let value = node.child_by_field_name("value").map(|v| v.kind());
+            if named
+                && matches!(
+                    value,
+                    Some("call_expression" | "member_expression" | "await_expression")
+                )
+            {
+                binding_declarator(node, text, facts);
+            }
+        }
+        "namespace_import" if has_named_child(node, "identifier") => {
+            namespace_binding(node, text, facts);
+        }
+        "new_expression"
+            if node
+                .child_by_field_name("arguments")
+                .is_some_and(|a| a.kind() == "arguments" && has_named_child(a, "object")) =>
+        {
+            new_router(node, text, facts);
+        }
+        "comment" => comment_node(node, text, facts),
+        "string" => {
+            // `'use client'` as a statement of the program's prologue.
+            if depth == 2
+                && let Some(statement) = node.parent()
+                && statement.kind() == "expression_statement"
+            {
+                use_client_directive(node, text, facts);
+            }
+            path_string(node, text, facts);
+        }
+        "ambient_declaration" => {
+            let mut cursor = node.walk();
+            let declares_module = node.named_children(&mut cursor).any(|c| {
+                c.kind() == "module"
+                    && c.child_by_field_name("name")
+                        .is_some_and(|n| n.kind() == "string")
+            });
+            if declares_module {
+                ambient_module(node, text, facts);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The calls that import, export, read env, mount routes or name paths.
+fn call_expression(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let Some(function) = node.child_by_field_name("function") else {
+        return;
+    };
+    let arguments = node.child_by_field_name("arguments");
+    let has_arguments = arguments.is_some_and(|a| a.kind() == "arguments");
+    // `object.property(…)`: the two names, when both are plain.
+    let (object, property) = if function.kind() == "member_expression" {
+        let object = function.child_by_field_name("object");
+        let property = function
+            .child_by_field_name("property")
+            .filter(|p| p.kind() == "property_identifier")
+            .map(|p| node_text(p, text));
+        (object, property)
+    } else {
+        (None, None)
+    };
+    let object_name = object
+        .filter(|o| o.kind() == "identifier")
+        .map(|o| node_text(o, text));
+    match function.kind() {
+        "identifier" => {
+            let name = node_text(function, text);
+            if name == "require" && has_arguments {
+                require_call(node, text, ImportKind::Require, facts);
+            }
+        }
+        "import" => dynamic_import(node, text, facts),
+        _ => {}
+    }
+    if object_name == Some("require") && property == Some("resolve") {
+        require_call(node, text, ImportKind::Require, facts);
+    }
+    if object_name == Some("Object") && property == Some("defineProperty") {
+        commonjs_define(node, text, facts);
+    }
+    let schema = match function.kind() {
+        "identifier" => Some(node_text(function, text)),
+        _ => property,
+    };
+    if matches!(schema, Some("createEnv" | "cleanEnv")) {
+        env_schema(node, text, facts);
+    }
+    if has_arguments && matches!(property, Some("use" | "lazyUse" | "route" | "register")) {
+        mount_call(node, text, facts);
+    }
+    if matches!(function.kind(), "identifier" | "call_expression")
+        && let Some(arguments) = arguments
+        && let Some(first) = arguments.named_child(0)
+        && first.kind() == "identifier"
+        && REGISTRATION_ARGUMENTS.contains(&node_text(first, text))
+    {
+        registration_call(node, text, facts);
+    }
+    if property == Some("basePath") {
+        base_path(node, text, facts);
+    }
+    if matches!(function.kind(), "identifier" | "member_expression") {
+        let callee = node_text(function, text);
+        if callee.ends_with("readdir") || callee.ends_with("readdirSync") {
+            readdir_call(node, text, facts);
+        }
+    }
+    if property == Some("glob") {
+        glob_call(node, text, facts);
+    }
+    if object_name == Some("path") && matches!(property, Some("join" | "resolve")) {
+        path_reference(node, text, facts);
+    }
+    if object_name == Some("Object") && matches!(property, Some("assign" | "defineProperties")) {
+        commonjs_object_call(node, text, facts);
+    }
+    // require('path').resolve(__dirname, 'clean-tokens.js')
+    if matches!(property, Some("join" | "resolve"))
+        && let Some(inner) = object
+        && inner.kind() == "call_expression"
+        && inner
+            .child_by_field_name("function")
+            .is_some_and(|f| f.kind() == "identifier" && node_text(f, text) == "require")
+    {
+        path_reference(node, text, facts);
+    }
+}
+
+fn has_named_child(node: Node, kind: &str) -> bool {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).any(|c| c.kind() == kind)
 }
 
 /// The 1-based line/column span of a node; columns count characters.

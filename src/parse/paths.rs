@@ -214,7 +214,20 @@ pub(super) fn path_string(node: Node, text: &str, facts: &mut ModuleFacts) {
     if raw.len() < 4 || raw.len() > 200 {
         return;
     }
-    // Import specifiers (static, `require()`, `import()`) are imports already.
+    let Some(value) = literal_string(node, text) else {
+        return;
+    };
+    let looks_like_path = !value.is_empty()
+        && !value.starts_with(['/', '@', '#', '~'])
+        && !value.contains("://")
+        && !value.contains(char::is_whitespace)
+        && !value.contains(['*', '$', '{', '?', ':', '<', '>', '|', '"', '\\', ','])
+        && (value.contains('/') || PATH_EXTENSIONS.iter().any(|e| value.ends_with(e)));
+    if !looks_like_path {
+        return;
+    }
+    // Import specifiers (static, `require()`, `import()`) are imports already. Asked last:
+    // finding a parent costs the node's depth, and a hostile file nests strings 40k deep.
     if let Some(parent) = node.parent() {
         if matches!(
             parent.kind(),
@@ -233,21 +246,10 @@ pub(super) fn path_string(node: Node, text: &str, facts: &mut ModuleFacts) {
             return;
         }
     }
-    let Some(value) = literal_string(node, text) else {
-        return;
-    };
-    let looks_like_path = !value.is_empty()
-        && !value.starts_with(['/', '@', '#', '~'])
-        && !value.contains("://")
-        && !value.contains(char::is_whitespace)
-        && !value.contains(['*', '$', '{', '?', ':', '<', '>', '|', '"', '\\', ','])
-        && (value.contains('/') || PATH_EXTENSIONS.iter().any(|e| value.ends_with(e)));
-    if looks_like_path {
-        facts.path_strings.push(crate::facts::PathString {
-            value,
-            line: node.start_position().row as u32 + 1,
-        });
-    }
+    facts.path_strings.push(crate::facts::PathString {
+        value,
+        line: node.start_position().row as u32 + 1,
+    });
 }
 
 /// `__filename`, `import.meta.url`, `fileURLToPath(import.meta.url)`: the file itself.

@@ -1,0 +1,155 @@
+//! Parsing you can trust: grammar gaps are not syntax errors, component script blocks are
+//! read, and hostile inputs cost bounded time without losing an import.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn treeaudit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_treeaudit"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the treeaudit binary runs")
+}
+
+fn check_json(path: &str) -> serde_json::Value {
+    let output = treeaudit(&[
+        "check",
+        path,
+        "--format",
+        "json",
+        "--no-cache",
+        "--threads",
+        "1",
+    ]);
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check on {path} printed invalid JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// `(rule, file, line)` of every finding.
+fn findings(json: &serde_json::Value) -> Vec<(String, String, u64)> {
+    json["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn styled_components_variance_and_jsx_ampersands_are_not_syntax_errors() {
+    for fixture in [
+        "fixtures/repro-06a-grammar-gaps",
+        "fixtures/repro-06b-grammar-gaps",
+    ] {
+        let json = check_json(fixture);
+        let found = findings(&json);
+        assert!(found.is_empty(), "{fixture}: {found:#?}");
+        let gaps = json["summary"]["grammar_gaps"].as_u64();
+        assert!(
+            gaps.is_some_and(|n| n > 0),
+            "{fixture}: {}",
+            json["summary"]
+        );
+    }
+    insta::assert_json_snapshot!(
+        "repro_06a_findings",
+        findings(&check_json("fixtures/repro-06a-grammar-gaps"))
+    );
+}
+
+#[test]
+fn vue_svelte_and_astro_imports_are_resolved_at_their_lines() {
+    let json = check_json("fixtures/component-islands");
+    let found = findings(&json);
+    insta::assert_json_snapshot!("component_islands_findings", found);
+    let unresolved: Vec<(&str, u64)> = found
+        .iter()
+        .filter(|(rule, _, _)| rule == "unresolved-import")
+        .map(|(_, file, line)| (file.as_str(), *line))
+        .collect();
+    assert_eq!(
+        unresolved,
+        [
+            ("src/components/Counter.svelte", 3),
+            ("src/components/Greeting.vue", 8),
+            ("src/pages/index.astro", 5),
+        ]
+    );
+    // What the components import is reached through them.
+    assert!(
+        !found.iter().any(|(rule, _, _)| rule == "unreachable-file"),
+        "{found:#?}"
+    );
+}
+
+/// A hostile file: `(name, source)` whose one import sits at the deepest point.
+fn hostile_files() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "concat.js",
+            format!(
+                "module.exports = require('./missing-concat'){};\n",
+                " + \"abc\"".repeat(40_000)
+            ),
+        ),
+        (
+            "calls.js",
+            format!(
+                "{}require('./missing-calls'){};\n",
+                "f(".repeat(64_000),
+                ")".repeat(64_000)
+            ),
+        ),
+        (
+            "members.js",
+            format!("require('./missing-members'){};\n", ".b".repeat(200_000)),
+        ),
+        (
+            "arrows.js",
+            format!(
+                "module.exports = {}require('./missing-arrows');\n",
+                "() => ".repeat(50_000)
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn hostile_files_finish_quickly_and_keep_their_deep_imports() {
+    // Unoptimised test builds are several times slower than a release build.
+    let budget = Duration::from_secs(if cfg!(debug_assertions) { 15 } else { 2 });
+    for (name, source) in hostile_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(name), &source).expect("write");
+        let root = dir.path().to_str().expect("utf-8 temp path");
+        let started = Instant::now();
+        let json = check_json(root);
+        let elapsed = started.elapsed();
+        assert!(elapsed < budget, "{name}: {elapsed:?}");
+        let unresolved: Vec<String> = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "unresolved-import")
+            .map(|f| f["specifier"].as_str().unwrap_or("").to_string())
+            .collect();
+        let stem = Path::new(name)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("");
+        assert_eq!(unresolved, [format!("./missing-{stem}")], "{name}");
+    }
+}
