@@ -89,20 +89,24 @@ impl Overlay {
             let Ok(rel) = path.strip_prefix(out) else {
                 continue;
             };
-            // `dist/esm/x.js`, `dist/types/x.d.ts`: a format directory of the build, skipped;
-            // never also read as a source directory (`src/types/` is another module).
+            // `dist/esm/x.js`, `dist/types/x.d.ts`: a format directory a bundler writes. tsc
+            // itself mirrors the source tree (`lib/esm/index.js` is `src/esm/index.ts`), so the
+            // mirrored source wins when it exists; only declarations under `types/` (a
+            // declaration directory) skip it first, as `src/types/` is usually another module.
             let mut components = rel.components();
-            match components.next() {
+            let format_rest = match components.next() {
                 Some(first) if FORMAT_DIRS.iter().any(|f| first.as_os_str() == *f) => {
-                    if let Some(found) = self.source_for(src, components.as_path()) {
-                        return Some(found);
-                    }
+                    Some((first.as_os_str() == "types", components.as_path()))
                 }
-                _ => {
-                    if let Some(found) = self.source_for(src, rel) {
-                        return Some(found);
-                    }
-                }
+                _ => None,
+            };
+            let candidates: Vec<&Path> = match format_rest {
+                Some((true, rest)) => vec![rest],
+                Some((false, rest)) => vec![rel, rest],
+                None => vec![rel],
+            };
+            if let Some(found) = candidates.iter().find_map(|rel| self.source_for(src, rel)) {
+                return Some(found);
             }
         }
         None
