@@ -10,11 +10,11 @@
 
 use std::collections::HashSet;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use crate::facts::{Controller, Endpoint, ModuleFacts};
 
-use super::extract::span_of;
+use super::extract::{Index, Kind, span_of};
 
 /// HTTP methods a router exposes as methods of the same name.
 const METHODS: &[&str] = &[
@@ -51,27 +51,21 @@ const NEST_METHODS: &[(&str, &str)] = &[
 ];
 
 /// Fills `facts.endpoints`, `facts.controllers` and `facts.registered_controllers`.
-pub(super) fn extract_endpoints(tree: &Tree, text: &str, facts: &mut ModuleFacts) {
-    let root = tree.root_node();
-    let routers = local_routers(root, text);
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match node.kind() {
-            "call_expression" => handler_call(node, text, &routers, facts),
-            "class_declaration" | "abstract_class_declaration" => {
-                nest_class(node, text, facts);
-            }
-            "decorator" => module_decorator(node, text, facts),
+pub(super) fn extract_endpoints(root: Node, index: &Index, text: &str, facts: &mut ModuleFacts) {
+    let routers = local_routers(index, text);
+    for (kind, node) in index.of(&[Kind::Call, Kind::Class, Kind::Decorator]) {
+        match kind {
+            Kind::Call => handler_call(node, text, &routers, facts),
+            Kind::Class => nest_class(node, text, facts),
+            Kind::Decorator => module_decorator(root, node, text, facts),
             _ => {}
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
     facts.endpoints.sort_by_key(|e| e.span);
 }
 
 fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
-    node.utf8_text(text.as_bytes()).unwrap_or("")
+    text.get(node.byte_range()).unwrap_or("")
 }
 
 /// A string literal or a template without substitutions.
@@ -147,16 +141,15 @@ struct Routers {
     parameters: HashSet<String>,
 }
 
-fn local_routers(root: Node, text: &str) -> Routers {
+fn local_routers(index: &Index, text: &str) -> Routers {
     let mut found = Routers {
         routers: HashSet::new(),
         other_locals: HashSet::new(),
         parameters: HashSet::new(),
     };
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match node.kind() {
-            "variable_declarator" => {
+    for (kind, node) in index.of(&[Kind::Declarator, Kind::Parameters, Kind::Arrow]) {
+        match kind {
+            Kind::Declarator => {
                 if let Some(name) = node.child_by_field_name("name")
                     && name.kind() == "identifier"
                 {
@@ -171,7 +164,7 @@ fn local_routers(root: Node, text: &str) -> Routers {
                     }
                 }
             }
-            "formal_parameters" => {
+            Kind::Parameters => {
                 let mut cursor = node.walk();
                 for parameter in node.named_children(&mut cursor) {
                     let name = match parameter.kind() {
@@ -186,7 +179,7 @@ fn local_routers(root: Node, text: &str) -> Routers {
                     }
                 }
             }
-            "arrow_function" => {
+            Kind::Arrow => {
                 // `app => { app.get(…) }`: a single unparenthesised parameter.
                 if let Some(parameter) = node
                     .child_by_field_name("parameter")
@@ -199,8 +192,6 @@ fn local_routers(root: Node, text: &str) -> Routers {
             }
             _ => {}
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
     found
 }
@@ -462,7 +453,7 @@ fn nest_class(class: Node, text: &str, facts: &mut ModuleFacts) {
 /// `@Module({ controllers: [UsersController] })`: the controllers this module registers.
 /// The list may be built: `[...authControllers]`, `flag ? [A] : [A, B]`, or a name bound to
 /// an array elsewhere in the file; every class name found in it counts.
-fn module_decorator(decorator: Node, text: &str, facts: &mut ModuleFacts) {
+fn module_decorator(root: Node, decorator: Node, text: &str, facts: &mut ModuleFacts) {
     let Some(("Module", Some(options))) = decorator_call(decorator, text) else {
         return;
     };
@@ -479,13 +470,6 @@ fn module_decorator(decorator: Node, text: &str, facts: &mut ModuleFacts) {
             .is_some_and(|k| node_text(k, text) == "controllers");
         let Some(value) = pair.child_by_field_name("value").filter(|_| is_controllers) else {
             continue;
-        };
-        let root = {
-            let mut top = decorator;
-            while let Some(parent) = top.parent() {
-                top = parent;
-            }
-            top
         };
         let mut names = Vec::new();
         collect_names(value, root, text, 0, &mut names);

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use tree_sitter::Node;
 
-use super::extract::{span_of, top_level_initializer};
+use super::extract::{Index, Kind, span_of, top_level_initializer};
 use crate::facts::{EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts};
 
 /// What happens to a value where it is used.
@@ -499,14 +499,10 @@ fn read_use(root: Node, text: &str, read: &EnvRead) -> ValueUse {
 
 /// Names the module assigns to (`process.env.X = …`, `process.env.X ??= …`): a default set
 /// when unset, or a value the module provides itself.
-fn assigned_names(root: Node, text: &str) -> BTreeSet<String> {
+fn assigned_names(index: &Index, text: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if matches!(
-            node.kind(),
-            "assignment_expression" | "augmented_assignment_expression"
-        ) && let Some(left) = node.child_by_field_name("left")
+    for (_, node) in index.of(&[Kind::Assignment]) {
+        if let Some(left) = node.child_by_field_name("left")
             && let Some(object) = left.child_by_field_name("object")
             && matches!(node_text(object, text), "process.env" | "import.meta.env")
         {
@@ -523,15 +519,13 @@ fn assigned_names(root: Node, text: &str) -> BTreeSet<String> {
             };
             names.extend(name);
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
     names
 }
 
 /// Recomputes `has_default` of the module's named reads (schema keys keep theirs) by local
 /// data flow, as the module doc says.
-pub(super) fn apply_local_flow(root: Node, text: &str, reads: &mut [EnvRead]) {
+fn apply_local_flow(root: Node, index: &Index, text: &str, reads: &mut [EnvRead]) {
     let uses: Vec<Option<ValueUse>> = reads
         .iter()
         .map(|r| {
@@ -556,7 +550,7 @@ pub(super) fn apply_local_flow(root: Node, text: &str, reads: &mut [EnvRead]) {
             _ => {}
         }
     }
-    let assigned = assigned_names(root, text);
+    let assigned = assigned_names(index, text);
     let optional: BTreeSet<String> = optional
         .difference(&required)
         .map(|s| s.to_string())
@@ -575,14 +569,14 @@ pub(super) fn apply_local_flow(root: Node, text: &str, reads: &mut [EnvRead]) {
 /// Everything env-related that needs the whole module: reads named through literal arrays
 /// and env helpers, `env-var` reads, next.config `env` keys, server-only branches, and the
 /// local data flow that decides `has_default`. Runs after the query captures.
-pub(super) fn module_env_pass(root: Node, text: &str, facts: &mut ModuleFacts) {
+pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut ModuleFacts) {
     if !text.contains("env") {
         return;
     }
-    schema_reads(root, text, facts);
+    schema_reads(root, index, text, facts);
     expand_dynamic_reads(root, text, facts);
-    env_var_reads(root, text, facts);
-    apply_local_flow(root, text, &mut facts.env_reads);
+    env_var_reads(index, text, facts);
+    apply_local_flow(root, index, text, &mut facts.env_reads);
     let isomorphic = text.contains("typeof process");
     for read in &mut facts.env_reads {
         if read.server_only {
@@ -593,15 +587,12 @@ pub(super) fn module_env_pass(root: Node, text: &str, facts: &mut ModuleFacts) {
                 .descendant_for_byte_range(read.span.start as usize, read.span.end as usize)
                 .is_some_and(|n| in_server_only_branch(n, text));
     }
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match node.kind() {
-            "pair" => config_env_pair(node, text, &mut facts.config_env_keys),
-            "call_expression" => env_name_call(node, text, isomorphic, &mut facts.env_name_calls),
+    for (kind, node) in index.of(&[Kind::Pair, Kind::Call]) {
+        match kind {
+            Kind::Pair => config_env_pair(node, text, &mut facts.config_env_keys),
+            Kind::Call => env_name_call(node, text, isomorphic, &mut facts.env_name_calls),
             _ => {}
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
     facts
         .config_env_keys
@@ -940,7 +931,7 @@ fn unwrap_expression(node: Node) -> Node {
 
 /// `env.get('WEBHOOK_URL').required().asUrlString()` with `env` imported from `env-var`:
 /// optional unless `.required()` without `.default(…)`.
-fn env_var_reads(root: Node, text: &str, facts: &mut ModuleFacts) {
+fn env_var_reads(index: &Index, text: &str, facts: &mut ModuleFacts) {
     let mut locals: Vec<String> = facts
         .imports
         .iter()
@@ -957,13 +948,7 @@ fn env_var_reads(root: Node, text: &str, facts: &mut ModuleFacts) {
     if locals.is_empty() {
         return;
     }
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-        if node.kind() != "call_expression" {
-            continue;
-        }
+    for (_, node) in index.of(&[Kind::Call]) {
         let Some(callee) = node
             .child_by_field_name("function")
             .filter(|f| f.kind() == "member_expression")
@@ -1130,15 +1115,9 @@ fn ends_flow(statement: Node) -> bool {
 /// serverSchema })`, `schema.validate(process.env)` / `Joi.attempt(process.env, schema)` with
 /// `const schema = Joi.object({ … })`. Their keys become schema reads, and the call stops
 /// counting as a fully dynamic read.
-fn schema_reads(root: Node, text: &str, facts: &mut ModuleFacts) {
-    let mut stack = vec![root];
+fn schema_reads(root: Node, index: &Index, text: &str, facts: &mut ModuleFacts) {
     let mut found: Vec<(Node, Vec<EnvRead>)> = Vec::new();
-    while let Some(node) = stack.pop() {
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-        if node.kind() != "call_expression" {
-            continue;
-        }
+    for (_, node) in index.of(&[Kind::Call]) {
         let Some(function) = node.child_by_field_name("function") else {
             continue;
         };

@@ -18,20 +18,128 @@ use super::routes::{
 use super::syntax_errors::collect_syntax_errors;
 use crate::facts::{EnvReadForm, ImportKind, ModuleFacts, Span};
 
+/// Nodes the later passes (endpoints, loaders, type erasure, env flow) read, gathered by the
+/// one walk in document order, so no pass walks the tree again.
+#[derive(Default)]
+pub(super) struct Index<'t> {
+    /// `(kind, node)` for every node of a [`Kind`], in document order.
+    nodes: Vec<(Kind, Node<'t>)>,
+    /// TypeScript only: identifiers outside import statements, and whether each is in a type
+    /// position (see `types::erase_type_only_imports`).
+    pub identifiers: Vec<(Node<'t>, bool)>,
+}
+
+/// The node kinds an [`Index`] keeps.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Kind {
+    Call,
+    Pair,
+    Class,
+    Decorator,
+    Declarator,
+    Parameters,
+    Arrow,
+    Assignment,
+}
+
+impl<'t> Index<'t> {
+    /// The indexed nodes of any of `kinds`, in document order.
+    pub(super) fn of<'a>(
+        &'a self,
+        kinds: &'a [Kind],
+    ) -> impl Iterator<Item = (Kind, Node<'t>)> + 'a {
+        self.nodes
+            .iter()
+            .filter(move |(k, _)| kinds.contains(k))
+            .copied()
+    }
+
+    fn note(&mut self, kind: &str, node: Node<'t>) {
+        let kind = match kind {
+            "call_expression" => Kind::Call,
+            "pair" => Kind::Pair,
+            "class_declaration" | "abstract_class_declaration" => Kind::Class,
+            "decorator" => Kind::Decorator,
+            "variable_declarator" => Kind::Declarator,
+            "formal_parameters" => Kind::Parameters,
+            "arrow_function" => Kind::Arrow,
+            "assignment_expression" | "augmented_assignment_expression" => Kind::Assignment,
+            _ => return,
+        };
+        self.nodes.push((kind, node));
+    }
+}
+
+/// Where the walk is, for the identifiers it indexes: inside a type (`Har.Request`,
+/// `typeof x` in a type), inside an import statement.
+#[derive(Clone, Copy, Default)]
+struct Context {
+    in_type: bool,
+    in_import: bool,
+}
+
+impl Context {
+    /// The context of `kind`'s children: the nearest type marker or expression boundary
+    /// above an identifier decides whether it is in a type.
+    fn enter(self, kind: &str) -> Context {
+        let in_type = match kind {
+            "nested_type_identifier" | "type_query" => true,
+            "statement_block"
+            | "program"
+            | "expression_statement"
+            | "arrow_function"
+            | "call_expression"
+            | "member_expression" => false,
+            _ => self.in_type,
+        };
+        Context {
+            in_type,
+            in_import: self.in_import || kind == "import_statement",
+        }
+    }
+}
+
 /// Walks the tree once, depth first and without recursion (a hostile file may nest 100k
 /// levels deep), handing each node to the concern that reads it. A hand walk replaced query
 /// cursors: a cursor over deep trees could run for minutes, and the walk is faster on real code.
 pub(super) fn extract(tree: &Tree, text: &str) -> ModuleFacts {
+    extract_indexed(tree, text, false).0
+}
+
+/// [`extract`], also returning the [`Index`] the later passes read; `typescript` asks for
+/// the identifier index type erasure needs.
+pub(super) fn extract_indexed<'t>(
+    tree: &'t Tree,
+    text: &str,
+    typescript: bool,
+) -> (ModuleFacts, Index<'t>) {
     let mut facts = ModuleFacts::default();
+    let mut index = Index::default();
     let mut env_aliases: Vec<(String, EnvReadForm)> = Vec::new();
     let root = tree.root_node();
     let mut cursor = root.walk();
     // Counted here: `TreeCursor::depth` costs the depth itself, quadratic on a deep tree.
     let mut depth = 0u32;
+    // The context of the current node's children, one entry per ancestor.
+    let mut contexts: Vec<Context> = vec![Context::default()];
     'walk: loop {
-        visit(cursor.node(), depth, text, &mut facts, &mut env_aliases);
+        let node = cursor.node();
+        let kind = node.kind();
+        visit(node, kind, depth, text, &mut facts, &mut env_aliases);
+        index.note(kind, node);
+        let context = contexts.last().copied().unwrap_or_default();
+        if typescript && !context.in_import {
+            match kind {
+                "type_identifier" => index.identifiers.push((node, true)),
+                "identifier" | "shorthand_property_identifier" => {
+                    index.identifiers.push((node, context.in_type));
+                }
+                _ => {}
+            }
+        }
         if cursor.goto_first_child() {
             depth += 1;
+            contexts.push(context.enter(kind));
             continue;
         }
         loop {
@@ -42,6 +150,7 @@ pub(super) fn extract(tree: &Tree, text: &str) -> ModuleFacts {
                 break 'walk;
             }
             depth -= 1;
+            contexts.pop();
         }
     }
     if root.has_error() {
@@ -54,8 +163,8 @@ pub(super) fn extract(tree: &Tree, text: &str) -> ModuleFacts {
     facts
         .env_reads
         .dedup_by(|a, b| a.span == b.span && a.name == b.name);
-    super::env_flow::module_env_pass(root, text, &mut facts);
-    facts
+    super::env_flow::module_env_pass(root, text, &index, &mut facts);
+    (facts, index)
 }
 
 /// Names a route-registration call passes first: `registerRoutes(app)`.
@@ -72,12 +181,13 @@ const REGISTRATION_ARGUMENTS: &[&str] = &[
 /// One node: the constructs it starts, in the order the concerns expect them.
 fn visit(
     node: Node,
+    kind: &str,
     depth: u32,
     text: &str,
     facts: &mut ModuleFacts,
     env_aliases: &mut Vec<(String, EnvReadForm)>,
 ) {
-    match node.kind() {
+    match kind {
         "import_statement" => import_statement(node, text, facts),
         "export_statement" => export_statement(node, text, facts),
         "call_expression" => call_expression(node, text, facts),

@@ -6,11 +6,11 @@
 //! Each becomes a [`DirectoryLoad`]: a glob or directory relative to the file
 //! (`__dirname`-based) or to the working directory (`{cwd}/…`, how ORMs read plain strings).
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use crate::facts::{DirectoryLoad, DirectoryLoadKind, ModuleFacts};
 
-use super::extract::span_of;
+use super::extract::{Index, Kind, span_of};
 
 /// Config keys whose values name files an ORM or migration runner loads.
 const LOADER_KEYS: &[&str] = &[
@@ -28,21 +28,18 @@ const LOADER_KEYS: &[&str] = &[
 const STATIC_DIRS: &[&str] = &["public", "static", ""];
 
 /// Fills `facts.directory_loads` with config-named loaders and URL-registered scripts.
-pub(super) fn extract_loaders(tree: &Tree, text: &str, facts: &mut ModuleFacts) {
-    let mut stack = vec![tree.root_node()];
-    while let Some(node) = stack.pop() {
-        match node.kind() {
-            "pair" => loader_pair(node, text, facts),
-            "call_expression" => registered_script(node, text, facts),
+pub(super) fn extract_loaders(index: &Index, text: &str, facts: &mut ModuleFacts) {
+    for (kind, node) in index.of(&[Kind::Pair, Kind::Call]) {
+        match kind {
+            Kind::Pair => loader_pair(node, text, facts),
+            Kind::Call => registered_script(node, text, facts),
             _ => {}
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
 }
 
 fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
-    node.utf8_text(text.as_bytes()).unwrap_or("")
+    text.get(node.byte_range()).unwrap_or("")
 }
 
 fn string_value(node: Node, text: &str) -> Option<String> {

@@ -85,11 +85,12 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
             None => parser.parse(text.as_bytes(), None),
         };
         let mut facts = tree.map_or_else(ModuleFacts::default, |tree| {
-            let mut facts = extract::extract(&tree, &text);
-            endpoints::extract_endpoints(&tree, &text, &mut facts);
-            loaders::extract_loaders(&tree, &text, &mut facts);
-            if script_dialect != Dialect::JavaScript {
-                types::erase_type_only_imports(&tree, &text, &mut facts);
+            let typescript = script_dialect != Dialect::JavaScript;
+            let (mut facts, index) = extract::extract_indexed(&tree, &text, typescript);
+            endpoints::extract_endpoints(tree.root_node(), &index, &text, &mut facts);
+            loaders::extract_loaders(&index, &text, &mut facts);
+            if typescript {
+                types::erase_type_only_imports(&tree, &index, &text, &mut facts);
                 types::top_level_declarations(&tree, &text, &mut facts);
             }
             facts

@@ -9,7 +9,7 @@ use tree_sitter::{Node, Tree};
 
 use crate::facts::{ExportedName, ImportKind, ModuleFacts};
 
-use super::extract::span_of;
+use super::extract::{Index, Kind, span_of};
 
 /// How a local import binding is used outside its import statement.
 #[derive(Default, Clone, Copy)]
@@ -25,7 +25,12 @@ struct Uses {
 ///
 /// Files with decorators are left alone: `emitDecoratorMetadata` turns constructor
 /// parameter types into run-time references (NestJS injection).
-pub(super) fn erase_type_only_imports(tree: &Tree, text: &str, facts: &mut ModuleFacts) {
+pub(super) fn erase_type_only_imports(
+    tree: &Tree,
+    index: &Index,
+    text: &str,
+    facts: &mut ModuleFacts,
+) {
     let root = tree.root_node();
     // import specifier start → local names of that import statement
     let mut statements: Vec<(u32, Vec<String>)> = Vec::new();
@@ -50,8 +55,17 @@ pub(super) fn erase_type_only_imports(tree: &Tree, text: &str, facts: &mut Modul
         .flat_map(|(_, locals)| locals.iter())
         .map(|l| (l.as_str(), Uses::default()))
         .collect();
-    if !count_uses(root, text, &mut uses) {
+    if index.of(&[Kind::Decorator]).next().is_some() {
         return;
+    }
+    for (node, in_type) in &index.identifiers {
+        if let Some(u) = uses.get_mut(node_text(*node, text)) {
+            if *in_type {
+                u.types += 1;
+            } else {
+                u.values += 1;
+            }
+        }
     }
     for (start, locals) in &statements {
         let Some(import) = facts
@@ -120,56 +134,6 @@ fn import_locals(statement: Node, text: &str) -> Vec<String> {
         }
     }
     locals
-}
-
-/// Counts type and value uses of the names in `uses`, outside import statements. Returns
-/// false when the file has a decorator (see [`erase_type_only_imports`]).
-fn count_uses(root: Node, text: &str, uses: &mut HashMap<&str, Uses>) -> bool {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match node.kind() {
-            "import_statement" => continue,
-            "decorator" => return false,
-            "type_identifier" => {
-                if let Some(u) = uses.get_mut(node_text(node, text)) {
-                    u.types += 1;
-                }
-                continue;
-            }
-            "identifier" | "shorthand_property_identifier" => {
-                if let Some(u) = uses.get_mut(node_text(node, text)) {
-                    if in_type(node) {
-                        u.types += 1;
-                    } else {
-                        u.values += 1;
-                    }
-                }
-                continue;
-            }
-            _ => {}
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.children(&mut cursor));
-    }
-    true
-}
-
-/// An identifier inside a type: `Har.Request` (the namespace part) or `typeof x` in a type.
-fn in_type(node: Node) -> bool {
-    let mut current = node.parent();
-    while let Some(n) = current {
-        match n.kind() {
-            "nested_type_identifier" | "type_query" => return true,
-            "statement_block"
-            | "program"
-            | "expression_statement"
-            | "arrow_function"
-            | "call_expression"
-            | "member_expression" => return false,
-            _ => current = n.parent(),
-        }
-    }
-    false
 }
 
 /// Names of the top-level declarations (`type`, `interface`, `class`, `function`, `const`,
@@ -252,7 +216,7 @@ pub(super) fn top_level_declarations(tree: &Tree, text: &str, facts: &mut Module
 }
 
 fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
-    node.utf8_text(text.as_bytes()).unwrap_or("")
+    text.get(node.byte_range()).unwrap_or("")
 }
 
 #[cfg(test)]
