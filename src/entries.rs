@@ -75,9 +75,12 @@ impl Project {
     /// Entries and reachability, computed on first use and shared by every rule.
     pub fn entry_points(&self) -> &EntryPoints {
         self.entry_points_cache.get_or_init(|| {
-            let entries = detect_entries(self, &self.extra_entries);
-            let (loads, path_loads) = crate::loads::load_edges(self);
-            let reachability = reachability(self, &entries, &loads, &path_loads);
+            use crate::timings::stage;
+            let entries = stage("entries", || detect_entries(self, &self.extra_entries));
+            let (loads, path_loads) = stage("load edges", || crate::loads::load_edges(self));
+            let reachability = stage("reachability", || {
+                reachability(self, &entries, &loads, &path_loads)
+            });
             EntryPoints {
                 entries,
                 loads,

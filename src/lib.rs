@@ -28,6 +28,7 @@ pub mod report;
 pub mod resolve;
 pub mod routes;
 pub mod suppress;
+pub mod timings;
 pub mod toolchain;
 
 use std::collections::BTreeMap;
@@ -109,6 +110,10 @@ pub struct EntryReport {
 }
 
 impl Report {
+    fn with_findings_timed(self, project: &Project, findings: Vec<Finding>) -> Report {
+        timings::stage("report", || self.with_findings(project, findings))
+    }
+
     /// Whether any finding is at error severity.
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
@@ -198,7 +203,7 @@ pub fn audit(options: &Options) -> Result<Report> {
 
 /// Runs every rule over an analysed project and builds the report.
 pub fn report_for(project: &Project, root_as_given: &str) -> Report {
-    let findings = checks::run_all(project);
+    let findings = timings::stage("checks", || checks::run_all(project));
     Report {
         version: JSON_VERSION,
         root: root_as_given.to_string(),
@@ -223,7 +228,7 @@ pub fn report_for(project: &Project, root_as_given: &str) -> Report {
         baseline: None,
         suppressed: Vec::new(),
     }
-    .with_findings(project, findings)
+    .with_findings_timed(project, findings)
 }
 
 impl Report {

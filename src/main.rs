@@ -105,6 +105,9 @@ struct AnalysisArgs {
     /// Extra entry point (repeatable); added to the detected ones.
     #[arg(long = "entry", value_name = "FILE")]
     entries: Vec<PathBuf>,
+    /// Print where the run spent its time (per stage) on stderr.
+    #[arg(long, hide = true)]
+    timings: bool,
 }
 
 #[derive(clap::Args)]
@@ -374,6 +377,9 @@ fn run(cli: Cli) -> Result<ExitCode, treeaudit::Error> {
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, treeaudit::Error> {
+    if args.analysis.timings {
+        treeaudit::timings::enable();
+    }
     let machine = args.format.is_machine_readable() || !args.output.is_empty();
     let mut options = options(&args.path, &args.analysis, machine)?;
     options.entries = args.analysis.entries.clone();
@@ -426,12 +432,13 @@ fn check(args: CheckArgs) -> Result<ExitCode, treeaudit::Error> {
         std::fs::write(file, text).map_err(|e| treeaudit::Error::io(file, e))?;
     }
     let color = use_color(args.analysis.color, std::io::stdout().is_terminal());
-    print(&render_check(
-        args.format,
-        for_format(args.format),
-        &args,
-        color,
-    ));
+    let rendered = treeaudit::timings::stage("render", || {
+        render_check(args.format, for_format(args.format), &args, color)
+    });
+    treeaudit::timings::stage("write", || print(&rendered));
+    if args.analysis.timings {
+        eprint!("{}", treeaudit::timings::render());
+    }
     let stale = report
         .baseline
         .as_ref()

@@ -8,6 +8,8 @@ use rayon::prelude::*;
 
 use crate::cache::{self, CacheEntry, FactCache};
 use crate::config::Config;
+use crate::timings::{self, Work};
+use std::time::Instant;
 
 use crate::discover::{DiscoverOptions, Discovery, Skipped, SourceFile, discover};
 use crate::error::{Error, Result};
@@ -181,7 +183,10 @@ impl Loaded {
 /// Reads and parses one file, or takes its facts from the cache. Also returns the entry to
 /// keep in the cache and whether it was a miss.
 fn load(mut file: SourceFile, cache: Option<&FactCache>) -> Loaded {
-    let bytes = match crate::discover::read_regular_file(&file.path, MAX_SOURCE_BYTES) {
+    let read = timings::work(Work::Read, || {
+        crate::discover::read_regular_file(&file.path, MAX_SOURCE_BYTES)
+    });
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::Other => {
             return Loaded::Skipped(Skipped {
@@ -204,17 +209,21 @@ fn load(mut file: SourceFile, cache: Option<&FactCache>) -> Loaded {
             reason,
         });
     }
+    let parse = |bytes: &[u8]| timings::work(Work::Parse, || parse_module(file.dialect, bytes));
     let Some(cache) = cache else {
-        let facts = parse_module(file.dialect, &bytes);
+        let facts = parse(&bytes);
         return Loaded::module(file, facts, None, false);
     };
-    let key = cache::key(file.dialect, &bytes);
-    if let Some(facts) = cache.get(key) {
+    let (key, cached) = timings::work(Work::Cache, || {
+        let key = cache::key(file.dialect, &bytes);
+        (key, cache.get(key))
+    });
+    if let Some(facts) = cached {
         let entry = CacheEntry { key, bytes: None };
         return Loaded::module(file, facts, Some(entry), false);
     }
-    let facts = parse_module(file.dialect, &bytes);
-    let entry = FactCache::encode(key, &facts);
+    let facts = parse(&bytes);
+    let entry = timings::work(Work::Cache, || FactCache::encode(key, &facts));
     Loaded::module(file, facts, entry, true)
 }
 
@@ -350,7 +359,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
             dir.display()
         )));
     }
-    let mut discovery = discover(&options.root, &discover_options)?;
+    let mut discovery = timings::stage("walk", || discover(&options.root, &discover_options))?;
     let root = discovery.root.clone();
     for entry in &options.entries {
         // A mistyped --entry would otherwise be ignored and every file it reaches reported.
@@ -369,14 +378,16 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         .cache_dir
         .as_ref()
         .map(|dir| FactCache::open(dir, &root));
-    let loaded: Vec<Loaded> = sources
-        .into_par_iter()
-        .map(|file| {
-            let item = load(file, cache.as_ref());
-            ProgressSink::emit(&options.progress, ProgressEvent::Loaded);
-            item
-        })
-        .collect();
+    let loaded: Vec<Loaded> = timings::stage("read+parse", || {
+        sources
+            .into_par_iter()
+            .map(|file| {
+                let item = load(file, cache.as_ref());
+                ProgressSink::emit(&options.progress, ProgressEvent::Loaded);
+                item
+            })
+            .collect()
+    });
     ProgressSink::emit(&options.progress, ProgressEvent::Parsed);
     let mut skipped = std::mem::take(&mut discovery.skipped);
     let mut parsed = Vec::with_capacity(loaded.len());
@@ -402,7 +413,7 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
         && cache.needs_write(&entries, misses)
     {
         // A cache that cannot be written costs speed, not correctness: the run goes on.
-        let _ = cache.write(entries);
+        let _ = timings::stage("cache write", || cache.write(entries));
     }
     skipped.sort();
     Ok(assemble(
@@ -424,6 +435,7 @@ pub fn assemble(
     config: Config,
 ) -> Project {
     let root = discovery.root.clone();
+    let setup = Instant::now();
     let manifests = Manifests::load(&discovery.package_jsons);
     let mut known_files: Vec<PathBuf> = parsed.iter().map(|(f, _)| f.path.clone()).collect();
     known_files.extend(discovery.other_files.iter().cloned());
@@ -439,14 +451,18 @@ pub fn assemble(
         &manifests,
     );
 
+    timings::record("toolchain", setup.elapsed());
+    let resolving = Instant::now();
     let modules: Vec<Module> = parsed
         .into_par_iter()
         .map(|(file, facts)| {
-            let resolutions = facts
-                .imports
-                .iter()
-                .map(|import| resolver.resolve(&file.path, import, &manifests))
-                .collect();
+            let resolutions = timings::work(Work::Resolve, || {
+                facts
+                    .imports
+                    .iter()
+                    .map(|import| resolver.resolve(&file.path, import, &manifests))
+                    .collect()
+            });
             let role = file_role(&file.rel);
             let commented_resolutions = facts
                 .commented
@@ -465,9 +481,11 @@ pub fn assemble(
         .collect();
 
     drop(resolver);
-    let graph = build_graph(&modules);
-    let mut env_declarations =
-        crate::env::load_declarations(&root, &discovery.env_files, &discovery.data_files);
+    timings::record("resolve", resolving.elapsed());
+    let graph = timings::stage("graph", || build_graph(&modules));
+    let mut env_declarations = timings::stage("env files", || {
+        crate::env::load_declarations(&root, &discovery.env_files, &discovery.data_files)
+    });
     // An env file the walk could not read (a named pipe, a link out of the tree) declares
     // unknown variables, exactly like one the OS refused to read.
     for skip in &skipped {

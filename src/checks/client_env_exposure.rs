@@ -134,21 +134,27 @@ fn client_kind(project: &Project, module: &Module) -> Option<ClientKind> {
 }
 
 /// Names next.config `env: {}` of the module's package sets: inlined into the client bundle.
-fn inlined_by_config(project: &Project, module: &Module) -> BTreeSet<String> {
+fn inlined_by_config(
+    project: &Project,
+    module: &Module,
+    config: &[crate::env::Declaration],
+) -> BTreeSet<String> {
     let dir = module.file.path.parent().unwrap_or(&project.root);
     let package_dir = project
         .manifests
         .nearest(dir, &project.root)
         .and_then(|m| m.path.parent())
         .unwrap_or(&project.root);
-    crate::env::config_declarations(project)
-        .into_iter()
+    config
+        .iter()
         .filter(|d| project.root.join(&d.file).parent() == Some(package_dir))
-        .map(|d| d.name)
+        .map(|d| d.name.clone())
         .collect()
 }
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
+    // Read once, when the first client module needs them (a whole-project scan).
+    let mut config = None;
     for module in &project.modules {
         // Tests and tool configs never reach a browser bundle.
         if module.role != FileRole::Production {
@@ -157,7 +163,8 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         let Some(kind) = client_kind(project, module) else {
             continue;
         };
-        let inlined = inlined_by_config(project, module);
+        let config = config.get_or_insert_with(|| crate::env::config_declarations(project));
+        let inlined = inlined_by_config(project, module, config);
         for read in &module.facts.env_reads {
             if read.key != EnvKey::Name
                 || inlined.contains(&read.name)

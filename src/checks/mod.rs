@@ -70,7 +70,12 @@ pub fn rule(name: &str) -> Option<&'static Rule> {
 pub fn run_all(project: &Project) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in RULES {
-        (rule.check)(project, &mut findings);
+        let name = if crate::timings::enabled() {
+            format!("check:{}", rule.name)
+        } else {
+            String::new()
+        };
+        crate::timings::stage(&name, || (rule.check)(project, &mut findings));
     }
     findings
 }

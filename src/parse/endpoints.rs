@@ -254,17 +254,21 @@ fn handler_call(call: Node, text: &str, routers: &Routers, facts: &mut ModuleFac
         return;
     };
     let method = node_text(property, text);
-    let mut cursor = arguments.walk();
-    let args: Vec<Node> = arguments
-        .named_children(&mut cursor)
-        .filter(|a| a.kind() != "comment")
-        .collect();
+    // Most calls are no route: the method name rules them out before anything is collected.
+    if method != "route" && !METHODS.contains(&method) {
+        return;
+    }
     let Some((receiver, chained_path)) = chain_base(object, text) else {
         return;
     };
     if !routers.accepts(receiver) {
         return;
     }
+    let mut cursor = arguments.walk();
+    let args: Vec<Node> = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .collect();
     if method == "route" {
         // Fastify: `fastify.route({ method: 'GET', url: '/x', handler })`.
         if let Some(options) = args.first().filter(|a| a.kind() == "object") {

@@ -145,6 +145,14 @@ fn push(facts: &mut ModuleFacts, pattern: String, span: crate::facts::Span) {
 
 /// `entities: [__dirname + '/entities/*.ts']`, `migrations: { directory: './db/migrations' }`.
 fn loader_pair(pair: Node, text: &str, facts: &mut ModuleFacts) {
+    // Cheap first: the key's source text must hold a loader key.
+    let Some(key) = pair.child_by_field_name("key") else {
+        return;
+    };
+    let raw = node_text(key, text);
+    if !LOADER_KEYS.iter().any(|k| raw.contains(k)) {
+        return;
+    }
     let key = key_name(pair, text);
     if !LOADER_KEYS.contains(&key.as_str()) {
         return;
