@@ -460,28 +460,44 @@ fn cache_dir_inside_the_audited_tree_is_refused() {
 }
 
 #[test]
-fn one_and_eight_threads_give_byte_identical_json_cached_or_not() {
-    let root = fixture();
-    let root = root.to_str().expect("utf-8");
-    let cache = tempfile::tempdir().expect("temp dir");
-    let cache_arg = cache.path().to_str().expect("utf-8");
-    let outputs: Vec<String> = [
-        vec!["--threads", "1", "--no-cache"],
-        vec!["--threads", "8", "--no-cache"],
-        vec!["--threads", "1", "--cache-dir", cache_arg],
-        vec!["--threads", "8", "--cache-dir", cache_arg],
-    ]
-    .iter()
-    .map(|extra| {
-        let mut args = vec!["check", root, "--format", "json"];
-        args.extend(extra);
-        stdout(&run(&args))
-    })
-    .collect();
-    assert!(outputs[0].contains("\"findings\""));
-    for other in &outputs[1..] {
-        assert_eq!(other, &outputs[0]);
+fn every_fixture_gives_byte_identical_json_across_thread_counts_and_cache_states() {
+    // Every optimisation must leave the output as it was: one thread or many, facts parsed
+    // now or taken from a cold, warm or partly stale cache.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut roots: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    roots.sort();
+    assert!(roots.len() > 30, "{roots:?}");
+    let mut compared = 0;
+    for root in &roots {
+        let root = root.to_str().expect("utf-8");
+        let cache = tempfile::tempdir().expect("temp dir");
+        let cache_arg = cache.path().to_str().expect("utf-8");
+        let outputs: Vec<String> = [
+            vec!["--threads", "1", "--no-cache"],
+            vec!["--threads", "8", "--no-cache"],
+            // Cold cache (written now), then warm, then warm on another thread count.
+            vec!["--threads", "1", "--cache-dir", cache_arg],
+            vec!["--threads", "1", "--cache-dir", cache_arg],
+            vec!["--threads", "8", "--cache-dir", cache_arg],
+        ]
+        .iter()
+        .map(|extra| {
+            let mut args = vec!["check", root, "--format", "json"];
+            args.extend(extra);
+            stdout(&run(&args))
+        })
+        .collect();
+        assert!(outputs[0].contains("\"findings\""), "{root}: {}", outputs[0]);
+        for (i, other) in outputs.iter().enumerate().skip(1) {
+            assert_eq!(other, &outputs[0], "{root}: run {i} differs from the first");
+        }
+        compared += 1;
     }
+    assert_eq!(compared, roots.len());
 }
 
 // ---- graph, explain, completions ----
