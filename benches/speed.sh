@@ -26,7 +26,8 @@ fallow="${FALLOW:-$(command -v fallow || echo "$HOME/.cache/treeaudit-bench/tool
 measure() {
   local out=() line
   for _ in $(seq "$runs"); do
-    line=$(/usr/bin/time -f '%e %M' bash -c "$1" 2>&1 >/dev/null | tail -1)
+    # check exits 1 when it finds errors: only the figures matter here.
+    line=$( (/usr/bin/time -f '%e %M' bash -c "$1" 2>&1 >/dev/null || true) | tail -1)
     out+=("$line")
   done
   printf '%s\n' "${out[@]}" | sort -n | awk '{a[NR]=$1; m[NR]=$2} END {i=int((NR+1)/2); printf "%.3f %.0f\n", a[i], m[i]/1024}'

@@ -168,7 +168,14 @@ impl FactCache {
 
     /// Whether this run's entries differ from the pack's (only then is it rewritten).
     pub fn needs_write(&self, entries: &[CacheEntry], misses: usize) -> bool {
-        misses > 0 || entries.len() != self.index.len()
+        if misses > 0 {
+            return true;
+        }
+        // Every key was found in the pack, so the pack holds exactly these entries when the
+        // counts agree. Identical files share a key: counted once, or a tree with two equal
+        // files would rewrite its pack on every warm run.
+        let distinct: std::collections::HashSet<u128> = entries.iter().map(|e| e.key).collect();
+        distinct.len() != self.index.len()
     }
 
     /// Replaces the pack with `entries` (sorted by key for a deterministic file).
@@ -276,6 +283,28 @@ mod tests {
         let reopened = FactCache::open(dir.path(), Path::new("/project"));
         assert_eq!(reopened.len(), 1);
         assert_eq!(reopened.get(k), Some(facts));
+    }
+
+    #[test]
+    fn identical_files_do_not_make_a_warm_run_rewrite_the_pack() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = Path::new("/audited/tree");
+        let (key, facts) = entry("import a from './a.js';\n");
+        let cache = FactCache::open(dir.path(), root);
+        let fresh = FactCache::encode(key, &facts).expect("encodes");
+        cache.write(vec![fresh]).expect("writes");
+        let warm = FactCache::open(dir.path(), root);
+        // Two files with the same content: two hits on one key.
+        let hits = vec![
+            CacheEntry { key, bytes: None },
+            CacheEntry { key, bytes: None },
+        ];
+        assert!(!warm.needs_write(&hits, 0));
+        assert!(warm.needs_write(&hits, 1));
+        assert!(
+            warm.needs_write(&[], 0),
+            "a file gone from the tree shrinks the pack"
+        );
     }
 
     #[test]

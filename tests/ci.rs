@@ -491,7 +491,11 @@ fn every_fixture_gives_byte_identical_json_across_thread_counts_and_cache_states
             stdout(&run(&args))
         })
         .collect();
-        assert!(outputs[0].contains("\"findings\""), "{root}: {}", outputs[0]);
+        assert!(
+            outputs[0].contains("\"findings\""),
+            "{root}: {}",
+            outputs[0]
+        );
         for (i, other) in outputs.iter().enumerate().skip(1) {
             assert_eq!(other, &outputs[0], "{root}: run {i} differs from the first");
         }
