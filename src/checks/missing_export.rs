@@ -80,6 +80,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
 fn check_module(project: &Project, index: &ExportIndex, module: usize) -> Outcome {
     let mut outcome = Outcome::default();
     let m = &project.modules[module];
+    if project.is_asset_only(module) {
+        // A snippet loaded as text or a URL: no build resolves its imports.
+        return outcome;
+    }
     // Only JavaScript keeps a value import of a type: TypeScript erases it.
     let importer_is_javascript = m.file.dialect == crate::discover::Dialect::JavaScript;
     for (i, import) in m.facts.imports.iter().enumerate() {

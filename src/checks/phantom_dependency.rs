@@ -2,7 +2,7 @@
 //! because the package manager hoists it out of another package's dependencies.
 
 use super::Rule;
-use super::unlisted_dependency::undeclared_package_imports;
+use super::unlisted_dependency::{package_dir_below_install_root, undeclared_package_imports};
 use crate::facts::ImportKind;
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
@@ -74,12 +74,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         let add = phantom
             .manager
             .add_command(name, import.kind == ImportKind::TypeOnly);
-        let place = manifest
-            .as_deref()
-            .and_then(|m| m.strip_suffix("package.json"))
-            .map(|d| d.trim_end_matches('/'))
-            .filter(|d| !d.is_empty() && *d != phantom.install_root);
-        let help = match place {
+        let help = match package_dir_below_install_root(project, manifest.as_deref(), dir) {
             Some(d) => format!("declare it where it is used: `cd {d} && {add}`"),
             None => format!("declare it where it is used: `{add}`"),
         };
@@ -135,7 +130,10 @@ mod tests {
             .collect();
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].0, "zod");
-        assert!(found[0].1.contains("packages/shared/package.json"), "{found:?}");
+        assert!(
+            found[0].1.contains("packages/shared/package.json"),
+            "{found:?}"
+        );
         assert_eq!(found[1].0, "debug");
         assert!(found[1].1.contains("package-lock.json"), "{found:?}");
     }
@@ -143,7 +141,10 @@ mod tests {
     #[test]
     fn a_package_nothing_installs_stays_an_unlisted_dependency() {
         let findings = run_rule(&super::super::unlisted_dependency::RULE, NPM_WORKSPACE);
-        let packages: Vec<&str> = findings.iter().filter_map(|f| f.package.as_deref()).collect();
+        let packages: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| f.package.as_deref())
+            .collect();
         assert_eq!(packages, ["left-pad"]);
     }
 
@@ -151,7 +152,10 @@ mod tests {
     fn pnpm_isolates_unless_a_public_hoist_pattern_matches() {
         let files: &[(&str, &str)] = &[
             ("package.json", r#"{"name":"mono","private":true}"#),
-            ("pnpm-workspace.yaml", "packages:\n  - apps/*\n  - packages/*\n"),
+            (
+                "pnpm-workspace.yaml",
+                "packages:\n  - apps/*\n  - packages/*\n",
+            ),
             (".npmrc", "public-hoist-pattern[]=*eslint*\n"),
             (
                 "pnpm-lock.yaml",
@@ -169,10 +173,19 @@ mod tests {
         ];
         let warnings = run_rule(&RULE, files);
         let errors = run_rule(&super::super::unlisted_dependency::RULE, files);
-        let warned: Vec<&str> = warnings.iter().filter_map(|f| f.package.as_deref()).collect();
+        let warned: Vec<&str> = warnings
+            .iter()
+            .filter_map(|f| f.package.as_deref())
+            .collect();
         let failed: Vec<&str> = errors.iter().filter_map(|f| f.package.as_deref()).collect();
         assert_eq!(warned, ["eslint-config-xo"]);
         assert_eq!(failed, ["zod"]);
-        assert!(errors[0].help.as_deref().unwrap_or("").contains("pnpm add zod"));
+        assert!(
+            errors[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("pnpm add zod")
+        );
     }
 }

@@ -5,7 +5,7 @@ use crate::facts::{Import, ImportKind};
 use crate::finding::{Finding, Severity};
 use crate::project::{Module, Project};
 use crate::resolve::Resolution;
-use crate::toolchain::installs::PackageManager;
+use crate::toolchain::installs::{PackageManager, PhantomSource};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -55,16 +55,31 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             .manifests
             .nearest(dir, &project.root)
             .map(|m| project.relative(&m.path));
-        let message = match &manifest {
-            Some(m) => format!("`{name}` is imported but not declared in {m}"),
-            None => format!("`{name}` is imported but no package.json declares it"),
-        };
-        let manager = project
-            .toolchain
-            .installs
+        let installs = &project.toolchain.installs;
+        let manager = installs
             .root_of(dir)
             .map_or(PackageManager::Npm, |r| r.manager);
-        let install = manager.add_command(name, import.kind == ImportKind::TypeOnly);
+        // Installed for another package, but the layout keeps it out of this one's reach.
+        let isolated = match installs.installed_elsewhere(name, dir, &project.manifests) {
+            Some((_, PhantomSource::DeclaredBy(other))) => format!(
+                "; {} installs it only for packages that declare it ({other})",
+                manager.command()
+            ),
+            Some((_, PhantomSource::Lockfile(lockfile))) => format!(
+                "; {} installs it ({lockfile}) but links it only into packages that declare it",
+                manager.command()
+            ),
+            None => String::new(),
+        };
+        let message = match &manifest {
+            Some(m) => format!("`{name}` is imported but not declared in {m}{isolated}"),
+            None => format!("`{name}` is imported but no package.json declares it{isolated}"),
+        };
+        let add = manager.add_command(name, import.kind == ImportKind::TypeOnly);
+        let install = match package_dir_below_install_root(project, manifest.as_deref(), dir) {
+            Some(d) => format!("cd {d} && {add}"),
+            None => add,
+        };
         findings.push(
             Finding::new(
                 RULE.name,
@@ -80,31 +95,56 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     }
 }
 
+/// The directory of `manifest` (root-relative) when it is a package below its install root,
+/// where the add command has to run.
+pub(super) fn package_dir_below_install_root(
+    project: &Project,
+    manifest: Option<&str>,
+    dir: &std::path::Path,
+) -> Option<String> {
+    let install_root = project
+        .toolchain
+        .installs
+        .root_of(dir)
+        .map(|r| project.relative(&r.dir))
+        .unwrap_or_default();
+    manifest
+        .and_then(|m| m.strip_suffix("package.json"))
+        .map(|d| d.trim_end_matches('/').to_string())
+        .filter(|d| !d.is_empty() && *d != install_root)
+}
+
 /// Every import of a package that no manifest from the importing file up declares (type-only
 /// imports served by a declared `@types/*` package excepted), with the package name.
 pub(super) fn undeclared_package_imports(
     project: &Project,
 ) -> impl Iterator<Item = (&Module, &Import, &str)> {
-    project.modules.iter().flat_map(move |module| {
-        module
-            .facts
-            .imports
-            .iter()
-            .zip(&module.resolutions)
-            .filter_map(move |(import, resolution)| {
-                let Resolution::Package {
-                    name,
-                    declared: None,
-                    ..
-                } = resolution
-                else {
-                    return None;
-                };
-                let types_only = import.kind == ImportKind::TypeOnly
-                    && (name.starts_with("@types/") || types_declared(project, module, name));
-                (!types_only).then_some((module, import, name.as_str()))
-            })
-    })
+    project
+        .modules
+        .iter()
+        .enumerate()
+        // A snippet loaded as text or a URL: no build resolves its imports.
+        .filter(|(m, _)| !project.is_asset_only(*m))
+        .flat_map(move |(_, module)| {
+            module
+                .facts
+                .imports
+                .iter()
+                .zip(&module.resolutions)
+                .filter_map(move |(import, resolution)| {
+                    let Resolution::Package {
+                        name,
+                        declared: None,
+                        ..
+                    } = resolution
+                    else {
+                        return None;
+                    };
+                    let types_only = import.kind == ImportKind::TypeOnly
+                        && (name.starts_with("@types/") || types_declared(project, module, name));
+                    (!types_only).then_some((module, import, name.as_str()))
+                })
+        })
 }
 
 /// Whether `@types/x` (`@types/scope__x` for `@scope/x`) is declared for the module: a

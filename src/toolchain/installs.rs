@@ -155,6 +155,19 @@ impl Installs {
             .max_by_key(|r| r.dir.components().count())
     }
 
+    /// Why `package` is installed somewhere in the install of a file in `dir` (whether or not
+    /// the layout lets that file see it), with the install's package manager.
+    pub fn installed_elsewhere(
+        &self,
+        package: &str,
+        dir: &Path,
+        manifests: &Manifests,
+    ) -> Option<(PackageManager, PhantomSource)> {
+        let install = self.root_of(dir)?;
+        let source = install.source(package, dir, manifests, &self.root)?;
+        Some((install.manager, source))
+    }
+
     /// Whether `package`, which no manifest from `dir` up declares, still resolves for a file
     /// in `dir` because the package manager hoists it; `None` when the import fails on a
     /// clean install (isolated layout, or installed nowhere).
@@ -307,7 +320,10 @@ fn read_npmrc(path: &Path) -> HashMap<String, String> {
         let Some((key, value)) = line.split_once('=') else {
             continue;
         };
-        let value = value.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
+        let value = value
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'')
+            .to_string();
         match key.trim().strip_suffix("[]") {
             Some(key) => {
                 let entry = settings.entry(key.to_string()).or_default();
