@@ -210,7 +210,10 @@ fn npm_workspace_hoisting_makes_phantom_imports_warnings_and_uninstalled_ones_er
     // to the root node_modules, so the app runs today.
     let phantom = lines_of(&lines, "phantom-dependency");
     assert_eq!(phantom.len(), 2, "{lines:#?}");
-    assert!(phantom.iter().all(|l| l.starts_with("warning ")), "{lines:#?}");
+    assert!(
+        phantom.iter().all(|l| l.starts_with("warning ")),
+        "{lines:#?}"
+    );
     assert!(
         phantom
             .iter()

@@ -207,6 +207,33 @@ mod tests {
     }
 
     #[test]
+    fn an_import_map_a_test_script_names_serves_names_nothing_else_provides() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"name":"server","scripts":{"test":"deno test -A --import-map=test.importmap.json"},"dependencies":{"@acme/db":"1"}}"#,
+                ),
+                (
+                    "test.importmap.json",
+                    r#"{"imports":{"@acme/db":"./src/db.mock.ts","@acme/db-real":"./src/db.ts"}}"#,
+                ),
+                ("src/db.ts", "export const query = () => [];\n"),
+                (
+                    "src/db.mock.ts",
+                    "export { query } from '@acme/db-real';\nimport { x } from 'not-mapped';\n",
+                ),
+            ],
+        );
+        let packages: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| f.package.as_deref())
+            .collect();
+        assert_eq!(packages, ["not-mapped"], "{findings:?}");
+    }
+
+    #[test]
     fn a_type_only_import_is_served_by_its_types_package_but_a_value_import_is_not() {
         let findings = run_rule(
             &RULE,

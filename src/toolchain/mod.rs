@@ -114,6 +114,10 @@ impl Toolchain {
     /// it: a known prefix, or any `scheme:` specifier (`astro:content`, `astrowind:config`)
     /// other than `node:` and `file:`, which no file system path can be.
     pub fn virtual_provider(&self, specifier: &str) -> Option<String> {
+        // Bun's runtime API module (`import { serve } from "bun"`), like `bun:sqlite`.
+        if specifier == "bun" {
+            return Some("the Bun runtime".to_string());
+        }
         if let Some(known) = self
             .virtual_prefixes
             .iter()
