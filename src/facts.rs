@@ -148,6 +148,11 @@ pub struct ModuleFacts {
     /// Directory loaders: `readdirSync(dir)`, `import.meta.glob()`, `@fastify/autoload`.
     #[serde(default)]
     pub directory_loads: Vec<DirectoryLoad>,
+    /// `import.meta.glob(pattern, { query: '?url' | '?raw' })` (or `as: 'url' | 'raw'`):
+    /// patterns, relative to the file's directory with `base` applied, whose files are loaded
+    /// as URLs or text, not as modules. Their own imports are not part of the build.
+    #[serde(default)]
+    pub asset_globs: Vec<String>,
     /// Imports and mounts written inside comments (commented-out code), parsed from the
     /// comment text.
     #[serde(default)]

@@ -3,6 +3,7 @@
 //! The pipeline runs one way: [`discover`] → [`parse`] → [`resolve`] → [`graph`] →
 //! [`checks`] → [`report`]. [`audit`] runs all of it; `main.rs` is only the command line.
 
+pub mod assets;
 pub mod baseline;
 pub mod cache;
 pub mod checks;

@@ -111,6 +111,8 @@ pub struct Project {
     pub entry_points_cache: std::sync::OnceLock<crate::entries::EntryPoints>,
     /// The route table, computed on first use ([`Project::route_table`]).
     pub route_table_cache: std::sync::OnceLock<crate::routes::RouteTable>,
+    /// Per module: loaded only as an asset, computed on first use ([`Project::is_asset_only`]).
+    pub asset_only_cache: std::sync::OnceLock<Vec<bool>>,
     /// Counts that checks report for the summary (`unanalysable_export_shapes`), by key.
     pub counters: std::sync::Mutex<std::collections::BTreeMap<&'static str, usize>>,
     /// The configuration (`entries`, `routes`, `env`, `paths`, … for the checks to read).
@@ -126,6 +128,16 @@ impl Project {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, value);
+    }
+
+    /// Whether module `m` is only loaded as an asset (a URL or raw text), never as code: its
+    /// imports are not part of any build ([`crate::assets`]).
+    pub fn is_asset_only(&self, m: usize) -> bool {
+        self.asset_only_cache
+            .get_or_init(|| crate::assets::asset_only_modules(self))
+            .get(m)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// The module at an absolute path.
@@ -512,6 +524,7 @@ pub fn assemble(
         extra_entries,
         entry_points_cache: std::sync::OnceLock::new(),
         route_table_cache: std::sync::OnceLock::new(),
+        asset_only_cache: std::sync::OnceLock::new(),
         counters: Default::default(),
         config,
         toolchain,

@@ -104,7 +104,12 @@ impl ResolverSet {
             })
         };
         ResolverSet {
-            esm: with(options()),
+            // `svelte`: vite-plugin-svelte adds it to Vite's conditions, and only Svelte
+            // component libraries export it (`"./editor": { "svelte": "./Editor.svelte" }`).
+            esm: with(ResolveOptions {
+                condition_names: vec!["node".into(), "import".into(), "svelte".into()],
+                ..options()
+            }),
             cjs: with(ResolveOptions {
                 condition_names: vec!["node".into(), "require".into()],
                 ..options()

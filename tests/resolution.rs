@@ -193,3 +193,86 @@ fn strict_generated_turns_generated_imports_into_errors() {
         "{lines:#?}"
     );
 }
+
+/// Lines of one rule, for assertions.
+fn lines_of<'a>(lines: &'a [String], rule: &str) -> Vec<&'a String> {
+    lines
+        .iter()
+        .filter(|l| l.contains(&format!(" {rule} ")))
+        .collect()
+}
+
+#[test]
+fn npm_workspace_hoisting_makes_phantom_imports_warnings_and_uninstalled_ones_errors() {
+    let json = check_json("fixtures/phantom-npm-workspace");
+    let lines = finding_lines(&json);
+    // `zod` is declared by packages/shared and `debug` installed for express: npm hoists both
+    // to the root node_modules, so the app runs today.
+    let phantom = lines_of(&lines, "phantom-dependency");
+    assert_eq!(phantom.len(), 2, "{lines:#?}");
+    assert!(
+        phantom.iter().all(|l| l.starts_with("warning ")),
+        "{lines:#?}"
+    );
+    assert!(
+        phantom
+            .iter()
+            .any(|l| l.contains("`zod`") && l.contains("packages/shared/package.json")),
+        "{lines:#?}"
+    );
+    assert!(
+        phantom
+            .iter()
+            .any(|l| l.contains("`debug`") && l.contains("package-lock.json")),
+        "{lines:#?}"
+    );
+    // `slugify` is in no manifest and no lockfile: nothing installs it.
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert!(
+        unlisted[0].starts_with("error ") && unlisted[0].contains("`slugify`"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("phantom_npm_workspace", lines);
+}
+
+#[test]
+fn pnpm_isolated_workspace_makes_a_phantom_import_an_error_unless_publicly_hoisted() {
+    let json = check_json("fixtures/phantom-pnpm-strict");
+    let lines = finding_lines(&json);
+    // pnpm links `zod` only into packages/shared: the import fails in apps/api.
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert!(
+        unlisted[0].starts_with("error ")
+            && unlisted[0].contains("`zod`")
+            && unlisted[0].contains("packages/shared/package.json"),
+        "{lines:#?}"
+    );
+    // pnpm 9 hoists `*eslint*` packages to the root node_modules by default.
+    let phantom = lines_of(&lines, "phantom-dependency");
+    assert_eq!(phantom.len(), 1, "{lines:#?}");
+    assert!(
+        phantom[0].contains("`eslint-config-prettier`") && phantom[0].contains("*eslint*"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("phantom_pnpm_strict", lines);
+}
+
+#[test]
+fn files_a_vite_glob_loads_as_urls_or_text_are_snippets_whose_imports_are_not_checked() {
+    let json = check_json("fixtures/vite-asset-snippets");
+    let lines = finding_lines(&json);
+    // content/**/+assets/** is loaded with `query: '?url'`, content/03-hello/hello.js with
+    // `?raw`: exercise files, not modules of the build.
+    assert!(
+        !lines.iter().any(|l| l.contains(" content/")
+            && (l.contains("unresolved-import") || l.contains("unlisted-dependency"))),
+        "{lines:#?}"
+    );
+    // The app's own broken import is still found.
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(unresolved[0].contains("src/main.js"), "{lines:#?}");
+    insta::assert_debug_snapshot!("vite_asset_snippets", lines);
+}

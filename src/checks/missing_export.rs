@@ -77,9 +77,41 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     project.set_counter(PACKAGES_NOT_INSTALLED, not_installed.len());
 }
 
+/// Whether import `i` of `module` names a build-output file by its path (`./dist/node/index.d.ts`)
+/// that is not built, and was found only as the source it is built from: the output's shape is
+/// what the build makes of that source (bundled declarations, a default-export wrapper), so a
+/// name missing from the source proves nothing about the output.
+fn names_unbuilt_output(project: &Project, module: usize, i: usize) -> bool {
+    let m = &project.modules[module];
+    let import = &m.facts.imports[i];
+    let Some(Resolution::File { path }) = m.resolutions.get(i) else {
+        return false;
+    };
+    if !import.specifier.starts_with('.') {
+        return false;
+    }
+    let dir = m.file.path.parent().unwrap_or(&project.root);
+    let specifier = import.specifier.split('?').next().unwrap_or("");
+    let named = crate::resolve::normalize(&dir.join(specifier));
+    let exists = |p: &std::path::Path| {
+        project.module_at(p).is_some()
+            || project
+                .discovery
+                .data_files
+                .binary_search(&p.to_path_buf())
+                .is_ok()
+    };
+    // Extension and index probing stay in the named directory; the output mapping does not.
+    path.parent() != named.parent() && !exists(&named) && !named.is_dir()
+}
+
 fn check_module(project: &Project, index: &ExportIndex, module: usize) -> Outcome {
     let mut outcome = Outcome::default();
     let m = &project.modules[module];
+    if project.is_asset_only(module) {
+        // A snippet loaded as text or a URL: no build resolves its imports.
+        return outcome;
+    }
     // Only JavaScript keeps a value import of a type: TypeScript erases it.
     let importer_is_javascript = m.file.dialect == crate::discover::Dialect::JavaScript;
     for (i, import) in m.facts.imports.iter().enumerate() {
@@ -87,9 +119,14 @@ fn check_module(project: &Project, index: &ExportIndex, module: usize) -> Outcom
             continue;
         }
         let target = index.target_of(module, i);
+        let unbuilt_output = names_unbuilt_output(project, module, i);
         for name in &import.names {
             let type_only = name.type_only || import.kind == ImportKind::TypeOnly;
-            let lookup = index.lookup(&target, &name.imported, import.kind, type_only);
+            let lookup = if unbuilt_output {
+                Lookup::Unknown
+            } else {
+                index.lookup(&target, &name.imported, import.kind, type_only)
+            };
             match lookup {
                 Lookup::Found => {}
                 Lookup::Unknown => match &target {

@@ -9,6 +9,7 @@ mod invalid_manifest;
 mod invalid_suppression;
 mod invalid_tsconfig;
 mod missing_export;
+mod phantom_dependency;
 mod syntax_error;
 mod undeclared_env;
 mod unlisted_dependency;
@@ -45,6 +46,7 @@ pub const RULES: &[&Rule] = &[
     &generated_import::RULE,
     &case_mismatch::RULE,
     &unlisted_dependency::RULE,
+    &phantom_dependency::RULE,
     &dev_dependency_at_runtime::RULE,
     &undeclared_env::RULE,
     &unused_env::RULE,

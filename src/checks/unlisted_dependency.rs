@@ -1,16 +1,17 @@
 //! `unlisted-dependency`: a bare import of a package no `package.json` on the way up declares.
 
 use super::Rule;
-use crate::facts::ImportKind;
+use crate::facts::{Import, ImportKind};
 use crate::finding::{Finding, Severity};
-use crate::project::Project;
+use crate::project::{Module, Project};
 use crate::resolve::Resolution;
+use crate::toolchain::installs::{PackageManager, PhantomSource};
 
 /// The rule.
 pub const RULE: Rule = Rule {
     name: "unlisted-dependency",
     default_severity: Severity::Error,
-    summary: "bare import of a package no package.json on the way up declares",
+    summary: "bare import of a package no package.json declares and a clean install does not bring",
     docs: DOCS,
     check,
 };
@@ -19,70 +20,136 @@ const DOCS: &str = "\
 ## What it does
 Reports imports of packages that no `package.json` from the importing file up to the audited
 root declares (in dependencies, devDependencies, peerDependencies or optionalDependencies; a
-workspace package of that name also counts). Node builtins (`fs`, `node:fs`) are fine; so are
+workspace package of that name also counts), and that a clean install would not make
+reachable either: the package manager isolates packages (pnpm by default, Yarn PnP, bun's
+isolated linker), or no manifest and no lockfile of the install brings the package at all.
+An undeclared package that a hoisting install (npm, Yarn classic, Yarn `nodeLinker:
+node-modules`, bun's hoisted linker, pnpm `node-linker=hoisted`) does bring is reported by
+`phantom-dependency` instead, as a warning. Node builtins (`fs`, `node:fs`) are fine; so are
 type-only imports of `@types/*` packages. Works without `node_modules`.
 
 ## Why is this bad
-It works on a machine where the package happens to be installed (hoisted from another
-package, or installed by hand) and fails with `Cannot find package` after a clean `npm ci`.
+The import fails with `Cannot find package` after a clean install: pnpm links only declared
+packages into a package's `node_modules`, and a package nothing installs is not there at all.
 
 ## Examples
 Wrong (package.json does not list it):
     import { S3Client } from '@aws-sdk/client-s3';
-Right: `npm install @aws-sdk/client-s3`, which adds it to dependencies.
+Right: `npm install @aws-sdk/client-s3` (`pnpm add`, `yarn add`, `bun add`), which adds it to
+dependencies.
 ";
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
-    for module in &project.modules {
-        for (import, resolution) in module.facts.imports.iter().zip(&module.resolutions) {
-            let Resolution::Package {
-                name,
-                declared: None,
-                ..
-            } = resolution
-            else {
-                continue;
-            };
-            if import.kind == ImportKind::TypeOnly
-                && (name.starts_with("@types/") || types_declared(project, module, name))
-            {
-                continue;
-            }
-            let manifest = project
-                .manifests
-                .nearest(
-                    module.file.path.parent().unwrap_or(&project.root),
-                    &project.root,
-                )
-                .map(|m| project.relative(&m.path));
-            let message = match &manifest {
-                Some(m) => format!("`{name}` is imported but not declared in {m}"),
-                None => format!("`{name}` is imported but no package.json declares it"),
-            };
-            let install = if import.kind == ImportKind::TypeOnly {
-                format!("npm install -D {name}")
-            } else {
-                format!("npm install {name}")
-            };
-            findings.push(
-                Finding::new(
-                    RULE.name,
-                    RULE.default_severity,
-                    &module.file.rel,
-                    import.span,
-                    message,
-                )
-                .with_help(format!("add it to dependencies: `{install}`"))
-                .with_specifier(&import.specifier)
-                .with_package(name),
-            );
+    for (module, import, name) in undeclared_package_imports(project) {
+        let dir = module.file.path.parent().unwrap_or(&project.root);
+        // Hoisted by the package manager: `phantom-dependency` reports it as a warning.
+        if project
+            .toolchain
+            .installs
+            .phantom(name, dir, &project.manifests)
+            .is_some()
+        {
+            continue;
         }
+        let manifest = project
+            .manifests
+            .nearest(dir, &project.root)
+            .map(|m| project.relative(&m.path));
+        let installs = &project.toolchain.installs;
+        let manager = installs
+            .root_of(dir)
+            .map_or(PackageManager::Npm, |r| r.manager);
+        // Installed for another package, but the layout keeps it out of this one's reach.
+        let isolated = match installs.installed_elsewhere(name, dir, &project.manifests) {
+            Some((_, PhantomSource::DeclaredBy(other))) => format!(
+                "; {} installs it only for packages that declare it ({other})",
+                manager.command()
+            ),
+            Some((_, PhantomSource::Lockfile(lockfile))) => format!(
+                "; {} installs it ({lockfile}) but links it only into packages that declare it",
+                manager.command()
+            ),
+            None => String::new(),
+        };
+        let message = match &manifest {
+            Some(m) => format!("`{name}` is imported but not declared in {m}{isolated}"),
+            None => format!("`{name}` is imported but no package.json declares it{isolated}"),
+        };
+        let add = manager.add_command(name, import.kind == ImportKind::TypeOnly);
+        let install = match package_dir_below_install_root(project, manifest.as_deref(), dir) {
+            Some(d) => format!("cd {d} && {add}"),
+            None => add,
+        };
+        findings.push(
+            Finding::new(
+                RULE.name,
+                RULE.default_severity,
+                &module.file.rel,
+                import.span,
+                message,
+            )
+            .with_help(format!("add it to dependencies: `{install}`"))
+            .with_specifier(&import.specifier)
+            .with_package(name),
+        );
     }
+}
+
+/// The directory of `manifest` (root-relative) when it is a package below its install root,
+/// where the add command has to run.
+pub(super) fn package_dir_below_install_root(
+    project: &Project,
+    manifest: Option<&str>,
+    dir: &std::path::Path,
+) -> Option<String> {
+    let install_root = project
+        .toolchain
+        .installs
+        .root_of(dir)
+        .map(|r| project.relative(&r.dir))
+        .unwrap_or_default();
+    manifest
+        .and_then(|m| m.strip_suffix("package.json"))
+        .map(|d| d.trim_end_matches('/').to_string())
+        .filter(|d| !d.is_empty() && *d != install_root)
+}
+
+/// Every import of a package that no manifest from the importing file up declares (type-only
+/// imports served by a declared `@types/*` package excepted), with the package name.
+pub(super) fn undeclared_package_imports(
+    project: &Project,
+) -> impl Iterator<Item = (&Module, &Import, &str)> {
+    project
+        .modules
+        .iter()
+        .enumerate()
+        // A snippet loaded as text or a URL: no build resolves its imports.
+        .filter(|(m, _)| !project.is_asset_only(*m))
+        .flat_map(move |(_, module)| {
+            module
+                .facts
+                .imports
+                .iter()
+                .zip(&module.resolutions)
+                .filter_map(move |(import, resolution)| {
+                    let Resolution::Package {
+                        name,
+                        declared: None,
+                        ..
+                    } = resolution
+                    else {
+                        return None;
+                    };
+                    let types_only = import.kind == ImportKind::TypeOnly
+                        && (name.starts_with("@types/") || types_declared(project, module, name));
+                    (!types_only).then_some((module, import, name.as_str()))
+                })
+        })
 }
 
 /// Whether `@types/x` (`@types/scope__x` for `@scope/x`) is declared for the module: a
 /// type-only import of `x` needs only its declarations, which TypeScript erases.
-fn types_declared(project: &Project, module: &crate::project::Module, name: &str) -> bool {
+fn types_declared(project: &Project, module: &Module, name: &str) -> bool {
     let types = match name.strip_prefix('@') {
         Some(scoped) => format!("@types/{}", scoped.replacen('/', "__", 1)),
         None => format!("@types/{name}"),
@@ -137,6 +204,33 @@ mod tests {
             ],
         );
         assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn an_import_map_a_test_script_names_serves_names_nothing_else_provides() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"name":"server","scripts":{"test":"deno test -A --import-map=test.importmap.json"},"dependencies":{"@acme/db":"1"}}"#,
+                ),
+                (
+                    "test.importmap.json",
+                    r#"{"imports":{"@acme/db":"./src/db.mock.ts","@acme/db-real":"./src/db.ts"}}"#,
+                ),
+                ("src/db.ts", "export const query = () => [];\n"),
+                (
+                    "src/db.mock.ts",
+                    "export { query } from '@acme/db-real';\nimport { x } from 'not-mapped';\n",
+                ),
+            ],
+        );
+        let packages: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| f.package.as_deref())
+            .collect();
+        assert_eq!(packages, ["not-mapped"], "{findings:?}");
     }
 
     #[test]

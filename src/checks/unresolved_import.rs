@@ -18,7 +18,8 @@ const DOCS: &str = "\
 ## What it does
 Resolves every relative, absolute and alias (tsconfig `paths`, package `imports`) specifier the
 way Node and TypeScript do, and reports those that point at nothing, in every file, reachable
-or not. The message lists what was tried; the help names the nearest real file.
+or not — except files the build loads only as assets (`import.meta.glob(…, { query: '?url' })`,
+`?raw` imports): snippets a page shows or a REPL compiles, whose imports no build resolves. The message lists what was tried; the help names the nearest real file.
 
 ## Why is this bad
 `node --check` passes, and the deploy fails with `Cannot find module '../config/database.js'`
@@ -33,7 +34,12 @@ Right:
 ";
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
-    for module in &project.modules {
+    for (m, module) in project.modules.iter().enumerate() {
+        if project.is_asset_only(m) {
+            // A snippet loaded as text or a URL (`import.meta.glob(…, { query: '?url' })`):
+            // no build resolves its imports.
+            continue;
+        }
         for (import, resolution) in module.facts.imports.iter().zip(&module.resolutions) {
             let Resolution::Unresolved {
                 tried,

@@ -212,9 +212,16 @@ fn bound_names(call: Node, text: &str, import: &mut Import) {
 }
 
 fn in_type_position(node: Node) -> bool {
+    let mut child = node;
     let mut current = node.parent();
     while let Some(n) = current {
         match n.kind() {
+            // `value as import('estree').Statement`: the type side of the assertion.
+            "as_expression" | "satisfies_expression" => {
+                return n
+                    .named_child(0)
+                    .is_some_and(|value| value.id() != child.id());
+            }
             "type_annotation"
             | "type_alias_declaration"
             | "type_arguments"
@@ -227,7 +234,10 @@ fn in_type_position(node: Node) -> bool {
             "statement_block" | "program" | "expression_statement" | "arrow_function" => {
                 return false;
             }
-            _ => current = n.parent(),
+            _ => {
+                child = n;
+                current = n.parent();
+            }
         }
     }
     false
@@ -329,6 +339,27 @@ mod tests {
         .map(|(n, t)| (n.to_string(), *t))
         .collect();
         assert_eq!(imported, expected);
+    }
+
+    #[test]
+    fn an_import_type_in_an_as_assertion_is_type_only_but_the_asserted_value_is_not() {
+        use crate::facts::ImportKind;
+        let facts = parse_module(
+            Dialect::TypeScript,
+            b"const body = visit(node) as import('estree').Statement;\nconst m = (await import('./plugin.js')) as Plugin;\n",
+        );
+        let kinds: Vec<(&str, ImportKind)> = facts
+            .imports
+            .iter()
+            .map(|i| (i.specifier.as_str(), i.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("estree", ImportKind::TypeOnly),
+                ("./plugin.js", ImportKind::Dynamic)
+            ]
+        );
     }
 
     #[test]

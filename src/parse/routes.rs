@@ -324,6 +324,22 @@ pub(super) fn glob_call(node: Node, text: &str, facts: &mut ModuleFacts) {
     } else {
         literal_string(first, text).into_iter().collect()
     };
+    if let Some(options) = call_arguments(node).get(1).copied()
+        && options.kind() == "object"
+        && loads_as_asset(options, text)
+    {
+        let base = object_property(options, "base", text).and_then(|b| literal_string(b, text));
+        for pattern in patterns.iter().filter(|p| !p.starts_with('!')) {
+            facts.asset_globs.push(match &base {
+                Some(base) if !pattern.starts_with('/') => format!(
+                    "{}/{}",
+                    base.trim_end_matches('/'),
+                    pattern.trim_start_matches("./")
+                ),
+                _ => pattern.clone(),
+            });
+        }
+    }
     for pattern in patterns {
         facts.directory_loads.push(DirectoryLoad {
             kind: DirectoryLoadKind::Glob,
@@ -331,6 +347,18 @@ pub(super) fn glob_call(node: Node, text: &str, facts: &mut ModuleFacts) {
             span: span_of(node, text),
         });
     }
+}
+
+/// Whether `import.meta.glob`'s options load files as URLs or text (`query: '?url'`,
+/// `query: '?raw'`, Vite 4's `as: 'raw'`) rather than as modules.
+fn loads_as_asset(options: Node, text: &str) -> bool {
+    let value = |key| object_property(options, key, text).and_then(|v| literal_string(v, text));
+    let query = value("query").unwrap_or_default();
+    let query = query.trim_start_matches('?');
+    let as_kind = value("as").unwrap_or_default();
+    ["url", "raw"]
+        .iter()
+        .any(|k| query.split('&').any(|q| q == *k) || as_kind == *k)
 }
 
 /// Whether the first argument of a several-argument `use()` is a path held in a constant

@@ -173,6 +173,161 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
             provider: "Docusaurus",
         },
     ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/Link",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/Head",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/BrowserOnly",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/ExecutionEnvironment",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/Interpolate",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/Translate",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/ErrorBoundary",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/Noop",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/ComponentCreator",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/router",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/constants",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/isInternalUrl",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/renderRoutes",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/useBaseUrl",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/useBrokenLinks",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/useDocusaurusContext",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/useGlobalData",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/useIsBrowser",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/useIsomorphicLayoutEffect",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    (
+        "@docusaurus/core",
+        VirtualPrefix {
+            prefix: "@docusaurus/useRouteContext",
+            provider: "Docusaurus (a client module of @docusaurus/core)",
+        },
+    ),
+    // jest-runtime answers `@jest/globals` itself, installed or not.
+    (
+        "jest",
+        VirtualPrefix {
+            prefix: "@jest/globals",
+            provider: "Jest (jest-runtime serves @jest/globals)",
+        },
+    ),
+    (
+        "unplugin-fonts",
+        VirtualPrefix {
+            prefix: "unfonts.css",
+            provider: "unplugin-fonts",
+        },
+    ),
 ];
 
 /// The virtual-module prefixes that apply to a tree with these manifests.
@@ -271,6 +426,9 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
             continue;
         };
         let mut found = Found::default();
+        found
+            .aliases
+            .extend(script_import_maps(dir, &manifest.json, manifests));
         for key in ["jest", "babel"] {
             if let Some(value) = manifest.json.get(key) {
                 let more = from_json_config(&manifest.path, value);
@@ -888,6 +1046,49 @@ fn from_json_config(file: &Path, value: &serde_json::Value) -> Found {
         }
     }
     found
+}
+
+/// Import maps a package.json script hands to Deno (`deno test --import-map=test.importmap.json`).
+/// They apply only under that command, which usually swaps real packages for test doubles: only
+/// entries for names nothing else provides (`@acme/db-real`, no manifest declares it, no
+/// workspace package has it) are kept, so the production graph is unchanged.
+fn script_import_maps(
+    dir: &Path,
+    manifest: &serde_json::Value,
+    manifests: &Manifests,
+) -> Vec<Alias> {
+    let Some(scripts) = manifest.get("scripts").and_then(|s| s.as_object()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for script in scripts.values().filter_map(|s| s.as_str()) {
+        let mut words = script.split_whitespace();
+        while let Some(word) = words.next() {
+            let file = match word.strip_prefix("--import-map") {
+                Some(rest) if rest.starts_with('=') => rest[1..].to_string(),
+                Some("") => words.next().unwrap_or("").to_string(),
+                _ => continue,
+            };
+            let path =
+                crate::resolve::normalize(&dir.join(file.trim_matches(|c| c == '"' || c == '\'')));
+            // Only a map inside the package is read (never a path outside the audited tree).
+            if !path.starts_with(dir) {
+                continue;
+            }
+            let Some(value) = read_json(&path) else {
+                continue;
+            };
+            out.extend(import_map(&path, &value).into_iter().filter(|alias| {
+                let key = alias.key.trim_end_matches('$');
+                let bare = !key.starts_with('.') && !key.starts_with('/');
+                bare && !manifests
+                    .all()
+                    .iter()
+                    .any(|m| m.name.as_deref() == Some(key) || m.dependencies.contains_key(key))
+            }));
+        }
+    }
+    out
 }
 
 /// Deno import map entries: `"$lib/": "./lib/"` (prefix), `"std/assert": "jsr:@std/assert"`.

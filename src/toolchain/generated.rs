@@ -171,7 +171,8 @@ impl GeneratedPaths {
                 generator: "`react-router typegen`".into(),
             });
         }
-        if specifier.ends_with("/$types") || specifier == "./$types" {
+        let route_types = specifier.strip_suffix(".js").unwrap_or(specifier);
+        if route_types.ends_with("/$types") {
             return Some(GeneratedPath {
                 path: target.parent().unwrap_or(target).to_path_buf(),
                 generator: "`svelte-kit sync`".into(),

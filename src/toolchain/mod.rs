@@ -5,6 +5,7 @@
 pub mod bundler;
 pub mod file_system;
 pub mod generated;
+pub mod installs;
 pub mod tsconfig;
 pub mod workspaces;
 
@@ -15,6 +16,7 @@ use crate::manifest::Manifests;
 
 pub use bundler::{Alias, AliasScope, VirtualPrefix};
 pub use generated::{GeneratedPath, GeneratedPaths};
+pub use installs::Installs;
 pub use tsconfig::TsconfigProblem;
 pub use workspaces::Workspaces;
 
@@ -31,6 +33,8 @@ pub struct Toolchain {
     pub virtual_prefixes: Vec<VirtualPrefix>,
     /// Paths the project generates.
     pub generated: GeneratedPaths,
+    /// Install roots: package manager, `node_modules` layout and what the lockfile installs.
+    pub installs: Installs,
 }
 
 impl Toolchain {
@@ -58,6 +62,7 @@ impl Toolchain {
             alias_scopes: bundler::alias_scopes(files, manifests),
             virtual_prefixes: bundler::virtual_prefixes(manifests),
             generated: GeneratedPaths::load(root, files),
+            installs: Installs::load(root, manifests),
         }
     }
 
@@ -109,6 +114,10 @@ impl Toolchain {
     /// it: a known prefix, or any `scheme:` specifier (`astro:content`, `astrowind:config`)
     /// other than `node:` and `file:`, which no file system path can be.
     pub fn virtual_provider(&self, specifier: &str) -> Option<String> {
+        // Bun's runtime API module (`import { serve } from "bun"`), like `bun:sqlite`.
+        if specifier == "bun" {
+            return Some("the Bun runtime".to_string());
+        }
         if let Some(known) = self
             .virtual_prefixes
             .iter()

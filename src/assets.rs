@@ -1,0 +1,86 @@
+//! Files the build loads as assets (a URL or the raw text), not as modules: matched by an
+//! `import.meta.glob(…, { query: '?url' | '?raw' })`, or imported only with a `?url`/`?raw`
+//! query, and imported by no module that is code. Vite never resolves their imports: they
+//! are snippets a page shows or a REPL compiles (tutorial exercises, examples), so
+//! `unresolved-import` and `unlisted-dependency` do not check them.
+
+use std::path::Path;
+
+use crate::project::Project;
+
+/// Import queries that load a file as a URL or as text (`./worker.js?url`, `./a.svelte?raw`).
+const ASSET_QUERIES: &[&str] = &["url", "raw"];
+
+/// Per module: whether it is only ever loaded as an asset.
+pub fn asset_only_modules(project: &Project) -> Vec<bool> {
+    let count = project.modules.len();
+    let mut globs = Vec::new();
+    for module in &project.modules {
+        let dir = module.file.path.parent().unwrap_or(&project.root);
+        for pattern in &module.facts.asset_globs {
+            let base = match pattern.strip_prefix('/') {
+                // `/src/**` is relative to the project (the Vite root: the package directory).
+                Some(rest) => package_dir(project, dir).join(rest),
+                None => dir.join(pattern),
+            };
+            let base = crate::resolve::normalize(&base);
+            if let Ok(glob) = globset::GlobBuilder::new(&base.to_string_lossy())
+                .literal_separator(true)
+                .build()
+            {
+                globs.push(glob);
+            }
+        }
+    }
+    let mut set = globset::GlobSetBuilder::new();
+    for glob in globs {
+        set.add(glob);
+    }
+    let set = set.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let mut asset: Vec<bool> = (0..count)
+        .map(|m| {
+            let path = &project.modules[m].file.path;
+            let mut importers = project.graph.importers_of(m).peekable();
+            let only_asset_imports = importers.peek().is_some()
+                && importers.all(|(from, edge)| {
+                    let import = &project.modules[from].facts.imports[edge.import];
+                    has_asset_query(&import.specifier)
+                });
+            (!set.is_empty() && set.is_match(path)) || only_asset_imports
+        })
+        .collect();
+    // A file that code imports (without an asset query) is code, and so is what it imports.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for m in 0..count {
+            if !asset[m] {
+                continue;
+            }
+            let imported_as_code = project.graph.importers_of(m).any(|(from, edge)| {
+                !asset[from]
+                    && !has_asset_query(&project.modules[from].facts.imports[edge.import].specifier)
+            });
+            if imported_as_code {
+                asset[m] = false;
+                changed = true;
+            }
+        }
+    }
+    asset
+}
+
+fn has_asset_query(specifier: &str) -> bool {
+    specifier
+        .split_once('?')
+        .is_some_and(|(_, query)| query.split('&').any(|q| ASSET_QUERIES.contains(&q)))
+}
+
+fn package_dir(project: &Project, dir: &Path) -> std::path::PathBuf {
+    project
+        .manifests
+        .nearest(dir, &project.root)
+        .and_then(|m| m.path.parent())
+        .unwrap_or(&project.root)
+        .to_path_buf()
+}
