@@ -166,6 +166,15 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                     None => (ValueUse::Bare, None),
                 };
             }
+            // `<Provider mcpUrl={process.env.MCP_URL} />`: a prop handed to a component,
+            // which decides what it does without it (like a response payload above).
+            "jsx_expression" => {
+                return if is_component_prop(parent, text) {
+                    (ValueUse::Optional, None)
+                } else {
+                    (ValueUse::Bare, None)
+                };
+            }
             // `[args.port, process.env.PORT, 3001].find(…)`: candidates with a literal
             // fallback.
             "array" if has_literal_element(parent) => return (ValueUse::Optional, None),
@@ -191,6 +200,22 @@ fn is_response_payload(pair: Node, text: &str) -> bool {
             let method = callee.rsplit('.').next().unwrap_or(callee);
             matches!(method, "json" | "send")
         })
+}
+
+/// The value of a JSX attribute of a component element (`<Provider x={…}>`, `<ui.Map …>`),
+/// not of a DOM element (`<img src={…}>`), whose attributes the browser uses as they are.
+fn is_component_prop(expression: Node, text: &str) -> bool {
+    let Some(element) = expression
+        .parent()
+        .filter(|a| a.kind() == "jsx_attribute")
+        .and_then(|a| a.parent())
+    else {
+        return false;
+    };
+    element
+        .child_by_field_name("name")
+        .map(|n| node_text(n, text))
+        .is_some_and(|name| name.starts_with(|c: char| c.is_ascii_uppercase()) || name.contains('.'))
 }
 
 fn has_literal_element(array: Node) -> bool {
@@ -250,16 +275,32 @@ fn tests_env_presence(condition: Node, text: &str) -> bool {
             .child_by_field_name("object")
             .is_some_and(|o| matches!(node_text(o, text), "process.env" | "import.meta.env")),
         "call_expression" => {
-            condition
+            (condition
                 .child_by_field_name("function")
                 .is_some_and(|f| node_text(f, text) == "Boolean")
                 && condition
                     .child_by_field_name("arguments")
                     .and_then(|a| a.named_child(0))
-                    .is_some_and(|a| tests_env_presence(a, text))
+                    .is_some_and(|a| tests_env_presence(a, text)))
+                || helper_call_name(condition, text).is_some()
         }
         _ => false,
     }
+}
+
+/// The variable a call names the way env helpers are called: `env('UPLOAD_DOMAIN')`,
+/// `getEnv("X", d)` (a plain function, a literal env-style name as first or second argument).
+fn helper_call_name(call: Node, text: &str) -> Option<(usize, String, usize)> {
+    call.child_by_field_name("function")
+        .filter(|f| f.kind() == "identifier")?;
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let values: Vec<Node> = arguments.named_children(&mut cursor).collect();
+    values.iter().take(2).enumerate().find_map(|(i, a)| {
+        string_value(*a, text)
+            .filter(|n| is_env_name(n))
+            .map(|n| (i, n, values.len()))
+    })
 }
 
 fn has_child_kind(node: Node, kind: &str) -> bool {
@@ -531,7 +572,12 @@ fn assigned_names(root: Node, text: &str) -> BTreeSet<String> {
 
 /// Recomputes `has_default` of the module's named reads (schema keys keep theirs) by local
 /// data flow, as the module doc says.
-pub(super) fn apply_local_flow(root: Node, text: &str, reads: &mut [EnvRead]) {
+pub(super) fn apply_local_flow(
+    root: Node,
+    text: &str,
+    reads: &mut [EnvRead],
+    calls: &mut [EnvNameCall],
+) {
     let uses: Vec<Option<ValueUse>> = reads
         .iter()
         .map(|r| {
@@ -539,8 +585,38 @@ pub(super) fn apply_local_flow(root: Node, text: &str, reads: &mut [EnvRead]) {
                 .then(|| read_use(root, text, r))
         })
         .collect();
+    // `env('X')` through a helper is a read of X like any other: `if (env('X'))` makes X
+    // optional in the module, and a read tested so makes the helper's calls optional.
+    let call_uses: Vec<ValueUse> = calls
+        .iter()
+        .map(|c| {
+            root.descendant_for_byte_range(c.span.start as usize, c.span.end as usize)
+                .map(|n| {
+                    let mut call = n;
+                    while call.kind() != "call_expression" {
+                        match call.parent() {
+                            Some(p) => call = p,
+                            None => break,
+                        }
+                    }
+                    helper_call_use(call, text)
+                })
+                .unwrap_or(ValueUse::Bare)
+        })
+        .collect();
     let mut optional: BTreeSet<&str> = BTreeSet::new();
     let mut required: BTreeSet<&str> = BTreeSet::new();
+    for (call, use_) in calls.iter().zip(&call_uses) {
+        match use_ {
+            ValueUse::Optional => {
+                optional.insert(call.name.as_str());
+            }
+            ValueUse::Required => {
+                required.insert(call.name.as_str());
+            }
+            _ => {}
+        }
+    }
     for (read, use_) in reads.iter().zip(&uses) {
         match use_ {
             Some(ValueUse::Optional) => {
@@ -570,6 +646,13 @@ pub(super) fn apply_local_flow(root: Node, text: &str, reads: &mut [EnvRead]) {
             ValueUse::Stored | ValueUse::Bare => read.has_default || optional.contains(&read.name),
         };
     }
+    for (call, use_) in calls.iter_mut().zip(call_uses) {
+        call.has_default = match use_ {
+            ValueUse::Optional => true,
+            ValueUse::Required => false,
+            ValueUse::Stored | ValueUse::Bare => call.has_default || optional.contains(&call.name),
+        };
+    }
 }
 
 /// Everything env-related that needs the whole module: reads named through literal arrays
@@ -582,7 +665,6 @@ pub(super) fn module_env_pass(root: Node, text: &str, facts: &mut ModuleFacts) {
     schema_reads(root, text, facts);
     expand_dynamic_reads(root, text, facts);
     env_var_reads(root, text, facts);
-    apply_local_flow(root, text, &mut facts.env_reads);
     let isomorphic = text.contains("typeof process");
     for read in &mut facts.env_reads {
         if read.server_only {
@@ -607,6 +689,12 @@ pub(super) fn module_env_pass(root: Node, text: &str, facts: &mut ModuleFacts) {
         .config_env_keys
         .sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
     facts.env_name_calls.sort_by_key(|c| c.span.start);
+    apply_local_flow(
+        root,
+        text,
+        &mut facts.env_reads,
+        &mut facts.env_name_calls,
+    );
     facts.env_reads.sort_by_key(|r| r.span.start);
 }
 
@@ -724,20 +812,11 @@ fn env_name_call(call: Node, text: &str, isomorphic: bool, calls: &mut Vec<EnvNa
     else {
         return;
     };
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some((argument, name, count)) = helper_call_name(call, text) else {
         return;
     };
-    let mut cursor = arguments.walk();
-    let values: Vec<Node> = arguments.named_children(&mut cursor).collect();
-    let Some((argument, name)) = values.iter().take(2).enumerate().find_map(|(i, a)| {
-        string_value(*a, text)
-            .filter(|n| is_env_name(n))
-            .map(|n| (i, n))
-    }) else {
-        return;
-    };
-    let has_default =
-        values.len() > argument + 1 || matches!(local_flow_use(call, text), ValueUse::Optional);
+    // A fallback argument, or a use that copes; the module-wide pass may add more.
+    let has_default = count > argument + 1 || helper_call_use(call, text) == ValueUse::Optional;
     calls.push(EnvNameCall {
         callee: node_text(function, text).to_string(),
         argument,
@@ -746,6 +825,15 @@ fn env_name_call(call: Node, text: &str, isomorphic: bool, calls: &mut Vec<EnvNa
         has_default,
         server_only: isomorphic || in_server_only_branch(call, text),
     });
+}
+
+/// How the value a helper call returns is used: like a read (its locals, presence tests of
+/// other variables around it).
+fn helper_call_use(call: Node, text: &str) -> ValueUse {
+    match local_flow_use(call, text) {
+        ValueUse::Bare if under_env_presence_test(call, text) => ValueUse::Optional,
+        use_ => use_,
+    }
 }
 
 /// How the value of `node` is used, following the local it is stored in.
@@ -1394,6 +1482,45 @@ mod tests {
             "const id = process.env.GTM_ID;\nif (!id) { console.log('skipping'); process.exit(0); }\nfetch(id);\n",
             "GTM_ID"
         ));
+    }
+
+    #[test]
+    fn helper_calls_join_the_module_flow_and_component_props_are_optional() {
+        let facts = parse_module(
+            Dialect::TypeScript,
+            b"export async function url(key: string) {\n  if (env('CDN_DOMAIN')) {\n    return sign(`${env('CDN_DOMAIN')}/${key}`, env('CDN_KEY_ID'));\n  }\n  return env('BUCKET') + key;\n}\nexport const secret = () => { const s = env('SECRET'); if (!s) throw new Error('x'); return s; };\n",
+        );
+        let calls: Vec<(&str, bool)> = facts
+            .env_name_calls
+            .iter()
+            .map(|c| (c.name.as_str(), c.has_default))
+            .collect();
+        assert_eq!(
+            calls,
+            vec![
+                ("CDN_DOMAIN", true),
+                ("CDN_DOMAIN", true),
+                ("CDN_KEY_ID", true),
+                ("BUCKET", false),
+                ("SECRET", false)
+            ]
+        );
+        let got: Vec<(String, bool)> = parse_module(
+            Dialect::Tsx,
+            b"export default function Layout() {\n  return <Provider mcpUrl={process.env.MCP_URL} pixel={process.env.PIXEL!}><img src={process.env.LOGO_URL} /></Provider>;\n}\n",
+        )
+        .env_reads
+        .into_iter()
+        .map(|r| (r.name, r.has_default))
+        .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("MCP_URL".to_string(), true),
+                ("PIXEL".to_string(), true),
+                ("LOGO_URL".to_string(), false)
+            ]
+        );
     }
 
     #[test]
