@@ -520,6 +520,164 @@ fn destructured_local(key: Node) -> Option<Node> {
     }
 }
 
+/// A log call: `logger.info(…)`, `console.warn(…)`, `Sentry.logger[level](…)`.
+fn is_log_callee(function: Node, text: &str) -> bool {
+    if is_log_call(node_text(function, text)) {
+        return true;
+    }
+    function.kind() == "subscript_expression"
+        && function
+            .child_by_field_name("object")
+            .map(|o| node_text(o, text))
+            .is_some_and(|o| {
+                let last = o.rsplit('.').next().unwrap_or(o).to_ascii_lowercase();
+                last == "console" || last.ends_with("logger") || last == "log"
+            })
+}
+
+/// The value at `node` only ever reaches log calls: as an argument or a property of one
+/// (`logger.info('x', { version: process.env.APP_VERSION })`), through object literals and
+/// spreads, locals, plain helper calls that pass records on (`clean(attributes)`) and a
+/// module function whose every call feeds logs (`function baseAttributes() { return {
+/// version: … } }`). `depth` bounds the locals and functions followed.
+fn feeds_only_logs(node: Node, text: &str, depth: u8) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "await_expression"
+            | "spread_element"
+            | "object"
+            | "template_substitution"
+            | "template_string" => current = parent,
+            "pair" if parent.child_by_field_name("value") == Some(current) => current = parent,
+            "arguments" => {
+                let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else {
+                    return false;
+                };
+                let Some(function) = call.child_by_field_name("function") else {
+                    return false;
+                };
+                if is_log_callee(function, text) {
+                    return true;
+                }
+                if function.kind() != "identifier" {
+                    return false;
+                }
+                current = call;
+            }
+            "variable_declarator" if parent.child_by_field_name("value") == Some(current) => {
+                let Some(name) = parent
+                    .child_by_field_name("name")
+                    .filter(|n| n.kind() == "identifier")
+                else {
+                    return false;
+                };
+                return depth > 0 && local_feeds_only_logs(name, text, depth - 1);
+            }
+            "return_statement" => return depth > 0 && function_feeds_only_logs(parent, text, depth - 1),
+            "arrow_function" if parent.child_by_field_name("body") == Some(current) => {
+                return depth > 0 && function_feeds_only_logs(current, text, depth - 1);
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Every use of the local declared by `binding` feeds only logs (and it has one).
+fn local_feeds_only_logs(binding: Node, text: &str, depth: u8) -> bool {
+    let Some(scope) = enclosing_scope(binding) else {
+        return false;
+    };
+    let name = node_text(binding, text);
+    let mut uses = 0;
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        if matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+            && node_text(node, text) == name
+            && node.start_byte() > binding.end_byte()
+        {
+            if !feeds_only_logs(node, text, depth) {
+                return false;
+            }
+            uses += 1;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    uses > 0
+}
+
+/// The module-private function returning at `inside` is called, and every call feeds only
+/// logs. An exported function has callers out of sight.
+fn function_feeds_only_logs(inside: Node, text: &str, depth: u8) -> bool {
+    let mut function = inside;
+    while !matches!(
+        function.kind(),
+        "function_declaration" | "arrow_function" | "function_expression"
+    ) {
+        match function.parent() {
+            Some(p) => function = p,
+            None => return false,
+        }
+    }
+    let name = match function.kind() {
+        "function_declaration" => function.child_by_field_name("name"),
+        _ => function
+            .parent()
+            .filter(|p| p.kind() == "variable_declarator")
+            .and_then(|p| p.child_by_field_name("name")),
+    };
+    let Some(name) = name.filter(|n| n.kind() == "identifier") else {
+        return false;
+    };
+    let declaration = if function.kind() == "function_declaration" {
+        Some(function)
+    } else {
+        function.parent().and_then(|d| d.parent())
+    };
+    if declaration
+        .and_then(|d| d.parent())
+        .is_some_and(|p| p.kind() == "export_statement")
+    {
+        return false;
+    }
+    let name = node_text(name, text);
+    let mut root = function;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut calls = 0;
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "call_expression"
+            && node
+                .child_by_field_name("function")
+                .is_some_and(|f| f.kind() == "identifier" && node_text(f, text) == name)
+        {
+            if !feeds_only_logs(node, text, depth) {
+                return false;
+            }
+            calls += 1;
+        } else if node.kind() == "identifier"
+            && node_text(node, text) == name
+            && !node
+                .parent()
+                .is_some_and(|p| p.kind() == "call_expression" || p.kind() == "function_declaration" || p.kind() == "variable_declarator")
+        {
+            // Handed on as a value (`export { name }`, `map(name)`): callers out of sight.
+            return false;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    calls > 0
+}
+
 /// How one read is used, following the local it is stored in.
 fn read_use(root: Node, text: &str, read: &EnvRead) -> ValueUse {
     let Some(node) =
@@ -532,7 +690,9 @@ fn read_use(root: Node, text: &str, read: &EnvRead) -> ValueUse {
     } else {
         local_flow_use(node, text)
     };
-    if use_ == ValueUse::Bare && under_env_presence_test(node, text) {
+    if use_ == ValueUse::Bare
+        && (under_env_presence_test(node, text) || feeds_only_logs(node, text, 4))
+    {
         return ValueUse::Optional;
     }
     use_
@@ -1468,6 +1628,18 @@ mod tests {
         assert!(optional(
             "export function GET() { return json({ faviconUrl: process.env.FAVICON_URL }); }\n",
             "FAVICON_URL"
+        ));
+        // A module function whose records only reach log calls.
+        let source = "function base(ctx) {\n  return { service: 'web', version: process.env.APP_VERSION, user: ctx?.id };\n}\nconst clean = (o) => o;\nexport function logEvent(ctx, extra) {\n  const attributes = { ...base(ctx), ...extra };\n  const cleaned = clean(attributes);\n  Sentry.logger[level]('event', cleaned);\n  console.error('failed', { attributes: cleaned });\n}\n";
+        assert!(optional(source, "APP_VERSION"));
+        // One use that is not a log keeps it required.
+        assert!(!optional(
+            &source.replace("console.error('failed', { attributes: cleaned });", "send(cleaned);"),
+            "APP_VERSION"
+        ));
+        assert!(!optional(
+            &source.replace("function base(", "export function base("),
+            "APP_VERSION"
         ));
         assert!(optional(
             "class Values {\n  cert = process.env.CERT_PATH;\n  enabled = Boolean(this.cert);\n}\n",
