@@ -15,7 +15,9 @@ use std::collections::BTreeSet;
 use tree_sitter::Node;
 
 use super::extract::{span_of, top_level_initializer};
-use crate::facts::{EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts};
+use crate::facts::{
+    EnvHandoff, EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts,
+};
 
 /// What happens to a value where it is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -413,6 +415,12 @@ fn function_copes(call: Node, name: &str, position: usize, text: &str) -> bool {
     let Some(function) = function else {
         return false;
     };
+    parameter_copes(function, position, text)
+}
+
+/// Parameter `position` of `function` copes with being undefined: it has a default, or its
+/// uses test it before relying on it.
+fn parameter_copes(function: Node, position: usize, text: &str) -> bool {
     let parameter = if let Some(single) = function.child_by_field_name("parameter") {
         (position == 0).then_some(single)
     } else {
@@ -819,6 +827,7 @@ pub(super) fn apply_local_flow(
 /// and env helpers, `env-var` reads, next.config `env` keys, server-only branches, and the
 /// local data flow that decides `has_default`. Runs after the query captures.
 pub(super) fn module_env_pass(root: Node, text: &str, facts: &mut ModuleFacts) {
+    facts.coping_parameters = coping_parameters(root, text);
     if !text.contains("env") {
         return;
     }
@@ -856,6 +865,296 @@ pub(super) fn module_env_pass(root: Node, text: &str, facts: &mut ModuleFacts) {
         &mut facts.env_name_calls,
     );
     facts.env_reads.sort_by_key(|r| r.span.start);
+    facts.gated_imports = gated_imports(root, text, facts);
+    facts.env_handoffs = facts
+        .env_reads
+        .iter()
+        .filter(|r| r.key == EnvKey::Name && r.form != EnvReadForm::Schema && !r.has_default)
+        .filter_map(|r| {
+            let node =
+                root.descendant_for_byte_range(r.span.start as usize, r.span.end as usize)?;
+            let (callee, argument) = handed_to_call(node, text)?;
+            Some(EnvHandoff {
+                start: r.span.start,
+                callee,
+                argument,
+            })
+        })
+        .collect();
+}
+
+/// Specifiers of the imports whose every imported value is used only on a branch an env
+/// setting selects: `case 'azure-blob': return new AzureBlobProvider()` in a `switch` on
+/// `env('UPLOAD_TRANSPORT')`, `if (process.env.SENTRY_DSN) { init() }`. The imported module
+/// then runs only when that setting asks for it (see `env::feature_gated_modules`).
+fn gated_imports(root: Node, text: &str, facts: &ModuleFacts) -> Vec<String> {
+    use crate::facts::ImportKind;
+    // Local name → specifier, for value imports with named bindings.
+    let mut locals: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for import in &facts.imports {
+        if !matches!(import.kind, ImportKind::Static | ImportKind::Require) || import.namespace
+        {
+            continue;
+        }
+        for name in import.names.iter().filter(|n| !n.type_only) {
+            locals.insert(
+                name.local.as_deref().unwrap_or(&name.imported),
+                import.specifier.as_str(),
+            );
+        }
+    }
+    if locals.is_empty() {
+        return Vec::new();
+    }
+    // Per specifier: (uses, gated uses).
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> =
+        std::collections::BTreeMap::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "import_statement" => continue,
+            "identifier" => {
+                if let Some(specifier) = locals.get(node_text(node, text))
+                    && !is_declaration_name(node)
+                {
+                    let entry = counts.entry(specifier).or_default();
+                    entry.0 += 1;
+                    if on_env_selected_branch(root, node, text) {
+                        entry.1 += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    let mut gated: Vec<String> = Vec::new();
+    for import in &facts.imports {
+        let names: Vec<&str> = import
+            .names
+            .iter()
+            .filter(|n| !n.type_only)
+            .map(|n| n.local.as_deref().unwrap_or(&n.imported))
+            .collect();
+        if names.is_empty() || !locals.values().any(|s| *s == import.specifier) {
+            continue;
+        }
+        // Every value binding of the import is used, and only on selected branches.
+        if let Some((uses, on_branch)) = counts.get(import.specifier.as_str())
+            && *uses > 0
+            && uses == on_branch
+            && names.iter().all(|n| locals.get(n) == Some(&import.specifier.as_str()))
+        {
+            gated.push(import.specifier.clone());
+        }
+    }
+    gated.sort();
+    gated.dedup();
+    gated
+}
+
+/// `const { a } = require('x')`: the binding itself, not a use.
+fn is_declaration_name(identifier: Node) -> bool {
+    identifier.parent().is_some_and(|p| {
+        matches!(
+            p.kind(),
+            "variable_declarator" | "shorthand_property_identifier_pattern" | "pair_pattern"
+        ) && p.child_by_field_name("name") == Some(identifier)
+            || p.kind() == "object_pattern"
+    })
+}
+
+/// On a branch that runs only for some value of an env setting: a `case` (not `default`)
+/// of a `switch` on it, the branches of an `if`/ternary testing it, the right side of `&&`.
+fn on_env_selected_branch(root: Node, node: Node, text: &str) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        let condition = match parent.kind() {
+            "switch_case" if parent.child_by_field_name("value") != Some(current) => parent
+                .parent()
+                .and_then(|body| body.parent())
+                .filter(|s| s.kind() == "switch_statement")
+                .and_then(|s| s.child_by_field_name("value")),
+            "if_statement" | "ternary_expression"
+                if parent.child_by_field_name("condition") != Some(current) =>
+            {
+                parent.child_by_field_name("condition")
+            }
+            "binary_expression"
+                if parent.child_by_field_name("right") == Some(current)
+                    && parent
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| o.kind() == "&&") =>
+            {
+                parent.child_by_field_name("left")
+            }
+            _ => None,
+        };
+        if condition.is_some_and(|c| env_derived(root, c, text, 1)) {
+            return true;
+        }
+        current = parent;
+    }
+    false
+}
+
+/// An expression computed from an env setting: it holds `process.env.X`, `import.meta.env.X`,
+/// an env helper call (`env('X')`), or a local initialised from one.
+fn env_derived(root: Node, expression: Node, text: &str, depth: u8) -> bool {
+    let mut stack = vec![expression];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "member_expression" | "subscript_expression"
+                if node
+                    .child_by_field_name("object")
+                    .is_some_and(|o| matches!(node_text(o, text), "process.env" | "import.meta.env")) =>
+            {
+                return true;
+            }
+            "call_expression" if helper_call_name(node, text).is_some() => return true,
+            "identifier" if depth > 0 => {
+                if let Some(value) = local_initializer(root, node, text)
+                    && env_derived(root, value, text, depth - 1)
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// The initialiser of the nearest `const`/`let` declaring `identifier` before it, in its
+/// function or the module.
+fn local_initializer<'t>(root: Node<'t>, identifier: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let name = node_text(identifier, text);
+    let mut scope = identifier.parent();
+    while let Some(s) = scope {
+        if matches!(
+            s.kind(),
+            "statement_block" | "program" | "arrow_function" | "function_declaration"
+        ) {
+            let mut best: Option<Node> = None;
+            let mut stack = vec![s];
+            while let Some(node) = stack.pop() {
+                if node.start_byte() > identifier.start_byte() {
+                    continue;
+                }
+                if node.kind() == "variable_declarator"
+                    && node
+                        .child_by_field_name("name")
+                        .is_some_and(|n| n.kind() == "identifier" && node_text(n, text) == name)
+                {
+                    best = node.child_by_field_name("value").or(best);
+                }
+                // Declarations of inner functions are not in scope here.
+                if node != s && matches!(node.kind(), "arrow_function" | "function_declaration" | "function_expression" | "method_definition") {
+                    continue;
+                }
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+            }
+            if best.is_some() {
+                return best;
+            }
+        }
+        if s == root {
+            break;
+        }
+        scope = s.parent();
+    }
+    None
+}
+
+/// `f(process.env.X)` / `f(a, process.env.X!)`: the plain function the value is handed to
+/// as it is, and at which position.
+fn handed_to_call(access: Node, text: &str) -> Option<(String, usize)> {
+    let mut current = access;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "parenthesized_expression" | "non_null_expression" | "as_expression" => {
+                current = parent
+            }
+            "arguments" => {
+                let call = parent.parent().filter(|c| c.kind() == "call_expression")?;
+                let function = call
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "identifier")?;
+                let mut cursor = parent.walk();
+                let position = parent
+                    .named_children(&mut cursor)
+                    .filter(|a| a.kind() != "comment")
+                    .position(|a| a == current)?;
+                return Some((node_text(function, text).to_string(), position));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The exported functions of a module (`export function f`, `export const f = (…) =>`) and
+/// which of their parameters cope with undefined.
+fn coping_parameters(root: Node, text: &str) -> Vec<(String, usize)> {
+    if !text.contains("export") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        if statement.kind() != "export_statement" {
+            continue;
+        }
+        let Some(declaration) = statement.child_by_field_name("declaration") else {
+            continue;
+        };
+        let mut functions: Vec<(String, Node)> = Vec::new();
+        match declaration.kind() {
+            "function_declaration" => {
+                if let Some(name) = declaration.child_by_field_name("name") {
+                    functions.push((node_text(name, text).to_string(), declaration));
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                let mut inner = declaration.walk();
+                for declarator in declaration.named_children(&mut inner) {
+                    if let (Some(name), Some(value)) = (
+                        declarator.child_by_field_name("name"),
+                        declarator.child_by_field_name("value"),
+                    ) && matches!(value.kind(), "arrow_function" | "function_expression")
+                    {
+                        functions.push((node_text(name, text).to_string(), value));
+                    }
+                }
+            }
+            _ => {}
+        }
+        for (name, function) in functions {
+            // Large functions are not helpers that normalise a value.
+            if function.byte_range().len() > 8_000 {
+                continue;
+            }
+            let count = match function.child_by_field_name("parameters") {
+                Some(p) => {
+                    let mut c = p.walk();
+                    p.named_children(&mut c)
+                        .filter(|n| n.kind() != "comment")
+                        .count()
+                }
+                None => usize::from(function.child_by_field_name("parameter").is_some()),
+            };
+            for position in 0..count.min(4) {
+                if parameter_copes(function, position, text) {
+                    out.push((name.clone(), position));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn is_identifier_name(name: &str) -> bool {
@@ -1693,6 +1992,15 @@ mod tests {
                 ("LOGO_URL".to_string(), false)
             ]
         );
+    }
+
+    #[test]
+    fn imports_used_only_on_a_branch_an_env_setting_selects_are_gated() {
+        let facts = parse_module(
+            Dialect::TypeScript,
+            b"import { env } from '@app/lib/env';\nimport { AzureProvider } from './azure';\nimport { S3Provider } from './s3';\nimport { Sentry } from './sentry';\nimport { log } from './log';\nlet cached = null;\nexport const get = () => {\n  const transport = env('UPLOAD_TRANSPORT');\n  switch (transport) {\n    case 's3':\n      cached = new S3Provider();\n      return cached;\n    case 'azure-blob':\n      cached = new AzureProvider();\n      return cached;\n    default:\n      log('x');\n      throw new Error('bad');\n  }\n};\nif (process.env.SENTRY_DSN) { Sentry.init(); }\nexport const s3 = () => new S3Provider();\n",
+        );
+        assert_eq!(facts.gated_imports, vec!["./azure".to_string(), "./sentry".to_string()]);
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub(crate) const EXTRACTION_SOURCE: &str = concat!(
     include_str!("routes.rs"),
     include_str!("syntax_errors.rs"),
     include_str!("types.rs"),
+    include_str!("../facts.rs"),
 );
 
 /// The tree-sitter language of a dialect (components: the language of their scripts, which
