@@ -336,7 +336,18 @@ pub fn env_table(
             });
         }
     }
-    let mut names: Vec<&String> = reads.keys().chain(declared.keys()).collect();
+    // A commented `# X=` template line documents a setting for code that reads it; alone,
+    // it is neither a declaration to use nor one a production env must provide.
+    let documented_only = |name: &String| {
+        declared.get(name).is_some_and(|d| {
+            d.iter()
+                .all(|d| d.source == DeclarationSource::DotenvComment)
+        })
+    };
+    let mut names: Vec<&String> = reads
+        .keys()
+        .chain(declared.keys().filter(|n| !documented_only(n)))
+        .collect();
     names.sort();
     names.dedup();
     for name in names {

@@ -42,6 +42,9 @@ const CONVERSIONS: &[&str] = &["Number", "parseInt", "parseFloat", "String", "JS
 /// How the value read at `access` is used, and the local it is stored in (if any).
 pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<Node<'t>>) {
     let mut current = access;
+    // Built into a string (`${X}/a`, `X + '/a'`): the result is always set, so whoever gets
+    // it (a local, a prop, a payload) cannot tell the variable was missing.
+    let mut interpolated = false;
     while let Some(parent) = current.parent() {
         let is_left = parent.child_by_field_name("left") == Some(current);
         match parent.kind() {
@@ -81,7 +84,10 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 }
                 return (ValueUse::Bare, None);
             }
-            "template_substitution" | "template_string" => current = parent,
+            "template_substitution" | "template_string" => {
+                interpolated = true;
+                current = parent
+            }
             "member_expression" if parent.child_by_field_name("object") == Some(current) => {
                 if parent.child_by_field_name("optional_chain").is_some()
                     || has_child_kind(parent, "?.")
@@ -105,7 +111,10 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                     "&&" => current = parent,
                     "===" | "!==" | "==" | "!=" => return (ValueUse::Optional, None),
                     // String building: the result decides.
-                    "+" => current = parent,
+                    "+" => {
+                        interpolated = true;
+                        current = parent
+                    }
                     _ => return (ValueUse::Bare, None),
                 }
             }
@@ -137,7 +146,7 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             "variable_declarator" if parent.child_by_field_name("value") == Some(current) => {
                 let name = parent
                     .child_by_field_name("name")
-                    .filter(|n| n.kind() == "identifier");
+                    .filter(|n| n.kind() == "identifier" && !interpolated);
                 return match name {
                     Some(name) => (ValueUse::Stored, Some(name)),
                     None => (ValueUse::Bare, None),
@@ -158,7 +167,9 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             }
             // `json({ faviconUrl: process.env.FAVICON_URL })`: configuration handed to a client
             // that has its own fallbacks; whether it needs the value cannot be known here.
-            "pair" if is_response_payload(parent, text) => return (ValueUse::Optional, None),
+            "pair" if !interpolated && is_response_payload(parent, text) => {
+                return (ValueUse::Optional, None);
+            }
             "assignment_expression" if parent.child_by_field_name("right") == Some(current) => {
                 let name = parent
                     .child_by_field_name("left")
@@ -171,7 +182,7 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             // `<Provider mcpUrl={process.env.MCP_URL} />`: a prop handed to a component,
             // which decides what it does without it (like a response payload above).
             "jsx_expression" => {
-                return if is_component_prop(parent, text) {
+                return if !interpolated && is_component_prop(parent, text) {
                     (ValueUse::Optional, None)
                 } else {
                     (ValueUse::Bare, None)
@@ -1991,6 +2002,19 @@ mod tests {
                 ("PIXEL".to_string(), true),
                 ("LOGO_URL".to_string(), false)
             ]
+        );
+        // A URL built from it is always set: the component cannot tell it was missing.
+        let got: Vec<(String, bool)> = parse_module(
+            Dialect::Tsx,
+            b"export function Qr() {\n  const bot = process.env.BOT_NAME;\n  const url = `https://t.me/${bot}`;\n  return <QRCode data={url} link={`${process.env.SITE}/a`} />;\n}\n",
+        )
+        .env_reads
+        .into_iter()
+        .map(|r| (r.name, r.has_default))
+        .collect();
+        assert_eq!(
+            got,
+            vec![("BOT_NAME".to_string(), false), ("SITE".to_string(), false)]
         );
     }
 
