@@ -236,16 +236,14 @@ pub fn load_declarations(
         let result = if is_dotenv_name(name) {
             let mut items = dotenv_declarations(&rel, &text, &mut out.problems);
             if super::dotenv::is_template_name(name) {
-                items.extend(
-                    super::dotenv::commented_keys(&text)
-                        .into_iter()
-                        .map(|k| Declaration {
-                            name: k.name,
-                            file: rel.clone(),
-                            line: k.line,
-                            source: DeclarationSource::DotenvComment,
-                        }),
-                );
+                items.extend(super::dotenv::commented_keys(&text).into_iter().map(|k| {
+                    Declaration {
+                        name: k.name,
+                        file: rel.clone(),
+                        line: k.line,
+                        source: DeclarationSource::DotenvComment,
+                    }
+                }));
             }
             Ok(items)
         } else if is_dockerfile_name(name) {

@@ -448,7 +448,12 @@ pub fn feature_gated_modules(project: &Project) -> Vec<bool> {
 /// `callee`, imported by module `module`, copes with its parameter `argument` being
 /// undefined: found where it is defined, through re-exports (`export { f } from`,
 /// `export * from`), also across workspace packages.
-fn imported_function_copes(project: &Project, module: usize, callee: &str, argument: usize) -> bool {
+fn imported_function_copes(
+    project: &Project,
+    module: usize,
+    callee: &str,
+    argument: usize,
+) -> bool {
     let facts = &project.modules[module].facts;
     facts
         .imports

@@ -15,9 +15,7 @@ use std::collections::BTreeSet;
 use tree_sitter::Node;
 
 use super::extract::{span_of, top_level_initializer};
-use crate::facts::{
-    EnvHandoff, EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts,
-};
+use crate::facts::{EnvHandoff, EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts};
 
 /// What happens to a value where it is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,7 +226,9 @@ fn is_component_prop(expression: Node, text: &str) -> bool {
     element
         .child_by_field_name("name")
         .map(|n| node_text(n, text))
-        .is_some_and(|name| name.starts_with(|c: char| c.is_ascii_uppercase()) || name.contains('.'))
+        .is_some_and(|name| {
+            name.starts_with(|c: char| c.is_ascii_uppercase()) || name.contains('.')
+        })
 }
 
 fn has_literal_element(array: Node) -> bool {
@@ -597,7 +597,9 @@ fn feeds_only_logs(node: Node, text: &str, depth: u8) -> bool {
                 };
                 return depth > 0 && local_feeds_only_logs(name, text, depth - 1);
             }
-            "return_statement" => return depth > 0 && function_feeds_only_logs(parent, text, depth - 1),
+            "return_statement" => {
+                return depth > 0 && function_feeds_only_logs(parent, text, depth - 1);
+            }
             "arrow_function" if parent.child_by_field_name("body") == Some(current) => {
                 return depth > 0 && function_feeds_only_logs(current, text, depth - 1);
             }
@@ -684,9 +686,11 @@ fn function_feeds_only_logs(inside: Node, text: &str, depth: u8) -> bool {
             calls += 1;
         } else if node.kind() == "identifier"
             && node_text(node, text) == name
-            && !node
-                .parent()
-                .is_some_and(|p| p.kind() == "call_expression" || p.kind() == "function_declaration" || p.kind() == "variable_declarator")
+            && !node.parent().is_some_and(|p| {
+                p.kind() == "call_expression"
+                    || p.kind() == "function_declaration"
+                    || p.kind() == "variable_declarator"
+            })
         {
             // Handed on as a value (`export { name }`, `map(name)`): callers out of sight.
             return false;
@@ -869,12 +873,7 @@ pub(super) fn module_env_pass(root: Node, text: &str, facts: &mut ModuleFacts) {
         .config_env_keys
         .sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
     facts.env_name_calls.sort_by_key(|c| c.span.start);
-    apply_local_flow(
-        root,
-        text,
-        &mut facts.env_reads,
-        &mut facts.env_name_calls,
-    );
+    apply_local_flow(root, text, &mut facts.env_reads, &mut facts.env_name_calls);
     facts.env_reads.sort_by_key(|r| r.span.start);
     facts.gated_imports = gated_imports(root, text, facts);
     facts.env_handoffs = facts
@@ -903,8 +902,7 @@ fn gated_imports(root: Node, text: &str, facts: &ModuleFacts) -> Vec<String> {
     // Local name → specifier, for value imports with named bindings.
     let mut locals: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
     for import in &facts.imports {
-        if !matches!(import.kind, ImportKind::Static | ImportKind::Require) || import.namespace
-        {
+        if !matches!(import.kind, ImportKind::Static | ImportKind::Require) || import.namespace {
             continue;
         }
         for name in import.names.iter().filter(|n| !n.type_only) {
@@ -955,7 +953,9 @@ fn gated_imports(root: Node, text: &str, facts: &ModuleFacts) -> Vec<String> {
         if let Some((uses, on_branch)) = counts.get(import.specifier.as_str())
             && *uses > 0
             && uses == on_branch
-            && names.iter().all(|n| locals.get(n) == Some(&import.specifier.as_str()))
+            && names
+                .iter()
+                .all(|n| locals.get(n) == Some(&import.specifier.as_str()))
         {
             gated.push(import.specifier.clone());
         }
@@ -1017,9 +1017,9 @@ fn env_derived(root: Node, expression: Node, text: &str, depth: u8) -> bool {
     while let Some(node) = stack.pop() {
         match node.kind() {
             "member_expression" | "subscript_expression"
-                if node
-                    .child_by_field_name("object")
-                    .is_some_and(|o| matches!(node_text(o, text), "process.env" | "import.meta.env")) =>
+                if node.child_by_field_name("object").is_some_and(|o| {
+                    matches!(node_text(o, text), "process.env" | "import.meta.env")
+                }) =>
             {
                 return true;
             }
@@ -1063,7 +1063,15 @@ fn local_initializer<'t>(root: Node<'t>, identifier: Node<'t>, text: &str) -> Op
                     best = node.child_by_field_name("value").or(best);
                 }
                 // Declarations of inner functions are not in scope here.
-                if node != s && matches!(node.kind(), "arrow_function" | "function_declaration" | "function_expression" | "method_definition") {
+                if node != s
+                    && matches!(
+                        node.kind(),
+                        "arrow_function"
+                            | "function_declaration"
+                            | "function_expression"
+                            | "method_definition"
+                    )
+                {
                     continue;
                 }
                 let mut cursor = node.walk();
@@ -1944,7 +1952,10 @@ mod tests {
         assert!(optional(source, "APP_VERSION"));
         // One use that is not a log keeps it required.
         assert!(!optional(
-            &source.replace("console.error('failed', { attributes: cleaned });", "send(cleaned);"),
+            &source.replace(
+                "console.error('failed', { attributes: cleaned });",
+                "send(cleaned);"
+            ),
             "APP_VERSION"
         ));
         assert!(!optional(
@@ -2024,7 +2035,10 @@ mod tests {
             Dialect::TypeScript,
             b"import { env } from '@app/lib/env';\nimport { AzureProvider } from './azure';\nimport { S3Provider } from './s3';\nimport { Sentry } from './sentry';\nimport { log } from './log';\nlet cached = null;\nexport const get = () => {\n  const transport = env('UPLOAD_TRANSPORT');\n  switch (transport) {\n    case 's3':\n      cached = new S3Provider();\n      return cached;\n    case 'azure-blob':\n      cached = new AzureProvider();\n      return cached;\n    default:\n      log('x');\n      throw new Error('bad');\n  }\n};\nif (process.env.SENTRY_DSN) { Sentry.init(); }\nexport const s3 = () => new S3Provider();\n",
         );
-        assert_eq!(facts.gated_imports, vec!["./azure".to_string(), "./sentry".to_string()]);
+        assert_eq!(
+            facts.gated_imports,
+            vec!["./azure".to_string(), "./sentry".to_string()]
+        );
     }
 
     #[test]
