@@ -182,6 +182,19 @@ pub struct ModuleFacts {
     /// reads when the callee is an env helper of this module or of the module it imports.
     #[serde(default)]
     pub env_name_calls: Vec<EnvNameCall>,
+    /// Required reads whose value goes straight into a call of an imported function
+    /// (`parseTimeoutEnv(process.env.X)`): optional when that function copes with
+    /// `undefined`, which only its own module can tell (see `coping_parameters`).
+    #[serde(default)]
+    pub env_handoffs: Vec<EnvHandoff>,
+    /// Exported functions of this module, by exported name, and the parameters (0-based) each
+    /// copes with being undefined (`value?: string` tested before use, a default value).
+    #[serde(default)]
+    pub coping_parameters: Vec<(String, usize)>,
+    /// Specifiers of imports whose bindings are used only on branches an env setting selects
+    /// (`case 'azure-blob': new AzureBlobProvider()` in a switch on the transport variable).
+    #[serde(default)]
+    pub gated_imports: Vec<String>,
     /// String literals that look like file or directory paths (`'core/server/data/migrations'`,
     /// `'./jobs/clean.js'`): code that names a file by path may load it without an import.
     #[serde(default)]
@@ -309,6 +322,17 @@ pub struct EnvNameCall {
     pub has_default: bool,
     /// Inside a server-only function or branch.
     pub server_only: bool,
+}
+
+/// An env read handed to a call: `parseTimeoutEnv(process.env.X)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvHandoff {
+    /// Byte offset where the read starts (its `EnvRead::span.start`).
+    pub start: u32,
+    /// The callee as written: a local name.
+    pub callee: String,
+    /// Which argument the value is (0-based).
+    pub argument: usize,
 }
 
 /// What a mount call attaches.

@@ -445,6 +445,7 @@ fn every_declaration_source_is_named_in_declared_in() {
         ("SMTP_PORT", "docker-compose.yml"),
         ("REPORT_TOKEN", ".github/workflows/nightly.yml"),
         ("SUPPORT_EMAIL", ".env.example"),
+        ("LEGACY_SIGNING_KEY", ".env.example"),
     ] {
         let (_, status, declared_in) = row(&value, name);
         assert_eq!(declared_in, vec![file.to_string()], "{name}");
@@ -487,6 +488,7 @@ fn no_value_from_any_declaration_source_appears_in_any_output() {
         "container-flag-secret-value",
         "smtp-compose-secret-host",
         "workflow-report-bucket-secret",
+        "commented-signer-secret-77",
     ];
     for value in values {
         let mentioned = walk_text(&dir).contains(value);
@@ -562,5 +564,58 @@ fn client_exposure_skips_server_branches_isomorphic_guards_and_tests() {
             "ANALYTICS_SECRET".to_string(),
             "pages/index.tsx".to_string()
         )]
+    );
+}
+
+#[test]
+fn feature_paths_helpers_log_records_props_and_commented_template_lines() {
+    let (json, value) = env_json("env-feature-paths");
+    insta::assert_snapshot!("env_feature_paths_json", json);
+    for (name, required, declared_in) in [
+        // A commented `# SENTRY_DSN=` line of .env.example documents it.
+        ("SENTRY_DSN", true, vec![".env.example"]),
+        ("UPLOAD_TRANSPORT", true, vec![".env.example"]),
+        // Required and declared nowhere: still required.
+        ("S3_BUCKET", true, vec![]),
+        // Interpolated into a URL: the component cannot tell it was missing.
+        ("NEXT_PUBLIC_BOT_NAME", true, vec![]),
+        // Handed to a workspace package's function that copes with undefined.
+        ("STATEMENT_TIMEOUT", false, vec![]),
+        // Only in log records.
+        ("APP_VERSION", false, vec![]),
+        // Only run when UPLOAD_TRANSPORT=azure selects the module.
+        ("AZURE_ACCOUNT", false, vec![]),
+        ("AZURE_KEY", false, vec![]),
+        // Under `if (env('CDN_DOMAIN'))` through the env helper.
+        ("CDN_DOMAIN", false, vec![]),
+        ("CDN_KEY_ID", false, vec![]),
+        // Props handed as they are to a component that switches the feature off.
+        ("MCP_URL", false, vec![]),
+        ("NEXT_PUBLIC_PIXEL_ID", false, vec![]),
+    ] {
+        let (got_required, _, got_declared) = row(&value, name);
+        assert_eq!(got_required, required, "{name} required");
+        assert_eq!(got_declared, declared_in, "{name} declared_in");
+    }
+    // A prose comment naming `PRERENDER=false` declares nothing.
+    assert!(
+        value["variables"]
+            .as_array()
+            .expect("variables")
+            .iter()
+            .all(|v| v["name"] != "PRERENDER"),
+        "{json}"
+    );
+    let errors: Vec<String> = env_findings("env-feature-paths")
+        .into_iter()
+        .filter(|(rule, severity, _, _)| rule == "undeclared-env" && severity == "error")
+        .map(|(_, _, name, file)| format!("{name} {file}"))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            "NEXT_PUBLIC_BOT_NAME apps/web/app/layout.jsx".to_string(),
+            "S3_BUCKET apps/api/src/server.js".to_string()
+        ]
     );
 }

@@ -21,7 +21,8 @@ Joins every environment variable production code reads (`process.env.X`, `proces
 destructuring, `Bun.env`, `Deno.env.get`, `import.meta.env`, t3-env, envalid, zod and Joi
 schemas inline or in a variable, env helpers such as `getEnv('X')`, literal arrays of names,
 `env-var`) with every place the project declares variables: the dotenv family (`.env`,
-`.env.example`, `.env-template`, …, even when git-ignored; parsed as Node's dotenv does),
+`.env.example`, `.env-template`, …, even when git-ignored; parsed as Node's dotenv does; a
+commented `# X=` line of a template documents an optional setting),
 docker-compose, Dockerfiles (`Dockerfile*`, `*.dockerfile`), wrangler.toml, app.yaml,
 vercel.json, fly.toml `[env]`, snapcraft.yaml, render.yaml, Heroku app.json, netlify.toml,
 Kubernetes container `env:`, package.json script assignments, next.config `env`, bundler
@@ -30,7 +31,12 @@ In a workspace, a package's reads are checked against its own sources, those of 
 packages that depend on it, and the root's.
 A read is required only when its value is used with no default and no guard, following the
 value through locals, fallback chains, ternaries, `if` guards, early returns and defaults
-assigned to `process.env.X`, within the module; `if (!X) throw` keeps it required.
+assigned to `process.env.X`, within the module; `if (!X) throw` keeps it required. Also
+optional: env helper calls tested the same way (`if (env('X'))`), values handed as they are to
+a component prop or to an imported function that copes with undefined (even across workspace
+packages), values that only reach log calls, and reads in a module that runs only when an env
+setting selects it (`case 'azure': new AzureStorage()` in a switch on the transport). A value
+built into a string (`${X}/a`) stays required: whoever gets it cannot tell it was missing.
 A variable declared nowhere is an error when code a deploy runs (main, start and build
 scripts, Dockerfile, framework entries) reads it without a default, and a warning when the
 code has a default or only other code (a maintenance script, an unmounted route) reads it.

@@ -55,6 +55,9 @@ pub enum DeclarationSource {
     BundlerConfig,
     /// `VAR=value cmd` / `cross-env VAR=value cmd` in a package.json script.
     PackageScript,
+    /// A commented-out `# VAR=` line of an env template (`.env.example`): documented as an
+    /// optional setting, never loaded by dotenv.
+    DotenvComment,
 }
 
 /// `VAR=value` assignments in package.json scripts (`cross-env VITE_APP_GIT_SHA=$SHA vite
@@ -231,7 +234,18 @@ pub fn load_declarations(
                 }
             };
         let result = if is_dotenv_name(name) {
-            Ok(dotenv_declarations(&rel, &text, &mut out.problems))
+            let mut items = dotenv_declarations(&rel, &text, &mut out.problems);
+            if super::dotenv::is_template_name(name) {
+                items.extend(super::dotenv::commented_keys(&text).into_iter().map(|k| {
+                    Declaration {
+                        name: k.name,
+                        file: rel.clone(),
+                        line: k.line,
+                        source: DeclarationSource::DotenvComment,
+                    }
+                }));
+            }
+            Ok(items)
         } else if is_dockerfile_name(name) {
             Ok(dockerfile_declarations(&rel, &text))
         } else if name.ends_with(".yml") || name.ends_with(".yaml") {

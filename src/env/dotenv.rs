@@ -73,6 +73,39 @@ pub fn dotenv_keys(text: &str) -> (Vec<DotenvKey>, usize) {
     (keys, ignored)
 }
 
+/// Whether a dotenv-family file is a template others copy (`.env.example`, `.env.sample`,
+/// `.env-template`, `.env.dist`, `.env.defaults`) rather than a file something loads.
+pub fn is_template_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["example", "sample", "template", "dist", "default"]
+        .iter()
+        .any(|t| name.contains(t))
+}
+
+/// The keys of commented-out assignments (`# SENTRY_DSN=`, `#export X=1`) of a template. dotenv
+/// never loads them, but the template documents them: they are the optional settings a
+/// deploy may switch on. Only `NAME=` right after the `#` counts (prose that mentions
+/// `X=1` does not), with an upper-case name; values are not looked at.
+pub fn commented_keys(text: &str) -> Vec<DotenvKey> {
+    static COMMENTED: OnceLock<Regex> = OnceLock::new();
+    let expression = COMMENTED.get_or_init(|| {
+        Regex::new(r"^\s*#+\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=")
+            .expect("the commented key expression compiles")
+    });
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let name = expression.captures(line)?.get(1)?.as_str().to_string();
+            Some(DotenvKey {
+                name,
+                line: i as u32 + 1,
+                empty: true,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +152,28 @@ mod tests {
             ]
         );
         assert_eq!(ignored, 1, "only `not a line` is ignored");
+    }
+
+    #[test]
+    fn commented_assignments_of_templates_are_documented_keys() {
+        let got: Vec<(String, u32)> = commented_keys(
+            "# Copy to .env\nPORT=3000\n# SENTRY_DSN=\n## export UPLOAD_DIR=/uploads\n# disable it with PRERENDER=false\n#lower_case=1\n  #  GTM_ID = 'x'\n",
+        )
+        .into_iter()
+        .map(|k| (k.name, k.line))
+        .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("SENTRY_DSN".to_string(), 3),
+                ("UPLOAD_DIR".to_string(), 4),
+                ("GTM_ID".to_string(), 7)
+            ]
+        );
+        assert!(is_template_name(".env.example"));
+        assert!(is_template_name(".env-template"));
+        assert!(is_template_name("env.sample"));
+        assert!(!is_template_name(".env"));
+        assert!(!is_template_name(".env.production"));
     }
 }

@@ -254,14 +254,24 @@ pub fn env_table(
     let mut read_modules: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut table = EnvTable::default();
     let helper_reads = helper_reads(project);
+    let gated = feature_gated_modules(project);
     for (i, module) in project.modules.iter().enumerate() {
         let is_production = production.get(i).copied().unwrap_or(false);
+        let gated = gated.get(i).copied().unwrap_or(false);
         for read in module.facts.env_reads.iter().chain(&helper_reads[i]) {
+            let handed_to_coping_function = || {
+                module
+                    .facts
+                    .env_handoffs
+                    .iter()
+                    .filter(|h| h.start == read.span.start)
+                    .any(|h| imported_function_copes(project, i, &h.callee, h.argument))
+            };
             let site = ReadSite {
                 file: module.file.rel.clone(),
                 line: read.span.line,
                 column: read.span.column,
-                has_default: read.has_default,
+                has_default: read.has_default || gated || handed_to_coping_function(),
                 production: is_production,
                 via_pattern: false,
                 reachable: reachable.get(i).copied().unwrap_or(false),
@@ -326,7 +336,18 @@ pub fn env_table(
             });
         }
     }
-    let mut names: Vec<&String> = reads.keys().chain(declared.keys()).collect();
+    // A commented `# X=` template line documents a setting for code that reads it; alone,
+    // it is neither a declaration to use nor one a production env must provide.
+    let documented_only = |name: &String| {
+        declared.get(name).is_some_and(|d| {
+            d.iter()
+                .all(|d| d.source == DeclarationSource::DotenvComment)
+        })
+    };
+    let mut names: Vec<&String> = reads
+        .keys()
+        .chain(declared.keys().filter(|n| !documented_only(n)))
+        .collect();
     names.sort();
     names.dedup();
     for name in names {
@@ -366,6 +387,147 @@ pub fn env_table(
     table.pattern_reads.sort();
     table.dynamic_reads.sort();
     table
+}
+
+/// Modules that run only when an env setting selects them: every import of them binds
+/// values used only on a branch chosen by an env value (`case 'azure-blob': new
+/// AzureBlobProvider()` in a switch on the upload transport), and nothing else loads them
+/// (no other import, directory loader or path, and they are no entry). Their reads are
+/// needed only by deploys that switch the feature on: optional, like reads under another
+/// variable's presence test.
+pub fn feature_gated_modules(project: &Project) -> Vec<bool> {
+    let count = project.modules.len();
+    // 0 = not imported, 1 = only gated imports, 2 = some other way in.
+    let mut state = vec![0u8; count];
+    // Tests and tool configs (an i18n extractor's source globs) do not run the code.
+    let runs = |i: usize| project.modules[i].role == FileRole::Production;
+    for (i, module) in project.modules.iter().enumerate() {
+        if !runs(i) {
+            continue;
+        }
+        for (import, resolution) in module.facts.imports.iter().zip(&module.resolutions) {
+            if !import.kind.is_runtime() {
+                continue;
+            }
+            let Some(target) = resolved_module(project, resolution).filter(|t| *t != i) else {
+                continue;
+            };
+            if module.facts.gated_imports.contains(&import.specifier) && state[target] != 2 {
+                state[target] = 1;
+            } else {
+                state[target] = 2;
+            }
+        }
+    }
+    if !state.contains(&1) {
+        return vec![false; count];
+    }
+    let points = project.entry_points();
+    for entry in points
+        .entries
+        .iter()
+        .filter(|e| e.kind == crate::entries::EntryKind::Production)
+    {
+        if let Some(s) = state.get_mut(entry.file) {
+            *s = 2;
+        }
+    }
+    for edge in points
+        .loads
+        .iter()
+        .chain(&points.path_loads)
+        .filter(|e| runs(e.from))
+    {
+        if let Some(s) = state.get_mut(edge.to) {
+            *s = 2;
+        }
+    }
+    state.into_iter().map(|s| s == 1).collect()
+}
+
+/// `callee`, imported by module `module`, copes with its parameter `argument` being
+/// undefined: found where it is defined, through re-exports (`export { f } from`,
+/// `export * from`), also across workspace packages.
+fn imported_function_copes(
+    project: &Project,
+    module: usize,
+    callee: &str,
+    argument: usize,
+) -> bool {
+    let facts = &project.modules[module].facts;
+    facts
+        .imports
+        .iter()
+        .zip(&project.modules[module].resolutions)
+        .filter(|(import, _)| import.kind.is_runtime())
+        .any(|(import, resolution)| {
+            let Some(name) = import
+                .names
+                .iter()
+                .find(|n| n.local.as_deref().unwrap_or(&n.imported) == callee)
+            else {
+                return false;
+            };
+            resolved_module(project, resolution).is_some_and(|target| {
+                exported_function_copes(project, target, &name.imported, argument, 0)
+            })
+        })
+}
+
+fn resolved_module(project: &Project, resolution: &crate::resolve::Resolution) -> Option<usize> {
+    use crate::resolve::Resolution;
+    let path = match resolution {
+        Resolution::File { path } => path,
+        Resolution::Package {
+            path: Some(path), ..
+        } => path,
+        _ => return None,
+    };
+    project.module_at(path)
+}
+
+/// The function module `module` exports as `name` copes with parameter `argument` being
+/// undefined (a few re-export hops deep).
+fn exported_function_copes(
+    project: &Project,
+    module: usize,
+    name: &str,
+    argument: usize,
+    depth: u8,
+) -> bool {
+    let facts = &project.modules[module].facts;
+    if facts
+        .coping_parameters
+        .iter()
+        .any(|(f, p)| f == name && *p == argument)
+    {
+        return true;
+    }
+    if depth >= 4 || name == "default" {
+        return false;
+    }
+    facts
+        .imports
+        .iter()
+        .zip(&project.modules[module].resolutions)
+        .filter(|(import, _)| import.kind == crate::facts::ImportKind::ReExport)
+        .any(|(import, resolution)| {
+            let inner = if import.names.is_empty() && import.namespace {
+                // `export * from './x'`
+                Some(name.to_string())
+            } else {
+                import
+                    .names
+                    .iter()
+                    .find(|n| n.local.as_deref().unwrap_or(&n.imported) == name)
+                    .map(|n| n.imported.clone())
+            };
+            inner.is_some_and(|inner| {
+                resolved_module(project, resolution).is_some_and(|target| {
+                    exported_function_copes(project, target, &inner, argument, depth + 1)
+                })
+            })
+        })
 }
 
 /// Reads through env helpers, per module: `getEnv('SMTP_HOST')` where `getEnv` is an env

@@ -26,6 +26,15 @@ pub const PLATFORM_NAMES: &[&str] = &[
     "XDG_CONFIG_HOME",
     "XDG_CACHE_HOME",
     "XDG_DATA_HOME",
+    // network proxies (curl's convention, honoured by HTTP clients): set per machine
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "all_proxy",
     // Expo's Babel preset inlines these for the platform being bundled
     "EXPO_OS",
     "EXPO_ROUTER_APP_ROOT",
@@ -147,6 +156,8 @@ mod tests {
             "ProgramFiles",
             "APPDATA",
             "EXPO_OS",
+            "https_proxy",
+            "NO_PROXY",
         ] {
             assert!(is_platform_name(name), "{name}");
         }

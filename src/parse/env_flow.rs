@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use tree_sitter::Node;
 
 use super::extract::{Index, Kind, span_of, top_level_initializer};
-use crate::facts::{EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts};
+use crate::facts::{EnvHandoff, EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts};
 
 /// What happens to a value where it is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,9 @@ const CONVERSIONS: &[&str] = &["Number", "parseInt", "parseFloat", "String", "JS
 /// How the value read at `access` is used, and the local it is stored in (if any).
 pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<Node<'t>>) {
     let mut current = access;
+    // Built into a string (`${X}/a`, `X + '/a'`): the result is always set, so whoever gets
+    // it (a local, a prop, a payload) cannot tell the variable was missing.
+    let mut interpolated = false;
     while let Some(parent) = current.parent() {
         let is_left = parent.child_by_field_name("left") == Some(current);
         match parent.kind() {
@@ -79,7 +82,10 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 }
                 return (ValueUse::Bare, None);
             }
-            "template_substitution" | "template_string" => current = parent,
+            "template_substitution" | "template_string" => {
+                interpolated = true;
+                current = parent
+            }
             "member_expression" if parent.child_by_field_name("object") == Some(current) => {
                 if parent.child_by_field_name("optional_chain").is_some()
                     || has_child_kind(parent, "?.")
@@ -103,7 +109,10 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                     "&&" => current = parent,
                     "===" | "!==" | "==" | "!=" => return (ValueUse::Optional, None),
                     // String building: the result decides.
-                    "+" => current = parent,
+                    "+" => {
+                        interpolated = true;
+                        current = parent
+                    }
                     _ => return (ValueUse::Bare, None),
                 }
             }
@@ -135,7 +144,7 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             "variable_declarator" if parent.child_by_field_name("value") == Some(current) => {
                 let name = parent
                     .child_by_field_name("name")
-                    .filter(|n| n.kind() == "identifier");
+                    .filter(|n| n.kind() == "identifier" && !interpolated);
                 return match name {
                     Some(name) => (ValueUse::Stored, Some(name)),
                     None => (ValueUse::Bare, None),
@@ -156,7 +165,9 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             }
             // `json({ faviconUrl: process.env.FAVICON_URL })`: configuration handed to a client
             // that has its own fallbacks; whether it needs the value cannot be known here.
-            "pair" if is_response_payload(parent, text) => return (ValueUse::Optional, None),
+            "pair" if !interpolated && is_response_payload(parent, text) => {
+                return (ValueUse::Optional, None);
+            }
             "assignment_expression" if parent.child_by_field_name("right") == Some(current) => {
                 let name = parent
                     .child_by_field_name("left")
@@ -164,6 +175,15 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 return match name {
                     Some(name) => (ValueUse::Stored, Some(name)),
                     None => (ValueUse::Bare, None),
+                };
+            }
+            // `<Provider mcpUrl={process.env.MCP_URL} />`: a prop handed to a component,
+            // which decides what it does without it (like a response payload above).
+            "jsx_expression" => {
+                return if !interpolated && is_component_prop(parent, text) {
+                    (ValueUse::Optional, None)
+                } else {
+                    (ValueUse::Bare, None)
                 };
             }
             // `[args.port, process.env.PORT, 3001].find(…)`: candidates with a literal
@@ -190,6 +210,24 @@ fn is_response_payload(pair: Node, text: &str) -> bool {
             let callee = node_text(f, text);
             let method = callee.rsplit('.').next().unwrap_or(callee);
             matches!(method, "json" | "send")
+        })
+}
+
+/// The value of a JSX attribute of a component element (`<Provider x={…}>`, `<ui.Map …>`),
+/// not of a DOM element (`<img src={…}>`), whose attributes the browser uses as they are.
+fn is_component_prop(expression: Node, text: &str) -> bool {
+    let Some(element) = expression
+        .parent()
+        .filter(|a| a.kind() == "jsx_attribute")
+        .and_then(|a| a.parent())
+    else {
+        return false;
+    };
+    element
+        .child_by_field_name("name")
+        .map(|n| node_text(n, text))
+        .is_some_and(|name| {
+            name.starts_with(|c: char| c.is_ascii_uppercase()) || name.contains('.')
         })
 }
 
@@ -250,16 +288,32 @@ fn tests_env_presence(condition: Node, text: &str) -> bool {
             .child_by_field_name("object")
             .is_some_and(|o| matches!(node_text(o, text), "process.env" | "import.meta.env")),
         "call_expression" => {
-            condition
+            (condition
                 .child_by_field_name("function")
                 .is_some_and(|f| node_text(f, text) == "Boolean")
                 && condition
                     .child_by_field_name("arguments")
                     .and_then(|a| a.named_child(0))
-                    .is_some_and(|a| tests_env_presence(a, text))
+                    .is_some_and(|a| tests_env_presence(a, text)))
+                || helper_call_name(condition, text).is_some()
         }
         _ => false,
     }
+}
+
+/// The variable a call names the way env helpers are called: `env('UPLOAD_DOMAIN')`,
+/// `getEnv("X", d)` (a plain function, a literal env-style name as first or second argument).
+fn helper_call_name(call: Node, text: &str) -> Option<(usize, String, usize)> {
+    call.child_by_field_name("function")
+        .filter(|f| f.kind() == "identifier")?;
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let values: Vec<Node> = arguments.named_children(&mut cursor).collect();
+    values.iter().take(2).enumerate().find_map(|(i, a)| {
+        string_value(*a, text)
+            .filter(|n| is_env_name(n))
+            .map(|n| (i, n, values.len()))
+    })
 }
 
 fn has_child_kind(node: Node, kind: &str) -> bool {
@@ -372,6 +426,12 @@ fn function_copes(call: Node, name: &str, position: usize, text: &str) -> bool {
     let Some(function) = function else {
         return false;
     };
+    parameter_copes(function, position, text)
+}
+
+/// Parameter `position` of `function` copes with being undefined: it has a default, or its
+/// uses test it before relying on it.
+fn parameter_copes(function: Node, position: usize, text: &str) -> bool {
     let parameter = if let Some(single) = function.child_by_field_name("parameter") {
         (position == 0).then_some(single)
     } else {
@@ -479,6 +539,168 @@ fn destructured_local(key: Node) -> Option<Node> {
     }
 }
 
+/// A log call: `logger.info(…)`, `console.warn(…)`, `Sentry.logger[level](…)`.
+fn is_log_callee(function: Node, text: &str) -> bool {
+    if is_log_call(node_text(function, text)) {
+        return true;
+    }
+    function.kind() == "subscript_expression"
+        && function
+            .child_by_field_name("object")
+            .map(|o| node_text(o, text))
+            .is_some_and(|o| {
+                let last = o.rsplit('.').next().unwrap_or(o).to_ascii_lowercase();
+                last == "console" || last.ends_with("logger") || last == "log"
+            })
+}
+
+/// The value at `node` only ever reaches log calls: as an argument or a property of one
+/// (`logger.info('x', { version: process.env.APP_VERSION })`), through object literals and
+/// spreads, locals, plain helper calls that pass records on (`clean(attributes)`) and a
+/// module function whose every call feeds logs (`function baseAttributes() { return {
+/// version: … } }`). `depth` bounds the locals and functions followed.
+fn feeds_only_logs(node: Node, text: &str, depth: u8) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "await_expression"
+            | "spread_element"
+            | "object"
+            | "template_substitution"
+            | "template_string" => current = parent,
+            "pair" if parent.child_by_field_name("value") == Some(current) => current = parent,
+            "arguments" => {
+                let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else {
+                    return false;
+                };
+                let Some(function) = call.child_by_field_name("function") else {
+                    return false;
+                };
+                if is_log_callee(function, text) {
+                    return true;
+                }
+                if function.kind() != "identifier" {
+                    return false;
+                }
+                current = call;
+            }
+            "variable_declarator" if parent.child_by_field_name("value") == Some(current) => {
+                let Some(name) = parent
+                    .child_by_field_name("name")
+                    .filter(|n| n.kind() == "identifier")
+                else {
+                    return false;
+                };
+                return depth > 0 && local_feeds_only_logs(name, text, depth - 1);
+            }
+            "return_statement" => {
+                return depth > 0 && function_feeds_only_logs(parent, text, depth - 1);
+            }
+            "arrow_function" if parent.child_by_field_name("body") == Some(current) => {
+                return depth > 0 && function_feeds_only_logs(current, text, depth - 1);
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Every use of the local declared by `binding` feeds only logs (and it has one).
+fn local_feeds_only_logs(binding: Node, text: &str, depth: u8) -> bool {
+    let Some(scope) = enclosing_scope(binding) else {
+        return false;
+    };
+    let name = node_text(binding, text);
+    let mut uses = 0;
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        if matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+            && node_text(node, text) == name
+            && node.start_byte() > binding.end_byte()
+        {
+            if !feeds_only_logs(node, text, depth) {
+                return false;
+            }
+            uses += 1;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    uses > 0
+}
+
+/// The module-private function returning at `inside` is called, and every call feeds only
+/// logs. An exported function has callers out of sight.
+fn function_feeds_only_logs(inside: Node, text: &str, depth: u8) -> bool {
+    let mut function = inside;
+    while !matches!(
+        function.kind(),
+        "function_declaration" | "arrow_function" | "function_expression"
+    ) {
+        match function.parent() {
+            Some(p) => function = p,
+            None => return false,
+        }
+    }
+    let name = match function.kind() {
+        "function_declaration" => function.child_by_field_name("name"),
+        _ => function
+            .parent()
+            .filter(|p| p.kind() == "variable_declarator")
+            .and_then(|p| p.child_by_field_name("name")),
+    };
+    let Some(name) = name.filter(|n| n.kind() == "identifier") else {
+        return false;
+    };
+    let declaration = if function.kind() == "function_declaration" {
+        Some(function)
+    } else {
+        function.parent().and_then(|d| d.parent())
+    };
+    if declaration
+        .and_then(|d| d.parent())
+        .is_some_and(|p| p.kind() == "export_statement")
+    {
+        return false;
+    }
+    let name = node_text(name, text);
+    let mut root = function;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut calls = 0;
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "call_expression"
+            && node
+                .child_by_field_name("function")
+                .is_some_and(|f| f.kind() == "identifier" && node_text(f, text) == name)
+        {
+            if !feeds_only_logs(node, text, depth) {
+                return false;
+            }
+            calls += 1;
+        } else if node.kind() == "identifier"
+            && node_text(node, text) == name
+            && !node.parent().is_some_and(|p| {
+                p.kind() == "call_expression"
+                    || p.kind() == "function_declaration"
+                    || p.kind() == "variable_declarator"
+            })
+        {
+            // Handed on as a value (`export { name }`, `map(name)`): callers out of sight.
+            return false;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    calls > 0
+}
+
 /// How one read is used, following the local it is stored in.
 fn read_use(root: Node, text: &str, read: &EnvRead) -> ValueUse {
     let Some(node) =
@@ -491,7 +713,9 @@ fn read_use(root: Node, text: &str, read: &EnvRead) -> ValueUse {
     } else {
         local_flow_use(node, text)
     };
-    if use_ == ValueUse::Bare && under_env_presence_test(node, text) {
+    if use_ == ValueUse::Bare
+        && (under_env_presence_test(node, text) || feeds_only_logs(node, text, 4))
+    {
         return ValueUse::Optional;
     }
     use_
@@ -525,7 +749,13 @@ fn assigned_names(index: &Index, text: &str) -> BTreeSet<String> {
 
 /// Recomputes `has_default` of the module's named reads (schema keys keep theirs) by local
 /// data flow, as the module doc says.
-fn apply_local_flow(root: Node, index: &Index, text: &str, reads: &mut [EnvRead]) {
+fn apply_local_flow(
+    root: Node,
+    index: &Index,
+    text: &str,
+    reads: &mut [EnvRead],
+    calls: &mut [EnvNameCall],
+) {
     let uses: Vec<Option<ValueUse>> = reads
         .iter()
         .map(|r| {
@@ -533,8 +763,38 @@ fn apply_local_flow(root: Node, index: &Index, text: &str, reads: &mut [EnvRead]
                 .then(|| read_use(root, text, r))
         })
         .collect();
+    // `env('X')` through a helper is a read of X like any other: `if (env('X'))` makes X
+    // optional in the module, and a read tested so makes the helper's calls optional.
+    let call_uses: Vec<ValueUse> = calls
+        .iter()
+        .map(|c| {
+            root.descendant_for_byte_range(c.span.start as usize, c.span.end as usize)
+                .map(|n| {
+                    let mut call = n;
+                    while call.kind() != "call_expression" {
+                        match call.parent() {
+                            Some(p) => call = p,
+                            None => break,
+                        }
+                    }
+                    helper_call_use(call, text)
+                })
+                .unwrap_or(ValueUse::Bare)
+        })
+        .collect();
     let mut optional: BTreeSet<&str> = BTreeSet::new();
     let mut required: BTreeSet<&str> = BTreeSet::new();
+    for (call, use_) in calls.iter().zip(&call_uses) {
+        match use_ {
+            ValueUse::Optional => {
+                optional.insert(call.name.as_str());
+            }
+            ValueUse::Required => {
+                required.insert(call.name.as_str());
+            }
+            _ => {}
+        }
+    }
     for (read, use_) in reads.iter().zip(&uses) {
         match use_ {
             Some(ValueUse::Optional) => {
@@ -564,19 +824,26 @@ fn apply_local_flow(root: Node, index: &Index, text: &str, reads: &mut [EnvRead]
             ValueUse::Stored | ValueUse::Bare => read.has_default || optional.contains(&read.name),
         };
     }
+    for (call, use_) in calls.iter_mut().zip(call_uses) {
+        call.has_default = match use_ {
+            ValueUse::Optional => true,
+            ValueUse::Required => false,
+            ValueUse::Stored | ValueUse::Bare => call.has_default || optional.contains(&call.name),
+        };
+    }
 }
 
 /// Everything env-related that needs the whole module: reads named through literal arrays
 /// and env helpers, `env-var` reads, next.config `env` keys, server-only branches, and the
 /// local data flow that decides `has_default`. Runs after the query captures.
 pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut ModuleFacts) {
+    facts.coping_parameters = coping_parameters(root, text);
     if !text.contains("env") {
         return;
     }
     schema_reads(root, index, text, facts);
     expand_dynamic_reads(root, text, facts);
     env_var_reads(index, text, facts);
-    apply_local_flow(root, index, text, &mut facts.env_reads);
     let isomorphic = text.contains("typeof process");
     for read in &mut facts.env_reads {
         if read.server_only {
@@ -598,7 +865,306 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
         .config_env_keys
         .sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
     facts.env_name_calls.sort_by_key(|c| c.span.start);
+    apply_local_flow(
+        root,
+        index,
+        text,
+        &mut facts.env_reads,
+        &mut facts.env_name_calls,
+    );
     facts.env_reads.sort_by_key(|r| r.span.start);
+    facts.gated_imports = gated_imports(root, index, text, facts);
+    facts.env_handoffs = facts
+        .env_reads
+        .iter()
+        .filter(|r| r.key == EnvKey::Name && r.form != EnvReadForm::Schema && !r.has_default)
+        .filter_map(|r| {
+            let node =
+                root.descendant_for_byte_range(r.span.start as usize, r.span.end as usize)?;
+            let (callee, argument) = handed_to_call(node, text)?;
+            Some(EnvHandoff {
+                start: r.span.start,
+                callee,
+                argument,
+            })
+        })
+        .collect();
+}
+
+/// Specifiers of the imports whose every imported value is used only on a branch an env
+/// setting selects: `case 'azure-blob': return new AzureBlobProvider()` in a `switch` on
+/// `env('UPLOAD_TRANSPORT')`, `if (process.env.SENTRY_DSN) { init() }`. The imported module
+/// then runs only when that setting asks for it (see `env::feature_gated_modules`).
+fn gated_imports(root: Node, index: &Index, text: &str, facts: &ModuleFacts) -> Vec<String> {
+    use crate::facts::ImportKind;
+    // Local name → specifier, for value imports with named bindings.
+    let mut locals: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for import in &facts.imports {
+        if !matches!(import.kind, ImportKind::Static | ImportKind::Require) || import.namespace {
+            continue;
+        }
+        for name in import.names.iter().filter(|n| !n.type_only) {
+            locals.insert(
+                name.local.as_deref().unwrap_or(&name.imported),
+                import.specifier.as_str(),
+            );
+        }
+    }
+    if locals.is_empty() {
+        return Vec::new();
+    }
+    // Per specifier: (uses, gated uses).
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> =
+        std::collections::BTreeMap::new();
+    // The walk's identifier index already leaves import statements out.
+    for identifier in index.identifiers.iter().filter(|i| i.plain) {
+        let node = identifier.node;
+        if let Some(specifier) = locals.get(node_text(node, text))
+            && !is_declaration_name(node)
+        {
+            let entry = counts.entry(specifier).or_default();
+            entry.0 += 1;
+            if on_env_selected_branch(root, node, text) {
+                entry.1 += 1;
+            }
+        }
+    }
+    let mut gated: Vec<String> = Vec::new();
+    for import in &facts.imports {
+        let names: Vec<&str> = import
+            .names
+            .iter()
+            .filter(|n| !n.type_only)
+            .map(|n| n.local.as_deref().unwrap_or(&n.imported))
+            .collect();
+        if names.is_empty() || !locals.values().any(|s| *s == import.specifier) {
+            continue;
+        }
+        // Every value binding of the import is used, and only on selected branches.
+        if let Some((uses, on_branch)) = counts.get(import.specifier.as_str())
+            && *uses > 0
+            && uses == on_branch
+            && names
+                .iter()
+                .all(|n| locals.get(n) == Some(&import.specifier.as_str()))
+        {
+            gated.push(import.specifier.clone());
+        }
+    }
+    gated.sort();
+    gated.dedup();
+    gated
+}
+
+/// `const { a } = require('x')`: the binding itself, not a use.
+fn is_declaration_name(identifier: Node) -> bool {
+    identifier.parent().is_some_and(|p| {
+        matches!(
+            p.kind(),
+            "variable_declarator" | "shorthand_property_identifier_pattern" | "pair_pattern"
+        ) && p.child_by_field_name("name") == Some(identifier)
+            || p.kind() == "object_pattern"
+    })
+}
+
+/// On a branch that runs only for some value of an env setting: a `case` (not `default`)
+/// of a `switch` on it, the branches of an `if`/ternary testing it, the right side of `&&`.
+fn on_env_selected_branch(root: Node, node: Node, text: &str) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        let condition = match parent.kind() {
+            "switch_case" if parent.child_by_field_name("value") != Some(current) => parent
+                .parent()
+                .and_then(|body| body.parent())
+                .filter(|s| s.kind() == "switch_statement")
+                .and_then(|s| s.child_by_field_name("value")),
+            "if_statement" | "ternary_expression"
+                if parent.child_by_field_name("condition") != Some(current) =>
+            {
+                parent.child_by_field_name("condition")
+            }
+            "binary_expression"
+                if parent.child_by_field_name("right") == Some(current)
+                    && parent
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| o.kind() == "&&") =>
+            {
+                parent.child_by_field_name("left")
+            }
+            _ => None,
+        };
+        if condition.is_some_and(|c| env_derived(root, c, text, 1)) {
+            return true;
+        }
+        current = parent;
+    }
+    false
+}
+
+/// An expression computed from an env setting: it holds `process.env.X`, `import.meta.env.X`,
+/// an env helper call (`env('X')`), or a local initialised from one.
+fn env_derived(root: Node, expression: Node, text: &str, depth: u8) -> bool {
+    let mut stack = vec![expression];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "member_expression" | "subscript_expression"
+                if node.child_by_field_name("object").is_some_and(|o| {
+                    matches!(node_text(o, text), "process.env" | "import.meta.env")
+                }) =>
+            {
+                return true;
+            }
+            "call_expression" if helper_call_name(node, text).is_some() => return true,
+            "identifier" if depth > 0 => {
+                if let Some(value) = local_initializer(root, node, text)
+                    && env_derived(root, value, text, depth - 1)
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// The initialiser of the nearest `const`/`let` declaring `identifier` before it, in its
+/// function or the module.
+fn local_initializer<'t>(root: Node<'t>, identifier: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let name = node_text(identifier, text);
+    let mut scope = identifier.parent();
+    while let Some(s) = scope {
+        if matches!(
+            s.kind(),
+            "statement_block" | "program" | "arrow_function" | "function_declaration"
+        ) {
+            let mut best: Option<Node> = None;
+            let mut stack = vec![s];
+            while let Some(node) = stack.pop() {
+                if node.start_byte() > identifier.start_byte() {
+                    continue;
+                }
+                if node.kind() == "variable_declarator"
+                    && node
+                        .child_by_field_name("name")
+                        .is_some_and(|n| n.kind() == "identifier" && node_text(n, text) == name)
+                {
+                    best = node.child_by_field_name("value").or(best);
+                }
+                // Declarations of inner functions are not in scope here.
+                if node != s
+                    && matches!(
+                        node.kind(),
+                        "arrow_function"
+                            | "function_declaration"
+                            | "function_expression"
+                            | "method_definition"
+                    )
+                {
+                    continue;
+                }
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+            }
+            if best.is_some() {
+                return best;
+            }
+        }
+        if s == root {
+            break;
+        }
+        scope = s.parent();
+    }
+    None
+}
+
+/// `f(process.env.X)` / `f(a, process.env.X!)`: the plain function the value is handed to
+/// as it is, and at which position.
+fn handed_to_call(access: Node, text: &str) -> Option<(String, usize)> {
+    let mut current = access;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "parenthesized_expression" | "non_null_expression" | "as_expression" => {
+                current = parent
+            }
+            "arguments" => {
+                let call = parent.parent().filter(|c| c.kind() == "call_expression")?;
+                let function = call
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "identifier")?;
+                let mut cursor = parent.walk();
+                let position = parent
+                    .named_children(&mut cursor)
+                    .filter(|a| a.kind() != "comment")
+                    .position(|a| a == current)?;
+                return Some((node_text(function, text).to_string(), position));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The exported functions of a module (`export function f`, `export const f = (…) =>`) and
+/// which of their parameters cope with undefined.
+fn coping_parameters(root: Node, text: &str) -> Vec<(String, usize)> {
+    if !text.contains("export") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        if statement.kind() != "export_statement" {
+            continue;
+        }
+        let Some(declaration) = statement.child_by_field_name("declaration") else {
+            continue;
+        };
+        let mut functions: Vec<(String, Node)> = Vec::new();
+        match declaration.kind() {
+            "function_declaration" => {
+                if let Some(name) = declaration.child_by_field_name("name") {
+                    functions.push((node_text(name, text).to_string(), declaration));
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                let mut inner = declaration.walk();
+                for declarator in declaration.named_children(&mut inner) {
+                    if let (Some(name), Some(value)) = (
+                        declarator.child_by_field_name("name"),
+                        declarator.child_by_field_name("value"),
+                    ) && matches!(value.kind(), "arrow_function" | "function_expression")
+                    {
+                        functions.push((node_text(name, text).to_string(), value));
+                    }
+                }
+            }
+            _ => {}
+        }
+        for (name, function) in functions {
+            // Large functions are not helpers that normalise a value.
+            if function.byte_range().len() > 8_000 {
+                continue;
+            }
+            let count = match function.child_by_field_name("parameters") {
+                Some(p) => {
+                    let mut c = p.walk();
+                    p.named_children(&mut c)
+                        .filter(|n| n.kind() != "comment")
+                        .count()
+                }
+                None => usize::from(function.child_by_field_name("parameter").is_some()),
+            };
+            for position in 0..count.min(4) {
+                if parameter_copes(function, position, text) {
+                    out.push((name.clone(), position));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn is_identifier_name(name: &str) -> bool {
@@ -715,20 +1281,11 @@ fn env_name_call(call: Node, text: &str, isomorphic: bool, calls: &mut Vec<EnvNa
     else {
         return;
     };
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some((argument, name, count)) = helper_call_name(call, text) else {
         return;
     };
-    let mut cursor = arguments.walk();
-    let values: Vec<Node> = arguments.named_children(&mut cursor).collect();
-    let Some((argument, name)) = values.iter().take(2).enumerate().find_map(|(i, a)| {
-        string_value(*a, text)
-            .filter(|n| is_env_name(n))
-            .map(|n| (i, n))
-    }) else {
-        return;
-    };
-    let has_default =
-        values.len() > argument + 1 || matches!(local_flow_use(call, text), ValueUse::Optional);
+    // A fallback argument, or a use that copes; the module-wide pass may add more.
+    let has_default = count > argument + 1 || helper_call_use(call, text) == ValueUse::Optional;
     calls.push(EnvNameCall {
         callee: node_text(function, text).to_string(),
         argument,
@@ -737,6 +1294,15 @@ fn env_name_call(call: Node, text: &str, isomorphic: bool, calls: &mut Vec<EnvNa
         has_default,
         server_only: isomorphic || in_server_only_branch(call, text),
     });
+}
+
+/// How the value a helper call returns is used: like a read (its locals, presence tests of
+/// other variables around it).
+fn helper_call_use(call: Node, text: &str) -> ValueUse {
+    match local_flow_use(call, text) {
+        ValueUse::Bare if under_env_presence_test(call, text) => ValueUse::Optional,
+        use_ => use_,
+    }
 }
 
 /// How the value of `node` is used, following the local it is stored in.
@@ -1360,6 +1926,21 @@ mod tests {
             "export function GET() { return json({ faviconUrl: process.env.FAVICON_URL }); }\n",
             "FAVICON_URL"
         ));
+        // A module function whose records only reach log calls.
+        let source = "function base(ctx) {\n  return { service: 'web', version: process.env.APP_VERSION, user: ctx?.id };\n}\nconst clean = (o) => o;\nexport function logEvent(ctx, extra) {\n  const attributes = { ...base(ctx), ...extra };\n  const cleaned = clean(attributes);\n  Sentry.logger[level]('event', cleaned);\n  console.error('failed', { attributes: cleaned });\n}\n";
+        assert!(optional(source, "APP_VERSION"));
+        // One use that is not a log keeps it required.
+        assert!(!optional(
+            &source.replace(
+                "console.error('failed', { attributes: cleaned });",
+                "send(cleaned);"
+            ),
+            "APP_VERSION"
+        ));
+        assert!(!optional(
+            &source.replace("function base(", "export function base("),
+            "APP_VERSION"
+        ));
         assert!(optional(
             "class Values {\n  cert = process.env.CERT_PATH;\n  enabled = Boolean(this.cert);\n}\n",
             "CERT_PATH"
@@ -1373,6 +1954,70 @@ mod tests {
             "const id = process.env.GTM_ID;\nif (!id) { console.log('skipping'); process.exit(0); }\nfetch(id);\n",
             "GTM_ID"
         ));
+    }
+
+    #[test]
+    fn helper_calls_join_the_module_flow_and_component_props_are_optional() {
+        let facts = parse_module(
+            Dialect::TypeScript,
+            b"export async function url(key: string) {\n  if (env('CDN_DOMAIN')) {\n    return sign(`${env('CDN_DOMAIN')}/${key}`, env('CDN_KEY_ID'));\n  }\n  return env('BUCKET') + key;\n}\nexport const secret = () => { const s = env('SECRET'); if (!s) throw new Error('x'); return s; };\n",
+        );
+        let calls: Vec<(&str, bool)> = facts
+            .env_name_calls
+            .iter()
+            .map(|c| (c.name.as_str(), c.has_default))
+            .collect();
+        assert_eq!(
+            calls,
+            vec![
+                ("CDN_DOMAIN", true),
+                ("CDN_DOMAIN", true),
+                ("CDN_KEY_ID", true),
+                ("BUCKET", false),
+                ("SECRET", false)
+            ]
+        );
+        let got: Vec<(String, bool)> = parse_module(
+            Dialect::Tsx,
+            b"export default function Layout() {\n  return <Provider mcpUrl={process.env.MCP_URL} pixel={process.env.PIXEL!}><img src={process.env.LOGO_URL} /></Provider>;\n}\n",
+        )
+        .env_reads
+        .into_iter()
+        .map(|r| (r.name, r.has_default))
+        .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("MCP_URL".to_string(), true),
+                ("PIXEL".to_string(), true),
+                ("LOGO_URL".to_string(), false)
+            ]
+        );
+        // A URL built from it is always set: the component cannot tell it was missing.
+        let got: Vec<(String, bool)> = parse_module(
+            Dialect::Tsx,
+            b"export function Qr() {\n  const bot = process.env.BOT_NAME;\n  const url = `https://t.me/${bot}`;\n  return <QRCode data={url} link={`${process.env.SITE}/a`} />;\n}\n",
+        )
+        .env_reads
+        .into_iter()
+        .map(|r| (r.name, r.has_default))
+        .collect();
+        assert_eq!(
+            got,
+            vec![("BOT_NAME".to_string(), false), ("SITE".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn imports_used_only_on_a_branch_an_env_setting_selects_are_gated() {
+        let facts = parse_module(
+            Dialect::TypeScript,
+            b"import { env } from '@app/lib/env';\nimport { AzureProvider } from './azure';\nimport { S3Provider } from './s3';\nimport { Sentry } from './sentry';\nimport { log } from './log';\nlet cached = null;\nexport const get = () => {\n  const transport = env('UPLOAD_TRANSPORT');\n  switch (transport) {\n    case 's3':\n      cached = new S3Provider();\n      return cached;\n    case 'azure-blob':\n      cached = new AzureProvider();\n      return cached;\n    default:\n      log('x');\n      throw new Error('bad');\n  }\n};\nif (process.env.SENTRY_DSN) { Sentry.init(); }\nexport const s3 = () => new S3Provider();\n",
+        );
+        assert_eq!(
+            facts.gated_imports,
+            vec!["./azure".to_string(), "./sentry".to_string()]
+        );
     }
 
     #[test]

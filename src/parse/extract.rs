@@ -24,9 +24,19 @@ use crate::facts::{EnvReadForm, ImportKind, ModuleFacts, Span};
 pub(super) struct Index<'t> {
     /// `(kind, node)` for every node of a [`Kind`], in document order.
     nodes: Vec<(Kind, Node<'t>)>,
-    /// TypeScript only: identifiers outside import statements, and whether each is in a type
-    /// position (see `types::erase_type_only_imports`).
-    pub identifiers: Vec<(Node<'t>, bool)>,
+    /// Identifiers outside import statements (`identifier`, `shorthand_property_identifier`,
+    /// `type_identifier`), and whether each is in a type position (see
+    /// `types::erase_type_only_imports`; a `type_identifier` always is).
+    pub identifiers: Vec<Identifier<'t>>,
+}
+
+/// An identifier the walk indexed.
+#[derive(Clone, Copy)]
+pub(super) struct Identifier<'t> {
+    pub node: Node<'t>,
+    pub in_type: bool,
+    /// A plain `identifier` node (not a shorthand property or a type name).
+    pub plain: bool,
 }
 
 /// The node kinds an [`Index`] keeps.
@@ -128,13 +138,19 @@ pub(super) fn extract_indexed<'t>(
         visit(node, kind, depth, text, &mut facts, &mut env_aliases);
         index.note(kind, node);
         let context = contexts.last().copied().unwrap_or_default();
-        if typescript && !context.in_import {
-            match kind {
-                "type_identifier" => index.identifiers.push((node, true)),
-                "identifier" | "shorthand_property_identifier" => {
-                    index.identifiers.push((node, context.in_type));
-                }
-                _ => {}
+        if !context.in_import {
+            let (in_type, plain) = match kind {
+                "type_identifier" if typescript => (true, false),
+                "identifier" => (context.in_type, true),
+                "shorthand_property_identifier" => (context.in_type, false),
+                _ => (false, false),
+            };
+            if plain || in_type || kind == "shorthand_property_identifier" {
+                index.identifiers.push(Identifier {
+                    node,
+                    in_type,
+                    plain,
+                });
             }
         }
         if cursor.goto_first_child() {

@@ -25,9 +25,25 @@ use crate::facts::ModuleFacts;
 
 pub use extract::span_of;
 
-/// The extraction walk's dispatch, for the fact cache's format stamp (a changed dispatch
-/// changes the facts).
-pub(crate) const EXTRACTION_SOURCE: &str = include_str!("extract.rs");
+/// The extraction code, for the fact cache's format stamp: a changed dispatch or a changed
+/// handler (the env data flow decides `has_default`) changes the facts.
+pub(crate) const EXTRACTION_SOURCE: &str = concat!(
+    include_str!("extract.rs"),
+    include_str!("env.rs"),
+    include_str!("env_flow.rs"),
+    include_str!("imports.rs"),
+    include_str!("exports.rs"),
+    include_str!("commonjs.rs"),
+    include_str!("components.rs"),
+    include_str!("comments.rs"),
+    include_str!("endpoints.rs"),
+    include_str!("loaders.rs"),
+    include_str!("paths.rs"),
+    include_str!("routes.rs"),
+    include_str!("syntax_errors.rs"),
+    include_str!("types.rs"),
+    include_str!("../facts.rs"),
+);
 
 /// The tree-sitter language of a dialect (components: the language of their scripts, which
 /// [`parse_module`] picks per file).

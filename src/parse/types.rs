@@ -58,9 +58,9 @@ pub(super) fn erase_type_only_imports(
     if index.of(&[Kind::Decorator]).next().is_some() {
         return;
     }
-    for (node, in_type) in &index.identifiers {
-        if let Some(u) = uses.get_mut(node_text(*node, text)) {
-            if *in_type {
+    for identifier in &index.identifiers {
+        if let Some(u) = uses.get_mut(node_text(identifier.node, text)) {
+            if identifier.in_type {
                 u.types += 1;
             } else {
                 u.values += 1;
