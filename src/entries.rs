@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::discover::Dialect;
 use crate::file_role::FileRole;
 use crate::graph::{LoadEdge, Reach, Reachability};
 use crate::project::Project;
@@ -67,7 +68,9 @@ pub struct EntryPoints {
 impl EntryPoints {
     /// Whether any production entry was found (without one, reachability says nothing).
     pub fn has_production_entries(&self) -> bool {
-        self.entries.iter().any(|e| e.kind == EntryKind::Production)
+        self.entries
+            .iter()
+            .any(|e| e.kind == EntryKind::Production && e.source != MDX_DOCUMENT)
     }
 }
 
@@ -279,6 +282,10 @@ fn manifest_bundles(project: &Project, manifest: &crate::manifest::Manifest) -> 
     })
 }
 
+/// The source of an MDX document's entry: content, which marks no package as having a
+/// production entry of its own.
+pub const MDX_DOCUMENT: &str = "MDX document (content)";
+
 /// Source extensions tried after a path written without one (`node src/index`).
 const EXTENSIONS: &[&str] = &["js", "ts", "mjs", "cjs", "tsx", "jsx", "mts", "cts"];
 
@@ -345,6 +352,18 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
             // Cypress loads its support file (and legacy plugins file) before every spec.
             || module.file.rel.contains("cypress/support/")
             || module.file.rel.contains("cypress/plugins/");
+        // An MDX document is content: a docs framework or a content collection loads it by
+        // glob, and its bundler compiles it with the components it imports.
+        if module.role == FileRole::Production && module.file.dialect == Dialect::Mdx {
+            found.with(EntryKind::Production, true, |f| {
+                f.push(i, MDX_DOCUMENT, EntryKind::Production)
+            });
+            continue;
+        }
+        if module.role == FileRole::Production && found.is_eval_suite(module) {
+            found.push(i, "evalite suite (*.eval.*)", EntryKind::Test);
+            continue;
+        }
         match module.role {
             FileRole::Test => found.push(i, "test file", EntryKind::Test),
             FileRole::Config => found.push(i, "config file", EntryKind::Config),
@@ -403,6 +422,21 @@ impl Finder<'_> {
         let result = add(self);
         (self.kind, self.bundled) = saved;
         result
+    }
+
+    /// An `evalite` suite: `*.eval.ts` in a package that has `evalite` (which discovers and
+    /// runs them as Vitest does tests).
+    fn is_eval_suite(&self, module: &crate::project::Module) -> bool {
+        let name = module.file.rel.rsplit('/').next().unwrap_or("");
+        let parts: Vec<&str> = name.split('.').collect();
+        parts.len() > 2
+            && parts[1..parts.len() - 1].contains(&"eval")
+            && module.file.path.parent().is_some_and(|dir| {
+                self.project
+                    .manifests
+                    .ancestors(dir, &self.project.root)
+                    .any(|m| m.dependencies.contains_key("evalite"))
+            })
     }
 
     /// Adds `path` when it is an analysed module; returns whether it was.
@@ -521,9 +555,72 @@ impl Finder<'_> {
         if let Some(exports) = json.get("exports") {
             let mut paths = Vec::new();
             export_targets(exports, &mut paths);
+            let (patterns, paths): (Vec<String>, Vec<String>) =
+                paths.into_iter().partition(|p| p.contains('*'));
             for path in paths {
                 self.add_written_path(dir, &path, "package.json exports", false);
             }
+            self.export_patterns(dir, &patterns);
+        }
+    }
+
+    /// Subpath patterns of `exports` (`"./*": "./src/*.ts"`, `"./emails/*": "./emails/*.tsx"`):
+    /// every file a pattern matches is a public entry, `*` standing for any path (slashes
+    /// included, as Node reads it). A target in compiled output (`./dist/*.js`) matches its
+    /// sources under `src/`.
+    fn export_patterns(&mut self, dir: &Path, patterns: &[String]) {
+        if patterns.is_empty() {
+            return;
+        }
+        let dir_rel = self.project.relative(dir);
+        let prefix = if dir_rel.is_empty() {
+            String::new()
+        } else {
+            format!("{dir_rel}/")
+        };
+        let mut shapes: Vec<(String, String)> = Vec::new();
+        for pattern in patterns {
+            let pattern = pattern.trim_start_matches("./");
+            let Some((before, after)) = pattern.split_once('*') else {
+                continue;
+            };
+            if after.contains('*') {
+                continue;
+            }
+            shapes.push((before.to_string(), after.to_string()));
+            // `dist/*.js` → `src/*` with any source extension.
+            if let Some(out) = OUT_DIRS
+                .iter()
+                .find(|d| before.starts_with(&format!("{d}/")))
+            {
+                let inner = &before[out.len() + 1..];
+                let inner = inner.strip_prefix("src/").unwrap_or(inner);
+                shapes.push((format!("src/{inner}"), strip_source_extension(after).to_string()));
+            }
+        }
+        let matched: Vec<usize> = self
+            .project
+            .modules
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.role == FileRole::Production && !m.file.rel.ends_with(".d.ts"))
+            .filter_map(|(i, m)| {
+                let inner = m.file.rel.strip_prefix(&prefix)?;
+                shapes
+                    .iter()
+                    .any(|(before, after)| {
+                        inner.len() > before.len() + after.len()
+                            && inner.starts_with(before.as_str())
+                            && (inner.ends_with(after.as_str())
+                                || (!after.contains('.')
+                                    && strip_source_extension(inner).ends_with(after.as_str())
+                                    && strip_source_extension(inner).len() > before.len() + after.len()))
+                    })
+                    .then_some(i)
+            })
+            .collect();
+        for i in matched {
+            self.push(i, "package.json exports (subpath pattern)", self.kind);
         }
     }
 
@@ -617,6 +714,16 @@ impl Finder<'_> {
         };
         let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
         let mut workdir = dir.clone();
+        // The build context is often a parent of the Dockerfile's folder (`docker/`).
+        let contexts: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|d| d.starts_with(&self.project.root))
+            .map(Path::to_path_buf)
+            .collect();
+        // Where the image's files come from: `COPY [--from=stage] src… dest`, as (absolute
+        // path in the image, path in the tree).
+        let mut image_workdir = String::from("/");
+        let mut copies: Vec<(String, PathBuf)> = Vec::new();
         // Instructions continue over lines ending in `\`.
         let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
         for line in joined.lines() {
@@ -624,10 +731,15 @@ impl Finder<'_> {
             let (keyword, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
             let keyword = keyword.to_ascii_uppercase();
             if keyword == "WORKDIR" {
+                image_workdir = image_path(&image_workdir, rest.trim());
                 // `/app` in the image is the build context: only relative parts are kept.
                 let rest = rest.trim().trim_start_matches('/');
                 let parts: Vec<&str> = rest.split('/').skip(1).collect();
                 workdir = dir.join(parts.join("/"));
+            }
+            if keyword == "COPY" || keyword == "ADD" {
+                copy_instruction(rest, &image_workdir, &contexts, &mut copies);
+                continue;
             }
             let kind = match keyword.as_str() {
                 "CMD" | "ENTRYPOINT" => EntryKind::Production,
@@ -650,14 +762,17 @@ impl Finder<'_> {
             } else {
                 format!("node {command}")
             };
-            // The build context is often a parent of the Dockerfile's folder (`docker/`).
+            // A path the image got by `COPY` is read where it was copied from.
+            let command = command
+                .split_whitespace()
+                .map(|token| {
+                    copied_from(&image_path(&image_workdir, token), &copies)
+                        .map_or_else(|| token.to_string(), |p| p.to_string_lossy().into_owned())
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
             let mut dirs = vec![workdir.clone()];
-            for context in dir
-                .ancestors()
-                .take_while(|d| d.starts_with(&self.project.root))
-            {
-                dirs.push(context.to_path_buf());
-            }
+            dirs.extend(contexts.iter().cloned());
             dirs.dedup();
             self.with(kind, false, |f| {
                 for d in &dirs {
@@ -915,6 +1030,100 @@ impl Finder<'_> {
             }
         }
     }
+}
+
+/// `path` as an absolute path in an image whose working directory is `workdir`.
+fn image_path(workdir: &str, path: &str) -> String {
+    let path = path.trim_matches(['"', '\'']);
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{}/{path}", workdir.trim_end_matches('/'))
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// Records what a `COPY`/`ADD` puts where: sources from the build context, or (`--from`)
+/// from another stage, whose image paths are matched to the tree by their longest suffix
+/// that exists (`/usr/src/app/packages/api/run.mjs` → `packages/api/run.mjs`).
+fn copy_instruction(
+    rest: &str,
+    workdir: &str,
+    contexts: &[PathBuf],
+    copies: &mut Vec<(String, PathBuf)>,
+) {
+    let rest = rest.trim();
+    let from_stage = rest.split_whitespace().any(|t| t.starts_with("--from="));
+    let mut paths: Vec<String> = if rest.starts_with('[') {
+        serde_json::from_str::<Vec<String>>(rest).unwrap_or_default()
+    } else {
+        rest.split_whitespace()
+            .filter(|t| !t.starts_with("--"))
+            .map(str::to_string)
+            .collect()
+    };
+    let Some(dest) = paths.pop() else {
+        return;
+    };
+    let dest_is_dir = dest.ends_with('/') || paths.len() > 1;
+    let dest = image_path(workdir, &dest);
+    for source in &paths {
+        if source.contains(['*', '$']) {
+            continue;
+        }
+        let tree = if from_stage {
+            let parts: Vec<&str> = source.split('/').filter(|p| !p.is_empty()).collect();
+            (0..parts.len()).find_map(|skip| {
+                let rest = parts[skip..].join("/");
+                contexts.iter().map(|c| c.join(&rest)).find(|p| p.exists())
+            })
+        } else {
+            let source = source.trim_start_matches("./");
+            contexts
+                .iter()
+                .map(|c| normalize(&c.join(source)))
+                .find(|p| p.exists())
+        };
+        let Some(tree) = tree else {
+            continue;
+        };
+        // `COPY run.mjs /dist/app` puts the file in the folder when it is one: both readings
+        // are kept (the image path is looked up either way).
+        if tree.is_file()
+            && let Some(name) = tree.file_name()
+        {
+            copies.push((format!("{dest}/{}", name.to_string_lossy()), tree.clone()));
+            if dest_is_dir {
+                continue;
+            }
+        }
+        copies.push((dest.clone(), tree));
+    }
+}
+
+/// The tree path an image path was copied from, when a `COPY` put it there.
+fn copied_from(image: &str, copies: &[(String, PathBuf)]) -> Option<PathBuf> {
+    if image == "/" {
+        return None;
+    }
+    copies.iter().rev().find_map(|(dest, tree)| {
+        if image == dest {
+            return tree.is_file().then(|| tree.clone());
+        }
+        let rest = image.strip_prefix(dest.as_str())?.strip_prefix('/')?;
+        let candidate = tree.join(rest);
+        (tree.is_dir() && candidate.is_file()).then_some(candidate)
+    })
 }
 
 /// `Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `docker/app.dockerfile`.

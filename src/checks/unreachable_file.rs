@@ -55,7 +55,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     let judged: std::collections::BTreeSet<_> = points
         .entries
         .iter()
-        .filter(|e| e.kind == crate::entries::EntryKind::Production)
+        .filter(|e| {
+            e.kind == crate::entries::EntryKind::Production
+                && e.source != crate::entries::MDX_DOCUMENT
+        })
         .map(|e| package_of(e.file))
         .collect();
     let routes = project.route_table();
