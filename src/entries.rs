@@ -299,6 +299,8 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
         bundled: false,
         package_bundles: false,
         library: false,
+        tsc_project: None,
+        shell_depth: 0,
     };
     for path in extra {
         let path = if path.is_absolute() {
@@ -401,6 +403,10 @@ struct Finder<'p> {
     /// Whether the entries being added are the `main`/`exports` of a private package that
     /// another package of the tree depends on.
     library: bool,
+    /// The tsconfig a `tsc -p` of the shell script being read compiled.
+    tsc_project: Option<PathBuf>,
+    /// How many shell scripts deep the command being read is.
+    shell_depth: u32,
 }
 
 impl Finder<'_> {
@@ -465,11 +471,20 @@ impl Finder<'_> {
         // Compiled output maps back to its sources: through the tsconfig's `outDir` and
         // `rootDir` when it has them, else `dist/x.js` → `src/x.ts` (or `x.ts`).
         let (out_dir, root_dir) = tsconfig_dirs(dir);
-        let mut out_dirs: Vec<String> = OUT_DIRS.iter().map(|d| format!("{d}/")).collect();
+        let mut out_dirs: Vec<String> = Vec::new();
+        let mut source_dirs: Vec<String> = Vec::new();
+        // The project a `tsc -p` of the same script compiled comes first.
+        if let Some(project) = &self.tsc_project
+            && let Some((out, sources)) = tsconfig_layout(project, dir)
+        {
+            out_dirs.push(format!("{out}/"));
+            source_dirs.extend(sources);
+        }
+        out_dirs.extend(OUT_DIRS.iter().map(|d| format!("{d}/")));
         out_dirs.extend(
             out_dir.map(|d| format!("{}/", d.trim_start_matches("./").trim_end_matches('/'))),
         );
-        let mut source_dirs: Vec<String> = root_dir.into_iter().collect();
+        source_dirs.extend(root_dir);
         source_dirs.extend(["src".to_string(), String::new()]);
         // A bundler's output runs with the dependencies it inlined.
         let bundled = self.bundled || self.package_bundles;
@@ -674,6 +689,27 @@ impl Finder<'_> {
                 cwd = normalize(&cwd.join(target));
                 continue;
             }
+            // `tsc -p tsconfig.gen.json` compiles what a later `node out/x.js` runs.
+            if let Some(tsc) = tokens.iter().position(|t| *t == "tsc") {
+                let project = tokens[tsc + 1..]
+                    .windows(2)
+                    .find(|w| matches!(w[0], "-p" | "--project"))
+                    .map(|w| w[1]);
+                if let Some(project) = project {
+                    self.tsc_project = Some(normalize(&cwd.join(project)));
+                }
+            }
+            // `./generate.sh`, `sh scripts/build.sh`: the script's lines are commands run
+            // from the same directory.
+            let script = match tokens.as_slice() {
+                [shell, file, ..] if matches!(*shell, "sh" | "bash" | "zsh") => Some(*file),
+                [file, ..] if file.ends_with(".sh") => Some(*file),
+                _ => None,
+            };
+            if let Some(file) = script.filter(|f| f.ends_with(".sh")) {
+                self.shell_script(&cwd, file, source);
+                continue;
+            }
             let dir = cwd.as_path();
             // `--dataSource=src/data-source.ts`, `-d ./src/db.ts`: a tool reads that file.
             for (i, token) in tokens.iter().enumerate() {
@@ -706,6 +742,32 @@ impl Finder<'_> {
                 first_argument = false;
             }
         }
+    }
+
+    /// Runs each line of a shell script as a command (`cwd` is the caller's), at most a few
+    /// scripts deep; a `tsc -p` in it applies to the rest of that script only.
+    fn shell_script(&mut self, cwd: &Path, file: &str, source: &str) {
+        let path = normalize(&cwd.join(file));
+        if self.shell_depth >= 4 || !path.starts_with(&self.project.root) {
+            return;
+        }
+        let Ok(bytes) = crate::discover::read_in_tree(&self.project.root, &path, 256 * 1024)
+        else {
+            return;
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let saved = self.tsc_project.take();
+        self.shell_depth += 1;
+        let source = format!("{source} → {}", self.project.relative(&path));
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            self.command(cwd, line, &source);
+        }
+        self.shell_depth -= 1;
+        self.tsc_project = saved;
     }
 
     fn dockerfile(&mut self, file: &Path) {
@@ -834,7 +896,11 @@ impl Finder<'_> {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            let dir = path.parent().unwrap_or(&self.project.root).to_path_buf();
+            let config_dir = path.parent().unwrap_or(&self.project.root).to_path_buf();
+            // `webServer.cwd` is relative to the config's folder, which is the default.
+            let dir = property_strings(&text, "cwd")
+                .first()
+                .map_or(config_dir.clone(), |cwd| normalize(&config_dir.join(cwd)));
             let source = format!("{rel} webServer.command");
             self.with(EntryKind::Test, false, |f| {
                 for command in property_strings(&text, "command") {
@@ -1214,6 +1280,66 @@ fn script_kind_of(name: &str, command: &str) -> EntryKind {
     } else {
         kind
     }
+}
+
+/// Where a `tsc -p` project writes and what it compiles, relative to `dir` (the package):
+/// `outDir` (through local `extends`), and `rootDir` — or, without one, the directories its
+/// `include` names (tsc then roots the output at their common directory; with one include
+/// that is the include itself).
+fn tsconfig_layout(file: &Path, dir: &Path) -> Option<(String, Vec<String>)> {
+    let mut out_dir = None;
+    let mut root_dir = None;
+    let mut include: Option<Vec<String>> = None;
+    let mut current = file.to_path_buf();
+    for _ in 0..5 {
+        let text = std::fs::read_to_string(&current).ok()?;
+        let value =
+            jsonc_parser::parse_to_serde_value(&text, &crate::resolve::jsonc_options()).ok()??;
+        let base = current.parent()?.to_path_buf();
+        let relative_to_dir = |v: &str| {
+            let full = normalize(&base.join(v));
+            full.strip_prefix(dir)
+                .ok()
+                .map(|p| p.to_string_lossy().trim_end_matches('/').to_string())
+        };
+        let get = |key: &str| {
+            value
+                .pointer(&format!("/compilerOptions/{key}"))
+                .and_then(|v| v.as_str())
+                .and_then(|v| relative_to_dir(v))
+        };
+        out_dir = out_dir.or_else(|| get("outDir"));
+        root_dir = root_dir.or_else(|| get("rootDir"));
+        if include.is_none() {
+            include = value.get("include").and_then(|i| i.as_array()).map(|items| {
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .filter(|v| !v.contains('*'))
+                    .filter_map(|v| relative_to_dir(v))
+                    .collect()
+            });
+        }
+        let Some(extends) = value.get("extends").and_then(|e| e.as_str()) else {
+            break;
+        };
+        if !extends.starts_with('.') {
+            break;
+        }
+        let next = normalize(&base.join(extends));
+        current = if next.extension().is_some_and(|e| e == "json") {
+            next
+        } else {
+            next.with_extension("json")
+        };
+    }
+    let out_dir = out_dir.filter(|d| !d.is_empty())?;
+    let sources = match (root_dir, include) {
+        (Some(root), _) => vec![root],
+        (None, Some(include)) if include.len() == 1 => include,
+        _ => Vec::new(),
+    };
+    Some((out_dir, sources))
 }
 
 /// `compilerOptions.outDir` and `rootDir` of the `tsconfig.json` in `dir`, if any.

@@ -226,6 +226,11 @@ pub(super) fn path_string(node: Node, text: &str, facts: &mut ModuleFacts) {
     let Some(value) = literal_string(node, text) else {
         return;
     };
+    // Jest's `<rootDir>/jest.transform.cjs`: the folder of the config that names it.
+    let value = match value.strip_prefix("<rootDir>/") {
+        Some(rest) => rest.to_string(),
+        None => value,
+    };
     let looks_like_path = !value.is_empty()
         && !value.starts_with(['/', '@', '#', '~'])
         && !value.contains("://")
