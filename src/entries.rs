@@ -560,7 +560,7 @@ impl Finder<'_> {
         let has_main = ["main", "module"].iter().any(|f| json.get(f).is_some());
         for field in ["main", "module"] {
             if let Some(path) = json.get(field).and_then(|v| v.as_str()) {
-                self.add_written_path(dir, path, &format!("package.json {field}"), true);
+                self.add_public_path(dir, path, &format!("package.json {field}"), true);
             }
         }
         if !has_main && json.get("exports").is_none() {
@@ -573,10 +573,21 @@ impl Finder<'_> {
             let (patterns, paths): (Vec<String>, Vec<String>) =
                 paths.into_iter().partition(|p| p.contains('*'));
             for path in paths {
-                self.add_written_path(dir, &path, "package.json exports", false);
+                self.add_public_path(dir, &path, "package.json exports", false);
             }
             self.export_patterns(dir, &patterns);
         }
+    }
+
+    /// A `main`/`exports` target of a workspace package. Written as TypeScript, JSX or a
+    /// component (`./src/index.ts`), it is source no installed consumer can run under Node
+    /// (which refuses to strip types under `node_modules`): it runs inside its importers in
+    /// the tree, which decide how, as a private package's library code does.
+    fn add_public_path(&mut self, dir: &Path, path: &str, source: &str, index: bool) {
+        let saved = self.library;
+        self.library |= dir != self.project.root && is_uncompiled_source(path);
+        self.add_written_path(dir, path, source, index);
+        self.library = saved;
     }
 
     /// Subpath patterns of `exports` (`"./*": "./src/*.ts"`, `"./emails/*": "./emails/*.tsx"`):
@@ -634,9 +645,14 @@ impl Finder<'_> {
                     .then_some(i)
             })
             .collect();
+        let saved = self.library;
         for i in matched {
+            self.library = saved
+                || (dir != self.project.root
+                    && is_uncompiled_source(&self.project.modules[i].file.rel));
             self.push(i, "package.json exports (subpath pattern)", self.kind);
         }
+        self.library = saved;
     }
 
     fn bin_and_scripts(&mut self, dir: &Path, json: &serde_json::Value) {
@@ -1362,6 +1378,14 @@ fn tsconfig_dirs(dir: &Path) -> (Option<String>, Option<String>) {
     (get("outDir"), get("rootDir"))
 }
 
+/// TypeScript, JSX or component source, which Node does not run from `node_modules`.
+fn is_uncompiled_source(path: &str) -> bool {
+    !path.ends_with(".d.ts")
+        && [".ts", ".tsx", ".mts", ".cts", ".jsx", ".svelte", ".vue"]
+            .iter()
+            .any(|e| path.ends_with(e))
+}
+
 fn has_source_extension(token: &str) -> bool {
     EXTENSIONS.iter().any(|e| token.ends_with(&format!(".{e}")))
 }
@@ -1432,8 +1456,14 @@ fn remix_convention(path: &str) -> bool {
 fn sveltekit_convention(path: &str) -> bool {
     let (dir, stem) = split_name(path);
     (path.starts_with("src/routes/") && path.rsplit('/').next().is_some_and(|n| n.starts_with('+')))
-        || (dir == "src/" && stem == "hooks")
-        || (dir == "src/" && stem == "service-worker")
+        // `src/params/*` are route parameter matchers; `src/env.ts` declares the explicit
+        // environment variables (SvelteKit 2.62+).
+        || path.starts_with("src/params/")
+        || (dir == "src/"
+            && matches!(
+                stem,
+                "hooks" | "service-worker" | "env" | "instrumentation"
+            ))
 }
 
 fn nuxt_convention(path: &str) -> bool {
