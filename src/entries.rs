@@ -286,6 +286,9 @@ fn manifest_bundles(project: &Project, manifest: &crate::manifest::Manifest) -> 
 /// production entry of its own.
 pub const MDX_DOCUMENT: &str = "MDX document (content)";
 
+/// The source of an `evalite` suite's entry: a test file by its name, as `*.test.ts` is.
+pub const EVAL_SUITE: &str = "evalite suite (*.eval.*)";
+
 /// Source extensions tried after a path written without one (`node src/index`).
 const EXTENSIONS: &[&str] = &["js", "ts", "mjs", "cjs", "tsx", "jsx", "mts", "cts"];
 
@@ -363,7 +366,7 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
             continue;
         }
         if module.role == FileRole::Production && found.is_eval_suite(module) {
-            found.push(i, "evalite suite (*.eval.*)", EntryKind::Test);
+            found.push(i, EVAL_SUITE, EntryKind::Test);
             continue;
         }
         match module.role {
