@@ -624,7 +624,10 @@ impl Finder<'_> {
             {
                 let inner = &before[out.len() + 1..];
                 let inner = inner.strip_prefix("src/").unwrap_or(inner);
-                shapes.push((format!("src/{inner}"), strip_source_extension(after).to_string()));
+                shapes.push((
+                    format!("src/{inner}"),
+                    strip_source_extension(after).to_string(),
+                ));
             }
         }
         let matched: Vec<usize> = self
@@ -643,7 +646,8 @@ impl Finder<'_> {
                             && (inner.ends_with(after.as_str())
                                 || (!after.contains('.')
                                     && strip_source_extension(inner).ends_with(after.as_str())
-                                    && strip_source_extension(inner).len() > before.len() + after.len()))
+                                    && strip_source_extension(inner).len()
+                                        > before.len() + after.len()))
                     })
                     .then_some(i)
             })
@@ -770,8 +774,7 @@ impl Finder<'_> {
         if self.shell_depth >= 4 || !path.starts_with(&self.project.root) {
             return;
         }
-        let Ok(bytes) = crate::discover::read_in_tree(&self.project.root, &path, 256 * 1024)
-        else {
+        let Ok(bytes) = crate::discover::read_in_tree(&self.project.root, &path, 256 * 1024) else {
             return;
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -1325,19 +1328,22 @@ fn tsconfig_layout(file: &Path, dir: &Path) -> Option<(String, Vec<String>)> {
             value
                 .pointer(&format!("/compilerOptions/{key}"))
                 .and_then(|v| v.as_str())
-                .and_then(|v| relative_to_dir(v))
+                .and_then(&relative_to_dir)
         };
         out_dir = out_dir.or_else(|| get("outDir"));
         root_dir = root_dir.or_else(|| get("rootDir"));
         if include.is_none() {
-            include = value.get("include").and_then(|i| i.as_array()).map(|items| {
-                items
-                    .iter()
-                    .filter_map(|v| v.as_str())
-                    .filter(|v| !v.contains('*'))
-                    .filter_map(|v| relative_to_dir(v))
-                    .collect()
-            });
+            include = value
+                .get("include")
+                .and_then(|i| i.as_array())
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|v| v.as_str())
+                        .filter(|v| !v.contains('*'))
+                        .filter_map(&relative_to_dir)
+                        .collect()
+                });
         }
         let Some(extends) = value.get("extends").and_then(|e| e.as_str()) else {
             break;
