@@ -100,6 +100,7 @@ pub fn key(dialect: Dialect, bytes: &[u8]) -> u128 {
         Dialect::Vue => 3,
         Dialect::Svelte => 4,
         Dialect::Astro => 5,
+        Dialect::Mdx => 6,
     };
     let seed = xxh3_128(&[tag]);
     xxh3_128(bytes) ^ seed.rotate_left(1)

@@ -38,6 +38,8 @@ pub enum Dialect {
     Svelte,
     /// .astro page or component: its frontmatter and `<script>` blocks are read
     Astro,
+    /// .mdx document: its top-level `import`/`export` blocks (ESM) are read
+    Mdx,
 }
 
 impl Dialect {
@@ -51,6 +53,7 @@ impl Dialect {
             "vue" => Some(Dialect::Vue),
             "svelte" => Some(Dialect::Svelte),
             "astro" => Some(Dialect::Astro),
+            "mdx" => Some(Dialect::Mdx),
             _ => None,
         }
     }
@@ -468,7 +471,6 @@ fn classify(root: &Path, path: &Path, file_type: Option<std::fs::FileType>) -> O
 /// Files that hold imports in a language treeaudit does not parse.
 fn unread_code_reason(path: &Path) -> Option<&'static str> {
     match path.extension()?.to_str()? {
-        "mdx" => Some("MDX is not analysed: its imports and env reads are not checked"),
         "marko" | "riot" | "imba" => {
             Some("this component language is not analysed: its imports are not checked")
         }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::discover::Dialect;
 use crate::file_role::FileRole;
 use crate::graph::{LoadEdge, Reach, Reachability};
 use crate::project::Project;
@@ -67,7 +68,9 @@ pub struct EntryPoints {
 impl EntryPoints {
     /// Whether any production entry was found (without one, reachability says nothing).
     pub fn has_production_entries(&self) -> bool {
-        self.entries.iter().any(|e| e.kind == EntryKind::Production)
+        self.entries
+            .iter()
+            .any(|e| e.kind == EntryKind::Production && e.source != MDX_DOCUMENT)
     }
 }
 
@@ -282,6 +285,13 @@ fn manifest_bundles(project: &Project, manifest: &crate::manifest::Manifest) -> 
     })
 }
 
+/// The source of an MDX document's entry: content, which marks no package as having a
+/// production entry of its own.
+pub const MDX_DOCUMENT: &str = "MDX document (content)";
+
+/// The source of an `evalite` suite's entry: a test file by its name, as `*.test.ts` is.
+pub const EVAL_SUITE: &str = "evalite suite (*.eval.*)";
+
 /// Source extensions tried after a path written without one (`node src/index`).
 const EXTENSIONS: &[&str] = &["js", "ts", "mjs", "cjs", "tsx", "jsx", "mts", "cts"];
 
@@ -295,6 +305,8 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
         bundled: false,
         package_bundles: false,
         library: false,
+        tsc_project: None,
+        shell_depth: 0,
     };
     for path in extra {
         let path = if path.is_absolute() {
@@ -348,6 +360,18 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
             // Cypress loads its support file (and legacy plugins file) before every spec.
             || module.file.rel.contains("cypress/support/")
             || module.file.rel.contains("cypress/plugins/");
+        // An MDX document is content: a docs framework or a content collection loads it by
+        // glob, and its bundler compiles it with the components it imports.
+        if module.role == FileRole::Production && module.file.dialect == Dialect::Mdx {
+            found.with(EntryKind::Production, true, |f| {
+                f.push(i, MDX_DOCUMENT, EntryKind::Production)
+            });
+            continue;
+        }
+        if module.role == FileRole::Production && found.is_eval_suite(module) {
+            found.push(i, EVAL_SUITE, EntryKind::Test);
+            continue;
+        }
         match module.role {
             FileRole::Test => found.push(i, "test file", EntryKind::Test),
             FileRole::Config => found.push(i, "config file", EntryKind::Config),
@@ -385,6 +409,10 @@ struct Finder<'p> {
     /// Whether the entries being added are the `main`/`exports` of a private package that
     /// another package of the tree depends on.
     library: bool,
+    /// The tsconfig a `tsc -p` of the shell script being read compiled.
+    tsc_project: Option<PathBuf>,
+    /// How many shell scripts deep the command being read is.
+    shell_depth: u32,
 }
 
 impl Finder<'_> {
@@ -406,6 +434,21 @@ impl Finder<'_> {
         let result = add(self);
         (self.kind, self.bundled) = saved;
         result
+    }
+
+    /// An `evalite` suite: `*.eval.ts` in a package that has `evalite` (which discovers and
+    /// runs them as Vitest does tests).
+    fn is_eval_suite(&self, module: &crate::project::Module) -> bool {
+        let name = module.file.rel.rsplit('/').next().unwrap_or("");
+        let parts: Vec<&str> = name.split('.').collect();
+        parts.len() > 2
+            && parts[1..parts.len() - 1].contains(&"eval")
+            && module.file.path.parent().is_some_and(|dir| {
+                self.project
+                    .manifests
+                    .ancestors(dir, &self.project.root)
+                    .any(|m| m.dependencies.contains_key("evalite"))
+            })
     }
 
     /// Adds `path` when it is an analysed module; returns whether it was.
@@ -434,11 +477,20 @@ impl Finder<'_> {
         // Compiled output maps back to its sources: through the tsconfig's `outDir` and
         // `rootDir` when it has them, else `dist/x.js` → `src/x.ts` (or `x.ts`).
         let (out_dir, root_dir) = tsconfig_dirs(dir);
-        let mut out_dirs: Vec<String> = OUT_DIRS.iter().map(|d| format!("{d}/")).collect();
+        let mut out_dirs: Vec<String> = Vec::new();
+        let mut source_dirs: Vec<String> = Vec::new();
+        // The project a `tsc -p` of the same script compiled comes first.
+        if let Some(project) = &self.tsc_project
+            && let Some((out, sources)) = tsconfig_layout(project, dir)
+        {
+            out_dirs.push(format!("{out}/"));
+            source_dirs.extend(sources);
+        }
+        out_dirs.extend(OUT_DIRS.iter().map(|d| format!("{d}/")));
         out_dirs.extend(
             out_dir.map(|d| format!("{}/", d.trim_start_matches("./").trim_end_matches('/'))),
         );
-        let mut source_dirs: Vec<String> = root_dir.into_iter().collect();
+        source_dirs.extend(root_dir);
         source_dirs.extend(["src".to_string(), String::new()]);
         // A bundler's output runs with the dependencies it inlined.
         let bundled = self.bundled || self.package_bundles;
@@ -514,7 +566,7 @@ impl Finder<'_> {
         let has_main = ["main", "module"].iter().any(|f| json.get(f).is_some());
         for field in ["main", "module"] {
             if let Some(path) = json.get(field).and_then(|v| v.as_str()) {
-                self.add_written_path(dir, path, &format!("package.json {field}"), true);
+                self.add_public_path(dir, path, &format!("package.json {field}"), true);
             }
         }
         if !has_main && json.get("exports").is_none() {
@@ -524,10 +576,93 @@ impl Finder<'_> {
         if let Some(exports) = json.get("exports") {
             let mut paths = Vec::new();
             export_targets(exports, &mut paths);
+            let (patterns, paths): (Vec<String>, Vec<String>) =
+                paths.into_iter().partition(|p| p.contains('*'));
             for path in paths {
-                self.add_written_path(dir, &path, "package.json exports", false);
+                self.add_public_path(dir, &path, "package.json exports", false);
+            }
+            self.export_patterns(dir, &patterns);
+        }
+    }
+
+    /// A `main`/`exports` target of a workspace package. Written as TypeScript, JSX or a
+    /// component (`./src/index.ts`), it is source no installed consumer can run under Node
+    /// (which refuses to strip types under `node_modules`): it runs inside its importers in
+    /// the tree, which decide how, as a private package's library code does.
+    fn add_public_path(&mut self, dir: &Path, path: &str, source: &str, index: bool) {
+        let saved = self.library;
+        self.library |= dir != self.project.root && is_uncompiled_source(path);
+        self.add_written_path(dir, path, source, index);
+        self.library = saved;
+    }
+
+    /// Subpath patterns of `exports` (`"./*": "./src/*.ts"`, `"./emails/*": "./emails/*.tsx"`):
+    /// every file a pattern matches is a public entry, `*` standing for any path (slashes
+    /// included, as Node reads it). A target in compiled output (`./dist/*.js`) matches its
+    /// sources under `src/`.
+    fn export_patterns(&mut self, dir: &Path, patterns: &[String]) {
+        if patterns.is_empty() {
+            return;
+        }
+        let dir_rel = self.project.relative(dir);
+        let prefix = if dir_rel.is_empty() {
+            String::new()
+        } else {
+            format!("{dir_rel}/")
+        };
+        let mut shapes: Vec<(String, String)> = Vec::new();
+        for pattern in patterns {
+            let pattern = pattern.trim_start_matches("./");
+            let Some((before, after)) = pattern.split_once('*') else {
+                continue;
+            };
+            if after.contains('*') {
+                continue;
+            }
+            shapes.push((before.to_string(), after.to_string()));
+            // `dist/*.js` → `src/*` with any source extension.
+            if let Some(out) = OUT_DIRS
+                .iter()
+                .find(|d| before.starts_with(&format!("{d}/")))
+            {
+                let inner = &before[out.len() + 1..];
+                let inner = inner.strip_prefix("src/").unwrap_or(inner);
+                shapes.push((
+                    format!("src/{inner}"),
+                    strip_source_extension(after).to_string(),
+                ));
             }
         }
+        let matched: Vec<usize> = self
+            .project
+            .modules
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.role == FileRole::Production && !m.file.rel.ends_with(".d.ts"))
+            .filter_map(|(i, m)| {
+                let inner = m.file.rel.strip_prefix(&prefix)?;
+                shapes
+                    .iter()
+                    .any(|(before, after)| {
+                        inner.len() > before.len() + after.len()
+                            && inner.starts_with(before.as_str())
+                            && (inner.ends_with(after.as_str())
+                                || (!after.contains('.')
+                                    && strip_source_extension(inner).ends_with(after.as_str())
+                                    && strip_source_extension(inner).len()
+                                        > before.len() + after.len()))
+                    })
+                    .then_some(i)
+            })
+            .collect();
+        let saved = self.library;
+        for i in matched {
+            self.library = saved
+                || (dir != self.project.root
+                    && is_uncompiled_source(&self.project.modules[i].file.rel));
+            self.push(i, "package.json exports (subpath pattern)", self.kind);
+        }
+        self.library = saved;
     }
 
     fn bin_and_scripts(&mut self, dir: &Path, json: &serde_json::Value) {
@@ -580,6 +715,27 @@ impl Finder<'_> {
                 cwd = normalize(&cwd.join(target));
                 continue;
             }
+            // `tsc -p tsconfig.gen.json` compiles what a later `node out/x.js` runs.
+            if let Some(tsc) = tokens.iter().position(|t| *t == "tsc") {
+                let project = tokens[tsc + 1..]
+                    .windows(2)
+                    .find(|w| matches!(w[0], "-p" | "--project"))
+                    .map(|w| w[1]);
+                if let Some(project) = project {
+                    self.tsc_project = Some(normalize(&cwd.join(project)));
+                }
+            }
+            // `./generate.sh`, `sh scripts/build.sh`: the script's lines are commands run
+            // from the same directory.
+            let script = match tokens.as_slice() {
+                [shell, file, ..] if matches!(*shell, "sh" | "bash" | "zsh") => Some(*file),
+                [file, ..] if file.ends_with(".sh") => Some(*file),
+                _ => None,
+            };
+            if let Some(file) = script.filter(|f| f.ends_with(".sh")) {
+                self.shell_script(&cwd, file, source);
+                continue;
+            }
             let dir = cwd.as_path();
             // `--dataSource=src/data-source.ts`, `-d ./src/db.ts`: a tool reads that file.
             for (i, token) in tokens.iter().enumerate() {
@@ -614,12 +770,47 @@ impl Finder<'_> {
         }
     }
 
+    /// Runs each line of a shell script as a command (`cwd` is the caller's), at most a few
+    /// scripts deep; a `tsc -p` in it applies to the rest of that script only.
+    fn shell_script(&mut self, cwd: &Path, file: &str, source: &str) {
+        let path = normalize(&cwd.join(file));
+        if self.shell_depth >= 4 || !path.starts_with(&self.project.root) {
+            return;
+        }
+        let Ok(bytes) = crate::discover::read_in_tree(&self.project.root, &path, 256 * 1024) else {
+            return;
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let saved = self.tsc_project.take();
+        self.shell_depth += 1;
+        let source = format!("{source} → {}", self.project.relative(&path));
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            self.command(cwd, line, &source);
+        }
+        self.shell_depth -= 1;
+        self.tsc_project = saved;
+    }
+
     fn dockerfile(&mut self, file: &Path) {
         let Ok(text) = std::fs::read_to_string(file) else {
             return;
         };
         let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
         let mut workdir = dir.clone();
+        // The build context is often a parent of the Dockerfile's folder (`docker/`).
+        let contexts: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|d| d.starts_with(&self.project.root))
+            .map(Path::to_path_buf)
+            .collect();
+        // Where the image's files come from: `COPY [--from=stage] src… dest`, as (absolute
+        // path in the image, path in the tree).
+        let mut image_workdir = String::from("/");
+        let mut copies: Vec<(String, PathBuf)> = Vec::new();
         // Instructions continue over lines ending in `\`.
         let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
         for line in joined.lines() {
@@ -627,10 +818,15 @@ impl Finder<'_> {
             let (keyword, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
             let keyword = keyword.to_ascii_uppercase();
             if keyword == "WORKDIR" {
+                image_workdir = image_path(&image_workdir, rest.trim());
                 // `/app` in the image is the build context: only relative parts are kept.
                 let rest = rest.trim().trim_start_matches('/');
                 let parts: Vec<&str> = rest.split('/').skip(1).collect();
                 workdir = dir.join(parts.join("/"));
+            }
+            if keyword == "COPY" || keyword == "ADD" {
+                copy_instruction(rest, &image_workdir, &contexts, &mut copies);
+                continue;
             }
             let kind = match keyword.as_str() {
                 "CMD" | "ENTRYPOINT" => EntryKind::Production,
@@ -653,14 +849,17 @@ impl Finder<'_> {
             } else {
                 format!("node {command}")
             };
-            // The build context is often a parent of the Dockerfile's folder (`docker/`).
+            // A path the image got by `COPY` is read where it was copied from.
+            let command = command
+                .split_whitespace()
+                .map(|token| {
+                    copied_from(&image_path(&image_workdir, token), &copies)
+                        .map_or_else(|| token.to_string(), |p| p.to_string_lossy().into_owned())
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
             let mut dirs = vec![workdir.clone()];
-            for context in dir
-                .ancestors()
-                .take_while(|d| d.starts_with(&self.project.root))
-            {
-                dirs.push(context.to_path_buf());
-            }
+            dirs.extend(contexts.iter().cloned());
             dirs.dedup();
             self.with(kind, false, |f| {
                 for d in &dirs {
@@ -722,7 +921,11 @@ impl Finder<'_> {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            let dir = path.parent().unwrap_or(&self.project.root).to_path_buf();
+            let config_dir = path.parent().unwrap_or(&self.project.root).to_path_buf();
+            // `webServer.cwd` is relative to the config's folder, which is the default.
+            let dir = property_strings(&text, "cwd")
+                .first()
+                .map_or(config_dir.clone(), |cwd| normalize(&config_dir.join(cwd)));
             let source = format!("{rel} webServer.command");
             self.with(EntryKind::Test, false, |f| {
                 for command in property_strings(&text, "command") {
@@ -920,6 +1123,100 @@ impl Finder<'_> {
     }
 }
 
+/// `path` as an absolute path in an image whose working directory is `workdir`.
+fn image_path(workdir: &str, path: &str) -> String {
+    let path = path.trim_matches(['"', '\'']);
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{}/{path}", workdir.trim_end_matches('/'))
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// Records what a `COPY`/`ADD` puts where: sources from the build context, or (`--from`)
+/// from another stage, whose image paths are matched to the tree by their longest suffix
+/// that exists (`/usr/src/app/packages/api/run.mjs` → `packages/api/run.mjs`).
+fn copy_instruction(
+    rest: &str,
+    workdir: &str,
+    contexts: &[PathBuf],
+    copies: &mut Vec<(String, PathBuf)>,
+) {
+    let rest = rest.trim();
+    let from_stage = rest.split_whitespace().any(|t| t.starts_with("--from="));
+    let mut paths: Vec<String> = if rest.starts_with('[') {
+        serde_json::from_str::<Vec<String>>(rest).unwrap_or_default()
+    } else {
+        rest.split_whitespace()
+            .filter(|t| !t.starts_with("--"))
+            .map(str::to_string)
+            .collect()
+    };
+    let Some(dest) = paths.pop() else {
+        return;
+    };
+    let dest_is_dir = dest.ends_with('/') || paths.len() > 1;
+    let dest = image_path(workdir, &dest);
+    for source in &paths {
+        if source.contains(['*', '$']) {
+            continue;
+        }
+        let tree = if from_stage {
+            let parts: Vec<&str> = source.split('/').filter(|p| !p.is_empty()).collect();
+            (0..parts.len()).find_map(|skip| {
+                let rest = parts[skip..].join("/");
+                contexts.iter().map(|c| c.join(&rest)).find(|p| p.exists())
+            })
+        } else {
+            let source = source.trim_start_matches("./");
+            contexts
+                .iter()
+                .map(|c| normalize(&c.join(source)))
+                .find(|p| p.exists())
+        };
+        let Some(tree) = tree else {
+            continue;
+        };
+        // `COPY run.mjs /dist/app` puts the file in the folder when it is one: both readings
+        // are kept (the image path is looked up either way).
+        if tree.is_file()
+            && let Some(name) = tree.file_name()
+        {
+            copies.push((format!("{dest}/{}", name.to_string_lossy()), tree.clone()));
+            if dest_is_dir {
+                continue;
+            }
+        }
+        copies.push((dest.clone(), tree));
+    }
+}
+
+/// The tree path an image path was copied from, when a `COPY` put it there.
+fn copied_from(image: &str, copies: &[(String, PathBuf)]) -> Option<PathBuf> {
+    if image == "/" {
+        return None;
+    }
+    copies.iter().rev().find_map(|(dest, tree)| {
+        if image == dest {
+            return tree.is_file().then(|| tree.clone());
+        }
+        let rest = image.strip_prefix(dest.as_str())?.strip_prefix('/')?;
+        let candidate = tree.join(rest);
+        (tree.is_dir() && candidate.is_file()).then_some(candidate)
+    })
+}
+
 /// `Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `docker/app.dockerfile`.
 /// Page templates whose `<script src>` a browser loads.
 fn is_template(name: &str) -> bool {
@@ -1010,6 +1307,69 @@ fn script_kind_of(name: &str, command: &str) -> EntryKind {
     }
 }
 
+/// Where a `tsc -p` project writes and what it compiles, relative to `dir` (the package):
+/// `outDir` (through local `extends`), and `rootDir` — or, without one, the directories its
+/// `include` names (tsc then roots the output at their common directory; with one include
+/// that is the include itself).
+fn tsconfig_layout(file: &Path, dir: &Path) -> Option<(String, Vec<String>)> {
+    let mut out_dir = None;
+    let mut root_dir = None;
+    let mut include: Option<Vec<String>> = None;
+    let mut current = file.to_path_buf();
+    for _ in 0..5 {
+        let text = std::fs::read_to_string(&current).ok()?;
+        let value =
+            jsonc_parser::parse_to_serde_value(&text, &crate::resolve::jsonc_options()).ok()??;
+        let base = current.parent()?.to_path_buf();
+        let relative_to_dir = |v: &str| {
+            let full = normalize(&base.join(v));
+            full.strip_prefix(dir)
+                .ok()
+                .map(|p| p.to_string_lossy().trim_end_matches('/').to_string())
+        };
+        let get = |key: &str| {
+            value
+                .pointer(&format!("/compilerOptions/{key}"))
+                .and_then(|v| v.as_str())
+                .and_then(&relative_to_dir)
+        };
+        out_dir = out_dir.or_else(|| get("outDir"));
+        root_dir = root_dir.or_else(|| get("rootDir"));
+        if include.is_none() {
+            include = value
+                .get("include")
+                .and_then(|i| i.as_array())
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|v| v.as_str())
+                        .filter(|v| !v.contains('*'))
+                        .filter_map(&relative_to_dir)
+                        .collect()
+                });
+        }
+        let Some(extends) = value.get("extends").and_then(|e| e.as_str()) else {
+            break;
+        };
+        if !extends.starts_with('.') {
+            break;
+        }
+        let next = normalize(&base.join(extends));
+        current = if next.extension().is_some_and(|e| e == "json") {
+            next
+        } else {
+            next.with_extension("json")
+        };
+    }
+    let out_dir = out_dir.filter(|d| !d.is_empty())?;
+    let sources = match (root_dir, include) {
+        (Some(root), _) => vec![root],
+        (None, Some(include)) if include.len() == 1 => include,
+        _ => Vec::new(),
+    };
+    Some((out_dir, sources))
+}
+
 /// `compilerOptions.outDir` and `rootDir` of the `tsconfig.json` in `dir`, if any.
 fn tsconfig_dirs(dir: &Path) -> (Option<String>, Option<String>) {
     let Ok(text) = std::fs::read_to_string(dir.join("tsconfig.json")) else {
@@ -1028,6 +1388,14 @@ fn tsconfig_dirs(dir: &Path) -> (Option<String>, Option<String>) {
             .filter(|s| !s.is_empty() && !s.starts_with(".."))
     };
     (get("outDir"), get("rootDir"))
+}
+
+/// TypeScript, JSX or component source, which Node does not run from `node_modules`.
+fn is_uncompiled_source(path: &str) -> bool {
+    !path.ends_with(".d.ts")
+        && [".ts", ".tsx", ".mts", ".cts", ".jsx", ".svelte", ".vue"]
+            .iter()
+            .any(|e| path.ends_with(e))
 }
 
 fn has_source_extension(token: &str) -> bool {
@@ -1100,8 +1468,14 @@ fn remix_convention(path: &str) -> bool {
 fn sveltekit_convention(path: &str) -> bool {
     let (dir, stem) = split_name(path);
     (path.starts_with("src/routes/") && path.rsplit('/').next().is_some_and(|n| n.starts_with('+')))
-        || (dir == "src/" && stem == "hooks")
-        || (dir == "src/" && stem == "service-worker")
+        // `src/params/*` are route parameter matchers; `src/env.ts` declares the explicit
+        // environment variables (SvelteKit 2.62+).
+        || path.starts_with("src/params/")
+        || (dir == "src/"
+            && matches!(
+                stem,
+                "hooks" | "service-worker" | "env" | "instrumentation"
+            ))
 }
 
 fn nuxt_convention(path: &str) -> bool {

@@ -26,6 +26,9 @@ pub fn file_role(rel: &str) -> FileRole {
     if in_test_dir
         || has_marker("test")
         || has_marker("spec")
+        // Vitest type tests: `*.test-d.ts`, `*.spec-d.ts`.
+        || has_marker("test-d")
+        || has_marker("spec-d")
         || has_marker("e2e")
         || has_marker("stories")
     {
@@ -45,6 +48,7 @@ mod tests {
     fn tests_configs_and_production_files() {
         assert_eq!(file_role("src/services/billing.test.js"), FileRole::Test);
         assert_eq!(file_role("src/__tests__/billing.js"), FileRole::Test);
+        assert_eq!(file_role("src/match.test-d.ts"), FileRole::Test);
         assert_eq!(file_role("tests/setup.ts"), FileRole::Test);
         assert_eq!(file_role("vite.config.ts"), FileRole::Config);
         assert_eq!(file_role("src/services/billing.js"), FileRole::Production);

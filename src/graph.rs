@@ -139,12 +139,16 @@ impl Reachability {
 
     /// The shortest chain from an entry to `module`, entry first: `(module, line)` where
     /// `line` is where the previous module imports it (0 for the entry and directory loads).
-    /// Production entries are preferred; `None` when nothing reaches it.
+    /// Production entries are preferred, then tests and configs, then paths named as strings
+    /// (`fork('./worker.js')`); `None` when nothing reaches it.
     pub fn shortest_chain(&self, module: usize) -> Option<Vec<(usize, u32)>> {
-        let steps = if self.is_production_reachable(module) {
+        let reached = |steps: &Vec<Option<Step>>| steps.get(module).is_some_and(Option::is_some);
+        let steps = if reached(&self.production) {
             &self.production
-        } else {
+        } else if reached(&self.other) {
             &self.other
+        } else {
+            &self.by_path
         };
         let mut chain = Vec::new();
         let mut current = module;

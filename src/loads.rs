@@ -53,6 +53,20 @@ pub fn load_edges(project: &Project) -> (Vec<LoadEdge>, Vec<LoadEdge>) {
                         .push((m, string.line));
                     continue;
                 }
+                if project.module_at(&base).is_none()
+                    && let Some(to) = compiled_source(project, &base, &package_dir)
+                    && to != m
+                {
+                    edges.push((
+                        PATH_RANK,
+                        LoadEdge {
+                            from: m,
+                            to,
+                            line: string.line,
+                        },
+                    ));
+                    continue;
+                }
                 path_edges(
                     project,
                     m,
@@ -191,6 +205,30 @@ fn directory_loads(
             }
         }
     }
+}
+
+/// A path into the package's compiled output (`build/workers/tasks/argon2i.js`, handed to a
+/// worker pool) names the source it is compiled from: `src/workers/tasks/argon2i.ts`.
+fn compiled_source(project: &Project, base: &Path, package_dir: &Path) -> Option<usize> {
+    const OUT_DIRS: &[&str] = &["build", "dist", "lib", "out"];
+    const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+    let inner = base.strip_prefix(package_dir).ok()?;
+    let mut parts = inner.components();
+    let first = parts.next()?.as_os_str().to_str()?;
+    if !OUT_DIRS.contains(&first) {
+        return None;
+    }
+    let rest = parts.as_path().to_str()?;
+    let stem = rest
+        .strip_suffix(".js")
+        .or_else(|| rest.strip_suffix(".mjs"))
+        .or_else(|| rest.strip_suffix(".cjs"))?;
+    let stem = stem.strip_prefix("src/").unwrap_or(stem);
+    ["src/", ""].iter().find_map(|source_dir| {
+        SOURCE_EXTENSIONS.iter().find_map(|ext| {
+            project.module_at(&package_dir.join(format!("{source_dir}{stem}.{ext}")))
+        })
+    })
 }
 
 /// A path written as a string: the module it names, or every module under the directory it

@@ -148,6 +148,8 @@ const ENDPOINT_FIXTURES: &[&str] = &[
     "koa-nested",
     "nest-api",
     "next-app",
+    "hono-api",
+    "express-route-array",
 ];
 
 #[test]
@@ -177,5 +179,75 @@ fn an_unregistered_nest_controller_is_an_unmounted_route() {
     assert_eq!(
         found,
         vec!["unmounted-route src/billing/billing.controller.ts:1".to_string()]
+    );
+}
+
+#[test]
+fn every_construct_that_starts_or_loads_a_file_is_an_entry_or_an_edge() {
+    // One package per construct, each with one file nothing runs: that file, and only it, is
+    // reported.
+    let fixture = "reach-entries";
+    let listed = entries(fixture);
+    insta::assert_snapshot!("entries_reach-entries", listed.join("\n"));
+    for expected in [
+        "packages/docs/src/guides/setup.mdx  MDX document (content)",
+        "packages/sdk/src/hooks/retry.ts  package.json exports (subpath pattern)",
+        "packages/web/prod_run.mjs  docker/web.Dockerfile CMD",
+        "packages/site/generators/generate-types.ts  package.json scripts.generate → packages/site/generate.sh",
+    ] {
+        assert!(
+            listed.iter().any(|e| e.starts_with(expected)),
+            "{expected}: {listed:#?}"
+        );
+    }
+    let found = findings(fixture);
+    insta::assert_snapshot!("findings_reach-entries", found.join("\n"));
+    assert_eq!(
+        found,
+        vec![
+            // Imported only from a code sample of the MDX guide, which is no import.
+            "unreachable-file packages/docs/src/components/Unused.jsx:1",
+            // Used only by the evalite suite (which is a test file by its name): info.
+            "unreachable-file packages/evals/evals/fixtures.ts:1",
+            "unreachable-file packages/jobs/src/workers/retired.ts:1",
+            "unreachable-file packages/sdk/internal/legacy.ts:1",
+            "unreachable-file packages/site/scripts/get_sponsors.js:1",
+            "unreachable-file packages/web/old_run.mjs:1",
+        ]
+    );
+    // The chain to each loaded file names the construct.
+    for (file, edge) in [
+        (
+            "packages/docs/src/components/Step.jsx",
+            "packages/docs/src/guides/setup.mdx → packages/docs/src/components/Step.jsx:4",
+        ),
+        (
+            "packages/site/scripts/get_donors.js",
+            "packages/site/scripts/update.js → packages/site/scripts/get_donors.js:5",
+        ),
+        (
+            "packages/jobs/src/workers/hash.ts",
+            "packages/jobs/src/index.ts → packages/jobs/src/workers/hash.ts:5",
+        ),
+        (
+            "packages/evals/evals/fixtures.ts",
+            "packages/evals/evals/answer.eval.ts → packages/evals/evals/fixtures.ts:2\n  entry: evalite suite",
+        ),
+    ] {
+        let chain = treeaudit(&["why", file, "fixtures/reach-entries"]);
+        assert!(chain.starts_with(edge), "{file}: {chain}");
+    }
+}
+
+#[test]
+fn typescript_exports_of_a_workspace_library_run_inside_their_importers() {
+    // packages/ui exports src/index.ts, which imports its devDependency `typescript`: no
+    // installed consumer can run that file under Node, so nothing is missing at run time.
+    let found = findings("reach-entries");
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("dev-dependency-at-runtime")),
+        "{found:?}"
     );
 }

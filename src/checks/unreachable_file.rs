@@ -55,15 +55,21 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     let judged: std::collections::BTreeSet<_> = points
         .entries
         .iter()
-        .filter(|e| e.kind == crate::entries::EntryKind::Production)
+        .filter(|e| {
+            e.kind == crate::entries::EntryKind::Production
+                && e.source != crate::entries::MDX_DOCUMENT
+        })
         .map(|e| package_of(e.file))
         .collect();
     let routes = project.route_table();
-    // Tool configuration read by name (`loggingrc.js`) is run by its tool.
+    // Tool configuration read by name (`loggingrc.js`) is run by its tool, and a suite a
+    // test runner discovers by its name (`*.eval.ts`) is a test file.
     let config_entries: std::collections::BTreeSet<usize> = points
         .entries
         .iter()
-        .filter(|e| e.kind == crate::entries::EntryKind::Config)
+        .filter(|e| {
+            e.kind == crate::entries::EntryKind::Config || e.source == crate::entries::EVAL_SUITE
+        })
         .map(|e| e.file)
         .collect();
     for (i, module) in project.modules.iter().enumerate() {

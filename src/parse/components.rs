@@ -1,5 +1,5 @@
 //! Single-file components: the script blocks of `.vue` and `.svelte` files and the frontmatter
-//! and `<script>` blocks of `.astro` files. Only the byte ranges are found here; the blocks are
+//! and `<script>` blocks of `.astro` files, and the ESM blocks of `.mdx` documents. Only the byte ranges are found here; the blocks are
 //! parsed in place (tree-sitter included ranges), so every line and column stays true.
 
 use tree_sitter::{Point, Range};
@@ -16,8 +16,18 @@ pub(super) struct ScriptBlocks {
     pub(super) dialect: Dialect,
 }
 
-/// Finds the script blocks of a component of `kind` (`Vue`, `Svelte` or `Astro`).
+/// Finds the script blocks of a component of `kind` (`Vue`, `Svelte`, `Astro` or `Mdx`).
 pub(super) fn script_blocks(kind: Dialect, text: &str) -> ScriptBlocks {
+    if kind == Dialect::Mdx {
+        return ScriptBlocks {
+            ranges: mdx_esm_blocks(text)
+                .into_iter()
+                .map(|(start, end)| range(text, start, end))
+                .collect(),
+            // MDX's ESM is JavaScript with JSX.
+            dialect: Dialect::JavaScript,
+        };
+    }
     let mut ranges = Vec::new();
     let mut typescript = false;
     let mut tsx = false;
@@ -68,6 +78,95 @@ pub(super) fn script_blocks(kind: Dialect, text: &str) -> ScriptBlocks {
         Dialect::JavaScript
     };
     ScriptBlocks { ranges, dialect }
+}
+
+/// The ESM of an MDX document, as `(start, end)` byte offsets: as MDX reads it, a paragraph
+/// (up to the next blank line) whose first line starts with `import` or `export` at the
+/// margin, outside fenced code blocks and the YAML frontmatter.
+fn mdx_esm_blocks(text: &str) -> Vec<(usize, usize)> {
+    let mut blocks = Vec::new();
+    let mut fence: Option<(char, usize)> = None;
+    let mut open: Option<usize> = None;
+    let mut offset = 0;
+    let mut first = true;
+    let mut frontmatter = false;
+    let mut depth = 0usize;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        if first {
+            first = false;
+            if content.trim_end() == "---" {
+                frontmatter = true;
+                continue;
+            }
+        }
+        if frontmatter {
+            frontmatter = content.trim_end() != "---";
+            continue;
+        }
+        if let Some(begin) = open {
+            if content.trim().is_empty() {
+                blocks.push((begin, start));
+                open = None;
+            }
+            continue;
+        }
+        let indented = content.trim_start();
+        let indent = content.len() - indented.len();
+        let marker = indented.chars().next().filter(|c| *c == '`' || *c == '~');
+        if indent <= 3
+            && let Some(c) = marker
+        {
+            let run = indented.chars().take_while(|x| *x == c).count();
+            if run >= 3 {
+                match fence {
+                    None => fence = Some((c, run)),
+                    Some((f, n)) if f == c && run >= n && indented[run..].trim().is_empty() => {
+                        fence = None
+                    }
+                    Some(_) => {}
+                }
+                continue;
+            }
+        }
+        if fence.is_some() {
+            continue;
+        }
+        let starts_esm = ["import", "export"].iter().any(|k| {
+            content
+                .strip_prefix(k)
+                .is_some_and(|rest| rest.starts_with([' ', '{', '*', '\t']))
+        });
+        if depth == 0 && starts_esm {
+            open = Some(start);
+            continue;
+        }
+        // Inside a JSX expression (`{`import x from 'y'`}` in a code sample) nothing is ESM:
+        // every `{` of MDX text opens an expression, except in inline code spans.
+        let counted = if depth == 0 {
+            without_code_spans(content)
+        } else {
+            content.to_string()
+        };
+        for c in counted.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    if let Some(begin) = open {
+        blocks.push((begin, text.len()));
+    }
+    blocks
+}
+
+/// A line of Markdown without its inline code spans (`` `{` ``).
+fn without_code_spans(line: &str) -> String {
+    line.split('`').step_by(2).collect()
 }
 
 /// The text with everything outside `ranges` blanked (newlines kept), for a parser that
@@ -218,6 +317,21 @@ fn point(text: &str, offset: usize) -> Point {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mdx_esm_blocks_outside_code_fences_and_frontmatter() {
+        let text = "---\ntitle: import x from 'no'\n---\nimport Step from '@/mdx-components/Step';\nimport {\n  A,\n} from './a';\n\n# Guide\n\nimports are a word here\n\n```ts\nimport { LogtoClient } from '@logto/node';\n```\n\n<Code>\n{`import { a } from 'sample';\nconst b = '${a}';`}\n</Code>\n\n`{` opens\n\n<Step />\nexport const meta = { a: 1 };\n";
+        let blocks = script_blocks(Dialect::Mdx, text);
+        let bodies: Vec<&str> = blocks
+            .ranges
+            .iter()
+            .map(|r| &text[r.start_byte..r.end_byte])
+            .collect();
+        assert_eq!(bodies.len(), 2, "{bodies:?}");
+        assert!(bodies[0].starts_with("import Step") && bodies[0].contains("from './a'"));
+        assert!(bodies[1].starts_with("export const meta"));
+        assert_eq!(blocks.ranges[0].start_point.row, 3);
+    }
 
     #[test]
     fn vue_setup_and_plain_scripts_are_found_with_their_language() {

@@ -261,6 +261,7 @@ fn visit(
             }
             path_string(node, text, facts);
         }
+        "template_string" => super::paths::path_template(node, text, facts),
         "ambient_declaration" => {
             let mut cursor = node.walk();
             let declares_module = node.named_children(&mut cursor).any(|c| {

@@ -50,7 +50,7 @@ pub(crate) const EXTRACTION_SOURCE: &str = concat!(
 pub(crate) fn language(dialect: Dialect) -> Language {
     match dialect {
         Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
-        Dialect::TypeScript | Dialect::Vue | Dialect::Svelte | Dialect::Astro => {
+        Dialect::TypeScript | Dialect::Vue | Dialect::Svelte | Dialect::Astro | Dialect::Mdx => {
             tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()
         }
         Dialect::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
@@ -60,7 +60,7 @@ pub(crate) fn language(dialect: Dialect) -> Language {
 fn parser_index(dialect: Dialect) -> usize {
     match dialect {
         Dialect::JavaScript => 0,
-        Dialect::TypeScript | Dialect::Vue | Dialect::Svelte | Dialect::Astro => 1,
+        Dialect::TypeScript | Dialect::Vue | Dialect::Svelte | Dialect::Astro | Dialect::Mdx => 1,
         Dialect::Tsx => 2,
     }
 }
@@ -74,7 +74,10 @@ thread_local! {
 /// recorded, so a damaged file still yields what can be read.
 pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
     let (text, invalid_utf8_at) = decode(bytes);
-    let component = matches!(dialect, Dialect::Vue | Dialect::Svelte | Dialect::Astro);
+    let component = matches!(
+        dialect,
+        Dialect::Vue | Dialect::Svelte | Dialect::Astro | Dialect::Mdx
+    );
     let blocks = component.then(|| components::script_blocks(dialect, &text));
     let script_dialect = blocks.as_ref().map_or(dialect, |b| b.dialect);
     let mut facts = PARSERS.with(|cell| {
@@ -122,6 +125,12 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
         }
         facts
     });
+    if dialect == Dialect::Mdx && !facts.syntax_errors.is_empty() {
+        // The ESM of an MDX document is found by reading Markdown line by line: when that
+        // reading and the parser disagree, MDX's compiler is the judge, not treeaudit.
+        facts.syntax_errors.clear();
+        facts.grammar_gap = true;
+    }
     if !facts.syntax_errors.is_empty() {
         // Only files tree-sitter rejects pay for a second parse.
         let verdict = match &blocks {

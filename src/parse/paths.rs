@@ -16,13 +16,22 @@ pub(super) fn evaluate_path(node: Node, text: &str, depth: u32) -> Option<String
     match node.kind() {
         "string" => literal_string(node, text),
         "template_string" => {
-            let raw = node_text(node, text);
-            let inner = raw.get(1..raw.len().saturating_sub(1))?;
-            let replaced = inner
-                .replace("${__dirname}", ".")
-                .replace("${import.meta.dirname}", ".")
-                .replace("${process.cwd()}", "{cwd}");
-            (!replaced.contains("${")).then_some(replaced)
+            // `${dir}/worker.js`: each substitution must evaluate to a path itself.
+            let inner_start = node.start_byte() + 1;
+            let inner_end = node.end_byte().saturating_sub(1).max(inner_start);
+            let mut out = String::new();
+            let mut at = inner_start;
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                if child.kind() == "template_substitution" {
+                    out.push_str(text.get(at..child.start_byte())?);
+                    let value = child.named_child(0)?;
+                    out.push_str(&evaluate_path(value, text, depth + 1)?);
+                    at = child.end_byte();
+                }
+            }
+            out.push_str(text.get(at..inner_end)?);
+            Some(out)
         }
         "identifier" => {
             let name = node_text(node, text);
@@ -217,6 +226,11 @@ pub(super) fn path_string(node: Node, text: &str, facts: &mut ModuleFacts) {
     let Some(value) = literal_string(node, text) else {
         return;
     };
+    // Jest's `<rootDir>/jest.transform.cjs`: the folder of the config that names it.
+    let value = match value.strip_prefix("<rootDir>/") {
+        Some(rest) => rest.to_string(),
+        None => value,
+    };
     let looks_like_path = !value.is_empty()
         && !value.starts_with(['/', '@', '#', '~'])
         && !value.contains("://")
@@ -248,6 +262,32 @@ pub(super) fn path_string(node: Node, text: &str, facts: &mut ModuleFacts) {
     }
     facts.path_strings.push(crate::facts::PathString {
         value,
+        line: node.start_position().row as u32 + 1,
+    });
+}
+
+/// A template literal that evaluates to a path relative to the file (`` `${dir}/x.js` ``
+/// with `const dir = fileURLToPath(new URL('.', import.meta.url))`): a path string, as
+/// `fork()` or `new Worker()` would be handed.
+pub(super) fn path_template(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let raw = node_text(node, text);
+    let names_a_file = raw
+        .strip_suffix('`')
+        .is_some_and(|r| PATH_EXTENSIONS.iter().any(|e| r.ends_with(e)));
+    if !names_a_file || !raw.contains("${") || raw.len() > 300 {
+        return;
+    }
+    let Some(value) = evaluate_path(node, text, 0) else {
+        return;
+    };
+    let value = value.replace("//", "/");
+    let value = value.trim_start_matches("./");
+    let has_extension = PATH_EXTENSIONS.iter().any(|e| value.ends_with(e));
+    if value.starts_with(['/', '{']) || !has_extension || value.contains(char::is_whitespace) {
+        return;
+    }
+    facts.path_strings.push(crate::facts::PathString {
+        value: value.to_string(),
         line: node.start_position().row as u32 + 1,
     });
 }

@@ -140,6 +140,24 @@ pub(super) fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
         }
         _ => return,
     };
+    // `routes.forEach((r) => app.use(r.path, r.route))` over `[{ path, route }]`: one mount
+    // per element, with its path and router.
+    if at_path
+        && path.is_none()
+        && let (Some(first), [target]) = (arguments.first(), targets.as_slice())
+        && let Some(expanded) = array_mounts(node, *first, *target, text)
+    {
+        for (path, target) in expanded {
+            facts.mounts.push(Mount {
+                method: method.clone(),
+                receiver: receiver.clone(),
+                path,
+                targets: vec![target],
+                span: span_of(node, text),
+            });
+        }
+        return;
+    }
     let targets: Vec<MountTarget> = targets
         .into_iter()
         .filter_map(|t| {
@@ -156,6 +174,121 @@ pub(super) fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
         targets,
         span: span_of(node, text),
     });
+}
+
+/// The mounts of `ARRAY.forEach((r) => app.use(r.path, r.route))` (or `.map`, or
+/// `for (const r of ARRAY)`) when `ARRAY` is an array literal of objects: each element's
+/// router (`route`) at its path (`path`, also inside a template: `` `/api${r.path}` ``).
+fn array_mounts(
+    call: Node,
+    path_argument: Node,
+    target: Node,
+    text: &str,
+) -> Option<Vec<(Option<String>, MountTarget)>> {
+    if target.kind() != "member_expression" {
+        return None;
+    }
+    let item = target.child_by_field_name("object")?;
+    if item.kind() != "identifier" {
+        return None;
+    }
+    let item_name = node_text(item, text);
+    let route_key = node_text(target.child_by_field_name("property")?, text);
+    let array = iterated_array(call, item_name, text)?;
+    let mut mounts = Vec::new();
+    let mut cursor = array.walk();
+    for element in array.named_children(&mut cursor) {
+        let Some(route) = object_property(element, route_key, text) else {
+            continue;
+        };
+        let Some(target) = mount_target(route, text) else {
+            continue;
+        };
+        let path = element_path(path_argument, item_name, element, text);
+        mounts.push((path, target));
+    }
+    (!mounts.is_empty()).then_some(mounts)
+}
+
+/// The array literal whose elements `item` takes in the loop or callback around `call`.
+fn iterated_array<'t>(call: Node<'t>, item: &str, text: &str) -> Option<Node<'t>> {
+    let mut node = call;
+    for _ in 0..12 {
+        node = node.parent()?;
+        let source = match node.kind() {
+            "arrow_function" | "function_expression" | "function" => {
+                let parameters = node
+                    .child_by_field_name("parameters")
+                    .or_else(|| node.child_by_field_name("parameter"))?;
+                let written = node_text(parameters, text);
+                let single = written.trim_matches(['(', ')']).trim();
+                let single = single.split(':').next().unwrap_or("").trim();
+                if single != item {
+                    return None;
+                }
+                let arguments = node.parent()?;
+                let loop_call = arguments.parent()?;
+                let function = loop_call.child_by_field_name("function")?;
+                let method = node_text(function.child_by_field_name("property")?, text);
+                if !matches!(method, "forEach" | "map") {
+                    return None;
+                }
+                function.child_by_field_name("object")?
+            }
+            "for_in_statement" => {
+                let left = node.child_by_field_name("left")?;
+                if node_text(left, text) != item {
+                    return None;
+                }
+                node.child_by_field_name("right")?
+            }
+            _ => continue,
+        };
+        return match source.kind() {
+            "array" => Some(source),
+            "identifier" => super::extract::find_declaration(source, node_text(source, text), text)
+                .filter(|v| v.kind() == "array"),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// The mount path of one element: `r.path` → its `path` string; `` `/api${r.path}` `` → the
+/// template with it substituted; a literal stays itself.
+fn element_path(argument: Node, item: &str, element: Node, text: &str) -> Option<String> {
+    let property_of = |member: Node| -> Option<String> {
+        let object = member.child_by_field_name("object")?;
+        if object.kind() != "identifier" || node_text(object, text) != item {
+            return None;
+        }
+        let key = node_text(member.child_by_field_name("property")?, text);
+        literal_string(object_property(element, key, text)?, text)
+    };
+    match argument.kind() {
+        "member_expression" => property_of(argument),
+        "template_string" => {
+            let inner_start = argument.start_byte() + 1;
+            let inner_end = argument.end_byte().saturating_sub(1).max(inner_start);
+            let mut out = String::new();
+            let mut at = inner_start;
+            let mut cursor = argument.walk();
+            for child in argument.named_children(&mut cursor) {
+                if child.kind() == "template_substitution" {
+                    out.push_str(text.get(at..child.start_byte())?);
+                    let value = child.named_child(0)?;
+                    if value.kind() != "member_expression" {
+                        return None;
+                    }
+                    out.push_str(&property_of(value)?);
+                    at = child.end_byte();
+                }
+            }
+            out.push_str(text.get(at..inner_end)?);
+            Some(out)
+        }
+        _ => literal_string(argument, text),
+    }
 }
 
 /// `require('./routes')(app)`, `registerRoutes(app)`.
