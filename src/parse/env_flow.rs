@@ -416,8 +416,18 @@ fn function_copes(call: Node, name: &str, position: usize, text: &str) -> bool {
                 .child_by_field_name("name")
                 .filter(|n| node_text(*n, text) == name)
                 .map(|_| statement),
+            // This statement's own declarators: searching the whole program again for
+            // each statement made this quadratic in the number of top-level statements.
             "lexical_declaration" | "variable_declaration" => {
-                top_level_initializer(root, name, text)
+                let mut inner = statement.walk();
+                statement
+                    .named_children(&mut inner)
+                    .filter(|d| d.kind() == "variable_declarator")
+                    .find(|d| {
+                        d.child_by_field_name("name")
+                            .is_some_and(|n| node_text(n, text) == name)
+                    })
+                    .and_then(|d| d.child_by_field_name("value"))
                     .filter(|v| matches!(v.kind(), "arrow_function" | "function_expression"))
             }
             _ => None,
