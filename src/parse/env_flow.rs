@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use tree_sitter::Node;
 
-use super::extract::{Index, Kind, span_of, top_level_initializer};
+use super::extract::{Index, Kind, declared_value, span_of, top_level_initializer};
 use crate::facts::{EnvHandoff, EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts};
 
 /// What happens to a value where it is used.
@@ -418,18 +418,8 @@ fn function_copes(call: Node, name: &str, position: usize, text: &str) -> bool {
                 .map(|_| statement),
             // This statement's own declarators: searching the whole program again for
             // each statement made this quadratic in the number of top-level statements.
-            "lexical_declaration" | "variable_declaration" => {
-                let mut inner = statement.walk();
-                statement
-                    .named_children(&mut inner)
-                    .filter(|d| d.kind() == "variable_declarator")
-                    .find(|d| {
-                        d.child_by_field_name("name")
-                            .is_some_and(|n| node_text(n, text) == name)
-                    })
-                    .and_then(|d| d.child_by_field_name("value"))
-                    .filter(|v| matches!(v.kind(), "arrow_function" | "function_expression"))
-            }
+            "lexical_declaration" | "variable_declaration" => declared_value(statement, name, text)
+                .filter(|v| matches!(v.kind(), "arrow_function" | "function_expression")),
             _ => None,
         }
     });

@@ -479,20 +479,28 @@ pub(super) fn top_level_initializer<'t>(
             },
             _ => continue,
         };
-        let mut inner = declaration.walk();
-        for declarator in declaration
-            .named_children(&mut inner)
-            .filter(|d| d.kind() == "variable_declarator")
-        {
-            if declarator
-                .child_by_field_name("name")
-                .is_some_and(|n| node_text(n, text) == name)
-            {
-                return declarator.child_by_field_name("value");
-            }
+        if let Some(value) = declared_value(declaration, name, text) {
+            return Some(value);
         }
     }
     None
+}
+
+/// The initializer of `name` in one `const`/`let`/`var` declaration (`const a = 1, name = …`).
+pub(super) fn declared_value<'t>(
+    declaration: Node<'t>,
+    name: &str,
+    text: &str,
+) -> Option<Node<'t>> {
+    let mut cursor = declaration.walk();
+    declaration
+        .named_children(&mut cursor)
+        .filter(|d| d.kind() == "variable_declarator")
+        .find(|d| {
+            d.child_by_field_name("name")
+                .is_some_and(|n| node_text(n, text) == name)
+        })
+        .and_then(|d| d.child_by_field_name("value"))
 }
 
 pub(super) fn unwrap_parentheses(mut node: Node) -> Node {
