@@ -60,7 +60,7 @@ pub fn is_inside(dir: &Path, root: &Path) -> bool {
 
 /// What invalidates every entry: treeaudit's version, the grammars, the extraction walk and the
 /// shape of `ModuleFacts`.
-fn format_stamp() -> u128 {
+pub(crate) fn format_stamp() -> u128 {
     static STAMP: OnceLock<u128> = OnceLock::new();
     *STAMP.get_or_init(|| {
         let mut text = format!(
@@ -130,7 +130,8 @@ impl FactCache {
         let path = dir.join(format!("facts-v{PACK_FORMAT}")).join(name);
         // Only a regular file is read: a pack replaced by a link to `/dev/zero` or a named
         // pipe would never end or never start.
-        let data = crate::discover::read_regular_file(&path, MAX_PACK_BYTES).unwrap_or_default();
+        let data = crate::discover::read_regular_file_unrecorded(&path, MAX_PACK_BYTES)
+            .unwrap_or_default();
         let index = read_index(&data).unwrap_or_default();
         FactCache { path, data, index }
     }

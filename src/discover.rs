@@ -73,7 +73,7 @@ pub struct SourceFile {
 }
 
 /// A file that was looked at but not analysed, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct Skipped {
     /// Path relative to the root.
     pub file: String,
@@ -164,7 +164,27 @@ pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
 /// Reads a file only if it is a regular file of at most `limit` bytes. Opening a named pipe
 /// blocks until someone writes to it and a device such as `/dev/zero` never ends, so anything
 /// else is refused before it is opened (and checked again on the open handle).
+/// The read is recorded for the result memo ([`crate::access`]).
 pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut seen = None;
+    let read = read_regular(path, limit, &mut seen);
+    match (&read, &seen) {
+        (Ok(bytes), Some(meta)) => crate::access::note_read(path, meta, bytes),
+        _ => crate::access::note_shape(path, seen.as_ref()),
+    }
+    read
+}
+
+/// [`read_regular_file`] of treeaudit's own files (cache packs), not recorded.
+pub fn read_regular_file_unrecorded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    read_regular(path, limit, &mut None)
+}
+
+fn read_regular(
+    path: &Path,
+    limit: u64,
+    seen: &mut Option<std::fs::Metadata>,
+) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let not_regular = |meta: &std::fs::Metadata| {
         std::io::Error::other(format!(
@@ -173,11 +193,13 @@ pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
         ))
     };
     let meta = std::fs::metadata(path)?;
+    *seen = Some(meta.clone());
     if !meta.is_file() {
         return Err(not_regular(&meta));
     }
     let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
+    *seen = Some(meta.clone());
     if !meta.is_file() {
         return Err(not_regular(&meta));
     }
@@ -195,7 +217,7 @@ pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 /// Reads a file of the audited tree: its real path (links resolved) must lie under `root`
 /// (canonical), so a link or an import leading out of the tree never exposes what is there.
 pub fn read_in_tree(root: &Path, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    let real = path.canonicalize()?;
+    let real = crate::access::canonicalize(path)?;
     if !real.starts_with(root) {
         return Err(std::io::Error::other("outside the audited tree, not read"));
     }

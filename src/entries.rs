@@ -314,7 +314,7 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
         } else {
             project.root.join(path)
         };
-        let path = path.canonicalize().unwrap_or(path);
+        let path = crate::access::canonicalize(&path).unwrap_or(path);
         found.add_file(&path, "--entry");
     }
     for manifest in project.manifests.all() {
@@ -796,7 +796,7 @@ impl Finder<'_> {
     }
 
     fn dockerfile(&mut self, file: &Path) {
-        let Ok(text) = std::fs::read_to_string(file) else {
+        let Ok(text) = crate::access::read_to_string(file) else {
             return;
         };
         let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
@@ -876,7 +876,7 @@ impl Finder<'_> {
     /// GitHub Actions steps: `run: node scripts/x.js` (CI, so maintainer scripts).
     fn workflows(&mut self) {
         let dir = self.project.root.join(".github").join("workflows");
-        let Ok(read) = std::fs::read_dir(&dir) else {
+        let Ok(read) = crate::access::read_dir(&dir) else {
             return;
         };
         let mut files: Vec<PathBuf> = read.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -884,7 +884,7 @@ impl Finder<'_> {
         let root = self.project.root.clone();
         for file in files {
             let is_yaml = file.extension().is_some_and(|e| e == "yml" || e == "yaml");
-            let Ok(text) = std::fs::read_to_string(&file) else {
+            let Ok(text) = crate::access::read_to_string(&file) else {
                 continue;
             };
             if !is_yaml {
@@ -918,7 +918,7 @@ impl Finder<'_> {
             .map(|m| (m.file.path.clone(), m.file.rel.clone()))
             .collect();
         for (path, rel) in configs {
-            let Ok(text) = std::fs::read_to_string(&path) else {
+            let Ok(text) = crate::access::read_to_string(&path) else {
                 continue;
             };
             let config_dir = path.parent().unwrap_or(&self.project.root).to_path_buf();
@@ -939,7 +939,7 @@ impl Finder<'_> {
     fn wrangler(&mut self, dir: &Path) {
         for name in ["wrangler.toml", "wrangler.json", "wrangler.jsonc"] {
             let file = dir.join(name);
-            let Ok(text) = std::fs::read_to_string(&file) else {
+            let Ok(text) = crate::access::read_to_string(&file) else {
                 continue;
             };
             let main = text.lines().find_map(|line| {
@@ -962,7 +962,7 @@ impl Finder<'_> {
     }
 
     fn procfile(&mut self, file: &Path) {
-        let Ok(text) = std::fs::read_to_string(file) else {
+        let Ok(text) = crate::access::read_to_string(file) else {
             return;
         };
         let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
@@ -976,7 +976,7 @@ impl Finder<'_> {
 
     /// PM2 `ecosystem.config.*`: every `script: '…'` value, read from the text.
     fn ecosystem(&mut self, file: &Path) {
-        let Ok(text) = std::fs::read_to_string(file) else {
+        let Ok(text) = crate::access::read_to_string(file) else {
             return;
         };
         let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
@@ -992,7 +992,7 @@ impl Finder<'_> {
     /// `.html`): the browser loads it, Node never runs it. Absolute URLs are looked up in
     /// the template's folder, the package root and its usual static folders.
     fn template(&mut self, file: &Path) {
-        let Ok(text) = std::fs::read_to_string(file) else {
+        let Ok(text) = crate::access::read_to_string(file) else {
             return;
         };
         let dir = file.parent().unwrap_or(&self.project.root).to_path_buf();
@@ -1176,21 +1176,24 @@ fn copy_instruction(
             let parts: Vec<&str> = source.split('/').filter(|p| !p.is_empty()).collect();
             (0..parts.len()).find_map(|skip| {
                 let rest = parts[skip..].join("/");
-                contexts.iter().map(|c| c.join(&rest)).find(|p| p.exists())
+                contexts
+                    .iter()
+                    .map(|c| c.join(&rest))
+                    .find(|p| crate::access::exists(p))
             })
         } else {
             let source = source.trim_start_matches("./");
             contexts
                 .iter()
                 .map(|c| normalize(&c.join(source)))
-                .find(|p| p.exists())
+                .find(|p| crate::access::exists(p))
         };
         let Some(tree) = tree else {
             continue;
         };
         // `COPY run.mjs /dist/app` puts the file in the folder when it is one: both readings
         // are kept (the image path is looked up either way).
-        if tree.is_file()
+        if crate::access::is_file(&tree)
             && let Some(name) = tree.file_name()
         {
             copies.push((format!("{dest}/{}", name.to_string_lossy()), tree.clone()));
@@ -1209,11 +1212,11 @@ fn copied_from(image: &str, copies: &[(String, PathBuf)]) -> Option<PathBuf> {
     }
     copies.iter().rev().find_map(|(dest, tree)| {
         if image == dest {
-            return tree.is_file().then(|| tree.clone());
+            return crate::access::is_file(tree).then(|| tree.clone());
         }
         let rest = image.strip_prefix(dest.as_str())?.strip_prefix('/')?;
         let candidate = tree.join(rest);
-        (tree.is_dir() && candidate.is_file()).then_some(candidate)
+        (crate::access::is_dir(tree) && crate::access::is_file(&candidate)).then_some(candidate)
     })
 }
 
@@ -1317,7 +1320,7 @@ fn tsconfig_layout(file: &Path, dir: &Path) -> Option<(String, Vec<String>)> {
     let mut include: Option<Vec<String>> = None;
     let mut current = file.to_path_buf();
     for _ in 0..5 {
-        let text = std::fs::read_to_string(&current).ok()?;
+        let text = crate::access::read_to_string(&current).ok()?;
         let value =
             jsonc_parser::parse_to_serde_value(&text, &crate::resolve::jsonc_options()).ok()??;
         let base = current.parent()?.to_path_buf();
@@ -1372,7 +1375,7 @@ fn tsconfig_layout(file: &Path, dir: &Path) -> Option<(String, Vec<String>)> {
 
 /// `compilerOptions.outDir` and `rootDir` of the `tsconfig.json` in `dir`, if any.
 fn tsconfig_dirs(dir: &Path) -> (Option<String>, Option<String>) {
-    let Ok(text) = std::fs::read_to_string(dir.join("tsconfig.json")) else {
+    let Ok(text) = crate::access::read_to_string(dir.join("tsconfig.json")) else {
         return (None, None);
     };
     let Ok(Some(value)) =

@@ -114,7 +114,7 @@ pub fn production_entries(project: &Project) -> Vec<bool> {
     for file in &project.discovery.other_files {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if (name == "Procfile" || name.starts_with("ecosystem.config."))
-            && let Ok(text) = std::fs::read_to_string(file)
+            && let Ok(text) = crate::access::read_to_string(file)
         {
             let dir = file.parent().unwrap_or(&project.root);
             for token in command_tokens(&text) {

@@ -3,6 +3,7 @@
 //! The pipeline runs one way: [`discover`] → [`parse`] → [`resolve`] → [`graph`] →
 //! [`checks`] → [`report`]. [`audit`] runs all of it; `main.rs` is only the command line.
 
+pub mod access;
 pub mod assets;
 pub mod baseline;
 pub mod cache;
@@ -22,6 +23,7 @@ pub mod graph;
 pub mod knowledge;
 pub mod loads;
 pub mod manifest;
+pub mod memo;
 pub mod parse;
 pub mod plan;
 pub mod project;
@@ -35,7 +37,7 @@ pub mod toolchain;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use error::{Error, Result};
 pub use finding::{Finding, Related, Severity};
@@ -63,7 +65,7 @@ pub struct Options {
 }
 
 /// Counts for the summary line.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Source files analysed.
     pub files: usize,
@@ -102,7 +104,7 @@ pub struct Report {
 }
 
 /// One production entry point in a report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryReport {
     /// Path relative to the root.
     pub file: String,
@@ -188,9 +190,10 @@ impl Summary {
     }
 }
 
-/// Runs every rule over the tree at `options.root`.
+/// Runs every rule over the tree at `options.root`. With a cache directory, a tree in which
+/// nothing the last run depended on has changed gets that run's report back ([`memo`]).
 pub fn audit(options: &Options) -> Result<Report> {
-    let project = analyse(&AnalyseOptions {
+    let analyse_options = AnalyseOptions {
         root: options.root.clone(),
         threads: options.threads,
         entries: options.entries.clone(),
@@ -198,8 +201,29 @@ pub fn audit(options: &Options) -> Result<Report> {
         cache_dir: options.cache_dir.clone(),
         progress: options.progress.clone(),
         ..Default::default()
-    })?;
-    Ok(report_for(&project, &options.root.to_string_lossy()))
+    };
+    let root_as_given = options.root.to_string_lossy().into_owned();
+    let Some(cache_dir) = options.cache_dir.clone() else {
+        let project = analyse(&analyse_options)?;
+        return Ok(report_for(&project, &root_as_given));
+    };
+    // The walk canonicalises the root too, and reports a root that cannot be.
+    let Ok(real_root) = std::fs::canonicalize(&options.root) else {
+        let project = analyse(&analyse_options)?;
+        return Ok(report_for(&project, &root_as_given));
+    };
+    let log = access::AccessLog::new(&real_root);
+    project::in_recording_pool(options.threads, log.clone(), || {
+        let discovery = project::walk(&analyse_options)?;
+        let memo = memo::Memo::new(&cache_dir, options, &discovery);
+        if let Some(report) = timings::stage("memo", || memo.lookup(&root_as_given)) {
+            return Ok(report);
+        }
+        let project = project::analyse_walked(&analyse_options, discovery)?;
+        let report = report_for(&project, &root_as_given);
+        timings::stage("memo write", || memo.store(&log, &report));
+        Ok(report)
+    })
 }
 
 /// Runs every rule over an analysed project and builds the report.

@@ -268,7 +268,7 @@ fn json_paths(
     referrers: &[(usize, u32)],
     edges: &mut Vec<(u8, LoadEdge)>,
 ) {
-    let too_big = std::fs::metadata(json).map_or(true, |m| m.len() > MAX_JSON_BYTES);
+    let too_big = crate::access::metadata(json).map_or(true, |m| m.len() > MAX_JSON_BYTES);
     if too_big {
         return;
     }

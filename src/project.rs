@@ -357,7 +357,28 @@ pub fn in_thread_pool<T: Send>(
     pool.install(work)
 }
 
+/// [`in_thread_pool`] whose every worker records its file-system accesses in `log`.
+pub fn in_recording_pool<T: Send>(
+    threads: usize,
+    log: std::sync::Arc<crate::access::AccessLog>,
+    work: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
+    let threads = clamp_threads(threads);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .start_handler(move |_| crate::access::AccessLog::install(Some(log.clone())))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} worker threads: {e}")))?;
+    pool.install(work)
+}
+
 fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
+    let discovery = walk(options)?;
+    analyse_walked(options, discovery)
+}
+
+/// The walk of an analysis: which files the tree holds.
+pub fn walk(options: &AnalyseOptions) -> Result<Discovery> {
     let mut discover_options = options.discover.clone();
     discover_options.threads = options.threads;
     discover_options
@@ -371,11 +392,10 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
             dir.display()
         )));
     }
-    let mut discovery = timings::stage("walk", || discover(&options.root, &discover_options))?;
-    let root = discovery.root.clone();
+    let discovery = timings::stage("walk", || discover(&options.root, &discover_options))?;
     for entry in &options.entries {
         // A mistyped --entry would otherwise be ignored and every file it reaches reported.
-        if !root.join(entry).is_file() {
+        if !crate::access::is_file(discovery.root.join(entry)) {
             return Err(Error::Usage(format!(
                 "--entry {}: no such file in {}",
                 entry.display(),
@@ -383,6 +403,12 @@ fn analyse_in_pool(options: &AnalyseOptions) -> Result<Project> {
             )));
         }
     }
+    Ok(discovery)
+}
+
+/// The rest of an analysis, after [`walk`].
+pub fn analyse_walked(options: &AnalyseOptions, mut discovery: Discovery) -> Result<Project> {
+    let root = discovery.root.clone();
     let sources = std::mem::take(&mut discovery.sources);
     ProgressSink::emit(&options.progress, ProgressEvent::Discovered(sources.len()));
 

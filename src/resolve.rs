@@ -298,14 +298,16 @@ impl<'t> ModuleResolver<'t> {
                 }
             }
         }
-        let has_node_modules = root.ancestors().any(|d| d.join("node_modules").is_dir())
+        let has_node_modules = root
+            .ancestors()
+            .any(|d| crate::access::is_dir(d.join("node_modules")))
             || files
                 .iter()
                 .any(|f| f.components().any(|c| c.as_os_str() == "node_modules"))
             || manifests
                 .all()
                 .iter()
-                .any(|m| m.path.with_file_name("node_modules").is_dir());
+                .any(|m| crate::access::is_dir(m.path.with_file_name("node_modules")));
         ModuleResolver {
             root: root.to_path_buf(),
             toolchain,
@@ -674,8 +676,8 @@ impl<'t> ModuleResolver<'t> {
         if reason.is_some()
             && let Some(real) = candidates
                 .iter()
-                .filter(|c| c.is_file())
-                .find_map(|c| c.canonicalize().ok())
+                .filter(|c| crate::access::is_file(c))
+                .find_map(|c| crate::access::canonicalize(c).ok())
         {
             if !real.starts_with(&self.root) {
                 return Resolution::Unresolved {
@@ -820,7 +822,7 @@ impl<'t> ModuleResolver<'t> {
         let found = dir
             .ancestors()
             .map(|d| d.join("node_modules").join(name))
-            .find(|p| p.join("package.json").is_file());
+            .find(|p| crate::access::is_file(p.join("package.json")));
         self.installed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -948,7 +950,7 @@ fn is_alias_shaped(specifier: &str) -> bool {
 /// The build-output directory a workspace package's entry points name when it is absent from
 /// the tree (`dist` for `"main": "dist/index.js"`): the package is consumed built.
 fn unbuilt_entry_dir(package_dir: &Path, manifest: &Path) -> Option<PathBuf> {
-    let text = std::fs::read_to_string(manifest).ok()?;
+    let text = crate::access::read_to_string(manifest).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
     let mut entries = Vec::new();
     for field in ["main", "module", "types", "typings", "exports"] {
@@ -963,7 +965,7 @@ fn unbuilt_entry_dir(package_dir: &Path, manifest: &Path) -> Option<PathBuf> {
             .next()
             .filter(|f| !f.is_empty() && !f.contains('.') && !f.contains('*'))?;
         let dir = package_dir.join(first);
-        (!dir.is_dir()).then_some(dir)
+        (!crate::access::is_dir(&dir)).then_some(dir)
     })
 }
 

@@ -1029,12 +1029,13 @@ pub fn module_for_path(project: &Project, path: &Path) -> Option<usize> {
     let as_rel = as_rel.trim_start_matches("./");
     project
         .module_by_rel(as_rel)
-        .or_else(|| path.canonicalize().ok().and_then(|p| project.module_at(&p)))
         .or_else(|| {
-            project
-                .root
-                .join(path)
-                .canonicalize()
+            crate::access::canonicalize(path)
+                .ok()
+                .and_then(|p| project.module_at(&p))
+        })
+        .or_else(|| {
+            crate::access::canonicalize(project.root.join(path))
                 .ok()
                 .and_then(|p| project.module_at(&p))
         })

@@ -428,7 +428,10 @@ fn corrupted_cache_files_are_ignored_and_rebuilt() {
     let cache_arg = cache.path().to_str().expect("utf-8");
     let expected = stdout(&run(&["check", &root, "--format", "json", "--no-cache"]));
     run(&["check", &root, "--format", "json", "--cache-dir", cache_arg]);
-    let packs = tree_listing(cache.path());
+    let packs: Vec<String> = tree_listing(cache.path())
+        .into_iter()
+        .filter(|p| p.ends_with(".pack"))
+        .collect();
     assert_eq!(packs.len(), 1, "{packs:?}");
     let pack = cache.path().join(&packs[0]);
     let bytes = std::fs::read(&pack).expect("read pack");
@@ -442,6 +445,160 @@ fn corrupted_cache_files_are_ignored_and_rebuilt() {
         assert_eq!(stdout(&output), expected);
         assert_ne!(std::fs::read(&pack).expect("pack rebuilt"), damaged);
     }
+}
+
+// ---- the report memo: a warm run with nothing changed reuses the last report ----
+
+/// Sets every file and directory under `dir` a minute into the past: a directory changed
+/// within the last second is never trusted by its time (it could change again unseen in the
+/// same clock tick), so a tree made a moment ago would never be memoised.
+fn age(dir: &Path) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let file = std::fs::File::options()
+                    .write(true)
+                    .open(&path)
+                    .expect("open");
+                file.set_modified(past).expect("set time");
+            }
+        }
+        std::fs::File::open(&d)
+            .expect("open dir")
+            .set_modified(past)
+            .expect("set dir time");
+    }
+}
+
+/// A small app with an installed package whose export the entry imports.
+fn installed_app() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "package.json",
+        r#"{"name":"app","type":"module","scripts":{"start":"node src/server.js"},"dependencies":{"left-pad":"1.0.0"}}"#,
+    );
+    write(
+        "src/server.js",
+        "import { pad } from 'left-pad';\nimport { port } from './config.js';\nconsole.log(pad('x', port));\n",
+    );
+    write("src/config.js", "export const port = 3000;\n");
+    write(
+        "node_modules/left-pad/package.json",
+        r#"{"name":"left-pad","version":"1.0.0","type":"module","main":"index.js"}"#,
+    );
+    write(
+        "node_modules/left-pad/index.js",
+        "export function pad(s, n) { return s.padStart(n); }\n",
+    );
+    age(dir.path());
+    dir
+}
+
+/// `check --format json` with the cache, and whether the stored report answered
+/// (`--timings` shows no parse stage then).
+fn memo_check(root: &Path, cache: &Path) -> (String, bool) {
+    let output = run(&[
+        "check",
+        root.to_str().expect("utf-8"),
+        "--format",
+        "json",
+        "--timings",
+        "--cache-dir",
+        cache.to_str().expect("utf-8"),
+    ]);
+    let timings = stderr(&output);
+    assert!(timings.contains("total"), "{timings}");
+    (stdout(&output), !timings.contains("read+parse"))
+}
+
+fn uncached(root: &Path) -> String {
+    stdout(&run(&[
+        "check",
+        root.to_str().expect("utf-8"),
+        "--format",
+        "json",
+        "--no-cache",
+    ]))
+}
+
+#[test]
+fn a_warm_check_reuses_the_report_until_a_file_it_read_changes() {
+    let tree = installed_app();
+    let cache = tempfile::tempdir().expect("temp dir");
+    let (cold, reused) = memo_check(tree.path(), cache.path());
+    assert!(!reused, "the first run does the work");
+    assert_eq!(cold, uncached(tree.path()));
+    assert!(cold.contains("\"errors\": 0"), "{cold}");
+    let (warm, reused) = memo_check(tree.path(), cache.path());
+    assert!(reused, "nothing changed: the stored report answers");
+    assert_eq!(warm, cold);
+
+    // Same bytes written again (an editor's save, `touch`): still the stored report.
+    let config = tree.path().join("src/config.js");
+    std::fs::write(&config, "export const port = 3000;\n").expect("write");
+    let (again, reused) = memo_check(tree.path(), cache.path());
+    assert!(reused, "same content, new time");
+    assert_eq!(again, cold);
+
+    // A source changes: the run does the work again and sees the change.
+    std::fs::write(&config, "export const host = 'x';\n").expect("write");
+    let (changed, reused) = memo_check(tree.path(), cache.path());
+    assert!(!reused);
+    assert_eq!(changed, uncached(tree.path()));
+    assert!(changed.contains("does not export `port`"), "{changed}");
+}
+
+#[test]
+fn a_change_outside_the_walk_that_a_resolution_read_invalidates_the_report() {
+    // node_modules is never walked: the memo must still notice that an installed package
+    // changed (an upgrade that dropped the export) or appeared.
+    let tree = installed_app();
+    let cache = tempfile::tempdir().expect("temp dir");
+    let (cold, _) = memo_check(tree.path(), cache.path());
+    assert!(cold.contains("\"errors\": 0"), "{cold}");
+    assert!(memo_check(tree.path(), cache.path()).1, "memoised");
+
+    std::fs::write(
+        tree.path().join("node_modules/left-pad/index.js"),
+        "export function padStart(s, n) { return s.padStart(n); }\n",
+    )
+    .expect("write");
+    let (upgraded, reused) = memo_check(tree.path(), cache.path());
+    assert!(!reused, "an installed file the run read changed");
+    assert_eq!(upgraded, uncached(tree.path()));
+    assert!(
+        upgraded.contains("`left-pad` does not export `pad`"),
+        "{upgraded}"
+    );
+
+    // A build writes a file where an import probed and found nothing (`build/` is never
+    // walked, so only the recorded probe can notice).
+    std::fs::write(
+        tree.path().join("src/server.js"),
+        "import { pad } from 'left-pad';\nimport { port } from './build/port.js';\nconsole.log(pad('x', port));\n",
+    )
+    .expect("write");
+    age(tree.path());
+    let (missing, _) = memo_check(tree.path(), cache.path());
+    assert!(missing.contains("./build/port.js"), "{missing}");
+    assert!(memo_check(tree.path(), cache.path()).1, "memoised");
+    let built = tree.path().join("src/build/port.js");
+    std::fs::create_dir_all(built.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&built, "export const port = 1;\n").expect("write");
+    let (found, reused) = memo_check(tree.path(), cache.path());
+    assert!(!reused, "a directory an import probed changed");
+    assert_eq!(found, uncached(tree.path()));
+    assert!(!found.contains("./build/port.js"), "{found}");
 }
 
 #[test]

@@ -102,7 +102,7 @@ fn names_unbuilt_output(project: &Project, module: usize, i: usize) -> bool {
                 .is_ok()
     };
     // Extension and index probing stay in the named directory; the output mapping does not.
-    path.parent() != named.parent() && !exists(&named) && !named.is_dir()
+    path.parent() != named.parent() && !exists(&named) && !crate::access::is_dir(&named)
 }
 
 fn check_module(project: &Project, index: &ExportIndex, module: usize) -> Outcome {

@@ -166,7 +166,7 @@ fn may_be_kubernetes(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     (name.ends_with(".yml") || name.ends_with(".yaml"))
         && !name.contains("lock")
-        && std::fs::metadata(path).is_ok_and(|m| m.len() < 512 * 1024)
+        && crate::access::metadata(path).is_ok_and(|m| m.len() < 512 * 1024)
 }
 
 /// Whether a file name belongs to the dotenv family: `.env`, `.env.*`, `*.env`, and the
@@ -201,7 +201,7 @@ pub fn load_declarations(
         if !is_app_json && !may_be_kubernetes(path) {
             continue;
         }
-        let Ok(bytes) = std::fs::read(path) else {
+        let Ok(bytes) = crate::access::read(path) else {
             continue;
         };
         let text = String::from_utf8_lossy(&bytes);
@@ -500,7 +500,7 @@ fn compose_declarations(
         for file in env_files {
             let Some(dir) = path.parent() else { continue };
             let env_path = dir.join(&file);
-            if seen.iter().any(|p| p == &env_path) || !env_path.is_file() {
+            if seen.iter().any(|p| p == &env_path) || !crate::access::is_file(&env_path) {
                 continue;
             }
             seen.push(env_path.clone());

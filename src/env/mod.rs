@@ -200,7 +200,7 @@ impl AgainstFile {
         let keys = declarations::read_dotenv_file(path)?;
         Ok(AgainstFile {
             label: path.to_string_lossy().into_owned(),
-            path: path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+            path: crate::access::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
             keys: keys.into_iter().map(|k| (k.name, k.empty)).collect(),
         })
     }
@@ -660,7 +660,7 @@ fn package_script_declarations(project: &Project) -> Vec<Declaration> {
         let Some(scripts) = manifest.json.get("scripts").and_then(|s| s.as_object()) else {
             continue;
         };
-        let text = std::fs::read_to_string(&manifest.path).unwrap_or_default();
+        let text = crate::access::read_to_string(&manifest.path).unwrap_or_default();
         out.extend(declarations::script_declarations(
             &project.relative(&manifest.path),
             &text,

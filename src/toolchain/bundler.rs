@@ -405,7 +405,7 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
             continue;
         }
         if is_alias_config(name) {
-            let Ok(text) = std::fs::read_to_string(file) else {
+            let Ok(text) = crate::access::read_to_string(file) else {
                 continue;
             };
             let found = read_script_config(file, &text);
@@ -452,7 +452,7 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
             });
         }
         if manifest.dependencies.contains_key("nuxt") {
-            let src = if dir.join("app").is_dir() {
+            let src = if crate::access::is_dir(dir.join("app")) {
                 dir.join("app")
             } else {
                 dir.to_path_buf()
@@ -482,7 +482,7 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
 }
 
 fn read_json(path: &Path) -> Option<serde_json::Value> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::access::read_to_string(path).ok()?;
     crate::toolchain::tsconfig::parse_jsonc(&text).ok()
 }
 
@@ -636,13 +636,13 @@ impl<'a> Script<'a> {
                         .into_owned()
                 }
                 // Vite: `/src` is relative to the project root, unless it exists as given.
-                Value::Str(s) if s.starts_with('/') && !Path::new(s).exists() => self
+                Value::Str(s) if s.starts_with('/') && !crate::access::exists(Path::new(s)) => self
                     .dir
                     .join(s.trim_start_matches('/'))
                     .to_string_lossy()
                     .into_owned(),
                 // SvelteKit `kit.alias`: `'src/components'` is relative to the project.
-                Value::Str(s) if !s.is_empty() && self.dir.join(s).exists() => {
+                Value::Str(s) if !s.is_empty() && crate::access::exists(self.dir.join(s)) => {
                     self.dir.join(s).to_string_lossy().into_owned()
                 }
                 Value::Str(s) if !s.is_empty() => s.clone(),

@@ -153,6 +153,7 @@ impl Overlay {
             return Some(FileMetadata::new(false, true, false));
         }
         if let Some(real) = self.through_links(path) {
+            crate::access::note_probe(&real);
             return FileSystemOs::symlink_metadata(&real)
                 .ok()
                 .or_else(|| self.virtual_metadata(&real));
@@ -171,6 +172,7 @@ impl Overlay {
             return Some(target.clone());
         }
         if let Some(real) = self.through_links(path) {
+            crate::access::note_probe(&real);
             return match FileSystemOs::symlink_metadata(&real) {
                 Ok(meta) if meta.is_symlink() => FileSystemOs::read_link(&real).ok(),
                 Ok(_) => Some(real),
@@ -201,7 +203,7 @@ impl ToolchainFileSystem {
     /// out) is "not found" rather than opened, and only regular files are read.
     fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>> {
         if self.overlay.root.as_os_str().is_empty() {
-            return std::fs::read(path);
+            return crate::access::read(path);
         }
         crate::discover::read_in_tree(
             &self.overlay.root,
@@ -243,6 +245,7 @@ impl FileSystem for ToolchainFileSystem {
     }
 
     fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {
+        crate::access::note_probe(path);
         match FileSystemOs::metadata(path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(target) = self.overlay.virtual_target(path) {
@@ -256,6 +259,7 @@ impl FileSystem for ToolchainFileSystem {
     }
 
     fn symlink_metadata(&self, path: &Path) -> io::Result<FileMetadata> {
+        crate::access::note_probe(path);
         match FileSystemOs::symlink_metadata(path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 self.overlay.virtual_metadata(path).ok_or(e)
@@ -265,6 +269,7 @@ impl FileSystem for ToolchainFileSystem {
     }
 
     fn read_link(&self, path: &Path) -> Result<PathBuf, ResolveError> {
+        crate::access::note_probe(path);
         if FileSystemOs::symlink_metadata(path).is_ok() {
             return FileSystemOs::read_link(path);
         }
@@ -274,6 +279,8 @@ impl FileSystem for ToolchainFileSystem {
     }
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        crate::access::note_probe(path);
+        crate::access::note_chain(path);
         match FileSystemOs::canonicalize(path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let target = self.overlay.virtual_target(path).ok_or(e)?;

@@ -61,7 +61,7 @@ impl GeneratedPaths {
             };
             let Some(dir) = file.parent() else { continue };
             if name.ends_with(".prisma") {
-                let Ok(text) = std::fs::read_to_string(file) else {
+                let Ok(text) = crate::access::read_to_string(file) else {
                     continue;
                 };
                 for output in prisma_outputs(&text) {
@@ -286,7 +286,7 @@ fn prisma_outputs(text: &str) -> Vec<String> {
 
 /// The keys of `generates:` in a GraphQL codegen config (YAML or JSON; scripts by text).
 fn codegen_outputs(file: &Path) -> Vec<String> {
-    let Ok(text) = std::fs::read_to_string(file) else {
+    let Ok(text) = crate::access::read_to_string(file) else {
         return Vec::new();
     };
     let value: Option<serde_json::Value> = if file.extension().is_some_and(|e| e == "json") {

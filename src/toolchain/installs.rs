@@ -133,9 +133,11 @@ impl Installs {
             let Some(dir) = manifest.path.parent() else {
                 continue;
             };
-            let has_lockfile = LOCKFILES.iter().any(|f| dir.join(f).is_file());
+            let has_lockfile = LOCKFILES
+                .iter()
+                .any(|f| crate::access::is_file(dir.join(f)));
             let is_workspace_root = manifest.json.get("workspaces").is_some()
-                || dir.join("pnpm-workspace.yaml").is_file();
+                || crate::access::is_file(dir.join("pnpm-workspace.yaml"));
             if has_lockfile || is_workspace_root || dir == root {
                 roots.push(InstallRoot::read(root, dir, &manifest.json));
             }
@@ -199,10 +201,10 @@ impl InstallRoot {
             .and_then(|p| p.as_str())
             .unwrap_or("");
         let (declared_name, declared_version) = declared.split_once('@').unwrap_or((declared, ""));
-        let exists = |f: &str| dir.join(f).is_file();
+        let exists = |f: &str| crate::access::is_file(dir.join(f));
         let yarn_berry = || {
             exists(".yarnrc.yml")
-                || std::fs::read_to_string(dir.join("yarn.lock"))
+                || crate::access::read_to_string(dir.join("yarn.lock"))
                     .is_ok_and(|t| t.lines().take(10).any(|l| l.starts_with("__metadata:")))
         };
         let manager = match declared_name {
@@ -250,7 +252,7 @@ impl InstallRoot {
         };
         for name in candidates {
             let path = self.dir.join(name);
-            let Ok(text) = std::fs::read_to_string(&path) else {
+            let Ok(text) = crate::access::read_to_string(&path) else {
                 continue;
             };
             match *name {
@@ -309,7 +311,7 @@ fn isolated(public_hoist: Vec<String>) -> Layout {
 /// `key=value` lines of an `.npmrc` (`key[]=value` lines gathered, comma-joined).
 fn read_npmrc(path: &Path) -> HashMap<String, String> {
     let mut settings: HashMap<String, String> = HashMap::new();
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = crate::access::read_to_string(path) else {
         return settings;
     };
     for line in text.lines() {
@@ -349,10 +351,11 @@ fn pnpm_layout(
     declared_name: &str,
     declared_version: &str,
 ) -> Layout {
-    let workspace: serde_yaml_ng::Value = std::fs::read_to_string(dir.join("pnpm-workspace.yaml"))
-        .ok()
-        .and_then(|t| serde_yaml_ng::from_str(&t).ok())
-        .unwrap_or(serde_yaml_ng::Value::Null);
+    let workspace: serde_yaml_ng::Value =
+        crate::access::read_to_string(dir.join("pnpm-workspace.yaml"))
+            .ok()
+            .and_then(|t| serde_yaml_ng::from_str(&t).ok())
+            .unwrap_or(serde_yaml_ng::Value::Null);
     let yaml_str = |key: &str| match workspace.get(key) {
         Some(serde_yaml_ng::Value::String(s)) => Some(s.clone()),
         Some(serde_yaml_ng::Value::Bool(b)) => Some(b.to_string()),
@@ -398,7 +401,7 @@ fn pnpm_layout(
 /// Yarn 2+: `nodeLinker: node-modules` hoists (unless `nmHoistingLimits` keeps packages in
 /// their workspace); `pnp` (the default) and `pnpm` isolate.
 fn yarn_berry_layout(dir: &Path) -> Layout {
-    let settings: serde_yaml_ng::Value = std::fs::read_to_string(dir.join(".yarnrc.yml"))
+    let settings: serde_yaml_ng::Value = crate::access::read_to_string(dir.join(".yarnrc.yml"))
         .ok()
         .and_then(|t| serde_yaml_ng::from_str(&t).ok())
         .unwrap_or(serde_yaml_ng::Value::Null);
@@ -413,7 +416,7 @@ fn yarn_berry_layout(dir: &Path) -> Layout {
 /// Bun: `[install] linker` in `bunfig.toml`, else `workspaces.nodeLinker`, else the default:
 /// isolated for workspaces whose `bun.lock` has `configVersion` 1, hoisted otherwise.
 fn bun_layout(dir: &Path, manifest: &serde_json::Value, is_workspace: bool) -> Layout {
-    let from_bunfig = std::fs::read_to_string(dir.join("bunfig.toml"))
+    let from_bunfig = crate::access::read_to_string(dir.join("bunfig.toml"))
         .ok()
         .and_then(|t| t.parse::<toml::Table>().ok())
         .and_then(|t| {
@@ -427,7 +430,7 @@ fn bun_layout(dir: &Path, manifest: &serde_json::Value, is_workspace: bool) -> L
         .and_then(|l| l.as_str())
         .map(str::to_string);
     let linker = from_bunfig.or(from_manifest).unwrap_or_else(|| {
-        let config_version_1 = std::fs::read_to_string(dir.join("bun.lock")).is_ok_and(|t| {
+        let config_version_1 = crate::access::read_to_string(dir.join("bun.lock")).is_ok_and(|t| {
             t.lines()
                 .take(10)
                 .any(|l| l.trim().trim_end_matches(',') == "\"configVersion\": 1")

@@ -151,7 +151,7 @@ impl Toolchain {
 fn declared_out_dir(package_dir: &Path, out: &Path) -> bool {
     ["tsconfig.build.json", "tsconfig.lib.json", "tsconfig.json"]
         .iter()
-        .filter_map(|name| std::fs::read_to_string(package_dir.join(name)).ok())
+        .filter_map(|name| crate::access::read_to_string(package_dir.join(name)).ok())
         .filter_map(|text| tsconfig::parse_jsonc(&text).ok())
         .any(|value| {
             ["outDir", "declarationDir"].iter().any(|key| {

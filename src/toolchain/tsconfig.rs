@@ -80,7 +80,7 @@ pub fn repair(root: &Path, tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> Ts
     let in_tree: HashSet<&PathBuf> = tsconfigs.iter().collect();
     let mut repairs = TsconfigRepairs::default();
     for (path, broken) in walk.broken {
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let Ok(text) = crate::access::read_to_string(&path) else {
             continue;
         };
         let Ok(mut value) = parse_jsonc(&text) else {
@@ -226,7 +226,7 @@ impl Walk {
             with_json.push(".json");
             return [base.clone(), PathBuf::from(with_json)]
                 .into_iter()
-                .find(|p| p.is_file())
+                .find(|p| crate::access::is_file(p))
                 .ok_or_else(|| "no such file".to_string());
         }
         for specifier in [entry.to_string(), format!("{entry}/tsconfig.json")] {
@@ -237,7 +237,7 @@ impl Walk {
         let name = crate::manifest::package_name(entry);
         let installed = dir
             .ancestors()
-            .any(|d| d.join("node_modules").join(name).is_dir());
+            .any(|d| crate::access::is_dir(d.join("node_modules").join(name)));
         Err(if installed {
             format!("the installed package `{name}` has no such file")
         } else {
@@ -256,7 +256,7 @@ pub fn output_dirs(package_dir: &Path, is_dir: &dyn Fn(&Path) -> bool) -> Vec<(P
     };
     let mut pairs: Vec<(PathBuf, PathBuf)> = Vec::new();
     for name in ["tsconfig.build.json", "tsconfig.lib.json", "tsconfig.json"] {
-        let Ok(text) = std::fs::read_to_string(package_dir.join(name)) else {
+        let Ok(text) = crate::access::read_to_string(package_dir.join(name)) else {
             continue;
         };
         let Ok(value) = parse_jsonc(&text) else {

@@ -73,7 +73,7 @@ impl Workspaces {
             let Some(dir) = file.parent() else { continue };
             match name {
                 "pnpm-workspace.yaml" | "pnpm-workspace.yml" => {
-                    let globs = std::fs::read_to_string(file)
+                    let globs = crate::access::read_to_string(file)
                         .ok()
                         .and_then(|t| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&t).ok())
                         .and_then(|v| {
@@ -286,7 +286,7 @@ fn strings(items: &[serde_json::Value]) -> Vec<String> {
 }
 
 fn read_jsonc(path: &Path) -> Option<serde_json::Value> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::access::read_to_string(path).ok()?;
     jsonc_parser::parse_to_serde_value(&text, &crate::resolve::jsonc_options())
         .ok()
         .flatten()
