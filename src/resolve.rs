@@ -764,7 +764,9 @@ impl<'t> ModuleResolver<'t> {
             if !importer.starts_with(&template.dir) {
                 continue;
             }
-            let sibling = template.siblings.first()?;
+            let Some(sibling) = template.siblings.first() else {
+                continue;
+            };
             // The template's root or one of its folders is what lands in a package.
             for copied in importer_dir
                 .ancestors()

@@ -121,3 +121,51 @@ impl CommandVisitor for Collector {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copies_of(line: &str) -> Vec<(String, String)> {
+        let root = Path::new("/nonexistent-tree");
+        let mut collector = Collector { copies: Vec::new() };
+        walk(root, &root.join("app"), line, "test", &mut collector);
+        collector
+            .copies
+            .iter()
+            .map(|c| {
+                (
+                    crate::discover::relative(root, &c.source),
+                    crate::discover::relative(root, &c.dest),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cp_forms_name_the_copy_destination() {
+        assert_eq!(
+            copies_of("rollup -c && cp server/main.js build/server/main.js"),
+            [(
+                "app/server/main.js".into(),
+                "app/build/server/main.js".into()
+            )]
+        );
+        assert_eq!(
+            copies_of("cd web && cp -r static out/"),
+            [("app/web/static".into(), "app/web/out/static".into())]
+        );
+        assert_eq!(
+            copies_of("cp a.js b.js dist"),
+            [
+                ("app/a.js".into(), "app/dist/a.js".into()),
+                ("app/b.js".into(), "app/dist/b.js".into())
+            ]
+        );
+        // Unknown values are left alone.
+        assert!(copies_of("cp $SRC dist/").is_empty());
+        assert!(copies_of("cp src/*.json $OUT").is_empty());
+        assert!(copies_of("cp -t dist a.js").is_empty());
+        assert!(copies_of("echo cp a b").is_empty());
+    }
+}

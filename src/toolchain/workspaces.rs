@@ -142,8 +142,10 @@ impl Workspaces {
                 if rel.is_empty() || rel.split('/').any(|c| c == "node_modules") {
                     continue;
                 }
-                if include.is_match(&rel) && exclude.is_match(&rel) {
-                    if let Some(pattern) = globs.iter().find(|g| {
+                // `!packages/templates`: a directory the workspace leaves out on purpose.
+                if include.is_match(&rel)
+                    && exclude.is_match(&rel)
+                    && let Some(pattern) = globs.iter().find(|g| {
                         g.strip_prefix('!').is_some_and(|p| {
                             globset::GlobBuilder::new(
                                 p.trim_start_matches("./").trim_end_matches('/'),
@@ -152,9 +154,9 @@ impl Workspaces {
                             .build()
                             .is_ok_and(|g| g.compile_matcher().is_match(&rel))
                         })
-                    }) {
-                        excluded.push((dir.to_path_buf(), root.clone(), pattern.clone()));
-                    }
+                    })
+                {
+                    excluded.push((dir.to_path_buf(), root.clone(), pattern.clone()));
                 }
                 if include.is_match(&rel) && !exclude.is_match(&rel) {
                     // The nearest declaring root wins (nested workspaces).
