@@ -306,7 +306,7 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
         package_bundles: false,
         library: false,
         tsc_project: None,
-        shell_depth: 0,
+        saved_tsc_projects: Vec::new(),
     };
     for path in extra {
         let path = if path.is_absolute() {
@@ -411,8 +411,8 @@ struct Finder<'p> {
     library: bool,
     /// The tsconfig a `tsc -p` of the shell script being read compiled.
     tsc_project: Option<PathBuf>,
-    /// How many shell scripts deep the command being read is.
-    shell_depth: u32,
+    /// `tsc_project` of each enclosing shell script being read.
+    saved_tsc_projects: Vec<Option<PathBuf>>,
 }
 
 impl Finder<'_> {
@@ -704,95 +704,8 @@ impl Finder<'_> {
 
     /// Every file a shell command runs through a known runner.
     fn command(&mut self, dir: &Path, command: &str, source: &str) {
-        // `cd scripts && node reset.js` runs `scripts/reset.js`.
-        let mut cwd = dir.to_path_buf();
-        for segment in command.split(['&', '|', ';']) {
-            let tokens: Vec<&str> = segment
-                .split_whitespace()
-                .map(|t| t.trim_matches(['"', '\'']))
-                .collect();
-            if let ["cd", target] = tokens.as_slice() {
-                cwd = normalize(&cwd.join(target));
-                continue;
-            }
-            // `tsc -p tsconfig.gen.json` compiles what a later `node out/x.js` runs.
-            if let Some(tsc) = tokens.iter().position(|t| *t == "tsc") {
-                let project = tokens[tsc + 1..]
-                    .windows(2)
-                    .find(|w| matches!(w[0], "-p" | "--project"))
-                    .map(|w| w[1]);
-                if let Some(project) = project {
-                    self.tsc_project = Some(normalize(&cwd.join(project)));
-                }
-            }
-            // `./generate.sh`, `sh scripts/build.sh`: the script's lines are commands run
-            // from the same directory.
-            let script = match tokens.as_slice() {
-                [shell, file, ..] if matches!(*shell, "sh" | "bash" | "zsh") => Some(*file),
-                [file, ..] if file.ends_with(".sh") => Some(*file),
-                _ => None,
-            };
-            if let Some(file) = script.filter(|f| f.ends_with(".sh")) {
-                self.shell_script(&cwd, file, source);
-                continue;
-            }
-            let dir = cwd.as_path();
-            // `--dataSource=src/data-source.ts`, `-d ./src/db.ts`: a tool reads that file.
-            for (i, token) in tokens.iter().enumerate() {
-                let value = match token.split_once('=') {
-                    Some((flag, value)) if flag.starts_with('-') => value,
-                    _ if i > 0
-                        && tokens[i - 1].starts_with('-')
-                        && !tokens[i - 1].contains('=') =>
-                    {
-                        token
-                    }
-                    _ => continue,
-                };
-                if has_source_extension(value) {
-                    self.add_written_path(dir, value, source, false);
-                }
-            }
-            let Some(runner) = tokens.iter().position(|t| is_runner(t)) else {
-                continue;
-            };
-            let mut first_argument = true;
-            for token in &tokens[runner + 1..] {
-                if token.starts_with('-') {
-                    continue;
-                }
-                // The script a runner is given may lack an extension (`node generate`).
-                if looks_like_path(token) || (first_argument && !token.contains('=')) {
-                    self.add_written_path(dir, token, source, false);
-                }
-                first_argument = false;
-            }
-        }
-    }
-
-    /// Runs each line of a shell script as a command (`cwd` is the caller's), at most a few
-    /// scripts deep; a `tsc -p` in it applies to the rest of that script only.
-    fn shell_script(&mut self, cwd: &Path, file: &str, source: &str) {
-        let path = normalize(&cwd.join(file));
-        if self.shell_depth >= 4 || !path.starts_with(&self.project.root) {
-            return;
-        }
-        let Ok(bytes) = crate::discover::read_in_tree(&self.project.root, &path, 256 * 1024) else {
-            return;
-        };
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let saved = self.tsc_project.take();
-        self.shell_depth += 1;
-        let source = format!("{source} → {}", self.project.relative(&path));
-        for line in text.lines() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            self.command(cwd, line, &source);
-        }
-        self.shell_depth -= 1;
-        self.tsc_project = saved;
+        let project = self.project;
+        crate::toolchain::commands::walk(&project.root, dir, command, source, self);
     }
 
     fn dockerfile(&mut self, file: &Path) {
@@ -1120,6 +1033,63 @@ impl Finder<'_> {
                 }
             }
         }
+    }
+}
+
+impl crate::toolchain::commands::CommandVisitor for Finder<'_> {
+    fn command(&mut self, cwd: &Path, tokens: &[&str], source: &str) {
+        // `tsc -p tsconfig.gen.json` compiles what a later `node out/x.js` runs.
+        if let Some(tsc) = tokens.iter().position(|t| *t == "tsc") {
+            let project = tokens[tsc + 1..]
+                .windows(2)
+                .find(|w| matches!(w[0], "-p" | "--project"))
+                .map(|w| w[1]);
+            if let Some(project) = project {
+                self.tsc_project = Some(normalize(&cwd.join(project)));
+            }
+        }
+        // A shell script's lines are commands of their own.
+        if crate::toolchain::commands::script_file(tokens).is_some() {
+            return;
+        }
+        let dir = cwd;
+        // `--dataSource=src/data-source.ts`, `-d ./src/db.ts`: a tool reads that file.
+        for (i, token) in tokens.iter().enumerate() {
+            let value = match token.split_once('=') {
+                Some((flag, value)) if flag.starts_with('-') => value,
+                _ if i > 0 && tokens[i - 1].starts_with('-') && !tokens[i - 1].contains('=') => {
+                    token
+                }
+                _ => continue,
+            };
+            if has_source_extension(value) {
+                self.add_written_path(dir, value, source, false);
+            }
+        }
+        let Some(runner) = tokens.iter().position(|t| is_runner(t)) else {
+            return;
+        };
+        let mut first_argument = true;
+        for token in &tokens[runner + 1..] {
+            if token.starts_with('-') {
+                continue;
+            }
+            // The script a runner is given may lack an extension (`node generate`).
+            if looks_like_path(token) || (first_argument && !token.contains('=')) {
+                self.add_written_path(dir, token, source, false);
+            }
+            first_argument = false;
+        }
+    }
+
+    /// A `tsc -p` in a shell script applies to the rest of that script only.
+    fn enter_script(&mut self) {
+        let saved = self.tsc_project.take();
+        self.saved_tsc_projects.push(saved);
+    }
+
+    fn leave_script(&mut self) {
+        self.tsc_project = self.saved_tsc_projects.pop().flatten();
     }
 }
 

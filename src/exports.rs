@@ -141,7 +141,8 @@ impl<'p> ExportIndex<'p> {
             | Resolution::Unresolved { .. }
             | Resolution::Unanalysable
             | Resolution::Virtual { .. }
-            | Resolution::Generated { .. } => Target::Ignored,
+            | Resolution::Generated { .. }
+            | Resolution::Template { .. } => Target::Ignored,
         }
     }
 

@@ -75,6 +75,14 @@ pub enum Resolution {
         /// What generates it (`prisma generate (prisma/schema.prisma)`).
         generator: String,
     },
+    /// The importer is a template the project copies into other packages before use, and the
+    /// import resolves from those copies, not from the template.
+    Template {
+        /// The copied directory (absolute).
+        directory: PathBuf,
+        /// Why the import is read from the copies.
+        note: String,
+    },
 }
 
 type ToolchainResolver = ResolverGeneric<ToolchainFileSystem>;
@@ -705,6 +713,11 @@ impl<'t> ModuleResolver<'t> {
                 };
             }
         }
+        if specifier.starts_with('.')
+            && let Some(resolution) = self.copied_import(importer, specifier)
+        {
+            return resolution;
+        }
         let tried = tried_summary(&self.root, &base);
         let suggestion = self
             .suggest(&base)
@@ -714,6 +727,77 @@ impl<'t> ModuleResolver<'t> {
             suggestion,
             reason,
         }
+    }
+
+    /// A relative import that finds nothing next to the importer, read where the project puts a
+    /// copy of the importer: a script copies it into build output and runs it there (the
+    /// import names that output), or it is a template excluded from the workspace whose files
+    /// are copied into the sibling packages (the import resolves from them).
+    fn copied_import(&self, importer: &Path, specifier: &str) -> Option<Resolution> {
+        let specifier = strip_query(specifier);
+        let exists = |target: &Path| {
+            candidates(target)
+                .into_iter()
+                .find(|c| self.files.contains(c))
+        };
+        for (dest, copy) in self.toolchain.copies.destinations(importer) {
+            let dest_dir = dest.parent()?;
+            let target = normalize(&dest_dir.join(specifier));
+            if let Some(found) = exists(&target) {
+                return Some(Resolution::File { path: found });
+            }
+            // Build output: absent from the checkout, or git-ignored.
+            let build_output = !self.dirs.contains(dest_dir)
+                || self.toolchain.generated.is_ignored(dest_dir, true);
+            if build_output {
+                return Some(Resolution::Generated {
+                    directory: dest_dir.to_path_buf(),
+                    generator: format!(
+                        "the build ({} copies `{}` to `{}`, which runs there)",
+                        copy.by,
+                        relative(&self.root, importer),
+                        relative(&self.root, &dest)
+                    ),
+                });
+            }
+        }
+        let importer_dir = importer.parent()?;
+        for template in &self.toolchain.workspaces.excluded {
+            if !importer.starts_with(&template.dir) {
+                continue;
+            }
+            let Some(sibling) = template.siblings.first() else {
+                continue;
+            };
+            // The template's root or one of its folders is what lands in a package.
+            for copied in importer_dir
+                .ancestors()
+                .take_while(|a| a.starts_with(&template.dir))
+            {
+                let inner = importer_dir.strip_prefix(copied).ok()?;
+                let target = normalize(&sibling.join(inner).join(specifier));
+                // Only an import that leaves the package means the same in every copy.
+                if target.starts_with(sibling) {
+                    continue;
+                }
+                if let Some(found) = exists(&target) {
+                    return Some(Resolution::Template {
+                        directory: copied.to_path_buf(),
+                        note: format!(
+                            "`{}` is a template: the workspace excludes it (`{}`) and its files \
+                             are copied into the packages beside it (like `{}`), where `{}` is \
+                             `{}`",
+                            relative(&self.root, copied),
+                            template.pattern,
+                            relative(&self.root, sibling),
+                            specifier,
+                            relative(&self.root, &found)
+                        ),
+                    });
+                }
+            }
+        }
+        None
     }
 
     /// A bare specifier that did not resolve: a broken import of an installed package or of a

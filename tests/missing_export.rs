@@ -97,3 +97,14 @@ fn node_refuses_exactly_the_esm_files_treeaudit_reports() {
         );
     }
 }
+
+#[test]
+fn jsdoc_typedef_and_callback_tags_are_type_exports_of_javascript_modules_only() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/jsdoc-typedef-exports");
+    let found = missing_exports(&check_json(&root));
+    // `User`, `Session` (@typedef) and `OnLogout` (@callback) of session.js are types;
+    // `Account` is declared nowhere, and a TypeScript file's @typedef declares nothing.
+    let names: Vec<&str> = found.iter().filter_map(|f| f["name"].as_str()).collect();
+    assert_eq!(names, ["Account", "Label"], "{found:#?}");
+    insta::assert_json_snapshot!(found);
+}

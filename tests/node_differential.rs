@@ -139,7 +139,8 @@ fn treeaudit_outcome(dir: &Path, resolution: &Resolution) -> Outcome {
         | Resolution::CaseMismatch { .. }
         | Resolution::Package { path: None, .. }
         | Resolution::Virtual { .. }
-        | Resolution::Generated { .. } => Outcome::Fails,
+        | Resolution::Generated { .. }
+        | Resolution::Template { .. } => Outcome::Fails,
         Resolution::Unanalysable => panic!("the fixture has no computed specifiers"),
     }
 }

@@ -276,3 +276,49 @@ fn files_a_vite_glob_loads_as_urls_or_text_are_snippets_whose_imports_are_not_ch
     assert!(unresolved[0].contains("src/main.js"), "{lines:#?}");
     insta::assert_debug_snapshot!("vite_asset_snippets", lines);
 }
+
+#[test]
+fn a_file_a_build_script_copies_into_build_output_has_its_imports_read_from_there() {
+    let json = check_json("fixtures/build-copied-server");
+    let lines = finding_lines(&json);
+    // server/main.js is copied to build/server/ (git-ignored, absent) by scripts/build.sh and
+    // run there: `./router.js` is rollup's output, one info naming the script.
+    let generated = lines_of(&lines, "generated-import");
+    assert_eq!(generated.len(), 1, "{lines:#?}");
+    assert!(
+        generated[0].contains("server/main.js")
+            && generated[0]
+                .contains("scripts/build.sh copies `server/main.js` to `build/server/main.js`"),
+        "{lines:#?}"
+    );
+    // `./port.js` resolves next to the source; lib/banner.js is copied into public/, which is
+    // committed, not build output: its missing `./ascii.js` is still an error.
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(unresolved[0].contains("lib/banner.js"), "{lines:#?}");
+    insta::assert_debug_snapshot!("build_copied_server", lines);
+}
+
+#[test]
+fn a_template_the_workspace_excludes_resolves_escaping_imports_from_its_copies() {
+    let json = check_json("fixtures/workspace-template");
+    let lines = finding_lines(&json);
+    // templates/preset is copied into packages/connectors/<name>/: from there
+    // `../../../tsup.shared.config.js` is the root's file. An info, naming the exclusion.
+    let generated = lines_of(&lines, "generated-import");
+    assert_eq!(generated.len(), 1, "{lines:#?}");
+    assert!(
+        generated[0].contains("templates/preset/tsup.config.ts")
+            && generated[0].contains("`!packages/connectors/templates`"),
+        "{lines:#?}"
+    );
+    // A file that exists from neither place, and a member's own broken import, stay errors.
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 2, "{lines:#?}");
+    assert!(unresolved[0].contains("tsup.banner.js"), "{lines:#?}");
+    assert!(
+        unresolved[1].contains("packages/core/tsup.config.ts"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("workspace_template", lines);
+}

@@ -3,7 +3,9 @@
 use tree_sitter::Node;
 
 use super::extract::{node_text, span_of};
-use crate::facts::{CommentText, CommentedCode, ModuleFacts, MountTarget, Span, Suppression};
+use crate::facts::{
+    CommentText, CommentedCode, ExportedName, ModuleFacts, MountTarget, Span, Suppression,
+};
 
 /// A comment's text with its markers stripped, kept for the commented-code pass.
 pub(super) fn comment_node(node: Node, text: &str, facts: &mut ModuleFacts) {
@@ -37,6 +39,65 @@ pub(super) fn comment_node(node: Node, text: &str, facts: &mut ModuleFacts) {
         start: node.start_byte() as u32,
         line_comment,
     });
+}
+
+/// `/** @typedef {…} User */` and `/** @callback Handler */` in a JavaScript file: TypeScript
+/// (`checkJs`, JSDoc type checking) treats each as a type the module exports, so
+/// `import type { User } from './session.js'` is valid. TypeScript files ignore these tags.
+pub(super) fn jsdoc_type_exports(comments: &[CommentText], facts: &mut ModuleFacts) {
+    for comment in comments.iter().filter(|c| !c.line_comment) {
+        for (offset, line) in comment.text.lines().enumerate() {
+            let mut rest = line;
+            while let Some(at) = rest.find('@') {
+                rest = &rest[at + 1..];
+                let tag_end = rest
+                    .find(|c: char| !c.is_ascii_alphabetic())
+                    .unwrap_or(rest.len());
+                let (tag, after) = rest.split_at(tag_end);
+                if tag != "typedef" && tag != "callback" {
+                    continue;
+                }
+                let mut after = after.trim_start();
+                // `{import('./types').User}`: the type expression, braces balanced.
+                if after.starts_with('{') {
+                    let mut depth = 0usize;
+                    let mut end = None;
+                    for (i, c) in after.char_indices() {
+                        match c {
+                            '{' => depth += 1,
+                            '}' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    end = Some(i + 1);
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    let Some(end) = end else { break };
+                    after = after[end..].trim_start();
+                }
+                let name: String = after
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+                    .collect();
+                if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+                    continue;
+                }
+                facts.exports.names.push(ExportedName {
+                    name,
+                    type_only: true,
+                    span: Span {
+                        line: comment.line + offset as u32,
+                        column: 1,
+                        start: comment.start,
+                        end: comment.start,
+                    },
+                });
+            }
+        }
+    }
 }
 
 /// Joins consecutive `//` comments into blocks and keeps those that look like code

@@ -114,8 +114,11 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
             }
             facts
         });
-        // Commented-out code: only the comment text is parsed, with the same parser.
         let candidates = std::mem::take(&mut facts.comment_candidates);
+        if script_dialect == Dialect::JavaScript {
+            comments::jsdoc_type_exports(&candidates, &mut facts);
+        }
+        // Commented-out code: only the comment text is parsed, with the same parser.
         for block in comments::comment_blocks(candidates) {
             if let Some(tree) = parser.parse(block.text.as_bytes(), None) {
                 let mut inner = extract::extract(&tree, &block.text);

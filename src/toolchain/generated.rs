@@ -241,7 +241,8 @@ impl GeneratedPaths {
         None
     }
 
-    fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+    /// Whether the tree's `.gitignore` files ignore `path`.
+    pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
         let mut ignored = false;
         for (dir, gitignore) in &self.gitignores {
             if !path.starts_with(dir) {

@@ -3,6 +3,8 @@
 //! is configured from it; checks read its problems (`invalid-tsconfig`, `workspace-cycle`).
 
 pub mod bundler;
+pub mod commands;
+pub mod copies;
 pub mod file_system;
 pub mod generated;
 pub mod installs;
@@ -35,6 +37,8 @@ pub struct Toolchain {
     pub generated: GeneratedPaths,
     /// Install roots: package manager, `node_modules` layout and what the lockfile installs.
     pub installs: Installs,
+    /// Files the scripts copy elsewhere (`cp server/main.js build/server/`).
+    pub copies: copies::Copies,
 }
 
 impl Toolchain {
@@ -63,6 +67,7 @@ impl Toolchain {
             virtual_prefixes: bundler::virtual_prefixes(manifests),
             generated: GeneratedPaths::load(root, files),
             installs: Installs::load(root, manifests),
+            copies: copies::Copies::load(root, manifests),
         }
     }
 

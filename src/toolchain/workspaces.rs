@@ -35,6 +35,21 @@ pub struct Workspaces {
     pub packages: Vec<WorkspacePackage>,
     /// Links a package manager would create, sorted.
     pub links: Vec<PackageLink>,
+    /// Package directories a workspace glob matches but a `!pattern` explicitly excludes
+    /// (a template the project copies into new packages), sorted.
+    pub excluded: Vec<ExcludedPackage>,
+}
+
+/// A directory with a `package.json` that a workspace glob matches and an explicit `!pattern`
+/// excludes, with the members the same glob level holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcludedPackage {
+    /// Its directory (absolute).
+    pub dir: PathBuf,
+    /// The negated glob that excludes it, as written (`!packages/connectors/templates`).
+    pub pattern: String,
+    /// Workspace members in the same parent directory, sorted.
+    pub siblings: Vec<PathBuf>,
 }
 
 impl Workspaces {
@@ -115,6 +130,7 @@ impl Workspaces {
 
         let mut members: BTreeMap<PathBuf, PathBuf> = BTreeMap::new(); // member dir → ws root
         let mut roots: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut excluded: Vec<(PathBuf, PathBuf, String)> = Vec::new();
         for (root, globs) in &declared {
             roots.insert(root.clone());
             let (include, exclude) = compile(globs);
@@ -125,6 +141,22 @@ impl Workspaces {
                 let rel = crate::discover::relative(Path::new(""), rel);
                 if rel.is_empty() || rel.split('/').any(|c| c == "node_modules") {
                     continue;
+                }
+                // `!packages/templates`: a directory the workspace leaves out on purpose.
+                if include.is_match(&rel)
+                    && exclude.is_match(&rel)
+                    && let Some(pattern) = globs.iter().find(|g| {
+                        g.strip_prefix('!').is_some_and(|p| {
+                            globset::GlobBuilder::new(
+                                p.trim_start_matches("./").trim_end_matches('/'),
+                            )
+                            .literal_separator(true)
+                            .build()
+                            .is_ok_and(|g| g.compile_matcher().is_match(&rel))
+                        })
+                    })
+                {
+                    excluded.push((dir.to_path_buf(), root.clone(), pattern.clone()));
                 }
                 if include.is_match(&rel) && !exclude.is_match(&rel) {
                     // The nearest declaring root wins (nested workspaces).
@@ -199,10 +231,26 @@ impl Workspaces {
             }
         }
         packages.sort_by(|a, b| a.dir.cmp(&b.dir));
+        let mut excluded: Vec<ExcludedPackage> = excluded
+            .into_iter()
+            .filter(|(dir, _, _)| !members.contains_key(dir))
+            .map(|(dir, root, pattern)| ExcludedPackage {
+                siblings: members
+                    .iter()
+                    .filter(|(m, r)| **r == root && m.parent() == dir.parent())
+                    .map(|(m, _)| m.clone())
+                    .collect(),
+                dir,
+                pattern,
+            })
+            .collect();
+        excluded.sort_by(|a, b| a.dir.cmp(&b.dir));
+        excluded.dedup_by(|a, b| a.dir == b.dir);
         Workspaces {
             roots: roots.into_iter().collect(),
             packages,
             links: links.into_iter().collect(),
+            excluded,
         }
     }
 
