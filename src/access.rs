@@ -481,3 +481,53 @@ mod tests {
         assert!(!is_file(dir.path().join("x")));
     }
 }
+
+#[cfg(test)]
+mod guard {
+    /// Every analysis module reads the file system through this module, or the memo could
+    /// reuse a report that a changed file would have altered. Only the walk, treeaudit's own
+    /// files (cache, memo, baseline, config) and commands other than `check` may go direct.
+    #[test]
+    fn analysis_code_reads_the_file_system_only_through_access() {
+        let allowed = [
+            "access.rs",
+            "memo.rs",
+            "cache.rs",
+            "main.rs",
+            "drift.rs",
+            "git.rs",
+            "baseline.rs",
+            "config.rs",
+            "discover.rs",
+            "lib.rs",
+            "sarif.rs",
+        ];
+        let direct = regex::Regex::new(
+            r"std::fs::(read|read_to_string|read_dir|metadata|symlink_metadata|canonicalize|read_link)\(|\.(exists|canonicalize|try_exists)\(\)",
+        )
+        .unwrap();
+        let mut offenders = Vec::new();
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if allowed.contains(&name.as_str()) || !name.ends_with(".rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                for (i, line) in code.lines().enumerate() {
+                    if !line.trim_start().starts_with("//") && direct.is_match(line) {
+                        offenders.push(format!("{}:{}: {}", name, i + 1, line.trim()));
+                    }
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "{offenders:#?}");
+    }
+}

@@ -99,7 +99,8 @@ impl CommandVisitor for Collector {
         let dest_path = normalize(&cwd.join(dest));
         // `cp a.js b.js out/`, `cp a.js out/`, or into a directory the tree has: the copy keeps
         // its name inside the destination.
-        let into_dir = sources.len() > 1 || dest.ends_with('/') || dest_path.is_dir();
+        let into_dir =
+            sources.len() > 1 || dest.ends_with('/') || crate::access::is_dir(&dest_path);
         for from in sources {
             if from.contains(['$', '*', '?', '`']) {
                 continue;
