@@ -1,6 +1,7 @@
 //! CommonJS exports: `module.exports`, `exports.x`, `Object.defineProperty` and the
 //! re-export helpers compilers emit.
 
+use super::FieldExt;
 use tree_sitter::Node;
 
 use super::extract::{literal_string, node_text, span_of, specifier_name, unwrap_parentheses};
@@ -9,10 +10,10 @@ use crate::facts::{ExportedName, ModuleFacts};
 
 /// `module.exports = …`, `module.exports.a = …`, `exports.a = …`.
 pub(super) fn commonjs_assignment(node: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(left) = node.child_by_field_name("left") else {
+    let Some(left) = node.field("left") else {
         return;
     };
-    let Some(right) = node.child_by_field_name("right") else {
+    let Some(right) = node.field("right") else {
         return;
     };
     let target = node_text(left, text);
@@ -49,9 +50,9 @@ fn commonjs_object(value: Node, text: &str, facts: &mut ModuleFacts) {
             for property in value.named_children(&mut cursor) {
                 let key = match property.kind() {
                     "shorthand_property_identifier" => Some(property),
-                    "pair" | "method_definition" => property
-                        .child_by_field_name("key")
-                        .or_else(|| property.child_by_field_name("name")),
+                    "pair" | "method_definition" => {
+                        property.field("key").or_else(|| property.field("name"))
+                    }
                     "spread_element" => {
                         // `...require('./x')` copies x's exports; `...other` is unknowable.
                         match property
@@ -81,11 +82,11 @@ fn commonjs_object(value: Node, text: &str, facts: &mut ModuleFacts) {
         }
         "call_expression"
             if value
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| node_text(f, text) == "require") =>
         {
             let specifier = value
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| a.named_child(0))
                 .and_then(|a| literal_string(a, text));
             match specifier {
@@ -95,7 +96,7 @@ fn commonjs_object(value: Node, text: &str, facts: &mut ModuleFacts) {
         }
         // module.exports = exports = …
         "assignment_expression" => {
-            if let Some(right) = value.child_by_field_name("right") {
+            if let Some(right) = value.field("right") {
                 commonjs_object(right, text, facts);
             }
         }
@@ -105,7 +106,7 @@ fn commonjs_object(value: Node, text: &str, facts: &mut ModuleFacts) {
 
 /// `Object.defineProperty(exports, 'a', …)`.
 pub(super) fn commonjs_define(node: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(arguments) = node.child_by_field_name("arguments") else {
+    let Some(arguments) = node.field("arguments") else {
         return;
     };
     let (Some(target), Some(name)) = (arguments.named_child(0), arguments.named_child(1)) else {
@@ -141,7 +142,7 @@ pub(super) fn is_export_star_helper_argument(require: Node, text: &str) -> bool 
     let Some(call) = arguments.parent().filter(|p| p.kind() == "call_expression") else {
         return false;
     };
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return false;
     };
     // `tslib_1.__exportStar`, `(0, tslib_1.__exportStar)`
@@ -156,10 +157,10 @@ pub(super) fn is_export_star_helper_argument(require: Node, text: &str) -> bool 
 
 /// `exports[key] = …` and `module.exports['a-b'] = …`.
 pub(super) fn commonjs_computed_assignment(node: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(left) = node.child_by_field_name("left") else {
+    let Some(left) = node.field("left") else {
         return;
     };
-    let Some(object) = left.child_by_field_name("object") else {
+    let Some(object) = left.field("object") else {
         return;
     };
     let object: String = node_text(object, text)
@@ -170,10 +171,7 @@ pub(super) fn commonjs_computed_assignment(node: Node, text: &str, facts: &mut M
         return;
     }
     facts.exports.commonjs = true;
-    match left
-        .child_by_field_name("index")
-        .and_then(|i| literal_string(i, text))
-    {
+    match left.field("index").and_then(|i| literal_string(i, text)) {
         Some(name) if name != "__esModule" => facts.exports.names.push(ExportedName {
             name,
             type_only: false,
@@ -194,7 +192,7 @@ fn dynamic_export(node: Node, text: &str, facts: &mut ModuleFacts) {
     let mut current = node.parent();
     while let Some(n) = current {
         if matches!(n.kind(), "function_declaration" | "variable_declarator")
-            && n.child_by_field_name("name")
+            && n.field("name")
                 .is_some_and(|name| node_text(name, text).starts_with("__"))
         {
             return;
@@ -214,10 +212,7 @@ fn dynamic_export(node: Node, text: &str, facts: &mut ModuleFacts) {
                 }
             }
             "for_in_statement" => {
-                if let Some(source) = n
-                    .child_by_field_name("right")
-                    .filter(|r| r.kind() == "identifier")
-                {
+                if let Some(source) = n.field("right").filter(|r| r.kind() == "identifier") {
                     match required_identifier(n, node_text(source, text), text) {
                         Some(specifier) => facts.exports.star_from.push(specifier),
                         None => facts.exports.opaque = true,
@@ -234,25 +229,19 @@ fn dynamic_export(node: Node, text: &str, facts: &mut ModuleFacts) {
 
 /// `Object.keys(_x).forEach(…)`: the identifier `_x`.
 fn object_keys_for_each_source<'a>(call: Node, text: &'a str) -> Option<&'a str> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     if function.kind() != "member_expression"
-        || function
-            .child_by_field_name("property")
-            .map(|p| node_text(p, text))
-            != Some("forEach")
+        || function.field("property").map(|p| node_text(p, text)) != Some("forEach")
     {
         return None;
     }
-    let keys = function.child_by_field_name("object")?;
+    let keys = function.field("object")?;
     if keys.kind() != "call_expression"
-        || keys
-            .child_by_field_name("function")
-            .map(|f| node_text(f, text))
-            != Some("Object.keys")
+        || keys.field("function").map(|f| node_text(f, text)) != Some("Object.keys")
     {
         return None;
     }
-    let argument = keys.child_by_field_name("arguments")?.named_child(0)?;
+    let argument = keys.field("arguments")?.named_child(0)?;
     (argument.kind() == "identifier").then(|| node_text(argument, text))
 }
 
@@ -274,14 +263,14 @@ fn required_identifier(from: Node, name: &str, text: &str) -> Option<String> {
         let mut inner = statement.walk();
         for declarator in statement.named_children(&mut inner) {
             if declarator
-                .child_by_field_name("name")
+                .field("name")
                 .is_none_or(|n| node_text(n, text) != name)
             {
                 continue;
             }
-            let value = declarator.child_by_field_name("value")?;
+            let value = declarator.field("value")?;
             return required_specifier(value, text).or_else(|| {
-                let arguments = unwrap_parentheses(value).child_by_field_name("arguments")?;
+                let arguments = unwrap_parentheses(value).field("arguments")?;
                 required_specifier(arguments.named_child(0)?, text)
             });
         }
@@ -291,7 +280,7 @@ fn required_identifier(from: Node, name: &str, text: &str) -> Option<String> {
 
 /// `Object.assign(module.exports, { a, b })`, `Object.defineProperties(exports, { a: … })`.
 pub(super) fn commonjs_object_call(node: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(arguments) = node.child_by_field_name("arguments") else {
+    let Some(arguments) = node.field("arguments") else {
         return;
     };
     let mut cursor = arguments.walk();

@@ -8,6 +8,7 @@
 //! plugin, `export default (app) => …`), or an imported name such as `app` or `router`. So
 //! `axios.get('/api/users', config)` in client code is not an endpoint.
 
+use super::FieldExt;
 use std::collections::HashSet;
 
 use tree_sitter::Node;
@@ -93,14 +94,14 @@ fn string_value(node: Node, text: &str) -> Option<String> {
 /// The last name of a callee: `express.Router` → `Router`, `new Hono()` → `Hono`.
 fn callee_name<'a>(node: Node, text: &'a str) -> &'a str {
     let callee = match node.kind() {
-        "call_expression" => node.child_by_field_name("function"),
-        "new_expression" => node.child_by_field_name("constructor"),
+        "call_expression" => node.field("function"),
+        "new_expression" => node.field("constructor"),
         _ => None,
     };
     match callee {
-        Some(c) if c.kind() == "member_expression" => c
-            .child_by_field_name("property")
-            .map_or("", |p| node_text(p, text)),
+        Some(c) if c.kind() == "member_expression" => {
+            c.field("property").map_or("", |p| node_text(p, text))
+        }
         Some(c) => node_text(c, text),
         None => "",
     }
@@ -120,9 +121,9 @@ fn builds_router(mut node: Node, text: &str) -> bool {
                 }
                 // `new Hono().basePath('/api')`: the object of a method call.
                 match node
-                    .child_by_field_name("function")
+                    .field("function")
                     .filter(|f| f.kind() == "member_expression")
-                    .and_then(|f| f.child_by_field_name("object"))
+                    .and_then(|f| f.field("object"))
                 {
                     Some(object) => node = object,
                     None => return false,
@@ -150,11 +151,11 @@ fn local_routers(index: &Index, text: &str) -> Routers {
     for (kind, node) in index.of(&[Kind::Declarator, Kind::Parameters, Kind::Arrow]) {
         match kind {
             Kind::Declarator => {
-                if let Some(name) = node.child_by_field_name("name")
+                if let Some(name) = node.field("name")
                     && name.kind() == "identifier"
                 {
                     let local = node_text(name, text).to_string();
-                    match node.child_by_field_name("value") {
+                    match node.field("value") {
                         Some(value) if builds_router(value, text) => {
                             found.routers.insert(local);
                         }
@@ -170,7 +171,7 @@ fn local_routers(index: &Index, text: &str) -> Routers {
                     let name = match parameter.kind() {
                         "identifier" => Some(parameter),
                         "required_parameter" | "optional_parameter" => parameter
-                            .child_by_field_name("pattern")
+                            .field("pattern")
                             .filter(|p| p.kind() == "identifier"),
                         _ => None,
                     };
@@ -181,9 +182,8 @@ fn local_routers(index: &Index, text: &str) -> Routers {
             }
             Kind::Arrow => {
                 // `app => { app.get(…) }`: a single unparenthesised parameter.
-                if let Some(parameter) = node
-                    .child_by_field_name("parameter")
-                    .filter(|p| p.kind() == "identifier")
+                if let Some(parameter) =
+                    node.field("parameter").filter(|p| p.kind() == "identifier")
                 {
                     found
                         .parameters
@@ -218,20 +218,20 @@ fn chain_base<'a>(mut object: Node<'a>, text: &'a str) -> Option<(&'a str, Optio
             "identifier" => return Some((node_text(object, text), route_path)),
             "member_expression" => {
                 // `fastify.instance`, `this.router`: the last property names the router.
-                let property = object.child_by_field_name("property")?;
+                let property = object.field("property")?;
                 return Some((node_text(property, text), route_path));
             }
             "call_expression" => {
-                let function = object.child_by_field_name("function")?;
+                let function = object.field("function")?;
                 if function.kind() != "member_expression" {
                     return None;
                 }
-                let property = node_text(function.child_by_field_name("property")?, text);
+                let property = node_text(function.field("property")?, text);
                 if property == "route" && route_path.is_none() {
-                    let arguments = object.child_by_field_name("arguments")?;
+                    let arguments = object.field("arguments")?;
                     route_path = arguments.named_child(0).and_then(|a| string_value(a, text));
                 }
-                object = function.child_by_field_name("object")?;
+                object = function.field("object")?;
             }
             _ => return None,
         }
@@ -241,15 +241,15 @@ fn chain_base<'a>(mut object: Node<'a>, text: &'a str) -> Option<(&'a str, Optio
 
 fn handler_call(call: Node, text: &str, routers: &Routers, facts: &mut ModuleFacts) {
     let Some(function) = call
-        .child_by_field_name("function")
+        .field("function")
         .filter(|f| f.kind() == "member_expression")
     else {
         return;
     };
     let (Some(object), Some(property), Some(arguments)) = (
-        function.child_by_field_name("object"),
-        function.child_by_field_name("property"),
-        call.child_by_field_name("arguments"),
+        function.field("object"),
+        function.field("property"),
+        call.field("arguments"),
     ) else {
         return;
     };
@@ -328,14 +328,14 @@ fn property_values(object: Node, key: &str, text: &str) -> Vec<String> {
         .named_children(&mut cursor)
         .filter(|p| p.kind() == "pair")
     {
-        let Some(k) = pair.child_by_field_name("key") else {
+        let Some(k) = pair.field("key") else {
             continue;
         };
         let name = string_value(k, text).unwrap_or_else(|| node_text(k, text).to_string());
         if name != key {
             continue;
         }
-        let Some(value) = pair.child_by_field_name("value") else {
+        let Some(value) = pair.field("value") else {
             continue;
         };
         if value.kind() == "array" {
@@ -358,8 +358,8 @@ fn decorator_call<'t>(decorator: Node<'t>, text: &'t str) -> Option<(&'t str, Op
     match inner.kind() {
         "identifier" => Some((node_text(inner, text), None)),
         "call_expression" => {
-            let function = inner.child_by_field_name("function")?;
-            let arguments = inner.child_by_field_name("arguments")?;
+            let function = inner.field("function")?;
+            let arguments = inner.field("arguments")?;
             Some((node_text(function, text), arguments.named_child(0)))
         }
         _ => None,
@@ -400,7 +400,7 @@ fn decorators_of<'t>(class: Node<'t>) -> Vec<Node<'t>> {
 }
 
 fn nest_class(class: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(name) = class.child_by_field_name("name") else {
+    let Some(name) = class.field("name") else {
         return;
     };
     let class_name = node_text(name, text).to_string();
@@ -416,7 +416,7 @@ fn nest_class(class: Node, text: &str, facts: &mut ModuleFacts) {
         path: base,
         span: span_of(name, text),
     });
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.field("body") else {
         return;
     };
     let mut pending: Vec<Node> = Vec::new();
@@ -470,9 +470,9 @@ fn module_decorator(root: Node, decorator: Node, text: &str, facts: &mut ModuleF
         .filter(|p| p.kind() == "pair")
     {
         let is_controllers = pair
-            .child_by_field_name("key")
+            .field("key")
             .is_some_and(|k| node_text(k, text) == "controllers");
-        let Some(value) = pair.child_by_field_name("value").filter(|_| is_controllers) else {
+        let Some(value) = pair.field("value").filter(|_| is_controllers) else {
             continue;
         };
         let mut names = Vec::new();
@@ -510,7 +510,7 @@ fn array_bound_to<'t>(root: Node<'t>, name: &str, text: &str) -> Option<Node<'t>
     let mut cursor = root.walk();
     for statement in root.named_children(&mut cursor) {
         let declaration = if statement.kind() == "export_statement" {
-            statement.child_by_field_name("declaration")
+            statement.field("declaration")
         } else {
             Some(statement)
         };
@@ -520,10 +520,10 @@ fn array_bound_to<'t>(root: Node<'t>, name: &str, text: &str) -> Option<Node<'t>
         let mut inner = declaration.walk();
         for declarator in declaration.named_children(&mut inner) {
             let named = declarator
-                .child_by_field_name("name")
+                .field("name")
                 .is_some_and(|n| node_text(n, text) == name);
             if let Some(value) = declarator
-                .child_by_field_name("value")
+                .field("value")
                 .filter(|v| named && v.kind() == "array")
             {
                 return Some(value);

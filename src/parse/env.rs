@@ -1,6 +1,7 @@
 //! Environment reads: `process.env`, `Bun.env`, `Deno.env`, `import.meta.env`, env schemas
 //! (t3-env, envalid, zod), and whether each read has a default.
 
+use super::FieldExt;
 use tree_sitter::Node;
 
 use super::extract::{literal_string, node_text, span_of, specifier_name, top_level_initializer};
@@ -28,10 +29,7 @@ const SERVER_ONLY_FUNCTIONS: &[&str] = &[
 ];
 
 fn env_form(object: Node, text: &str) -> EnvReadForm {
-    match object
-        .child_by_field_name("object")
-        .map(|o| node_text(o, text))
-    {
+    match object.field("object").map(|o| node_text(o, text)) {
         Some("Bun") => EnvReadForm::BunEnv,
         Some("Deno") => EnvReadForm::DenoEnv,
         Some("import.meta") => EnvReadForm::ImportMetaEnv,
@@ -62,21 +60,18 @@ fn env_object_use(
         return;
     };
     match parent.kind() {
-        "member_expression" if parent.child_by_field_name("object") == Some(object) => {
-            let Some(property) = parent.child_by_field_name("property") else {
+        "member_expression" if parent.field("object") == Some(object) => {
+            let Some(property) = parent.field("property") else {
                 return;
             };
             let property_name = node_text(property, text);
             if form == EnvReadForm::DenoEnv {
                 // Deno.env.get('X'); Deno.env.set/toObject are not reads of a name.
                 let call = parent.parent().filter(|c| {
-                    c.kind() == "call_expression"
-                        && c.child_by_field_name("function") == Some(parent)
+                    c.kind() == "call_expression" && c.field("function") == Some(parent)
                 });
                 if let (Some(call), "get") = (call, property_name) {
-                    let argument = call
-                        .child_by_field_name("arguments")
-                        .and_then(|a| a.named_child(0));
+                    let argument = call.field("arguments").and_then(|a| a.named_child(0));
                     if let Some(argument) = argument {
                         push_env_read(call, argument, text, form, facts);
                     }
@@ -100,16 +95,16 @@ fn env_object_use(
                 facts,
             );
         }
-        "subscript_expression" if parent.child_by_field_name("object") == Some(object) => {
+        "subscript_expression" if parent.field("object") == Some(object) => {
             if is_env_write(parent) || form == EnvReadForm::DenoEnv {
                 return;
             }
-            if let Some(index) = parent.child_by_field_name("index") {
+            if let Some(index) = parent.field("index") {
                 push_env_read(parent, index, text, form, facts);
             }
         }
-        "variable_declarator" if parent.child_by_field_name("value") == Some(object) => {
-            let Some(name) = parent.child_by_field_name("name") else {
+        "variable_declarator" if parent.field("value") == Some(object) => {
+            let Some(name) = parent.field("name") else {
                 return;
             };
             match name.kind() {
@@ -126,15 +121,10 @@ fn env_object_use(
         "arguments" => env_passed_to_call(parent, text, form, facts),
         // 'X' in process.env: a presence check.
         "binary_expression"
-            if parent.child_by_field_name("right") == Some(object)
-                && parent
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "in") =>
+            if parent.field("right") == Some(object)
+                && parent.field("operator").is_some_and(|o| o.kind() == "in") =>
         {
-            if let Some(name) = parent
-                .child_by_field_name("left")
-                .and_then(|l| literal_string(l, text))
-            {
+            if let Some(name) = parent.field("left").and_then(|l| literal_string(l, text)) {
                 let mut read = env_read(parent, name, EnvKey::Name, text, form);
                 read.has_default = true;
                 facts.env_reads.push(read);
@@ -150,9 +140,9 @@ fn is_env_write(access: Node) -> bool {
         return false;
     };
     match parent.kind() {
-        "assignment_expression" => parent.child_by_field_name("left") == Some(access),
+        "assignment_expression" => parent.field("left") == Some(access),
         "unary_expression" => parent
-            .child_by_field_name("operator")
+            .field("operator")
             .is_some_and(|o| o.kind() == "delete"),
         _ => false,
     }
@@ -220,8 +210,8 @@ fn constant_affixes(key: Node, text: &str) -> (String, String) {
             (fragment(parts.first()), fragment(parts.last()))
         }
         "binary_expression" => {
-            let left = key.child_by_field_name("left");
-            let right = key.child_by_field_name("right");
+            let left = key.field("left");
+            let right = key.field("right");
             let prefix = left
                 .map(|l| literal_string(l, text).unwrap_or_else(|| constant_affixes(l, text).0))
                 .unwrap_or_default();
@@ -244,11 +234,11 @@ fn destructured_env_reads(pattern: Node, text: &str, facts: &mut ModuleFacts) {
     for property in pattern.named_children(&mut cursor) {
         let (key, has_default) = match property.kind() {
             "shorthand_property_identifier_pattern" => (Some(property), false),
-            "object_assignment_pattern" => (property.child_by_field_name("left"), true),
+            "object_assignment_pattern" => (property.field("left"), true),
             "pair_pattern" => (
-                property.child_by_field_name("key"),
+                property.field("key"),
                 property
-                    .child_by_field_name("value")
+                    .field("value")
                     .is_some_and(|v| v.kind() == "assignment_pattern"),
             ),
             _ => (None, false),
@@ -319,8 +309,8 @@ fn in_server_only_function(node: Node, text: &str) -> bool {
     let mut current = node.parent();
     while let Some(n) = current {
         let name = match n.kind() {
-            "function_declaration" | "method_definition" => n.child_by_field_name("name"),
-            "variable_declarator" => n.child_by_field_name("name"),
+            "function_declaration" | "method_definition" => n.field("name"),
+            "variable_declarator" => n.field("name"),
             _ => None,
         };
         if name.is_some_and(|name| SERVER_ONLY_FUNCTIONS.contains(&node_text(name, text))) {
@@ -336,7 +326,7 @@ fn in_schema_runtime_env(node: Node, text: &str) -> bool {
     let mut current = node.parent();
     while let Some(n) = current {
         if n.kind() == "pair"
-            && n.child_by_field_name("key").is_some_and(|k| {
+            && n.field("key").is_some_and(|k| {
                 matches!(
                     node_text(k, text),
                     "runtimeEnv" | "experimental__runtimeEnv"
@@ -356,12 +346,10 @@ fn in_schema_runtime_env(node: Node, text: &str) -> bool {
 /// t3-env `createEnv({ server: {…}, client: {…}, shared: {…} })` and envalid
 /// `cleanEnv(process.env, { X: str(), Y: port({ default: 3000 }) })`: each key is a read.
 pub(super) fn env_schema(call: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some(arguments) = call.field("arguments") else {
         return;
     };
-    let function = call
-        .child_by_field_name("function")
-        .map_or("", |f| node_text(f, text));
+    let function = call.field("function").map_or("", |f| node_text(f, text));
     let mut cursor = arguments.walk();
     let objects: Vec<Node> = arguments
         .named_children(&mut cursor)
@@ -380,16 +368,11 @@ pub(super) fn env_schema(call: Node, text: &str, facts: &mut ModuleFacts) {
             .named_children(&mut cursor)
             .filter(|p| p.kind() == "pair")
         {
-            let section = pair
-                .child_by_field_name("key")
-                .map_or("", |k| node_text(k, text));
+            let section = pair.field("key").map_or("", |k| node_text(k, text));
             if !matches!(section, "server" | "client" | "shared") {
                 continue;
             }
-            if let Some(schema) = pair
-                .child_by_field_name("value")
-                .filter(|v| v.kind() == "object")
-            {
+            if let Some(schema) = pair.field("value").filter(|v| v.kind() == "object") {
                 schema_keys(schema, text, facts);
             }
         }
@@ -402,10 +385,7 @@ fn schema_keys(schema: Node, text: &str, facts: &mut ModuleFacts) {
         .named_children(&mut cursor)
         .filter(|p| p.kind() == "pair")
     {
-        let (Some(key), Some(value)) = (
-            pair.child_by_field_name("key"),
-            pair.child_by_field_name("value"),
-        ) else {
+        let (Some(key), Some(value)) = (pair.field("key"), pair.field("value")) else {
             continue;
         };
         facts.env_reads.push(EnvRead {
@@ -426,14 +406,14 @@ fn schema_value_has_default(value: Node, text: &str) -> bool {
     let mut stack = vec![value];
     while let Some(node) = stack.pop() {
         let is_default = match node.kind() {
-            "member_expression" => node.child_by_field_name("property").is_some_and(|p| {
+            "member_expression" => node.field("property").is_some_and(|p| {
                 matches!(
                     node_text(p, text),
                     "optional" | "default" | "catch" | "nullish"
                 )
             }),
             "pair" => node
-                .child_by_field_name("key")
+                .field("key")
                 .is_some_and(|k| node_text(k, text) == "default"),
             _ => false,
         };
@@ -474,11 +454,9 @@ fn env_passed_to_call(arguments: Node, text: &str, form: EnvReadForm, facts: &mu
     let Some(call) = arguments.parent().filter(|c| c.kind() == "call_expression") else {
         return;
     };
-    let callee = call.child_by_field_name("function");
+    let callee = call.field("function");
     let callee_name = callee.map(|f| match f.kind() {
-        "member_expression" => f
-            .child_by_field_name("property")
-            .map_or("", |p| node_text(p, text)),
+        "member_expression" => f.field("property").map_or("", |p| node_text(p, text)),
         _ => node_text(f, text),
     });
     // envalid's cleanEnv(process.env, schema) is read by the schema handler.
@@ -487,13 +465,13 @@ fn env_passed_to_call(arguments: Node, text: &str, form: EnvReadForm, facts: &mu
     }
     let method = callee
         .filter(|f| f.kind() == "member_expression")
-        .and_then(|f| f.child_by_field_name("property"))
+        .and_then(|f| f.field("property"))
         .map(|p| node_text(p, text));
     if matches!(
         method,
         Some("parse" | "safeParse" | "parseAsync" | "safeParseAsync")
     ) && let Some(schema) = callee
-        .and_then(|f| f.child_by_field_name("object"))
+        .and_then(|f| f.field("object"))
         .and_then(|object| zod_object_literal(object, text))
     {
         schema_keys(schema, text, facts);
@@ -523,18 +501,18 @@ fn zod_object_literal<'t>(expression: Node<'t>, text: &str) -> Option<Node<'t>> 
         if call.kind() != "call_expression" {
             return None;
         }
-        let function = call.child_by_field_name("function")?;
+        let function = call.field("function")?;
         let is_object = function.kind() == "member_expression"
             && function
-                .child_by_field_name("property")
+                .field("property")
                 .is_some_and(|p| node_text(p, text) == "object");
         if is_object {
             return call
-                .child_by_field_name("arguments")?
+                .field("arguments")?
                 .named_child(0)
                 .filter(|a| a.kind() == "object");
         }
-        call = function.child_by_field_name("object")?;
+        call = function.field("object")?;
     }
 }
 

@@ -10,6 +10,7 @@
 //! read inside `if (X) { use(X) }`, inside a factory only called when a flag built from it is
 //! set, in the branch of a multi-line ternary). `if (!X) throw …` keeps it required.
 
+use super::FieldExt;
 use std::collections::BTreeSet;
 
 use tree_sitter::Node;
@@ -44,7 +45,7 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
     // it (a local, a prop, a payload) cannot tell the variable was missing.
     let mut interpolated = false;
     while let Some(parent) = current.parent() {
-        let is_left = parent.child_by_field_name("left") == Some(current);
+        let is_left = parent.field("left") == Some(current);
         match parent.kind() {
             "parenthesized_expression"
             | "non_null_expression"
@@ -56,9 +57,7 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else {
                     return (ValueUse::Bare, None);
                 };
-                let function = call
-                    .child_by_field_name("function")
-                    .map_or("", |f| node_text(f, text));
+                let function = call.field("function").map_or("", |f| node_text(f, text));
                 // A presence test, or a value only written to a log.
                 if function == "Boolean" || is_log_call(function) {
                     return (ValueUse::Optional, None);
@@ -86,8 +85,8 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 interpolated = true;
                 current = parent
             }
-            "member_expression" if parent.child_by_field_name("object") == Some(current) => {
-                if parent.child_by_field_name("optional_chain").is_some()
+            "member_expression" if parent.field("object") == Some(current) => {
+                if parent.field("optional_chain").is_some()
                     || has_child_kind(parent, "?.")
                     || has_child_kind(parent, "optional_chain")
                 {
@@ -99,9 +98,7 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 current = call;
             }
             "binary_expression" => {
-                let operator = parent
-                    .child_by_field_name("operator")
-                    .map_or("", |o| o.kind());
+                let operator = parent.field("operator").map_or("", |o| o.kind());
                 match operator {
                     "||" | "??" | "&&" if is_left => return (ValueUse::Optional, None),
                     // `A || B`: either will do, so neither is required on its own.
@@ -118,15 +115,13 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             }
             "augmented_assignment_expression" => return (ValueUse::Optional, None),
             "ternary_expression" => {
-                if parent.child_by_field_name("condition") == Some(current) {
+                if parent.field("condition") == Some(current) {
                     return (ValueUse::Optional, None);
                 }
                 current = parent;
             }
             "unary_expression" => {
-                let operator = parent
-                    .child_by_field_name("operator")
-                    .map_or("", |o| node_text(o, text));
+                let operator = parent.field("operator").map_or("", |o| node_text(o, text));
                 return match operator {
                     "!" if guard_throws(parent, text) => (ValueUse::Required, None),
                     "!" | "typeof" => (ValueUse::Optional, None),
@@ -134,16 +129,16 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 };
             }
             "if_statement" | "while_statement" | "do_statement" => {
-                let use_ = if parent.child_by_field_name("condition") == Some(current) {
+                let use_ = if parent.field("condition") == Some(current) {
                     ValueUse::Optional
                 } else {
                     ValueUse::Bare
                 };
                 return (use_, None);
             }
-            "variable_declarator" if parent.child_by_field_name("value") == Some(current) => {
+            "variable_declarator" if parent.field("value") == Some(current) => {
                 let name = parent
-                    .child_by_field_name("name")
+                    .field("name")
                     .filter(|n| n.kind() == "identifier" && !interpolated);
                 return match name {
                     Some(name) => (ValueUse::Stored, Some(name)),
@@ -152,11 +147,11 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             }
             // `httpsCert = process.env.HTTPS_CERT_PATH;` in a class: its uses are `this.httpsCert`.
             "public_field_definition" | "field_definition"
-                if parent.child_by_field_name("value") == Some(current) =>
+                if parent.field("value") == Some(current) =>
             {
                 let name = parent
-                    .child_by_field_name("name")
-                    .or_else(|| parent.child_by_field_name("property"))
+                    .field("name")
+                    .or_else(|| parent.field("property"))
                     .filter(|n| n.kind() == "property_identifier");
                 return match name {
                     Some(name) => (ValueUse::Stored, Some(name)),
@@ -168,10 +163,8 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             "pair" if !interpolated && is_response_payload(parent, text) => {
                 return (ValueUse::Optional, None);
             }
-            "assignment_expression" if parent.child_by_field_name("right") == Some(current) => {
-                let name = parent
-                    .child_by_field_name("left")
-                    .filter(|n| n.kind() == "identifier");
+            "assignment_expression" if parent.field("right") == Some(current) => {
+                let name = parent.field("left").filter(|n| n.kind() == "identifier");
                 return match name {
                     Some(name) => (ValueUse::Stored, Some(name)),
                     None => (ValueUse::Bare, None),
@@ -205,12 +198,11 @@ fn is_response_payload(pair: Node, text: &str) -> bool {
         .filter(|a| a.kind() == "arguments")
         .and_then(|a| a.parent())
         .filter(|c| c.kind() == "call_expression");
-    call.and_then(|c| c.child_by_field_name("function"))
-        .is_some_and(|f| {
-            let callee = node_text(f, text);
-            let method = callee.rsplit('.').next().unwrap_or(callee);
-            matches!(method, "json" | "send")
-        })
+    call.and_then(|c| c.field("function")).is_some_and(|f| {
+        let callee = node_text(f, text);
+        let method = callee.rsplit('.').next().unwrap_or(callee);
+        matches!(method, "json" | "send")
+    })
 }
 
 /// The value of a JSX attribute of a component element (`<Provider x={…}>`, `<ui.Map …>`),
@@ -224,7 +216,7 @@ fn is_component_prop(expression: Node, text: &str) -> bool {
         return false;
     };
     element
-        .child_by_field_name("name")
+        .field("name")
         .map(|n| node_text(n, text))
         .is_some_and(|name| {
             name.starts_with(|c: char| c.is_ascii_uppercase()) || name.contains('.')
@@ -245,18 +237,14 @@ fn under_env_presence_test(node: Node, text: &str) -> bool {
     let mut current = node;
     while let Some(parent) = current.parent() {
         let condition = match parent.kind() {
-            "if_statement" | "ternary_expression"
-                if parent.child_by_field_name("condition") != Some(current) =>
-            {
-                parent.child_by_field_name("condition")
+            "if_statement" | "ternary_expression" if parent.field("condition") != Some(current) => {
+                parent.field("condition")
             }
             "binary_expression"
-                if parent.child_by_field_name("right") == Some(current)
-                    && parent
-                        .child_by_field_name("operator")
-                        .is_some_and(|o| o.kind() == "&&") =>
+                if parent.field("right") == Some(current)
+                    && parent.field("operator").is_some_and(|o| o.kind() == "&&") =>
             {
-                parent.child_by_field_name("left")
+                parent.field("left")
             }
             _ => None,
         };
@@ -274,25 +262,25 @@ fn tests_env_presence(condition: Node, text: &str) -> bool {
     match condition.kind() {
         "binary_expression"
             if condition
-                .child_by_field_name("operator")
+                .field("operator")
                 .is_some_and(|o| o.kind() == "&&") =>
         {
             condition
-                .child_by_field_name("left")
+                .field("left")
                 .is_some_and(|l| tests_env_presence(l, text))
                 || condition
-                    .child_by_field_name("right")
+                    .field("right")
                     .is_some_and(|r| tests_env_presence(r, text))
         }
         "member_expression" | "subscript_expression" => condition
-            .child_by_field_name("object")
+            .field("object")
             .is_some_and(|o| matches!(node_text(o, text), "process.env" | "import.meta.env")),
         "call_expression" => {
             (condition
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| node_text(f, text) == "Boolean")
                 && condition
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .and_then(|a| a.named_child(0))
                     .is_some_and(|a| tests_env_presence(a, text)))
                 || helper_call_name(condition, text).is_some()
@@ -304,9 +292,9 @@ fn tests_env_presence(condition: Node, text: &str) -> bool {
 /// The variable a call names the way env helpers are called: `env('UPLOAD_DOMAIN')`,
 /// `getEnv("X", d)` (a plain function, a literal env-style name as first or second argument).
 fn helper_call_name(call: Node, text: &str) -> Option<(usize, String, usize)> {
-    call.child_by_field_name("function")
+    call.field("function")
         .filter(|f| f.kind() == "identifier")?;
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.field("arguments")?;
     let mut cursor = arguments.walk();
     let values: Vec<Node> = arguments.named_children(&mut cursor).collect();
     values.iter().take(2).enumerate().find_map(|(i, a)| {
@@ -328,16 +316,12 @@ fn guard_throws(negation: Node, text: &str) -> bool {
     while let Some(parent) = current.parent() {
         match parent.kind() {
             "parenthesized_expression" => current = parent,
-            "binary_expression"
-                if parent
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "||") =>
-            {
+            "binary_expression" if parent.field("operator").is_some_and(|o| o.kind() == "||") => {
                 current = parent
             }
-            "if_statement" if parent.child_by_field_name("condition") == Some(current) => {
+            "if_statement" if parent.field("condition") == Some(current) => {
                 return parent
-                    .child_by_field_name("consequence")
+                    .field("consequence")
                     .is_some_and(|c| statement_throws_or_exits(c, text));
             }
             _ => return false,
@@ -408,12 +392,12 @@ fn function_copes(call: Node, name: &str, position: usize, text: &str) -> bool {
     let mut cursor = root.walk();
     let function = root.named_children(&mut cursor).find_map(|statement| {
         let statement = match statement.kind() {
-            "export_statement" => statement.child_by_field_name("declaration")?,
+            "export_statement" => statement.field("declaration")?,
             _ => statement,
         };
         match statement.kind() {
             "function_declaration" => statement
-                .child_by_field_name("name")
+                .field("name")
                 .filter(|n| node_text(*n, text) == name)
                 .map(|_| statement),
             // This statement's own declarators: searching the whole program again for
@@ -432,10 +416,10 @@ fn function_copes(call: Node, name: &str, position: usize, text: &str) -> bool {
 /// Parameter `position` of `function` copes with being undefined: it has a default, or its
 /// uses test it before relying on it.
 fn parameter_copes(function: Node, position: usize, text: &str) -> bool {
-    let parameter = if let Some(single) = function.child_by_field_name("parameter") {
+    let parameter = if let Some(single) = function.field("parameter") {
         (position == 0).then_some(single)
     } else {
-        function.child_by_field_name("parameters").and_then(|p| {
+        function.field("parameters").and_then(|p| {
             let mut cursor = p.walk();
             let list: Vec<Node> = p
                 .named_children(&mut cursor)
@@ -444,21 +428,18 @@ fn parameter_copes(function: Node, position: usize, text: &str) -> bool {
             list.get(position).and_then(|p| match p.kind() {
                 "identifier" => Some(*p),
                 "assignment_pattern" => None, // a default value: copes by construction
-                _ => p
-                    .child_by_field_name("pattern")
-                    .filter(|n| n.kind() == "identifier"),
+                _ => p.field("pattern").filter(|n| n.kind() == "identifier"),
             })
         })
     };
     // `function f(value = 'd')`: the parameter has a default.
     let defaulted = function
-        .child_by_field_name("parameters")
+        .field("parameters")
         .and_then(|p| {
             let mut cursor = p.walk();
             let list: Vec<Node> = p.named_children(&mut cursor).collect();
-            list.get(position).map(|p| {
-                p.kind() == "assignment_pattern" || p.child_by_field_name("value").is_some()
-            })
+            list.get(position)
+                .map(|p| p.kind() == "assignment_pattern" || p.field("value").is_some())
         })
         .unwrap_or(false);
     defaulted || parameter.is_some_and(|p| local_use_in(p, function, text, 0) == ValueUse::Optional)
@@ -483,11 +464,9 @@ fn local_use_in(binding: Node, scope: Node, text: &str, depth: u8) -> ValueUse {
     while let Some(node) = stack.pop() {
         let is_use = if field {
             node.kind() == "member_expression"
+                && node.field("object").is_some_and(|o| o.kind() == "this")
                 && node
-                    .child_by_field_name("object")
-                    .is_some_and(|o| o.kind() == "this")
-                && node
-                    .child_by_field_name("property")
+                    .field("property")
                     .is_some_and(|p| node_text(p, text) == name)
         } else {
             node.kind() == "identifier" && node_text(node, text) == name
@@ -534,7 +513,7 @@ fn destructured_local(key: Node) -> Option<Node> {
         _ => key
             .parent()
             .filter(|p| p.kind() == "pair_pattern")
-            .and_then(|p| p.child_by_field_name("value"))
+            .and_then(|p| p.field("value"))
             .filter(|v| v.kind() == "identifier"),
     }
 }
@@ -546,7 +525,7 @@ fn is_log_callee(function: Node, text: &str) -> bool {
     }
     function.kind() == "subscript_expression"
         && function
-            .child_by_field_name("object")
+            .field("object")
             .map(|o| node_text(o, text))
             .is_some_and(|o| {
                 let last = o.rsplit('.').next().unwrap_or(o).to_ascii_lowercase();
@@ -572,12 +551,12 @@ fn feeds_only_logs(node: Node, text: &str, depth: u8) -> bool {
             | "object"
             | "template_substitution"
             | "template_string" => current = parent,
-            "pair" if parent.child_by_field_name("value") == Some(current) => current = parent,
+            "pair" if parent.field("value") == Some(current) => current = parent,
             "arguments" => {
                 let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else {
                     return false;
                 };
-                let Some(function) = call.child_by_field_name("function") else {
+                let Some(function) = call.field("function") else {
                     return false;
                 };
                 if is_log_callee(function, text) {
@@ -588,11 +567,8 @@ fn feeds_only_logs(node: Node, text: &str, depth: u8) -> bool {
                 }
                 current = call;
             }
-            "variable_declarator" if parent.child_by_field_name("value") == Some(current) => {
-                let Some(name) = parent
-                    .child_by_field_name("name")
-                    .filter(|n| n.kind() == "identifier")
-                else {
+            "variable_declarator" if parent.field("value") == Some(current) => {
+                let Some(name) = parent.field("name").filter(|n| n.kind() == "identifier") else {
                     return false;
                 };
                 return depth > 0 && local_feeds_only_logs(name, text, depth - 1);
@@ -600,7 +576,7 @@ fn feeds_only_logs(node: Node, text: &str, depth: u8) -> bool {
             "return_statement" => {
                 return depth > 0 && function_feeds_only_logs(parent, text, depth - 1);
             }
-            "arrow_function" if parent.child_by_field_name("body") == Some(current) => {
+            "arrow_function" if parent.field("body") == Some(current) => {
                 return depth > 0 && function_feeds_only_logs(current, text, depth - 1);
             }
             _ => return false,
@@ -647,11 +623,11 @@ fn function_feeds_only_logs(inside: Node, text: &str, depth: u8) -> bool {
         }
     }
     let name = match function.kind() {
-        "function_declaration" => function.child_by_field_name("name"),
+        "function_declaration" => function.field("name"),
         _ => function
             .parent()
             .filter(|p| p.kind() == "variable_declarator")
-            .and_then(|p| p.child_by_field_name("name")),
+            .and_then(|p| p.field("name")),
     };
     let Some(name) = name.filter(|n| n.kind() == "identifier") else {
         return false;
@@ -677,7 +653,7 @@ fn function_feeds_only_logs(inside: Node, text: &str, depth: u8) -> bool {
     while let Some(node) = stack.pop() {
         if node.kind() == "call_expression"
             && node
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| f.kind() == "identifier" && node_text(f, text) == name)
         {
             if !feeds_only_logs(node, text, depth) {
@@ -726,15 +702,15 @@ fn read_use(root: Node, text: &str, read: &EnvRead) -> ValueUse {
 fn assigned_names(index: &Index, text: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for (_, node) in index.of(&[Kind::Assignment]) {
-        if let Some(left) = node.child_by_field_name("left")
-            && let Some(object) = left.child_by_field_name("object")
+        if let Some(left) = node.field("left")
+            && let Some(object) = left.field("object")
             && matches!(node_text(object, text), "process.env" | "import.meta.env")
         {
             let name = match left.kind() {
                 "member_expression" => left
-                    .child_by_field_name("property")
+                    .field("property")
                     .map(|p| node_text(p, text).to_string()),
-                "subscript_expression" => left.child_by_field_name("index").map(|i| {
+                "subscript_expression" => left.field("index").map(|i| {
                     node_text(i, text)
                         .trim_matches(['"', '\'', '`'])
                         .to_string()
@@ -861,6 +837,12 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
             _ => {}
         }
     }
+    // Whether any expression here can be computed from an env setting (see `env_derived`):
+    // an `process.env`/`import.meta.env` access or an env helper call (each call passed
+    // through `env_name_call` just above). Without one, no branch is env-selected.
+    let env_expressions = text.contains("process.env")
+        || text.contains("import.meta.env")
+        || !facts.env_name_calls.is_empty();
     facts
         .config_env_keys
         .sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
@@ -873,7 +855,9 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
         &mut facts.env_name_calls,
     );
     facts.env_reads.sort_by_key(|r| r.span.start);
-    facts.gated_imports = gated_imports(root, index, text, facts);
+    if env_expressions {
+        facts.gated_imports = gated_imports(root, index, text, facts);
+    }
     facts.env_handoffs = facts
         .env_reads
         .iter()
@@ -916,6 +900,8 @@ fn gated_imports(root: Node, index: &Index, text: &str, facts: &ModuleFacts) -> 
     // Per specifier: (uses, gated uses).
     let mut counts: std::collections::BTreeMap<&str, (usize, usize)> =
         std::collections::BTreeMap::new();
+    // Conditions already judged: the uses of an import share their enclosing branches.
+    let mut judged = std::collections::HashMap::new();
     // The walk's identifier index already leaves import statements out.
     for identifier in index.identifiers.iter().filter(|i| i.plain) {
         let node = identifier.node;
@@ -924,7 +910,7 @@ fn gated_imports(root: Node, index: &Index, text: &str, facts: &ModuleFacts) -> 
         {
             let entry = counts.entry(specifier).or_default();
             entry.0 += 1;
-            if on_env_selected_branch(root, node, text) {
+            if on_env_selected_branch(root, node, text, &mut judged) {
                 entry.1 += 1;
             }
         }
@@ -962,38 +948,43 @@ fn is_declaration_name(identifier: Node) -> bool {
         matches!(
             p.kind(),
             "variable_declarator" | "shorthand_property_identifier_pattern" | "pair_pattern"
-        ) && p.child_by_field_name("name") == Some(identifier)
+        ) && p.field("name") == Some(identifier)
             || p.kind() == "object_pattern"
     })
 }
 
 /// On a branch that runs only for some value of an env setting: a `case` (not `default`)
 /// of a `switch` on it, the branches of an `if`/ternary testing it, the right side of `&&`.
-fn on_env_selected_branch(root: Node, node: Node, text: &str) -> bool {
+fn on_env_selected_branch(
+    root: Node,
+    node: Node,
+    text: &str,
+    judged: &mut std::collections::HashMap<usize, bool>,
+) -> bool {
     let mut current = node;
     while let Some(parent) = current.parent() {
         let condition = match parent.kind() {
-            "switch_case" if parent.child_by_field_name("value") != Some(current) => parent
+            "switch_case" if parent.field("value") != Some(current) => parent
                 .parent()
                 .and_then(|body| body.parent())
                 .filter(|s| s.kind() == "switch_statement")
-                .and_then(|s| s.child_by_field_name("value")),
-            "if_statement" | "ternary_expression"
-                if parent.child_by_field_name("condition") != Some(current) =>
-            {
-                parent.child_by_field_name("condition")
+                .and_then(|s| s.field("value")),
+            "if_statement" | "ternary_expression" if parent.field("condition") != Some(current) => {
+                parent.field("condition")
             }
             "binary_expression"
-                if parent.child_by_field_name("right") == Some(current)
-                    && parent
-                        .child_by_field_name("operator")
-                        .is_some_and(|o| o.kind() == "&&") =>
+                if parent.field("right") == Some(current)
+                    && parent.field("operator").is_some_and(|o| o.kind() == "&&") =>
             {
-                parent.child_by_field_name("left")
+                parent.field("left")
             }
             _ => None,
         };
-        if condition.is_some_and(|c| env_derived(root, c, text, 1)) {
+        if condition.is_some_and(|c| {
+            *judged
+                .entry(c.id())
+                .or_insert_with(|| env_derived(root, c, text, 1))
+        }) {
             return true;
         }
         current = parent;
@@ -1008,7 +999,7 @@ fn env_derived(root: Node, expression: Node, text: &str, depth: u8) -> bool {
     while let Some(node) = stack.pop() {
         match node.kind() {
             "member_expression" | "subscript_expression"
-                if node.child_by_field_name("object").is_some_and(|o| {
+                if node.field("object").is_some_and(|o| {
                     matches!(node_text(o, text), "process.env" | "import.meta.env")
                 }) =>
             {
@@ -1048,10 +1039,10 @@ fn local_initializer<'t>(root: Node<'t>, identifier: Node<'t>, text: &str) -> Op
                 }
                 if node.kind() == "variable_declarator"
                     && node
-                        .child_by_field_name("name")
+                        .field("name")
                         .is_some_and(|n| n.kind() == "identifier" && node_text(n, text) == name)
                 {
-                    best = node.child_by_field_name("value").or(best);
+                    best = node.field("value").or(best);
                 }
                 // Declarations of inner functions are not in scope here.
                 if node != s
@@ -1092,7 +1083,7 @@ fn handed_to_call(access: Node, text: &str) -> Option<(String, usize)> {
             "arguments" => {
                 let call = parent.parent().filter(|c| c.kind() == "call_expression")?;
                 let function = call
-                    .child_by_field_name("function")
+                    .field("function")
                     .filter(|f| f.kind() == "identifier")?;
                 let mut cursor = parent.walk();
                 let position = parent
@@ -1119,23 +1110,22 @@ fn coping_parameters(root: Node, text: &str) -> Vec<(String, usize)> {
         if statement.kind() != "export_statement" {
             continue;
         }
-        let Some(declaration) = statement.child_by_field_name("declaration") else {
+        let Some(declaration) = statement.field("declaration") else {
             continue;
         };
         let mut functions: Vec<(String, Node)> = Vec::new();
         match declaration.kind() {
             "function_declaration" => {
-                if let Some(name) = declaration.child_by_field_name("name") {
+                if let Some(name) = declaration.field("name") {
                     functions.push((node_text(name, text).to_string(), declaration));
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
                 let mut inner = declaration.walk();
                 for declarator in declaration.named_children(&mut inner) {
-                    if let (Some(name), Some(value)) = (
-                        declarator.child_by_field_name("name"),
-                        declarator.child_by_field_name("value"),
-                    ) && matches!(value.kind(), "arrow_function" | "function_expression")
+                    if let (Some(name), Some(value)) =
+                        (declarator.field("name"), declarator.field("value"))
+                        && matches!(value.kind(), "arrow_function" | "function_expression")
                     {
                         functions.push((node_text(name, text).to_string(), value));
                     }
@@ -1148,14 +1138,14 @@ fn coping_parameters(root: Node, text: &str) -> Vec<(String, usize)> {
             if function.byte_range().len() > 8_000 {
                 continue;
             }
-            let count = match function.child_by_field_name("parameters") {
+            let count = match function.field("parameters") {
                 Some(p) => {
                     let mut c = p.walk();
                     p.named_children(&mut c)
                         .filter(|n| n.kind() != "comment")
                         .count()
                 }
-                None => usize::from(function.child_by_field_name("parameter").is_some()),
+                None => usize::from(function.field("parameter").is_some()),
             };
             for position in 0..count.min(4) {
                 if parameter_copes(function, position, text) {
@@ -1206,22 +1196,16 @@ fn string_value(node: Node, text: &str) -> Option<String> {
 /// file (the env stage uses them from bundler configs only).
 fn config_env_pair(pair: Node, text: &str, keys: &mut Vec<(String, u32)>) {
     let section = pair
-        .child_by_field_name("key")
+        .field("key")
         .map(|k| node_text(k, text).trim_matches(['"', '\'']))
         .unwrap_or("");
-    let Some(object) = pair
-        .child_by_field_name("value")
-        .filter(|v| v.kind() == "object")
-    else {
+    let Some(object) = pair.field("value").filter(|v| v.kind() == "object") else {
         return;
     };
     if section == "define" {
         let mut cursor = object.walk();
         for property in object.named_children(&mut cursor) {
-            let Some(key) = property
-                .child_by_field_name("key")
-                .filter(|_| property.kind() == "pair")
-            else {
+            let Some(key) = property.field("key").filter(|_| property.kind() == "pair") else {
                 continue;
             };
             let written = node_text(key, text).trim_matches(['"', '\'', '`']);
@@ -1233,14 +1217,12 @@ fn config_env_pair(pair: Node, text: &str, keys: &mut Vec<(String, u32)>) {
             }
             // `'process.env': { NODE_ENV: …, DEV_FEATURES_ENABLED: … }`
             if matches!(written, "process.env" | "import.meta.env")
-                && let Some(inner) = property
-                    .child_by_field_name("value")
-                    .filter(|v| v.kind() == "object")
+                && let Some(inner) = property.field("value").filter(|v| v.kind() == "object")
             {
                 let mut inner_cursor = inner.walk();
                 for field in inner.named_children(&mut inner_cursor) {
                     let key = match field.kind() {
-                        "pair" => field.child_by_field_name("key"),
+                        "pair" => field.field("key"),
                         "shorthand_property_identifier" => Some(field),
                         _ => None,
                     };
@@ -1261,7 +1243,7 @@ fn config_env_pair(pair: Node, text: &str, keys: &mut Vec<(String, u32)>) {
     let mut cursor = object.walk();
     for property in object.named_children(&mut cursor) {
         let key = match property.kind() {
-            "pair" => property.child_by_field_name("key"),
+            "pair" => property.field("key"),
             "shorthand_property_identifier" => Some(property),
             _ => None,
         };
@@ -1275,10 +1257,7 @@ fn config_env_pair(pair: Node, text: &str, keys: &mut Vec<(String, u32)>) {
 /// `getEnv('SMTP_HOST')`, `parseBooleanEnv('FLAG', false)`: a local function called with a
 /// literal variable name (first or second argument).
 fn env_name_call(call: Node, text: &str, isomorphic: bool, calls: &mut Vec<EnvNameCall>) {
-    let Some(function) = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "identifier")
-    else {
+    let Some(function) = call.field("function").filter(|f| f.kind() == "identifier") else {
         return;
     };
     let Some((argument, name, count)) = helper_call_name(call, text) else {
@@ -1335,10 +1314,7 @@ fn expand_dynamic_reads(root: Node, text: &str, facts: &mut ModuleFacts) {
             kept.push(read);
             continue;
         };
-        let Some(index) = access
-            .child_by_field_name("index")
-            .filter(|i| i.kind() == "identifier")
-        else {
+        let Some(index) = access.field("index").filter(|i| i.kind() == "identifier") else {
             kept.push(read);
             continue;
         };
@@ -1379,9 +1355,9 @@ fn name_binding(root: Node, identifier: Node, text: &str) -> Option<Binding> {
     while let Some(node) = current {
         match node.kind() {
             "for_in_statement" => {
-                let left = node.child_by_field_name("left")?;
+                let left = node.field("left")?;
                 if node_text(left, text) == name {
-                    let right = node.child_by_field_name("right")?;
+                    let right = node.field("right")?;
                     return literal_names(root, right, text).map(Binding::Names);
                 }
             }
@@ -1407,12 +1383,12 @@ fn name_binding(root: Node, identifier: Node, text: &str) -> Option<Binding> {
 
 fn parameter_index(function: Node, name: &str, text: &str) -> Option<usize> {
     if let Some(single) = function
-        .child_by_field_name("parameter")
+        .field("parameter")
         .filter(|p| p.kind() == "identifier")
     {
         return (node_text(single, text) == name).then_some(0);
     }
-    let parameters = function.child_by_field_name("parameters")?;
+    let parameters = function.field("parameters")?;
     let mut cursor = parameters.walk();
     parameters
         .named_children(&mut cursor)
@@ -1420,8 +1396,8 @@ fn parameter_index(function: Node, name: &str, text: &str) -> Option<usize> {
         .position(|p| {
             let binding = match p.kind() {
                 "identifier" => Some(p),
-                "assignment_pattern" => p.child_by_field_name("left"),
-                _ => p.child_by_field_name("pattern"),
+                "assignment_pattern" => p.field("left"),
+                _ => p.field("pattern"),
             };
             binding.is_some_and(|b| node_text(b, text) == name)
         })
@@ -1435,25 +1411,25 @@ fn callback_array<'t>(function: Node<'t>, text: &str) -> Option<Node<'t>> {
         .parent()
         .filter(|c| c.kind() == "call_expression")?;
     let callee = call
-        .child_by_field_name("function")
+        .field("function")
         .filter(|f| f.kind() == "member_expression")?;
-    let method = callee.child_by_field_name("property")?;
+    let method = callee.field("property")?;
     ELEMENT_CALLBACKS
         .contains(&node_text(method, text))
-        .then(|| callee.child_by_field_name("object"))
+        .then(|| callee.field("object"))
         .flatten()
 }
 
 /// The name a function is known by in its module.
 fn function_name(function: Node, text: &str) -> Option<String> {
-    if let Some(name) = function.child_by_field_name("name") {
+    if let Some(name) = function.field("name") {
         return Some(node_text(name, text).to_string());
     }
     let parent = function.parent()?;
     let name = match parent.kind() {
-        "variable_declarator" => parent.child_by_field_name("name"),
-        "pair" => parent.child_by_field_name("key"),
-        "assignment_expression" => parent.child_by_field_name("left"),
+        "variable_declarator" => parent.field("name"),
+        "pair" => parent.field("key"),
+        "assignment_expression" => parent.field("left"),
         _ => None,
     }?;
     Some(node_text(name, text).to_string())
@@ -1516,19 +1492,19 @@ fn env_var_reads(index: &Index, text: &str, facts: &mut ModuleFacts) {
     }
     for (_, node) in index.of(&[Kind::Call]) {
         let Some(callee) = node
-            .child_by_field_name("function")
+            .field("function")
             .filter(|f| f.kind() == "member_expression")
         else {
             continue;
         };
         let is_get = callee
-            .child_by_field_name("property")
+            .field("property")
             .is_some_and(|p| node_text(p, text) == "get")
             && callee
-                .child_by_field_name("object")
+                .field("object")
                 .is_some_and(|o| locals.iter().any(|l| l == node_text(o, text)));
         let name = node
-            .child_by_field_name("arguments")
+            .field("arguments")
             .and_then(|a| a.named_child(0))
             .and_then(|a| string_value(a, text));
         let (true, Some(name)) = (is_get, name) else {
@@ -1538,7 +1514,7 @@ fn env_var_reads(index: &Index, text: &str, facts: &mut ModuleFacts) {
         let mut chain = Vec::new();
         let mut outer = node;
         while let Some(member) = outer.parent().filter(|p| p.kind() == "member_expression") {
-            if let Some(property) = member.child_by_field_name("property") {
+            if let Some(property) = member.field("property") {
                 chain.push(node_text(property, text));
             }
             match member.parent().filter(|c| c.kind() == "call_expression") {
@@ -1612,10 +1588,10 @@ pub(super) fn in_server_only_branch(node: Node, text: &str) -> bool {
     while let Some(parent) = current.parent() {
         match parent.kind() {
             "if_statement" | "ternary_expression" => {
-                let condition = parent.child_by_field_name("condition");
-                let branch = if parent.child_by_field_name("consequence") == Some(current) {
+                let condition = parent.field("condition");
+                let branch = if parent.field("consequence") == Some(current) {
                     Some(true)
-                } else if parent.child_by_field_name("alternative") == Some(current)
+                } else if parent.field("alternative") == Some(current)
                     || current.kind() == "else_clause"
                 {
                     Some(false)
@@ -1629,12 +1605,10 @@ pub(super) fn in_server_only_branch(node: Node, text: &str) -> bool {
                 }
             }
             "binary_expression"
-                if parent.child_by_field_name("right") == Some(current)
-                    && parent
-                        .child_by_field_name("operator")
-                        .is_some_and(|o| o.kind() == "&&") =>
+                if parent.field("right") == Some(current)
+                    && parent.field("operator").is_some_and(|o| o.kind() == "&&") =>
             {
-                if let Some(left) = parent.child_by_field_name("left")
+                if let Some(left) = parent.field("left")
                     && condition_side(left, text) == Some(true)
                 {
                     return true;
@@ -1645,11 +1619,9 @@ pub(super) fn in_server_only_branch(node: Node, text: &str) -> bool {
                 let mut previous = current.prev_named_sibling();
                 while let Some(statement) = previous {
                     if statement.kind() == "if_statement"
-                        && let Some(condition) = statement.child_by_field_name("condition")
+                        && let Some(condition) = statement.field("condition")
                         && condition_side(condition, text) == Some(false)
-                        && statement
-                            .child_by_field_name("consequence")
-                            .is_some_and(|c| ends_flow(c))
+                        && statement.field("consequence").is_some_and(|c| ends_flow(c))
                     {
                         return true;
                     }
@@ -1684,10 +1656,10 @@ fn ends_flow(statement: Node) -> bool {
 fn schema_reads(root: Node, index: &Index, text: &str, facts: &mut ModuleFacts) {
     let mut found: Vec<(Node, Vec<EnvRead>)> = Vec::new();
     for (_, node) in index.of(&[Kind::Call]) {
-        let Some(function) = node.child_by_field_name("function") else {
+        let Some(function) = node.field("function") else {
             continue;
         };
-        let Some(arguments) = node.child_by_field_name("arguments") else {
+        let Some(arguments) = node.field("arguments") else {
             continue;
         };
         let mut cursor = arguments.walk();
@@ -1703,7 +1675,7 @@ fn schema_reads(root: Node, index: &Index, text: &str, facts: &mut ModuleFacts) 
             }
         } else if matches!(method, "validate" | "validateAsync") && is_env(args.first()) {
             if let Some(schema) = function
-                .child_by_field_name("object")
+                .field("object")
                 .and_then(|o| joi_object(root, o, text))
             {
                 object_schema_keys(schema, text, SchemaKind::Joi, &mut reads);
@@ -1721,10 +1693,8 @@ fn schema_reads(root: Node, index: &Index, text: &str, facts: &mut ModuleFacts) 
                 .named_children(&mut cursor)
                 .filter(|p| p.kind() == "pair")
             {
-                let section = pair
-                    .child_by_field_name("key")
-                    .map_or("", |k| node_text(k, text));
-                let value = pair.child_by_field_name("value");
+                let section = pair.field("key").map_or("", |k| node_text(k, text));
+                let value = pair.field("value");
                 if matches!(section, "server" | "client" | "shared")
                     && let Some(value) = value.filter(|v| v.kind() == "identifier")
                     && let Some(schema) = resolve_object(root, value, text)
@@ -1785,19 +1755,17 @@ fn joi_object<'t>(root: Node<'t>, node: Node<'t>, text: &str) -> Option<Node<'t>
         if call.kind() != "call_expression" {
             return None;
         }
-        let function = call.child_by_field_name("function")?;
-        let property = function
-            .child_by_field_name("property")
-            .map(|p| node_text(p, text));
+        let function = call.field("function")?;
+        let property = function.field("property").map(|p| node_text(p, text));
         if matches!(property, Some("object" | "keys"))
             && let Some(object) = call
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| a.named_child(0))
                 .filter(|a| a.kind() == "object")
         {
             return Some(object);
         }
-        call = function.child_by_field_name("object")?;
+        call = function.field("object")?;
     }
 }
 
@@ -1807,10 +1775,7 @@ fn object_schema_keys(schema: Node, text: &str, kind: SchemaKind, reads: &mut Ve
         .named_children(&mut cursor)
         .filter(|p| p.kind() == "pair")
     {
-        let (Some(key), Some(value)) = (
-            pair.child_by_field_name("key"),
-            pair.child_by_field_name("value"),
-        ) else {
+        let (Some(key), Some(value)) = (pair.field("key"), pair.field("value")) else {
             continue;
         };
         let written = node_text(value, text);
@@ -1838,10 +1803,7 @@ fn object_schema_keys(schema: Node, text: &str, kind: SchemaKind, reads: &mut Ve
 fn has_key(node: Node, name: &str, text: &str) -> bool {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if n.kind() == "pair"
-            && n.child_by_field_name("key")
-                .is_some_and(|k| node_text(k, text) == name)
-        {
+        if n.kind() == "pair" && n.field("key").is_some_and(|k| node_text(k, text) == name) {
             return true;
         }
         let mut cursor = n.walk();

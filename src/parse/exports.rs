@@ -1,5 +1,6 @@
 //! ESM exports: declarations, lists, re-exports and ambient `declare module` blocks.
 
+use super::FieldExt;
 use tree_sitter::Node;
 
 use super::extract::{has_keyword_child, literal_string, node_text, span_of, specifier_name};
@@ -16,7 +17,7 @@ pub(super) fn export_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
         facts.exports.esm = true;
     }
     let statement_type_only = has_keyword_child(node, "type");
-    let source = node.child_by_field_name("source");
+    let source = node.field("source");
     let mut cursor = node.walk();
     let clause = node
         .named_children(&mut cursor)
@@ -43,13 +44,13 @@ pub(super) fn export_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
                     .named_children(&mut specs)
                     .filter(|s| s.kind() == "export_specifier")
                 {
-                    let Some(name) = spec.child_by_field_name("name") else {
+                    let Some(name) = spec.field("name") else {
                         continue;
                     };
                     let type_only = statement_type_only || has_keyword_child(spec, "type");
                     let imported = specifier_name(name, text);
                     let exported = spec
-                        .child_by_field_name("alias")
+                        .field("alias")
                         .map_or_else(|| imported.clone(), |a| specifier_name(a, text));
                     import.names.push(ImportedName {
                         imported,
@@ -102,10 +103,10 @@ pub(super) fn export_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
             .named_children(&mut specs)
             .filter(|s| s.kind() == "export_specifier")
         {
-            let Some(name) = spec.child_by_field_name("name") else {
+            let Some(name) = spec.field("name") else {
                 continue;
             };
-            let exported = spec.child_by_field_name("alias").unwrap_or(name);
+            let exported = spec.field("alias").unwrap_or(name);
             facts.exports.names.push(ExportedName {
                 name: specifier_name(exported, text),
                 type_only: statement_type_only || has_keyword_child(spec, "type"),
@@ -128,7 +129,7 @@ pub(super) fn export_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
         facts.exports.opaque = true;
         return;
     }
-    if let Some(declaration) = node.child_by_field_name("declaration") {
+    if let Some(declaration) = node.field("declaration") {
         declaration_names(declaration, text, &mut facts.exports.names);
     }
 }
@@ -143,7 +144,7 @@ fn declaration_names(declaration: Node, text: &str, out: &mut Vec<ExportedName>)
                 .named_children(&mut cursor)
                 .filter(|c| c.kind() == "variable_declarator")
             {
-                if let Some(name) = declarator.child_by_field_name("name") {
+                if let Some(name) = declarator.field("name") {
                     pattern_names(name, text, false, out);
                 }
             }
@@ -171,7 +172,7 @@ fn declaration_names(declaration: Node, text: &str, out: &mut Vec<ExportedName>)
         }
         _ => {
             let type_only = matches!(kind, "type_alias_declaration" | "interface_declaration");
-            let name = declaration.child_by_field_name("name");
+            let name = declaration.field("name");
             if let Some(name) = name {
                 out.push(ExportedName {
                     name: specifier_name(name, text),
@@ -194,12 +195,12 @@ fn pattern_names(pattern: Node, text: &str, type_only: bool, out: &mut Vec<Expor
             });
         }
         "pair_pattern" => {
-            if let Some(value) = pattern.child_by_field_name("value") {
+            if let Some(value) = pattern.field("value") {
                 pattern_names(value, text, type_only, out);
             }
         }
         "assignment_pattern" | "object_assignment_pattern" => {
-            if let Some(left) = pattern.child_by_field_name("left") {
+            if let Some(left) = pattern.field("left") {
                 pattern_names(left, text, type_only, out);
             }
         }
@@ -231,10 +232,7 @@ pub(super) fn ambient_module(node: Node, text: &str, facts: &mut ModuleFacts) {
         .named_children(&mut cursor)
         .filter(|c| c.kind() == "module")
     {
-        if let Some(name) = module
-            .child_by_field_name("name")
-            .and_then(|n| literal_string(n, text))
-        {
+        if let Some(name) = module.field("name").and_then(|n| literal_string(n, text)) {
             facts.ambient_modules.push(name);
         }
     }

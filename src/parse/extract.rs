@@ -1,6 +1,7 @@
 //! Turns a syntax tree into [`ModuleFacts`]: one walk hands each node to the concern that
 //! reads it; the node readers every concern shares live here too.
 
+use super::FieldExt;
 use tree_sitter::{Node, Tree};
 
 use super::comments::comment_node;
@@ -65,7 +66,14 @@ impl<'t> Index<'t> {
     }
 
     fn note(&mut self, kind: &str, node: Node<'t>) {
-        let kind = match kind {
+        if let Some(kind) = Index::kind_of(kind) {
+            self.nodes.push((kind, node));
+        }
+    }
+
+    /// The [`Kind`] a node of this kind name is indexed as.
+    fn kind_of(kind: &str) -> Option<Kind> {
+        Some(match kind {
             "call_expression" => Kind::Call,
             "pair" => Kind::Pair,
             "class_declaration" | "abstract_class_declaration" => Kind::Class,
@@ -74,9 +82,101 @@ impl<'t> Index<'t> {
             "formal_parameters" => Kind::Parameters,
             "arrow_function" => Kind::Arrow,
             "assignment_expression" | "augmented_assignment_expression" => Kind::Assignment,
-            _ => return,
-        };
-        self.nodes.push((kind, node));
+            _ => return None,
+        })
+    }
+}
+
+/// What the walk does with a node of a kind: hand it to [`visit`], note it in the [`Index`],
+/// consider it as an identifier, or let it change the [`Context`] of its children.
+const VISIT: u8 = 1;
+const NOTE: u8 = 2;
+const IDENTIFIER: u8 = 4;
+const CONTEXT: u8 = 8;
+/// A kind id beyond the table (never in a tree of the table's language): every concern looks.
+const ANY: u8 = VISIT | NOTE | IDENTIFIER | CONTEXT;
+
+/// Per grammar: each kind id's name, and what the walk does with it ([`VISIT`] …). Built from
+/// the same names the concerns match, so a kind is read exactly as when the walk compared
+/// every node's name, only without fetching it (a C string, measured and validated per call)
+/// for the nodes nobody reads.
+struct KindTable {
+    names: Vec<String>,
+    flags: Vec<u8>,
+}
+
+thread_local! {
+    static KIND_TABLES: std::cell::RefCell<Vec<(tree_sitter::Language, std::rc::Rc<KindTable>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl KindTable {
+    fn of(language: &tree_sitter::Language) -> std::rc::Rc<KindTable> {
+        KIND_TABLES.with(|tables| {
+            let mut tables = tables.borrow_mut();
+            if let Some((_, table)) = tables.iter().find(|(l, _)| l == language) {
+                return table.clone();
+            }
+            let count = language.node_kind_count();
+            let names: Vec<String> = (0..count)
+                .map(|id| {
+                    u16::try_from(id)
+                        .ok()
+                        .and_then(|id| language.node_kind_for_id(id))
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect();
+            let flags = names.iter().map(|name| KindTable::flags_of(name)).collect();
+            let table = std::rc::Rc::new(KindTable { names, flags });
+            tables.push((language.clone(), table.clone()));
+            table
+        })
+    }
+
+    fn flags_of(kind: &str) -> u8 {
+        let mut flags = 0;
+        if matches!(
+            kind,
+            "import_statement"
+                | "export_statement"
+                | "call_expression"
+                | "assignment_expression"
+                | "member_expression"
+                | "variable_declarator"
+                | "namespace_import"
+                | "new_expression"
+                | "comment"
+                | "string"
+                | "template_string"
+                | "ambient_declaration"
+        ) {
+            flags |= VISIT;
+        }
+        if Index::kind_of(kind).is_some() {
+            flags |= NOTE;
+        }
+        if matches!(
+            kind,
+            "type_identifier" | "identifier" | "shorthand_property_identifier"
+        ) {
+            flags |= IDENTIFIER;
+        }
+        if matches!(
+            kind,
+            "nested_type_identifier"
+                | "type_query"
+                | "statement_block"
+                | "program"
+                | "expression_statement"
+                | "arrow_function"
+                | "call_expression"
+                | "member_expression"
+                | "import_statement"
+        ) {
+            flags |= CONTEXT;
+        }
+        flags
     }
 }
 
@@ -127,6 +227,7 @@ pub(super) fn extract_indexed<'t>(
     let mut index = Index::default();
     let mut env_aliases: Vec<(String, EnvReadForm)> = Vec::new();
     let root = tree.root_node();
+    let table = KindTable::of(&tree.language());
     let mut cursor = root.walk();
     // Counted here: `TreeCursor::depth` costs the depth itself, quadratic on a deep tree.
     let mut depth = 0u32;
@@ -134,11 +235,26 @@ pub(super) fn extract_indexed<'t>(
     let mut contexts: Vec<Context> = vec![Context::default()];
     'walk: loop {
         let node = cursor.node();
-        let kind = node.kind();
-        visit(node, kind, depth, text, &mut facts, &mut env_aliases);
-        index.note(kind, node);
+        // Most nodes are punctuation, names and operators no concern reads: the table says
+        // so by kind id, without fetching and comparing the kind's name.
+        let id = usize::from(node.kind_id());
+        let flags = table.flags.get(id).copied().unwrap_or(ANY);
+        let kind = if flags == 0 {
+            ""
+        } else {
+            table
+                .names
+                .get(id)
+                .map_or_else(|| node.kind(), String::as_str)
+        };
+        if flags & VISIT != 0 {
+            visit(node, kind, depth, text, &mut facts, &mut env_aliases);
+        }
+        if flags & NOTE != 0 {
+            index.note(kind, node);
+        }
         let context = contexts.last().copied().unwrap_or_default();
-        if !context.in_import {
+        if flags & IDENTIFIER != 0 && !context.in_import {
             let (in_type, plain) = match kind {
                 "type_identifier" if typescript => (true, false),
                 "identifier" => (context.in_type, true),
@@ -155,7 +271,11 @@ pub(super) fn extract_indexed<'t>(
         }
         if cursor.goto_first_child() {
             depth += 1;
-            contexts.push(context.enter(kind));
+            contexts.push(if flags & CONTEXT != 0 {
+                context.enter(kind)
+            } else {
+                context
+            });
             continue;
         }
         loop {
@@ -207,14 +327,14 @@ fn visit(
         "import_statement" => import_statement(node, text, facts),
         "export_statement" => export_statement(node, text, facts),
         "call_expression" => call_expression(node, text, facts),
-        "assignment_expression" => match node.child_by_field_name("left").map(|l| l.kind()) {
+        "assignment_expression" => match node.field("left").map(|l| l.kind()) {
             Some("member_expression") => commonjs_assignment(node, text, facts),
             Some("subscript_expression") => commonjs_computed_assignment(node, text, facts),
             _ => {}
         },
         "member_expression" => {
-            let object = node.child_by_field_name("object");
-            let property = node.child_by_field_name("property");
+            let object = node.field("object");
+            let property = node.field("property");
             let is_env = property
                 .is_some_and(|p| p.kind() == "property_identifier" && node_text(p, text) == "env")
                 && object.is_some_and(|o| match o.kind() {
@@ -227,10 +347,8 @@ fn visit(
             }
         }
         "variable_declarator" => {
-            let named = node
-                .child_by_field_name("name")
-                .is_some_and(|n| n.kind() == "identifier");
-            let value = node.child_by_field_name("value").map(|v| v.kind());
+            let named = node.field("name").is_some_and(|n| n.kind() == "identifier");
+            let value = node.field("value").map(|v| v.kind());
             if named
                 && matches!(
                     value,
@@ -245,7 +363,7 @@ fn visit(
         }
         "new_expression"
             if node
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .is_some_and(|a| a.kind() == "arguments" && has_named_child(a, "object")) =>
         {
             new_router(node, text, facts);
@@ -265,9 +383,7 @@ fn visit(
         "ambient_declaration" => {
             let mut cursor = node.walk();
             let declares_module = node.named_children(&mut cursor).any(|c| {
-                c.kind() == "module"
-                    && c.child_by_field_name("name")
-                        .is_some_and(|n| n.kind() == "string")
+                c.kind() == "module" && c.field("name").is_some_and(|n| n.kind() == "string")
             });
             if declares_module {
                 ambient_module(node, text, facts);
@@ -279,16 +395,16 @@ fn visit(
 
 /// The calls that import, export, read env, mount routes or name paths.
 fn call_expression(node: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(function) = node.child_by_field_name("function") else {
+    let Some(function) = node.field("function") else {
         return;
     };
-    let arguments = node.child_by_field_name("arguments");
+    let arguments = node.field("arguments");
     let has_arguments = arguments.is_some_and(|a| a.kind() == "arguments");
     // `object.property(…)`: the two names, when both are plain.
     let (object, property) = if function.kind() == "member_expression" {
-        let object = function.child_by_field_name("object");
+        let object = function.field("object");
         let property = function
-            .child_by_field_name("property")
+            .field("property")
             .filter(|p| p.kind() == "property_identifier")
             .map(|p| node_text(p, text));
         (object, property)
@@ -355,7 +471,7 @@ fn call_expression(node: Node, text: &str, facts: &mut ModuleFacts) {
         && let Some(inner) = object
         && inner.kind() == "call_expression"
         && inner
-            .child_by_field_name("function")
+            .field("function")
             .is_some_and(|f| f.kind() == "identifier" && node_text(f, text) == "require")
     {
         path_reference(node, text, facts);
@@ -430,7 +546,7 @@ pub(super) fn has_keyword_child(node: Node, keyword: &str) -> bool {
 
 /// Arguments of a call, without comments.
 pub(super) fn call_arguments(node: Node) -> Vec<Node> {
-    let Some(arguments) = node.child_by_field_name("arguments") else {
+    let Some(arguments) = node.field("arguments") else {
         return Vec::new();
     };
     let mut cursor = arguments.walk();
@@ -449,10 +565,7 @@ pub(super) fn find_declaration<'t>(from: Node<'t>, name: &str, text: &str) -> Op
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         if node.kind() == "variable_declarator"
-            && let (Some(n), Some(v)) = (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            )
+            && let (Some(n), Some(v)) = (node.field("name"), node.field("value"))
             && node_text(n, text) == name
         {
             return Some(v);
@@ -473,7 +586,7 @@ pub(super) fn top_level_initializer<'t>(
     for statement in program.named_children(&mut cursor) {
         let declaration = match statement.kind() {
             "lexical_declaration" | "variable_declaration" => statement,
-            "export_statement" => match statement.child_by_field_name("declaration") {
+            "export_statement" => match statement.field("declaration") {
                 Some(d) => d,
                 None => continue,
             },
@@ -496,11 +609,8 @@ pub(super) fn declared_value<'t>(
     declaration
         .named_children(&mut cursor)
         .filter(|d| d.kind() == "variable_declarator")
-        .find(|d| {
-            d.child_by_field_name("name")
-                .is_some_and(|n| node_text(n, text) == name)
-        })
-        .and_then(|d| d.child_by_field_name("value"))
+        .find(|d| d.field("name").is_some_and(|n| node_text(n, text) == name))
+        .and_then(|d| d.field("value"))
 }
 
 pub(super) fn unwrap_parentheses(mut node: Node) -> Node {

@@ -1,5 +1,6 @@
 //! ESM imports, `require()` and `import()`: specifiers and the names bound from them.
 
+use super::FieldExt;
 use tree_sitter::Node;
 
 use super::commonjs::is_export_star_helper_argument;
@@ -22,7 +23,7 @@ pub(super) fn import_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
         .named_children(&mut cursor)
         .find(|c| c.kind() == "import_require_clause")
     {
-        if let Some(source) = clause.child_by_field_name("source") {
+        if let Some(source) = clause.field("source") {
             facts.imports.push(Import {
                 specifier: literal_string(source, text).unwrap_or_default(),
                 kind: if statement_type_only {
@@ -38,7 +39,7 @@ pub(super) fn import_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
         }
         return;
     }
-    let Some(source) = node.child_by_field_name("source") else {
+    let Some(source) = node.field("source") else {
         return;
     };
     let mut import = Import {
@@ -83,16 +84,14 @@ pub(super) fn import_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
                         .named_children(&mut specs)
                         .filter(|s| s.kind() == "import_specifier")
                     {
-                        let Some(name) = spec.child_by_field_name("name") else {
+                        let Some(name) = spec.field("name") else {
                             continue;
                         };
                         let type_only = statement_type_only || has_keyword_child(spec, "type");
                         has_value_binding |= !type_only;
                         import.names.push(ImportedName {
                             imported: specifier_name(name, text),
-                            local: spec
-                                .child_by_field_name("alias")
-                                .map(|a| node_text(a, text).to_string()),
+                            local: spec.field("alias").map(|a| node_text(a, text).to_string()),
                             type_only,
                             span: span_of(name, text),
                         });
@@ -111,7 +110,7 @@ pub(super) fn import_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
 
 /// `require('x')` / `require.resolve('x')`: with what the result is destructured into.
 pub(super) fn require_call(node: Node, text: &str, kind: ImportKind, facts: &mut ModuleFacts) {
-    let Some(arguments) = node.child_by_field_name("arguments") else {
+    let Some(arguments) = node.field("arguments") else {
         return;
     };
     let mut cursor = arguments.walk();
@@ -134,7 +133,7 @@ pub(super) fn require_call(node: Node, text: &str, kind: ImportKind, facts: &mut
         span: span_of(first, text),
     };
     let is_resolve = node
-        .child_by_field_name("function")
+        .field("function")
         .is_some_and(|f| f.kind() == "member_expression");
     if !is_resolve {
         bound_names(node, text, &mut import);
@@ -158,9 +157,9 @@ fn bound_names(call: Node, text: &str, import: &mut Import) {
     }
     let Some(parent) = value.parent() else { return };
     match parent.kind() {
-        "variable_declarator" if parent.child_by_field_name("value") == Some(value) => {
+        "variable_declarator" if parent.field("value") == Some(value) => {
             let Some(pattern) = parent
-                .child_by_field_name("name")
+                .field("name")
                 .filter(|p| p.kind() == "object_pattern")
             else {
                 return;
@@ -170,8 +169,8 @@ fn bound_names(call: Node, text: &str, import: &mut Import) {
             for property in pattern.named_children(&mut cursor) {
                 let key = match property.kind() {
                     "shorthand_property_identifier_pattern" => Some(property),
-                    "pair_pattern" => property.child_by_field_name("key"),
-                    "object_assignment_pattern" => property.child_by_field_name("left"),
+                    "pair_pattern" => property.field("key"),
+                    "object_assignment_pattern" => property.field("left"),
                     // `...rest` can hold anything: treat as a namespace use.
                     _ => return,
                 };
@@ -193,9 +192,9 @@ fn bound_names(call: Node, text: &str, import: &mut Import) {
             import.names = names;
             import.namespace = false;
         }
-        "member_expression" if parent.child_by_field_name("object") == Some(value) => {
+        "member_expression" if parent.field("object") == Some(value) => {
             if let Some(property) = parent
-                .child_by_field_name("property")
+                .field("property")
                 .filter(|p| p.kind() == "property_identifier")
             {
                 import.names.push(ImportedName {
@@ -244,7 +243,7 @@ fn in_type_position(node: Node) -> bool {
 }
 
 pub(super) fn dynamic_import(node: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(arguments) = node.child_by_field_name("arguments") else {
+    let Some(arguments) = node.field("arguments") else {
         return;
     };
     let mut cursor = arguments.walk();
@@ -280,7 +279,7 @@ pub(super) fn module_call_specifier(node: Node, text: &str) -> Option<u32> {
     if node.kind() != "call_expression" {
         return None;
     }
-    let function = node.child_by_field_name("function")?;
+    let function = node.field("function")?;
     let is_module_call = function.kind() == "import"
         || (function.kind() == "identifier" && node_text(function, text) == "require");
     if !is_module_call {
@@ -297,11 +296,11 @@ pub(super) fn required_specifier(node: Node, text: &str) -> Option<String> {
     if node.kind() != "call_expression" {
         return None;
     }
-    let function = node.child_by_field_name("function")?;
+    let function = node.field("function")?;
     if node_text(function, text) != "require" {
         return None;
     }
-    let arguments = node.child_by_field_name("arguments")?;
+    let arguments = node.field("arguments")?;
     let mut cursor = arguments.walk();
     let first = arguments
         .named_children(&mut cursor)

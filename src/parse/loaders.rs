@@ -6,6 +6,7 @@
 //! Each becomes a [`DirectoryLoad`]: a glob or directory relative to the file
 //! (`__dirname`-based) or to the working directory (`{cwd}/…`, how ORMs read plain strings).
 
+use super::FieldExt;
 use tree_sitter::Node;
 
 use crate::facts::{DirectoryLoad, DirectoryLoadKind, ModuleFacts};
@@ -59,7 +60,7 @@ fn string_value(node: Node, text: &str) -> Option<String> {
 }
 
 fn key_name(pair: Node, text: &str) -> String {
-    pair.child_by_field_name("key")
+    pair.field("key")
         .map(|k| string_value(k, text).unwrap_or_else(|| node_text(k, text).to_string()))
         .unwrap_or_default()
 }
@@ -79,8 +80,8 @@ fn value_pattern(value: Node, text: &str) -> Option<String> {
             Some(format!("{{cwd}}/{}", s.trim_start_matches("./")))
         }
         "binary_expression" => {
-            let left = value.child_by_field_name("left")?;
-            let right = value.child_by_field_name("right")?;
+            let left = value.field("left")?;
+            let right = value.field("right")?;
             if node_text(left, text) != "__dirname" {
                 return None;
             }
@@ -95,11 +96,11 @@ fn value_pattern(value: Node, text: &str) -> Option<String> {
             ))
         }
         "call_expression" => {
-            let function = node_text(value.child_by_field_name("function")?, text);
+            let function = node_text(value.field("function")?, text);
             if !matches!(function, "path.join" | "join" | "path.resolve" | "resolve") {
                 return None;
             }
-            let arguments = value.child_by_field_name("arguments")?;
+            let arguments = value.field("arguments")?;
             let mut cursor = arguments.walk();
             let args: Vec<Node> = arguments.named_children(&mut cursor).collect();
             let (first, rest) = args.split_first()?;
@@ -146,7 +147,7 @@ fn push(facts: &mut ModuleFacts, pattern: String, span: crate::facts::Span) {
 /// `entities: [__dirname + '/entities/*.ts']`, `migrations: { directory: './db/migrations' }`.
 fn loader_pair(pair: Node, text: &str, facts: &mut ModuleFacts) {
     // Cheap first: the key's source text must hold a loader key.
-    let Some(key) = pair.child_by_field_name("key") else {
+    let Some(key) = pair.field("key") else {
         return;
     };
     let raw = node_text(key, text);
@@ -157,7 +158,7 @@ fn loader_pair(pair: Node, text: &str, facts: &mut ModuleFacts) {
     if !LOADER_KEYS.contains(&key.as_str()) {
         return;
     }
-    let Some(value) = pair.child_by_field_name("value") else {
+    let Some(value) = pair.field("value") else {
         return;
     };
     let span = span_of(pair, text);
@@ -172,7 +173,7 @@ fn loader_pair(pair: Node, text: &str, facts: &mut ModuleFacts) {
             value
                 .named_children(&mut cursor)
                 .filter(|p| p.kind() == "pair" && key_name(*p, text) == "directory")
-                .filter_map(|p| p.child_by_field_name("value"))
+                .filter_map(|p| p.field("value"))
                 .collect()
         }
         _ => vec![value],
@@ -195,14 +196,14 @@ fn loader_pair(pair: Node, text: &str, facts: &mut ModuleFacts) {
 /// `navigator.serviceWorker.register('/sw.js')`, `new Worker('/worker.js')`: a script the
 /// browser fetches by URL from the server's static folder.
 fn registered_script(call: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return;
     };
     if !node_text(function, text).ends_with("serviceWorker.register") {
         return;
     }
     let Some(url) = call
-        .child_by_field_name("arguments")
+        .field("arguments")
         .and_then(|a| a.named_child(0))
         .and_then(|a| string_value(a, text))
     else {

@@ -25,6 +25,71 @@ use crate::facts::ModuleFacts;
 
 pub use extract::span_of;
 
+/// `Node::child_by_field_name` without its cost: tree-sitter finds a field's id by comparing
+/// the name with every field name of the grammar (`strncmp`, a few percent of a cold run), so
+/// the id is looked up once per grammar and name on each thread.
+pub(crate) trait FieldExt<'t> {
+    /// The child in field `name`.
+    fn field(&self, name: &'static str) -> Option<tree_sitter::Node<'t>>;
+}
+
+type FieldIds = std::collections::HashMap<
+    (usize, usize),
+    Option<std::num::NonZeroU16>,
+    std::hash::BuildHasherDefault<AddressHasher>,
+>;
+
+/// Hashes the (address, length) keys of [`FieldIds`]: a multiply per word instead of SipHash,
+/// which showed in profiles (the keys are literals' addresses, not attacker input).
+#[derive(Default)]
+pub(crate) struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+thread_local! {
+    static FIELD_IDS: RefCell<Vec<(Language, FieldIds)>> = const { RefCell::new(Vec::new()) };
+}
+
+impl<'t> FieldExt<'t> for tree_sitter::Node<'t> {
+    fn field(&self, name: &'static str) -> Option<tree_sitter::Node<'t>> {
+        let language = self.language();
+        let id = FIELD_IDS.with(|tables| {
+            let mut tables = tables.borrow_mut();
+            let at = match tables.iter().position(|(l, _)| l == &*language) {
+                Some(at) => at,
+                None => {
+                    tables.push(((*language).clone(), FieldIds::default()));
+                    tables.len() - 1
+                }
+            };
+            // A literal's address and length name its bytes.
+            *tables[at]
+                .1
+                .entry((name.as_ptr() as usize, name.len()))
+                .or_insert_with(|| language.field_id_for_name(name))
+        });
+        self.child_by_field_id(id?.get())
+    }
+}
+
 /// The extraction code, for the fact cache's format stamp: a changed dispatch or a changed
 /// handler (the env data flow decides `has_default`) changes the facts.
 pub(crate) const EXTRACTION_SOURCE: &str = concat!(

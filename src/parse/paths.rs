@@ -1,6 +1,7 @@
 //! Path expressions: evaluated paths, path strings and computed imports that keep a
 //! literal directory (reachability of files loaded by path).
 
+use super::FieldExt;
 use tree_sitter::Node;
 
 use super::extract::{call_arguments, find_declaration, literal_string, node_text, span_of};
@@ -52,7 +53,7 @@ pub(super) fn evaluate_path(node: Node, text: &str, depth: u32) -> Option<String
             evaluate_path(*args.first()?, text, depth + 1)
         }
         "call_expression" => {
-            let function = node_text(node.child_by_field_name("function")?, text);
+            let function = node_text(node.field("function")?, text);
             let args = call_arguments(node);
             if function == "process.cwd" {
                 return Some("{cwd}".to_string());
@@ -146,11 +147,11 @@ fn wild_path(node: Node, text: &str, depth: u32) -> String {
         }
         "binary_expression"
             if node
-                .child_by_field_name("operator")
+                .field("operator")
                 .is_some_and(|o| node_text(o, text) == "+") =>
         {
-            let part = |field| {
-                node.child_by_field_name(field)
+            let part = |field: &'static str| {
+                node.field(field)
                     .map_or_else(|| "*".to_string(), |n| wild_path(n, text, depth + 1))
             };
             format!("{}{}", part("left"), part("right"))
@@ -159,9 +160,7 @@ fn wild_path(node: Node, text: &str, depth: u32) -> String {
             .named_child(0)
             .map_or_else(|| "*".to_string(), |n| wild_path(n, text, depth + 1)),
         "call_expression" => {
-            let function = node
-                .child_by_field_name("function")
-                .map_or("", |f| node_text(f, text));
+            let function = node.field("function").map_or("", |f| node_text(f, text));
             if !(function.ends_with(".join") || function.ends_with(".resolve")) {
                 return "*".to_string();
             }
@@ -251,7 +250,7 @@ pub(super) fn path_string(node: Node, text: &str, facts: &mut ModuleFacts) {
         }
         if parent.kind() == "arguments"
             && let Some(call) = parent.parent()
-            && let Some(function) = call.child_by_field_name("function")
+            && let Some(function) = call.field("function")
             && matches!(
                 node_text(function, text),
                 "require" | "import" | "require.resolve"

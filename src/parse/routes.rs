@@ -1,5 +1,6 @@
 //! Route mounts, router bindings and prefixes, and directory loaders.
 
+use super::FieldExt;
 use tree_sitter::Node;
 
 use super::extract::{call_arguments, literal_string, node_text, span_of, specifier_name};
@@ -18,7 +19,7 @@ fn mount_target(node: Node, text: &str) -> Option<MountTarget> {
             if let Some(start) = module_call_specifier(node, text) {
                 return Some(MountTarget::Import(start));
             }
-            let function = node.child_by_field_name("function")?;
+            let function = node.field("function")?;
             // A factory: `app.use(require('./testmode')())`.
             if let Some(start) = module_call_specifier(function, text) {
                 return Some(MountTarget::Import(start));
@@ -27,20 +28,20 @@ fn mount_target(node: Node, text: &str) -> Option<MountTarget> {
             if function.kind() != "member_expression" {
                 return None;
             }
-            let property = node_text(function.child_by_field_name("property")?, text);
+            let property = node_text(function.field("property")?, text);
             if !matches!(property, "routes" | "middleware") {
                 return None;
             }
-            mount_target(function.child_by_field_name("object")?, text)
+            mount_target(function.field("object")?, text)
         }
         // `require('./x').default`, `users.router`; other properties (`auth.requireUser`) are
         // middleware functions, not routers.
         "member_expression" => {
-            let property = node_text(node.child_by_field_name("property")?, text);
+            let property = node_text(node.field("property")?, text);
             if !matches!(property, "default" | "router" | "routes") {
                 return None;
             }
-            mount_target(node.child_by_field_name("object")?, text)
+            mount_target(node.field("object")?, text)
         }
         _ => None,
     }
@@ -50,11 +51,11 @@ fn mount_target(node: Node, text: &str) -> Option<MountTarget> {
 fn receiver_name(mut node: Node, text: &str) -> String {
     loop {
         match node.kind() {
-            "call_expression" => match node.child_by_field_name("function") {
+            "call_expression" => match node.field("function") {
                 Some(f) => node = f,
                 None => break,
             },
-            "member_expression" => match node.child_by_field_name("object") {
+            "member_expression" => match node.field("object") {
                 Some(o) => node = o,
                 None => break,
             },
@@ -75,9 +76,9 @@ fn object_property<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node<'
         if pair.kind() != "pair" {
             return None;
         }
-        let k = pair.child_by_field_name("key")?;
+        let k = pair.field("key")?;
         (specifier_name(k, text) == key)
-            .then(|| pair.child_by_field_name("value"))
+            .then(|| pair.field("value"))
             .flatten()
     });
     found
@@ -85,13 +86,11 @@ fn object_property<'t>(object: Node<'t>, key: &str, text: &str) -> Option<Node<'
 
 /// `app.use(…)`, `app.route('/x', sub)`, `fastify.register(plugin, { prefix })`.
 pub(super) fn mount_call(node: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(function) = node.child_by_field_name("function") else {
+    let Some(function) = node.field("function") else {
         return;
     };
-    let (Some(object), Some(property)) = (
-        function.child_by_field_name("object"),
-        function.child_by_field_name("property"),
-    ) else {
+    let (Some(object), Some(property)) = (function.field("object"), function.field("property"))
+    else {
         return;
     };
     let method = node_text(property, text).to_string();
@@ -188,12 +187,12 @@ fn array_mounts(
     if target.kind() != "member_expression" {
         return None;
     }
-    let item = target.child_by_field_name("object")?;
+    let item = target.field("object")?;
     if item.kind() != "identifier" {
         return None;
     }
     let item_name = node_text(item, text);
-    let route_key = node_text(target.child_by_field_name("property")?, text);
+    let route_key = node_text(target.field("property")?, text);
     let array = iterated_array(call, item_name, text)?;
     let mut mounts = Vec::new();
     let mut cursor = array.walk();
@@ -218,8 +217,8 @@ fn iterated_array<'t>(call: Node<'t>, item: &str, text: &str) -> Option<Node<'t>
         let source = match node.kind() {
             "arrow_function" | "function_expression" | "function" => {
                 let parameters = node
-                    .child_by_field_name("parameters")
-                    .or_else(|| node.child_by_field_name("parameter"))?;
+                    .field("parameters")
+                    .or_else(|| node.field("parameter"))?;
                 let written = node_text(parameters, text);
                 let single = written.trim_matches(['(', ')']).trim();
                 let single = single.split(':').next().unwrap_or("").trim();
@@ -228,19 +227,19 @@ fn iterated_array<'t>(call: Node<'t>, item: &str, text: &str) -> Option<Node<'t>
                 }
                 let arguments = node.parent()?;
                 let loop_call = arguments.parent()?;
-                let function = loop_call.child_by_field_name("function")?;
-                let method = node_text(function.child_by_field_name("property")?, text);
+                let function = loop_call.field("function")?;
+                let method = node_text(function.field("property")?, text);
                 if !matches!(method, "forEach" | "map") {
                     return None;
                 }
-                function.child_by_field_name("object")?
+                function.field("object")?
             }
             "for_in_statement" => {
-                let left = node.child_by_field_name("left")?;
+                let left = node.field("left")?;
                 if node_text(left, text) != item {
                     return None;
                 }
-                node.child_by_field_name("right")?
+                node.field("right")?
             }
             _ => continue,
         };
@@ -258,11 +257,11 @@ fn iterated_array<'t>(call: Node<'t>, item: &str, text: &str) -> Option<Node<'t>
 /// template with it substituted; a literal stays itself.
 fn element_path(argument: Node, item: &str, element: Node, text: &str) -> Option<String> {
     let property_of = |member: Node| -> Option<String> {
-        let object = member.child_by_field_name("object")?;
+        let object = member.field("object")?;
         if object.kind() != "identifier" || node_text(object, text) != item {
             return None;
         }
-        let key = node_text(member.child_by_field_name("property")?, text);
+        let key = node_text(member.field("property")?, text);
         literal_string(object_property(element, key, text)?, text)
     };
     match argument.kind() {
@@ -293,7 +292,7 @@ fn element_path(argument: Node, item: &str, element: Node, text: &str) -> Option
 
 /// `require('./routes')(app)`, `registerRoutes(app)`.
 pub(super) fn registration_call(node: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(function) = node.child_by_field_name("function") else {
+    let Some(function) = node.field("function") else {
         return;
     };
     let target = match function.kind() {
@@ -320,10 +319,7 @@ pub(super) fn registration_call(node: Node, text: &str, facts: &mut ModuleFacts)
 
 /// `const r = require('./r')`, `… = require('./r').default`, `… = await import('./r')`.
 pub(super) fn binding_declarator(node: Node, text: &str, facts: &mut ModuleFacts) {
-    let (Some(name), Some(mut value)) = (
-        node.child_by_field_name("name"),
-        node.child_by_field_name("value"),
-    ) else {
+    let (Some(name), Some(mut value)) = (node.field("name"), node.field("value")) else {
         return;
     };
     if value.kind() == "await_expression" {
@@ -334,9 +330,9 @@ pub(super) fn binding_declarator(node: Node, text: &str, facts: &mut ModuleFacts
     }
     if value.kind() == "member_expression" {
         let is_default = value
-            .child_by_field_name("property")
+            .field("property")
             .is_some_and(|p| node_text(p, text) == "default");
-        match value.child_by_field_name("object") {
+        match value.field("object") {
             Some(object) if is_default => value = object,
             _ => return,
         }
@@ -367,7 +363,7 @@ pub(super) fn namespace_binding(node: Node, text: &str, facts: &mut ModuleFacts)
         .and_then(|clause| clause.parent())
         .filter(|s| s.kind() == "import_statement");
     let Some(specifier) = statement
-        .and_then(|s| s.child_by_field_name("source"))
+        .and_then(|s| s.field("source"))
         .and_then(|s| literal_string(s, text))
     else {
         return;
@@ -385,7 +381,7 @@ fn declared_name(node: Node, text: &str) -> Option<String> {
         let parent = current.parent()?;
         match parent.kind() {
             "variable_declarator" => {
-                let name = parent.child_by_field_name("name")?;
+                let name = parent.field("name")?;
                 return (name.kind() == "identifier").then(|| node_text(name, text).to_string());
             }
             "call_expression" | "member_expression" | "await_expression" => current = parent,
@@ -439,8 +435,8 @@ pub(super) fn readdir_call(node: Node, text: &str, facts: &mut ModuleFacts) {
 /// `import.meta.glob('./routes/*.ts')` or with an array of patterns.
 pub(super) fn glob_call(node: Node, text: &str, facts: &mut ModuleFacts) {
     let is_import_meta = node
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("object"))
+        .field("function")
+        .and_then(|f| f.field("object"))
         .is_some_and(|o| node_text(o, text) == "import.meta");
     if !is_import_meta {
         return;
@@ -522,7 +518,7 @@ fn mounted_member(node: Node, text: &str) -> Option<MountTarget> {
     if node.kind() != "member_expression" {
         return None;
     }
-    let object = node.child_by_field_name("object")?;
+    let object = node.field("object")?;
     (object.kind() == "identifier")
         .then(|| MountTarget::Binding(node_text(object, text).to_string()))
 }

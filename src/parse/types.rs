@@ -3,6 +3,7 @@
 //!
 //! Both run on TypeScript trees only, after the query-driven extraction.
 
+use super::FieldExt;
 use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
@@ -39,7 +40,7 @@ pub(super) fn erase_type_only_imports(
         if statement.kind() != "import_statement" {
             continue;
         }
-        let Some(source) = statement.child_by_field_name("source") else {
+        let Some(source) = statement.field("source") else {
             continue;
         };
         let locals = import_locals(statement, text);
@@ -121,10 +122,7 @@ fn import_locals(statement: Node, text: &str) -> Vec<String> {
                         if spec.children(&mut tokens).any(|c| c.kind() == "type") {
                             continue;
                         }
-                        if let Some(local) = spec
-                            .child_by_field_name("alias")
-                            .or_else(|| spec.child_by_field_name("name"))
-                        {
+                        if let Some(local) = spec.field("alias").or_else(|| spec.field("name")) {
                             locals.push(node_text(local, text).to_string());
                         }
                     }
@@ -158,7 +156,7 @@ pub(super) fn top_level_declarations(tree: &Tree, text: &str, facts: &mut Module
             if node
                 .named_children(&mut inner)
                 .any(|c| c.kind() == "export_clause")
-                && node.child_by_field_name("source").is_none()
+                && node.field("source").is_none()
                 && node_text(node, text)
                     .replace(char::is_whitespace, "")
                     .starts_with("export{}")
@@ -182,7 +180,7 @@ pub(super) fn top_level_declarations(tree: &Tree, text: &str, facts: &mut Module
             | "enum_declaration"
             | "internal_module"
             | "module" => {
-                if let Some(name) = declaration.child_by_field_name("name")
+                if let Some(name) = declaration.field("name")
                     && matches!(name.kind(), "identifier" | "type_identifier")
                 {
                     names.push(ExportedName {
@@ -198,7 +196,7 @@ pub(super) fn top_level_declarations(tree: &Tree, text: &str, facts: &mut Module
                     .named_children(&mut inner)
                     .filter(|d| d.kind() == "variable_declarator")
                 {
-                    if let Some(name) = declarator.child_by_field_name("name")
+                    if let Some(name) = declarator.field("name")
                         && name.kind() == "identifier"
                     {
                         names.push(ExportedName {
