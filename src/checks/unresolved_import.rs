@@ -49,6 +49,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             else {
                 continue;
             };
+            // `try { require('x') } catch {}`: the code copes with the module being absent.
+            if import.optional {
+                continue;
+            }
             if reason.as_deref() == Some(crate::resolve::OUTSIDE_TREE) {
                 // The tree boundary: the target may exist, but auditing it was not asked for.
                 findings.push(
