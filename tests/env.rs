@@ -403,6 +403,7 @@ fn optional_reads_are_judged_by_where_the_value_goes() {
         "LOG_LEVEL",
         "FEATURE_INVOICES_V2",
         "WEBHOOK_RETRIES",
+        "TELEMETRY_DISABLED",
     ] {
         assert!(!required(name), "{name} has a default or a guard");
     }

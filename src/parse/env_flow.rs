@@ -34,6 +34,36 @@ fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
     text.get(node.byte_range()).unwrap_or("")
 }
 
+/// A predicate named as a truthiness or presence test (`isTruthy(X)`, `utils.isDefined(X)`,
+/// `parseBoolean(X)`): it answers false for an unset variable, by its contract.
+fn is_presence_predicate(function: &str) -> bool {
+    let name = function.rsplit('.').next().unwrap_or(function);
+    let tested = name.strip_prefix("is").or_else(|| name.strip_prefix("has"));
+    tested.is_some_and(|t| {
+        matches!(
+            t,
+            "Truthy"
+                | "Falsy"
+                | "Defined"
+                | "Undefined"
+                | "Present"
+                | "Set"
+                | "True"
+                | "False"
+                | "Empty"
+                | "NotEmpty"
+                | "Nil"
+                | "Null"
+                | "Enabled"
+                | "Disabled"
+                | "Value"
+        )
+    }) || matches!(
+        name,
+        "toBoolean" | "toBool" | "parseBoolean" | "parseBool" | "asBoolean" | "booleanish"
+    )
+}
+
 /// Conversions that keep "unset" visible to a fallback: `Number(X) || 3000`.
 const CONVERSIONS: &[&str] = &["Number", "parseInt", "parseFloat", "String", "JSON.parse"];
 
@@ -60,7 +90,8 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                     .child_by_field_name("function")
                     .map_or("", |f| node_text(f, text));
                 // A presence test, or a value only written to a log.
-                if function == "Boolean" || is_log_call(function) {
+                if function == "Boolean" || is_presence_predicate(function) || is_log_call(function)
+                {
                     return (ValueUse::Optional, None);
                 }
                 if CONVERSIONS.contains(&function) {
