@@ -26,7 +26,10 @@ isolated linker), or no manifest and no lockfile of the install brings the packa
 An undeclared package that a hoisting install (npm, Yarn classic, Yarn `nodeLinker:
 node-modules`, bun's hoisted linker, pnpm `node-linker=hoisted`) does bring is reported by
 `phantom-dependency` instead, as a warning. Node builtins (`fs`, `node:fs`) are fine; so are
-type-only imports of `@types/*` packages. Works without `node_modules`.
+type-only imports of `@types/*` packages, packages a framework serves to its app (Nuxt's
+`vue-router`, `h3`, … when the app declares `nuxt`), a `require()` inside a `try` with a `catch`
+(an optional dependency), and packages a CI workflow step installs next to the scripts it
+runs (`npm --prefix .github/scripts install x`). Works without `node_modules`.
 
 ## Why is this bad
 The import fails with `Cannot find package` after a clean install: pnpm links only declared
