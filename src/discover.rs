@@ -19,6 +19,9 @@ pub const DEFAULT_SKIPPED_DIRS: &[&str] = &[
     ".output",
     ".svelte-kit",
     ".turbo",
+    // Yarn Berry's own files (`releases/yarn-4.x.cjs`, `plugins/…cjs` that Yarn loads with its
+    // own `require`, `cache/`, editor `sdks/`): the package manager's, not the project's code.
+    ".yarn",
     "coverage",
     ".git",
 ];

@@ -209,6 +209,9 @@ fn bundled_output_edges(project: &Project) -> std::collections::HashSet<(usize, 
 /// Directories compiled output is written to.
 const OUT_DIRS: &[&str] = &["dist", "build", "out", "lib"];
 
+/// Per-format subdirectories of build output (`dist/esm`, `dist/commonjs`).
+const FORMAT_DIRS: &[&str] = &["esm", "cjs", "commonjs", "mjs", "es", "module", "node"];
+
 /// Build tools that bundle (inline dependencies), as they appear in a `package.json` script.
 const BUNDLERS: &[&str] = &[
     "tsup",
@@ -499,14 +502,21 @@ impl Finder<'_> {
                 continue;
             };
             let stem = strip_source_extension(rest);
-            for source_dir in &source_dirs {
-                let candidate =
-                    normalize(&dir.join(source_dir.trim_start_matches("./")).join(stem));
-                let kind = self.kind;
-                if self.with(kind, bundled, |f| {
-                    f.add_candidates(&candidate, source, index)
-                }) {
-                    return true;
+            // A per-format subdirectory (`dist/esm/index.js` of tshy, `dist/cjs/…`) mirrors
+            // the same sources.
+            let unformatted = stem
+                .split_once('/')
+                .and_then(|(first, inner)| FORMAT_DIRS.contains(&first).then_some(inner));
+            for stem in std::iter::once(stem).chain(unformatted) {
+                for source_dir in &source_dirs {
+                    let candidate =
+                        normalize(&dir.join(source_dir.trim_start_matches("./")).join(stem));
+                    let kind = self.kind;
+                    if self.with(kind, bundled, |f| {
+                        f.add_candidates(&candidate, source, index)
+                    }) {
+                        return true;
+                    }
                 }
             }
             let stem = stem.trim_start_matches("src/");
@@ -1452,21 +1462,33 @@ fn sveltekit_convention(path: &str) -> bool {
 }
 
 fn nuxt_convention(path: &str) -> bool {
-    [
+    let server = [
         "server/api/",
         "server/routes/",
         "server/middleware/",
         "server/plugins/",
         "server/utils/",
+    ];
+    // Scanned in `srcDir`: the root (Nuxt 3) or `app/` (Nuxt 4's default).
+    let app = [
         "pages/",
         "plugins/",
         "middleware/",
         "composables/",
         "utils/",
-    ]
-    .iter()
-    .any(|p| path.starts_with(p))
-        || split_name(path) == ("", "app")
+        "components/",
+        "layouts/",
+    ];
+    let in_src = path.strip_prefix("app/").unwrap_or(path);
+    server.iter().any(|p| path.starts_with(p))
+        || app.iter().any(|p| in_src.starts_with(p))
+        || matches!(split_name(in_src), ("", "app" | "error"))
+        // Local modules (`modules/*.ts`, `modules/*/index.ts`) are registered by Nuxt itself;
+        // `shared/utils` and `shared/types` are auto-imported on both sides (Nuxt 4).
+        || (path.starts_with("modules/")
+            && (path.matches('/').count() == 1 || split_name(path).1 == "index"))
+        || path.starts_with("shared/utils/")
+        || path.starts_with("shared/types/")
 }
 
 fn astro_convention(path: &str) -> bool {
@@ -1615,6 +1637,12 @@ mod tests {
         assert!(!sveltekit_convention("src/lib/db.ts"));
         assert!(remix_convention("app/routes/_index.tsx"));
         assert!(nuxt_convention("server/api/users.get.ts"));
+        assert!(nuxt_convention("app/components/status/StatusCard.vue"));
+        assert!(nuxt_convention("app/app.vue"));
+        assert!(nuxt_convention("modules/purge-comments.ts"));
+        assert!(nuxt_convention("modules/pwa/index.ts"));
+        assert!(!nuxt_convention("modules/pwa/config.ts"));
+        assert!(!nuxt_convention("app/constants/index.ts"));
     }
 
     #[test]

@@ -71,6 +71,10 @@ pub struct Import {
     pub namespace: bool,
     /// False for `import(variable)` / `require(variable)`: no literal specifier.
     pub analysable: bool,
+    /// `require('x')` / `import('x')` inside a `try` block with a `catch`: the code copes with
+    /// the module being absent (an optional dependency).
+    #[serde(default)]
+    pub optional: bool,
     /// Where the specifier is written.
     pub span: Span,
 }

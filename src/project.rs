@@ -479,8 +479,10 @@ pub fn assemble(
     known_files.extend(discovery.other_files.iter().cloned());
     known_files.extend(discovery.data_files.iter().cloned());
     known_files.extend(discovery.ignored.iter().cloned());
-    let toolchain =
+    let mut toolchain =
         crate::toolchain::Toolchain::load(&root, &known_files, &discovery.tsconfigs, &manifests);
+    // Workflows are env declaration files too (their `env:` blocks).
+    toolchain.workflow_installs = crate::toolchain::workflows::load(&root, &discovery.env_files);
     let resolver = ModuleResolver::new(
         &root,
         &known_files,

@@ -217,6 +217,14 @@ fn type_options(condition: &str) -> ResolveOptions {
             alias(".cts", &[".cts", ".d.cts"]),
         ],
         condition_names: vec!["types".into(), "node".into(), condition.into()],
+        // tsc reads `types`/`typings` before `main` (a CommonJS stub `module.exports = {}`
+        // with its declarations in `lib/index.d.ts`).
+        main_fields: vec![
+            "types".into(),
+            "typings".into(),
+            "main".into(),
+            "module".into(),
+        ],
         ..options()
     }
 }
@@ -350,6 +358,18 @@ impl<'t> ModuleResolver<'t> {
         let resolver = self
             .resolvers_for(importer_dir)
             .pick(import.kind.uses_require_condition(), typescript);
+        if let Some(path) = self.docs_site_rooted(importer, specifier) {
+            return match resolver.resolve(importer_dir, &path.to_string_lossy()) {
+                Ok(found) => self.found(found.into_path_buf(), specifier, importer_dir, manifests),
+                Err(_) => Resolution::Unresolved {
+                    tried: tried_summary(&self.root, &path),
+                    suggestion: self
+                        .suggest(&path)
+                        .map(|found| relative_specifier(importer_dir, &found)),
+                    reason: None,
+                },
+            };
+        }
         let result = match resolver.resolve_file(importer, specifier) {
             // A broken tsconfig must not hide every import below it: it is reported on its own.
             Err(
@@ -387,6 +407,30 @@ impl<'t> ModuleResolver<'t> {
                 self.unresolved(importer, specifier, error, manifests, resolver)
             }
         }
+    }
+
+    /// A root-absolute import (`/snippets/intro.mdx`) in an MDX page of a Mintlify docs site:
+    /// Mintlify resolves it from the site's directory (the one holding `docs.json` or
+    /// `mint.json`), not from the file system root.
+    fn docs_site_rooted(&self, importer: &Path, specifier: &str) -> Option<PathBuf> {
+        let rest = specifier
+            .strip_prefix('/')
+            .filter(|r| !r.starts_with('/'))?;
+        if !importer
+            .extension()
+            .is_some_and(|e| e == "mdx" || e == "md")
+        {
+            return None;
+        }
+        let site = importer
+            .ancestors()
+            .skip(1)
+            .take_while(|d| d.starts_with(&self.root))
+            .find(|d| {
+                self.files.contains(&d.join("docs.json"))
+                    || self.files.contains(&d.join("mint.json"))
+            })?;
+        Some(site.join(rest))
     }
 
     /// The resolution of a specifier that resolved to `path`.
@@ -820,6 +864,30 @@ impl<'t> ModuleResolver<'t> {
             .unwrap_or("")
             .trim_start_matches('/');
         if let Some(package) = self.toolchain.workspaces.package(&name) {
+            // A subpath its `exports` maps into a directory the package generates (git-ignored,
+            // written by a script: `panda codegen` → `styled-system/`): the generated module, not
+            // a same-named source file.
+            // Build output (`dist/`) stands for the source and is handled below.
+            let is_dir = |p: &Path| self.dirs.contains(p);
+            let outputs = crate::toolchain::tsconfig::output_dirs(&package.dir, &is_dir);
+            for target in exported_subpath_targets(&package.manifest, subpath) {
+                let target = normalize(&package.dir.join(&target));
+                if outputs.iter().any(|(out, _)| target.starts_with(out)) {
+                    continue;
+                }
+                if let Some(generated) = self.toolchain.generated.generator_of(
+                    &target,
+                    specifier,
+                    importer_dir,
+                    manifests,
+                    &self.root,
+                ) {
+                    return Resolution::Generated {
+                        directory: generated.path,
+                        generator: generated.generator,
+                    };
+                }
+            }
             // The workspace package is in the tree: a subpath its `exports` omits still names
             // its file under the conventions tsc's `node` resolution and bundlers accept.
             if !subpath.is_empty() {
@@ -1051,6 +1119,50 @@ fn unbuilt_entry_dir(package_dir: &Path, manifest: &Path) -> Option<PathBuf> {
         let dir = package_dir.join(first);
         (!crate::access::is_dir(&dir)).then_some(dir)
     })
+}
+
+/// The targets `exports` gives `./<subpath>` (every condition; a `*` pattern filled in), empty
+/// when `exports` does not list it.
+fn exported_subpath_targets(manifest: &Path, subpath: &str) -> Vec<String> {
+    let Some(exports) = crate::access::read_to_string(manifest)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|json| json.get("exports").cloned())
+    else {
+        return Vec::new();
+    };
+    let Some(map) = exports
+        .as_object()
+        .filter(|m| m.keys().all(|k| k.starts_with('.')))
+    else {
+        return Vec::new();
+    };
+    let key = if subpath.is_empty() {
+        ".".to_string()
+    } else {
+        format!("./{subpath}")
+    };
+    let mut targets = Vec::new();
+    if let Some(value) = map.get(&key) {
+        collect_strings(value, &mut targets);
+        return targets;
+    }
+    for (pattern, value) in map {
+        let Some((before, after)) = pattern.split_once('*') else {
+            continue;
+        };
+        let Some(middle) = key
+            .strip_prefix(before)
+            .and_then(|rest| rest.strip_suffix(after))
+        else {
+            continue;
+        };
+        let mut found = Vec::new();
+        collect_strings(value, &mut found);
+        targets.extend(found.into_iter().map(|t| t.replace('*', middle)));
+        break;
+    }
+    targets
 }
 
 fn collect_strings(value: &serde_json::Value, out: &mut Vec<String>) {

@@ -403,6 +403,9 @@ fn optional_reads_are_judged_by_where_the_value_goes() {
         "LOG_LEVEL",
         "FEATURE_INVOICES_V2",
         "WEBHOOK_RETRIES",
+        "TELEMETRY_DISABLED",
+        "SLACK_HOOK_ALERTS",
+        "SLACK_HOOK_ERRORS",
     ] {
         assert!(!required(name), "{name} has a default or a guard");
     }
@@ -417,6 +420,7 @@ fn optional_reads_are_judged_by_where_the_value_goes() {
         "SMTP_HOST",
         "SMTP_USER",
         "WEBHOOK_URL",
+        "BILLING_API_URL",
     ] {
         assert!(required(name), "{name} is required");
     }

@@ -322,3 +322,120 @@ fn a_template_the_workspace_excludes_resolves_escaping_imports_from_its_copies()
     );
     insta::assert_debug_snapshot!("workspace_template", lines);
 }
+
+#[test]
+fn workspace_subpath_exports_follow_tsc_mirror_types_field_and_generated_dirs() {
+    let json = check_json("fixtures/workspace-exports-subpaths");
+    let lines = finding_lines(&json);
+    // `./types` → `./dist/types/index.js` is tsc's mirror of src/types/index.ts (not the
+    // package root), whose `export *` reaches @shop/types' declarations through its `types`
+    // field (tsc reads it before `main`, a `module.exports = {}` stub).
+    let missing = lines_of(&lines, "missing-export");
+    assert_eq!(missing.len(), 1, "{lines:#?}");
+    // The real gap is still found: @shop/framework exports no `createServer`.
+    assert!(
+        missing[0].contains("apps/admin/src/main.ts") && missing[0].contains("`createServer`"),
+        "{lines:#?}"
+    );
+    // `./recipes` maps into styled-system/, which `panda codegen` writes (git-ignored): it is
+    // generated code, not src/recipes/index.ts (whose exports are other names).
+    let generated = lines_of(&lines, "generated-import");
+    assert!(
+        generated
+            .iter()
+            .any(|l| l.contains("packages/ui/styled-system") && l.contains("prebuild")),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("unresolved-import")),
+        "{lines:#?}"
+    );
+    // tshy's `bin: ./dist/esm/index.js` is src/index.ts: the CLI's files are reachable.
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("unreachable-file") && l.contains("packages/cli/")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("workspace_exports_subpaths", lines);
+}
+
+#[test]
+fn nuxt_serves_its_hoisted_packages_and_scans_the_app_directory() {
+    let json = check_json("fixtures/nuxt4-pnpm-app");
+    let lines = finding_lines(&json);
+    // Nuxt's `typescript.hoist` packages (vue-router, h3, @nuxt/schema) are importable from
+    // the app without a declaration, even under pnpm's isolated layout.
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    // dayjs is not one of them: pnpm does not link it into the app.
+    assert!(
+        unlisted[0].starts_with("error ") && unlisted[0].contains("`dayjs`"),
+        "{lines:#?}"
+    );
+    // Nuxt 4 scans app/ (components, composables, pages, plugins) and registers modules/.
+    assert!(
+        !lines.iter().any(|l| l.contains("unreachable-file")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("nuxt4_pnpm_app", lines);
+}
+
+#[test]
+fn try_guarded_requires_and_workflow_installed_packages_are_not_unlisted() {
+    let json = check_json("fixtures/optional-require-and-ci-scripts");
+    let lines = finding_lines(&json);
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    let packages: Vec<&str> = unlisted
+        .iter()
+        .filter_map(|l| l.split('`').nth(1))
+        .collect();
+    // `@notify/ee-translation` is required inside try/catch; `@octokit/action` is installed
+    // by the workflow step (`npm --prefix .github/workflows/scripts install`) before the
+    // script runs. `marked` and `semver` are installed by nothing.
+    assert_eq!(packages, vec!["semver", "marked"], "{lines:#?}");
+    // scripts/seed.mts (Node ESM) gets `module.exports` as the default of the CommonJS
+    // src/db.ts; the ES module settings.mts has no default export.
+    let missing = lines_of(&lines, "missing-export");
+    assert_eq!(missing.len(), 1, "{lines:#?}");
+    assert!(
+        missing[0].contains("scripts/seed.mts") && missing[0].contains("`./settings.mts`"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("optional_require_and_ci_scripts", lines);
+}
+
+#[test]
+fn mintlify_root_absolute_snippet_imports_resolve_from_the_docs_site() {
+    let json = check_json("fixtures/mintlify-docs");
+    let lines = finding_lines(&json);
+    // `/snippets/prerequisites.mdx` is docs/snippets/prerequisites.mdx (docs.json is there);
+    // `/snippets/useful-next-steps.mdx` does not exist.
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].contains("docs/guides/nextjs.mdx")
+            && unresolved[0].contains("/snippets/useful-next-steps.mdx"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("mintlify_docs", lines);
+}
+
+#[test]
+fn nested_yarn_project_inherits_the_parent_node_linker_and_yarn_files_are_not_audited() {
+    let json = check_json("fixtures/yarn-berry-nested-project");
+    let lines = finding_lines(&json);
+    // www/.yarnrc.yml sets no nodeLinker: Yarn merges the parent's `node-modules`, which
+    // hoists, so book's undeclared next-mdx-remote is a phantom warning, not an error.
+    // `import type … from "mdx/types"` needs `@types/mdx`, which the lockfile installs.
+    let phantom = lines_of(&lines, "phantom-dependency");
+    assert_eq!(phantom.len(), 2, "{lines:#?}");
+    assert!(phantom[0].contains("`@types/mdx`"), "{lines:#?}");
+    assert!(phantom[1].contains("`next-mdx-remote`"), "{lines:#?}");
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert!(unlisted[0].contains("`slugify`"), "{lines:#?}");
+    // .yarn/plugins/*.cjs get `require` from Yarn itself.
+    assert!(!lines.iter().any(|l| l.contains(".yarn/")), "{lines:#?}");
+    insta::assert_debug_snapshot!("yarn_berry_nested_project", lines);
+}

@@ -1,6 +1,7 @@
 //! `missing-export`: a named import or re-export that the target module does not export.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -165,6 +166,9 @@ fn check_module(project: &Project, index: &ExportIndex, module: usize) -> Outcom
                         );
                     }
                 }
+                Lookup::Missing(_)
+                    if name.imported == "default"
+                        && node_esm_imports_commonjs(project, &m.file.path, &target) => {}
                 Lookup::Missing(set) => {
                     let what = if name.imported == "default" {
                         "has no default export".to_string()
@@ -209,6 +213,35 @@ impl WithImportedName for Finding {
 }
 
 /// The closest exported name, or what the module exports when that is short.
+/// Whether Node gives the importer `module.exports` as the default export: an ES module Node
+/// runs (`.mts`/`.mjs`, e.g. a script run with tsx) importing a file in CommonJS format (`.cts`,
+/// `.cjs`, or `.ts`/`.js` in a package without `"type": "module"`), whatever the file's syntax.
+fn node_esm_imports_commonjs(project: &Project, importer: &Path, target: &Target) -> bool {
+    let Target::File(path) = target else {
+        return false;
+    };
+    let ext = |p: &Path| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    if !matches!(ext(importer).as_str(), "mts" | "mjs") {
+        return false;
+    }
+    match ext(path).as_str() {
+        "cts" | "cjs" => true,
+        "ts" | "tsx" | "js" | "jsx" => {
+            let dir = path.parent().unwrap_or(&project.root);
+            project
+                .manifests
+                .nearest(dir, &project.root)
+                .is_none_or(|m| m.json.get("type").and_then(|t| t.as_str()) != Some("module"))
+        }
+        _ => false,
+    }
+}
+
 fn help(set: &ExportSet, wanted: &str, kind: ImportKind, package: Option<&str>) -> String {
     let values: Vec<&str> = set
         .names

@@ -42,6 +42,7 @@ Right: declare it where it is used: `npm install zod -w apps/api`.
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     for (module, import, name) in undeclared_package_imports(project) {
+        let name: &str = &name;
         let dir = module.file.path.parent().unwrap_or(&project.root);
         let Some(phantom) = project
             .toolchain

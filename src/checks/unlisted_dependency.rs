@@ -26,7 +26,10 @@ isolated linker), or no manifest and no lockfile of the install brings the packa
 An undeclared package that a hoisting install (npm, Yarn classic, Yarn `nodeLinker:
 node-modules`, bun's hoisted linker, pnpm `node-linker=hoisted`) does bring is reported by
 `phantom-dependency` instead, as a warning. Node builtins (`fs`, `node:fs`) are fine; so are
-type-only imports of `@types/*` packages. Works without `node_modules`.
+type-only imports of `@types/*` packages, packages a framework serves to its app (Nuxt's
+`vue-router`, `h3`, … when the app declares `nuxt`), a `require()` inside a `try` with a `catch`
+(an optional dependency), and packages a CI workflow step installs next to the scripts it
+runs (`npm --prefix .github/scripts install x`). Works without `node_modules`.
 
 ## Why is this bad
 The import fails with `Cannot find package` after a clean install: pnpm links only declared
@@ -41,6 +44,7 @@ dependencies.
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     for (module, import, name) in undeclared_package_imports(project) {
+        let name: &str = &name;
         let dir = module.file.path.parent().unwrap_or(&project.root);
         // Hoisted by the package manager: `phantom-dependency` reports it as a warning.
         if project
@@ -118,7 +122,7 @@ pub(super) fn package_dir_below_install_root(
 /// imports served by a declared `@types/*` package excepted), with the package name.
 pub(super) fn undeclared_package_imports(
     project: &Project,
-) -> impl Iterator<Item = (&Module, &Import, &str)> {
+) -> impl Iterator<Item = (&Module, &Import, std::borrow::Cow<'_, str>)> {
     project
         .modules
         .iter()
@@ -142,18 +146,64 @@ pub(super) fn undeclared_package_imports(
                     };
                     let types_only = import.kind == ImportKind::TypeOnly
                         && (name.starts_with("@types/") || types_declared(project, module, name));
-                    (!types_only).then_some((module, import, name.as_str()))
+                    let dir = module.file.path.parent().unwrap_or(&project.root);
+                    // Nuxt serves `vue-router`, `h3`, … to its app from its own dependencies.
+                    let served = crate::toolchain::bundler::served_by_framework(
+                        &import.specifier,
+                        dir,
+                        &project.root,
+                        &project.manifests,
+                    )
+                    .is_some()
+                        // `npm --prefix .github/scripts install x` in a workflow, then the script.
+                        || project.toolchain.workflow_installed(name, dir);
+                    // `try { require('x') } catch {}`: an optional dependency, absent by design.
+                    if types_only || served || import.optional {
+                        return None;
+                    }
+                    Some((module, import, types_package(project, import, name, dir)))
                 })
         })
+}
+
+/// The package a type-only import of an undeclared `name` really needs: `@types/x` when only
+/// that is installed (`import type { MDXComponents } from 'mdx/types'` is `@types/mdx`), so a
+/// hoisted `@types` package is a phantom, not a missing one.
+fn types_package<'a>(
+    project: &Project,
+    import: &Import,
+    name: &'a str,
+    dir: &std::path::Path,
+) -> std::borrow::Cow<'a, str> {
+    let installs = &project.toolchain.installs;
+    if import.kind != ImportKind::TypeOnly
+        || name.starts_with("@types/")
+        || installs.phantom(name, dir, &project.manifests).is_some()
+        || installs
+            .installed_elsewhere(name, dir, &project.manifests)
+            .is_some()
+    {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let types = types_name(name);
+    if installs.phantom(&types, dir, &project.manifests).is_some() {
+        std::borrow::Cow::Owned(types)
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
+fn types_name(name: &str) -> String {
+    match name.strip_prefix('@') {
+        Some(scoped) => format!("@types/{}", scoped.replacen('/', "__", 1)),
+        None => format!("@types/{name}"),
+    }
 }
 
 /// Whether `@types/x` (`@types/scope__x` for `@scope/x`) is declared for the module: a
 /// type-only import of `x` needs only its declarations, which TypeScript erases.
 fn types_declared(project: &Project, module: &Module, name: &str) -> bool {
-    let types = match name.strip_prefix('@') {
-        Some(scoped) => format!("@types/{}", scoped.replacen('/', "__", 1)),
-        None => format!("@types/{name}"),
-    };
+    let types = types_name(name);
     let dir = module.file.path.parent().unwrap_or(&project.root);
     project
         .manifests

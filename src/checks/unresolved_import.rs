@@ -19,7 +19,11 @@ const DOCS: &str = "\
 Resolves every relative, absolute and alias (tsconfig `paths`, package `imports`) specifier the
 way Node and TypeScript do, and reports those that point at nothing, in every file, reachable
 or not — except files the build loads only as assets (`import.meta.glob(…, { query: '?url' })`,
-`?raw` imports): snippets a page shows or a REPL compiles, whose imports no build resolves. The message lists what was tried; the help names the nearest real file.
+`?raw` imports): snippets a page shows or a REPL compiles, whose imports no build resolves —
+and a `require()`/`import()` inside a `try` with a `catch`, which copes with the module being
+absent. A root-absolute import in an MDX page of a Mintlify site (`/snippets/x.mdx`) is
+resolved from the directory holding `docs.json`/`mint.json`. The message lists what was tried;
+the help names the nearest real file.
 
 ## Why is this bad
 `node --check` passes, and the deploy fails with `Cannot find module '../config/database.js'`
@@ -49,6 +53,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             else {
                 continue;
             };
+            // `try { require('x') } catch {}`: the code copes with the module being absent.
+            if import.optional {
+                continue;
+            }
             if reason.as_deref() == Some(crate::resolve::OUTSIDE_TREE) {
                 // The tree boundary: the target may exist, but auditing it was not asked for.
                 findings.push(

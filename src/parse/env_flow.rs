@@ -35,6 +35,36 @@ fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
     text.get(node.byte_range()).unwrap_or("")
 }
 
+/// A predicate named as a truthiness or presence test (`isTruthy(X)`, `utils.isDefined(X)`,
+/// `parseBoolean(X)`): it answers false for an unset variable, by its contract.
+fn is_presence_predicate(function: &str) -> bool {
+    let name = function.rsplit('.').next().unwrap_or(function);
+    let tested = name.strip_prefix("is").or_else(|| name.strip_prefix("has"));
+    tested.is_some_and(|t| {
+        matches!(
+            t,
+            "Truthy"
+                | "Falsy"
+                | "Defined"
+                | "Undefined"
+                | "Present"
+                | "Set"
+                | "True"
+                | "False"
+                | "Empty"
+                | "NotEmpty"
+                | "Nil"
+                | "Null"
+                | "Enabled"
+                | "Disabled"
+                | "Value"
+        )
+    }) || matches!(
+        name,
+        "toBoolean" | "toBool" | "parseBoolean" | "parseBool" | "asBoolean" | "booleanish"
+    )
+}
+
 /// Conversions that keep "unset" visible to a fallback: `Number(X) || 3000`.
 const CONVERSIONS: &[&str] = &["Number", "parseInt", "parseFloat", "String", "JSON.parse"];
 
@@ -59,7 +89,8 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 };
                 let function = call.field("function").map_or("", |f| node_text(f, text));
                 // A presence test, or a value only written to a log.
-                if function == "Boolean" || is_log_call(function) {
+                if function == "Boolean" || is_presence_predicate(function) || is_log_call(function)
+                {
                     return (ValueUse::Optional, None);
                 }
                 if CONVERSIONS.contains(&function) {
@@ -163,6 +194,14 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             "pair" if !interpolated && is_response_payload(parent, text) => {
                 return (ValueUse::Optional, None);
             }
+            // `const hooks = { alerts: process.env.HOOK_ALERTS, … }`: a lookup table whose
+            // entries are read by a computed key (`hooks[type]`); those reads decide.
+            "pair" if !interpolated && parent.field("value") == Some(current) => {
+                return match lookup_table_binding(parent) {
+                    Some(name) => (ValueUse::Stored, Some(name)),
+                    None => (ValueUse::Bare, None),
+                };
+            }
             "assignment_expression" if parent.field("right") == Some(current) => {
                 let name = parent.field("left").filter(|n| n.kind() == "identifier");
                 return match name {
@@ -186,6 +225,30 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
         }
     }
     (ValueUse::Bare, None)
+}
+
+/// The name a `const`/`let` binds to the object literal holding `pair` directly.
+fn lookup_table_binding(pair: Node) -> Option<Node> {
+    let object = pair.parent().filter(|o| o.kind() == "object")?;
+    let declarator = object
+        .parent()
+        .filter(|d| d.kind() == "variable_declarator")?;
+    (declarator.field("value") == Some(object))
+        .then(|| declarator.field("name"))
+        .flatten()
+        .filter(|n| n.kind() == "identifier")
+}
+
+/// A use of a lookup table by a computed key (`table[key]`, not `table['alerts']` nor
+/// `table.alerts`, which name one entry): the looked-up value.
+fn computed_lookup(table_use: Node) -> Option<Node> {
+    let subscript = table_use
+        .parent()
+        .filter(|p| p.kind() == "subscript_expression")?;
+    let index = subscript.field("index")?;
+    (subscript.field("object") == Some(table_use)
+        && !matches!(index.kind(), "string" | "number" | "template_string"))
+    .then_some(subscript)
 }
 
 /// A property of an object literal passed to a response: `json({…})`, `res.send({…})`,
@@ -461,6 +524,12 @@ fn local_use_in(binding: Node, scope: Node, text: &str, depth: u8) -> ValueUse {
     let mut result = ValueUse::Bare;
     let mut stack = vec![scope];
     let field = binding.kind() == "property_identifier";
+    // A lookup table (`const hooks = { … }`) is used through its computed lookups only.
+    let table = binding
+        .parent()
+        .filter(|d| d.kind() == "variable_declarator")
+        .and_then(|d| d.field("value"))
+        .is_some_and(|v| v.kind() == "object");
     while let Some(node) = stack.pop() {
         let is_use = if field {
             node.kind() == "member_expression"
@@ -472,7 +541,15 @@ fn local_use_in(binding: Node, scope: Node, text: &str, depth: u8) -> ValueUse {
             node.kind() == "identifier" && node_text(node, text) == name
         };
         if is_use && node.start_byte() > binding.end_byte() {
-            let use_ = match value_use(node, text) {
+            let used = if table {
+                computed_lookup(node)
+            } else {
+                Some(node)
+            };
+            let use_ = match used
+                .map(|u| value_use(u, text))
+                .unwrap_or((ValueUse::Bare, None))
+            {
                 (ValueUse::Stored, Some(next)) if depth > 0 && next != binding => {
                     local_use(next, text, depth - 1)
                 }

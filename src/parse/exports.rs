@@ -35,6 +35,7 @@ pub(super) fn export_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
             names: Vec::new(),
             namespace: false,
             analysable: true,
+            optional: false,
             span: span_of(source, text),
         };
         match clause {

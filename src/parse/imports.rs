@@ -34,6 +34,7 @@ pub(super) fn import_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
                 names: Vec::new(),
                 namespace: true,
                 analysable: true,
+                optional: false,
                 span: span_of(source, text),
             });
         }
@@ -52,6 +53,7 @@ pub(super) fn import_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
         names: Vec::new(),
         namespace: false,
         analysable: true,
+        optional: false,
         span: span_of(source, text),
     };
     let mut has_value_binding = false;
@@ -126,12 +128,14 @@ pub(super) fn require_call(node: Node, text: &str, kind: ImportKind, facts: &mut
     }
     let mut import = Import {
         analysable: specifier.is_some(),
+        optional: false,
         specifier: specifier.unwrap_or_default(),
         kind,
         names: Vec::new(),
         namespace: true,
         span: span_of(first, text),
     };
+    import.optional = in_try_block(node);
     let is_resolve = node
         .field("function")
         .is_some_and(|f| f.kind() == "member_expression");
@@ -264,14 +268,51 @@ pub(super) fn dynamic_import(node: Node, text: &str, facts: &mut ModuleFacts) {
     };
     let mut import = Import {
         analysable: specifier.is_some(),
+        optional: false,
         specifier: specifier.unwrap_or_default(),
         kind,
         names: Vec::new(),
         namespace: true,
         span: span_of(first, text),
     };
+    import.optional = in_try_block(node);
     bound_names(node, text, &mut import);
     facts.imports.push(import);
+}
+
+/// Whether a call sits in the body of a `try` that has a `catch` (within the same function):
+/// `try { require('optional') } catch {}` copes with the module being absent. Looks a bounded
+/// number of levels up (`Node::parent` costs the node's depth): a call nested deeper inside
+/// its statement is not taken as guarded.
+fn in_try_block(node: Node) -> bool {
+    const MAX_LEVELS: usize = 24;
+    let mut child = node;
+    let mut current = node.parent();
+    let mut levels = 0;
+    while let Some(n) = current {
+        levels += 1;
+        if levels > MAX_LEVELS {
+            return false;
+        }
+        match n.kind() {
+            "try_statement" => {
+                let in_body = n.field("body").map(|b| b.id()) == Some(child.id());
+                if in_body && n.field("handler").is_some() {
+                    return true;
+                }
+            }
+            "function_declaration"
+            | "function_expression"
+            | "arrow_function"
+            | "method_definition"
+            | "class_declaration"
+            | "program" => return false,
+            _ => {}
+        }
+        child = n;
+        current = n.parent();
+    }
+    false
 }
 
 /// The specifier node of `require('x')` / `import('x')`, when `node` is such a call.

@@ -330,6 +330,51 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
     ),
 ];
 
+/// Packages a framework makes importable from its app without the app declaring them: Nuxt
+/// writes `compilerOptions.paths` for its `typescript.hoist` list into `.nuxt/tsconfig.json`
+/// (pointing at its own copies) and resolves bare imports through its own `modulesDir`, so
+/// `import { useRoute } from 'vue-router'` works under pnpm's isolated layout.
+const FRAMEWORK_SERVED: &[(&str, &[&str])] = &[(
+    "nuxt",
+    &[
+        "nitro/types",
+        "nitro/runtime",
+        "nitropack",
+        "srvx",
+        "defu",
+        "h3",
+        "consola",
+        "ofetch",
+        "@unhead/vue",
+        "@nuxt/devtools",
+        "vue",
+        "@vue/runtime-core",
+        "@vue/compiler-sfc",
+        "vue-router",
+        "unplugin-vue-router/client",
+        "@nuxt/schema",
+        "nuxt",
+    ],
+)];
+
+/// The framework that serves `specifier` to a file in `dir` (a package a manifest from `dir`
+/// up declares), when the specifier is one it makes importable without a declaration.
+pub fn served_by_framework(
+    specifier: &str,
+    dir: &Path,
+    root: &Path,
+    manifests: &Manifests,
+) -> Option<&'static str> {
+    FRAMEWORK_SERVED.iter().find_map(|(framework, served)| {
+        let serves = served.iter().any(|s| {
+            specifier
+                .strip_prefix(s)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        });
+        (serves && manifests.declaration(framework, dir, root).is_some()).then_some(*framework)
+    })
+}
+
 /// The virtual-module prefixes that apply to a tree with these manifests.
 pub fn virtual_prefixes(manifests: &Manifests) -> Vec<VirtualPrefix> {
     let mut out: Vec<VirtualPrefix> = ALWAYS_VIRTUAL.to_vec();

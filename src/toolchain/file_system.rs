@@ -93,11 +93,17 @@ impl Overlay {
             // itself mirrors the source tree (`lib/esm/index.js` is `src/esm/index.ts`), so the
             // mirrored source wins when it exists; only declarations under `types/` (a
             // declaration directory) skip it first, as `src/types/` is usually another module.
+            // Code under `types/` (`dist/types/index.js`) is tsc's mirror of `src/types/`.
+            let declaration = rel
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| [".d.ts", ".d.mts", ".d.cts"].iter().any(|e| n.ends_with(e)));
             let mut components = rel.components();
             let format_rest = match components.next() {
-                Some(first) if FORMAT_DIRS.iter().any(|f| first.as_os_str() == *f) => {
-                    Some((first.as_os_str() == "types", components.as_path()))
-                }
+                Some(first) if FORMAT_DIRS.iter().any(|f| first.as_os_str() == *f) => Some((
+                    first.as_os_str() == "types" && declaration,
+                    components.as_path(),
+                )),
                 _ => None,
             };
             let candidates: Vec<&Path> = match format_rest {

@@ -187,10 +187,17 @@ impl GeneratedPaths {
             .find_map(|m| m.json.get("scripts").and_then(|s| s.as_object()))?;
         let script = scripts
             .iter()
-            .find(|(_, command)| {
-                command
-                    .as_str()
-                    .is_some_and(|c| c.contains(ignored_name.as_str()))
+            .find(|(script, command)| {
+                // `clean: rimraf dist styled-system` names the directory to delete it.
+                let removes = script.starts_with("clean")
+                    || command.as_str().is_some_and(|c| {
+                        let c = c.trim_start();
+                        c.starts_with("rimraf") || c.starts_with("rm ") || c.starts_with("del ")
+                    });
+                !removes
+                    && command
+                        .as_str()
+                        .is_some_and(|c| c.contains(ignored_name.as_str()))
             })
             .map(|(name, _)| name.as_str())
             .or_else(|| {

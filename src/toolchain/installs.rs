@@ -227,7 +227,7 @@ impl InstallRoot {
                 _ => Layout::Hoisted,
             },
             PackageManager::YarnClassic => Layout::Hoisted,
-            PackageManager::YarnBerry => yarn_berry_layout(dir),
+            PackageManager::YarnBerry => yarn_berry_layout(tree_root, dir),
             PackageManager::Bun => bun_layout(dir, manifest, is_workspace),
             PackageManager::Pnpm => pnpm_layout(dir, &npmrc, declared_name, declared_version),
         };
@@ -399,13 +399,22 @@ fn pnpm_layout(
 }
 
 /// Yarn 2+: `nodeLinker: node-modules` hoists (unless `nmHoistingLimits` keeps packages in
-/// their workspace); `pnp` (the default) and `pnpm` isolate.
-fn yarn_berry_layout(dir: &Path) -> Layout {
-    let settings: serde_yaml_ng::Value = crate::access::read_to_string(dir.join(".yarnrc.yml"))
-        .ok()
-        .and_then(|t| serde_yaml_ng::from_str(&t).ok())
-        .unwrap_or(serde_yaml_ng::Value::Null);
-    let get = |key: &str| settings.get(key).and_then(|v| v.as_str()).unwrap_or("");
+/// their workspace); `pnp` (the default) and `pnpm` isolate. Yarn merges every `.yarnrc.yml`
+/// from the project directory up (the nearest one setting a key wins), so a nested project
+/// inherits its parent's `nodeLinker`; parents outside the audited tree are not read.
+fn yarn_berry_layout(tree_root: &Path, dir: &Path) -> Layout {
+    let settings: Vec<serde_yaml_ng::Value> = dir
+        .ancestors()
+        .take_while(|d| d.starts_with(tree_root))
+        .filter_map(|d| crate::access::read_to_string(d.join(".yarnrc.yml")).ok())
+        .filter_map(|t| serde_yaml_ng::from_str(&t).ok())
+        .collect();
+    let get = |key: &str| {
+        settings
+            .iter()
+            .find_map(|s| s.get(key).and_then(|v| v.as_str()))
+            .unwrap_or("")
+    };
     match (get("nodeLinker"), get("nmHoistingLimits")) {
         ("node-modules", "workspaces" | "dependencies") => isolated(Vec::new()),
         ("node-modules", _) => Layout::Hoisted,

@@ -9,6 +9,7 @@ pub mod file_system;
 pub mod generated;
 pub mod installs;
 pub mod tsconfig;
+pub mod workflows;
 pub mod workspaces;
 
 use std::collections::HashSet;
@@ -39,6 +40,9 @@ pub struct Toolchain {
     pub installs: Installs,
     /// Files the scripts copy elsewhere (`cp server/main.js build/server/`).
     pub copies: copies::Copies,
+    /// Packages CI workflow steps install next to the scripts they run (set by the project
+    /// from the workflow files discovery lists among env declarations).
+    pub workflow_installs: Vec<workflows::WorkflowInstall>,
 }
 
 impl Toolchain {
@@ -68,6 +72,7 @@ impl Toolchain {
             generated: GeneratedPaths::load(root, files),
             installs: Installs::load(root, manifests),
             copies: copies::Copies::load(root, manifests),
+            workflow_installs: Vec::new(),
         }
     }
 
@@ -138,6 +143,13 @@ impl Toolchain {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.' | '_'));
         (is_scheme && scheme != "node" && scheme != "file")
             .then(|| format!("a bundler plugin or runtime (`{scheme}:` modules)"))
+    }
+
+    /// Whether a CI workflow step installs `package` where a file in `dir` resolves it.
+    pub fn workflow_installed(&self, package: &str, dir: &Path) -> bool {
+        self.workflow_installs
+            .iter()
+            .any(|w| w.package == package && dir.starts_with(&w.dir))
     }
 
     /// The alias scope (bundler config directory) that applies to a file in `dir`.
