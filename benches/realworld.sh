@@ -5,9 +5,11 @@
 #
 #   bash benches/realworld.sh [DIR]      # DIR holds one checkout per tree (default /work/corpus/src)
 #
-# A checkout is `git archive <commit>` of the pinned commit, in DIR/<checkout> (the `checkout`
-# field, owner__name). The tree audited is DIR/<checkout>/<path>. A missing checkout prints a
-# skip line; the script fails only when the binary or the corpus list is missing.
+# A checkout is the pinned commit exported into DIR/<checkout> (the `checkout` field, owner__name):
+# `git archive <commit>`, or `python3 benches/corpus_export.py GIT_DIR <commit> DIR/<checkout>`
+# when the clone lacks some large blobs (it skips them and names them). The tree audited is
+# DIR/<checkout>/<path>. A missing checkout prints a skip line; the script fails only when the
+# binary or the corpus list is missing.
 # Env: TREEAUDIT (binary; default target/release/treeaudit), REALWORLD_OUT (folder that keeps each
 # tree's JSON report, for benches/realworld_errors.py; default a temporary folder).
 set -euo pipefail
