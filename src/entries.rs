@@ -5,6 +5,7 @@
 //! files are scanned as text, never executed. Source files are not read again: frameworks'
 //! conventions are judged from paths, directory loaders from the facts parse produced.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -189,6 +190,8 @@ fn reachability(
 /// runs is the bundle, whose dependencies the bundler inlined.
 fn bundled_output_edges(project: &Project) -> std::collections::HashSet<(usize, usize)> {
     let mut edges = std::collections::HashSet::new();
+    let config_dirs = bundler_config_dirs(project);
+    let mut bundles: std::collections::HashMap<PathBuf, bool> = std::collections::HashMap::new();
     for (m, module) in project.modules.iter().enumerate() {
         for (to, edge) in project.graph.imports_of(m) {
             let Some(import) = module.facts.imports.get(edge.import) else {
@@ -198,7 +201,14 @@ fn bundled_output_edges(project: &Project) -> std::collections::HashSet<(usize, 
             let into_output = import.specifier.split('/').any(|segment| {
                 OUT_DIRS.contains(&segment) && !target.split('/').any(|t| t == segment)
             });
-            if into_output && package_bundles(project, &project.modules[to].file.path) {
+            if into_output
+                && package_bundles(
+                    project,
+                    &project.modules[to].file.path,
+                    &config_dirs,
+                    &mut bundles,
+                )
+            {
                 edges.insert((m, edge.import));
             }
         }
@@ -232,18 +242,59 @@ const BUNDLERS: &[&str] = &[
 ];
 
 /// Whether the package holding `path` builds with a bundler: a `scripts` command runs one,
-/// or its configuration file sits at the package root.
-fn package_bundles(project: &Project, path: &Path) -> bool {
+/// or its configuration file sits at the package root. `known` keeps the answer per manifest.
+fn package_bundles(
+    project: &Project,
+    path: &Path,
+    config_dirs: &HashSet<&Path>,
+    known: &mut std::collections::HashMap<PathBuf, bool>,
+) -> bool {
     let Some(manifest) = path
         .parent()
         .and_then(|dir| project.manifests.nearest(dir, &project.root))
     else {
         return false;
     };
-    manifest_bundles(project, manifest)
+    if let Some(&bundles) = known.get(&manifest.path) {
+        return bundles;
+    }
+    let bundles = manifest_bundles(project, manifest, config_dirs);
+    known.insert(manifest.path.clone(), bundles);
+    bundles
 }
 
-fn manifest_bundles(project: &Project, manifest: &crate::manifest::Manifest) -> bool {
+/// Bundler configuration files at a package root, as their names start.
+const BUNDLER_CONFIGS: &[&str] = &[
+    "tsup.config.",
+    "rollup.config.",
+    "webpack.config.",
+    "vite.config.",
+    "esbuild.config.",
+    "rspack.config.",
+];
+
+/// The directories that hold a bundler configuration file (one pass over the modules, so the
+/// per-package question costs a lookup).
+fn bundler_config_dirs(project: &Project) -> HashSet<&Path> {
+    project
+        .modules
+        .iter()
+        .filter(|m| {
+            m.file
+                .rel
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| BUNDLER_CONFIGS.iter().any(|c| n.starts_with(c)))
+        })
+        .filter_map(|m| m.file.path.parent())
+        .collect()
+}
+
+fn manifest_bundles(
+    project: &Project,
+    manifest: &crate::manifest::Manifest,
+    config_dirs: &HashSet<&Path>,
+) -> bool {
     let scripts = manifest
         .json
         .get("scripts")
@@ -266,26 +317,7 @@ fn manifest_bundles(project: &Project, manifest: &crate::manifest::Manifest) -> 
             }
         }
     }
-    let dir = manifest.path.parent().unwrap_or(&project.root);
-    project.modules.iter().any(|m| {
-        m.file.path.parent() == Some(dir)
-            && [
-                "tsup.config.",
-                "rollup.config.",
-                "webpack.config.",
-                "vite.config.",
-                "esbuild.config.",
-                "rspack.config.",
-            ]
-            .iter()
-            .any(|c| {
-                m.file
-                    .rel
-                    .rsplit('/')
-                    .next()
-                    .is_some_and(|n| n.starts_with(c))
-            })
-    })
+    config_dirs.contains(manifest.path.parent().unwrap_or(&project.root))
 }
 
 /// The source of an MDX document's entry: content, which marks no package as having a
@@ -320,13 +352,14 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
         let path = crate::access::canonicalize(&path).unwrap_or(path);
         found.add_file(&path, "--entry");
     }
+    let config_dirs = bundler_config_dirs(project);
     for manifest in project.manifests.all() {
         let dir = manifest
             .path
             .parent()
             .unwrap_or(&project.root)
             .to_path_buf();
-        found.package_bundles = manifest_bundles(project, manifest);
+        found.package_bundles = manifest_bundles(project, manifest, &config_dirs);
         found.package_json(&dir, &manifest.json);
         found.framework_conventions(&dir, manifest);
         found.wrangler(&dir);

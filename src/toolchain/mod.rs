@@ -43,6 +43,9 @@ pub struct Toolchain {
     /// Packages CI workflow steps install next to the scripts they run (set by the project
     /// from the workflow files discovery lists among env declarations).
     pub workflow_installs: Vec<workflows::WorkflowInstall>,
+    /// `alias_scopes` by directory (the last scope of a directory wins), built on first use:
+    /// the resolver asks for every import, so a linear scan cost O(imports × scopes).
+    alias_scope_index: std::sync::OnceLock<std::collections::HashMap<PathBuf, usize>>,
 }
 
 impl Toolchain {
@@ -73,6 +76,7 @@ impl Toolchain {
             installs: Installs::load(root, manifests),
             copies: copies::Copies::load(root, manifests),
             workflow_installs: Vec::new(),
+            alias_scope_index: std::sync::OnceLock::new(),
         }
     }
 
@@ -153,13 +157,19 @@ impl Toolchain {
     }
 
     /// The alias scope (bundler config directory) that applies to a file in `dir`.
+    /// The deepest scope whose directory holds `dir`.
     pub fn alias_scope(&self, dir: &Path) -> Option<usize> {
-        self.alias_scopes
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| dir.starts_with(&s.dir))
-            .max_by_key(|(_, s)| s.dir.components().count())
-            .map(|(i, _)| i)
+        let index = self.alias_scope_index.get_or_init(|| {
+            self.alias_scopes
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.dir.clone(), i))
+                .collect()
+        });
+        if index.is_empty() {
+            return None;
+        }
+        dir.ancestors().find_map(|a| index.get(a).copied())
     }
 }
 
