@@ -195,6 +195,24 @@ pub struct ModuleFacts {
     /// copes with being undefined (`value?: string` tested before use, a default value).
     #[serde(default)]
     pub coping_parameters: Vec<(String, usize)>,
+    /// Required reads whose value is exported as it is (`export const SEGMENT_KEY =
+    /// import.meta.env.X`) and not used in this module: optional when every module importing
+    /// the binding copes with it being unset (see `coping_imports`). `name` is the export.
+    #[serde(default)]
+    pub env_exports: Vec<EnvBinding>,
+    /// Local names of imported bindings whose uses in this module cope with the value being
+    /// unset (`!!SEGMENT_KEY`, `if (SEGMENT_KEY)`), and none insists on it.
+    #[serde(default)]
+    pub coping_imports: Vec<String>,
+    /// Required reads provided to dependency injection under a string token (NestJS
+    /// `{ provide: 'PYROSCOPE_URL', useValue: process.env.PYROSCOPE_URL }`): optional when
+    /// every class injecting the token copes with it being unset. `name` is the token.
+    #[serde(default)]
+    pub env_providers: Vec<EnvBinding>,
+    /// Tokens this module injects (`@Inject('PYROSCOPE_URL') private readonly url`), and
+    /// whether the class's uses of the injected value cope with it being unset.
+    #[serde(default)]
+    pub injected_tokens: Vec<(String, bool)>,
     /// Specifiers of imports whose bindings are used only on branches an env setting selects
     /// (`case 'azure-blob': new AzureBlobProvider()` in a switch on the transport variable).
     #[serde(default)]
@@ -337,6 +355,15 @@ pub struct EnvHandoff {
     pub callee: String,
     /// Which argument the value is (0-based).
     pub argument: usize,
+}
+
+/// A read whose value leaves the module under a name: an export or an injection token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvBinding {
+    /// Byte offset where the read starts (its `EnvRead::span.start`).
+    pub start: u32,
+    /// The exported name or the token.
+    pub name: String,
 }
 
 /// What a mount call attaches.

@@ -432,6 +432,58 @@ fn optional_reads_are_judged_by_where_the_value_goes() {
 }
 
 #[test]
+fn values_that_leave_their_module_are_judged_where_they_arrive() {
+    let (json, value) = env_json("env-handoffs");
+    insta::assert_snapshot!("env_handoffs_json", json);
+    let required = |name: &str| row(&value, name).0;
+    // An exported constant every importer tests; a token every injecting class tests; a
+    // best-effort call in a `try` that logs; a table entry nothing reads; a private getter
+    // whose value is tested with `isDefined`.
+    for name in [
+        "SEGMENT_KEY",
+        "PYROSCOPE_URL",
+        "PROFILING_ENABLED",
+        "TRACE_URL",
+        "REDIS_CLUSTER_TLS",
+        "REDIS_CLUSTER_PORTS",
+        "WORKER_MODE",
+    ] {
+        assert!(
+            !required(name),
+            "{name} copes with being unset where it arrives"
+        );
+    }
+    // The same shapes whose value is used as it is: an import in `new URL`, an injected URL
+    // in `new URL`, a `catch` that rethrows, a table entry read by name, a getter used bare,
+    // a script's whole work in a `try` in an immediately invoked function.
+    for name in [
+        "API_URL",
+        "QUEUE_URL",
+        "BILLING_URL",
+        "REDIS_CLUSTER_HOST",
+        "WORKER_QUEUE",
+        "REPLAY_SOURCE",
+    ] {
+        assert!(required(name), "{name} is required");
+    }
+    let errors: Vec<String> = env_findings("env-handoffs")
+        .into_iter()
+        .filter(|(rule, severity, _, _)| rule == "undeclared-env" && severity == "error")
+        .map(|(_, _, name, _)| name)
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "API_URL",
+            "BILLING_URL",
+            "QUEUE_URL",
+            "REDIS_CLUSTER_HOST",
+            "WORKER_QUEUE"
+        ]
+    );
+}
+
+#[test]
 fn every_declaration_source_is_named_in_declared_in() {
     let (json, value) = env_json("env-sources");
     insta::assert_snapshot!("env_sources_json", json);

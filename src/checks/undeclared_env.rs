@@ -34,7 +34,12 @@ value through locals, fallback chains, ternaries, `if` guards, early returns and
 assigned to `process.env.X`, within the module; `if (!X) throw` keeps it required. Also
 optional: env helper calls tested the same way (`if (env('X'))`), values handed as they are to
 a component prop or to an imported function that copes with undefined (even across workspace
-packages), values that only reach log calls, and reads in a module that runs only when an env
+packages), values that only reach log calls, best-effort calls in a `try` whose `catch` only
+logs (in a function, not a script's top level), entries of a local config object that nothing
+reads by name, private getters whose uses test the value, exported constants every importing
+module tests (`export const KEY = import.meta.env.X` and `if (KEY)` where it is imported),
+NestJS `useValue` providers whose every `@Inject('TOKEN')` tests the value, and reads in a
+module that runs only when an env
 setting selects it (`case 'azure': new AzureStorage()` in a switch on the transport). A value
 built into a string (`${X}/a`) stays required: whoever gets it cannot tell it was missing.
 A variable declared nowhere is an error when code a deploy runs (main, start and build

@@ -255,6 +255,7 @@ pub fn env_table(
     let mut table = EnvTable::default();
     let helper_reads = helper_reads(project);
     let gated = feature_gated_modules(project);
+    let hand_offs = ValueHandOffs::of(project);
     for (i, module) in project.modules.iter().enumerate() {
         let is_production = production.get(i).copied().unwrap_or(false);
         let gated = gated.get(i).copied().unwrap_or(false);
@@ -271,7 +272,10 @@ pub fn env_table(
                 file: module.file.rel.clone(),
                 line: read.span.line,
                 column: read.span.column,
-                has_default: read.has_default || gated || handed_to_coping_function(),
+                has_default: read.has_default
+                    || gated
+                    || handed_to_coping_function()
+                    || hand_offs.cope(project, i, read.span.start),
                 production: is_production,
                 via_pattern: false,
                 reachable: reachable.get(i).copied().unwrap_or(false),
@@ -443,6 +447,98 @@ pub fn feature_gated_modules(project: &Project) -> Vec<bool> {
         }
     }
     state.into_iter().map(|s| s == 1).collect()
+}
+
+/// Where values of env reads that leave their module go: the modules importing an exported
+/// binding, the classes injecting a provided token. A read whose value leaves so is optional
+/// when every production module receiving it copes with it being unset (tests it before
+/// use), and at least one does: `export const SEGMENT_KEY = import.meta.env.X` imported only
+/// where `!!SEGMENT_KEY` switches the feature.
+#[derive(Default)]
+struct ValueHandOffs {
+    /// `(module, exported name)` → (importers that cope, importers that do not).
+    imports: BTreeMap<(usize, String), (usize, usize)>,
+    /// Modules imported whole (`import * as config`) or re-exported: importers out of sight.
+    whole: std::collections::BTreeSet<usize>,
+    /// Injection token → (injections that cope, injections that do not).
+    tokens: BTreeMap<String, (usize, usize)>,
+}
+
+impl ValueHandOffs {
+    fn of(project: &Project) -> ValueHandOffs {
+        let mut hand_offs = ValueHandOffs::default();
+        let exports = project
+            .modules
+            .iter()
+            .any(|m| !m.facts.env_exports.is_empty());
+        let providers = project
+            .modules
+            .iter()
+            .any(|m| !m.facts.env_providers.is_empty());
+        for (i, module) in project.modules.iter().enumerate() {
+            if module.role != FileRole::Production {
+                continue;
+            }
+            if providers {
+                for (token, copes) in &module.facts.injected_tokens {
+                    let entry = hand_offs.tokens.entry(token.clone()).or_default();
+                    if *copes { entry.0 += 1 } else { entry.1 += 1 }
+                }
+            }
+            if !exports {
+                continue;
+            }
+            for (import, resolution) in module.facts.imports.iter().zip(&module.resolutions) {
+                if !import.kind.is_runtime() {
+                    continue;
+                }
+                let Some(target) = resolved_module(project, resolution).filter(|t| *t != i) else {
+                    continue;
+                };
+                if import.namespace
+                    || import.kind == crate::facts::ImportKind::ReExport
+                    || import.kind == crate::facts::ImportKind::Dynamic
+                {
+                    hand_offs.whole.insert(target);
+                    continue;
+                }
+                for name in import.names.iter().filter(|n| !n.type_only) {
+                    let local = name.local.as_deref().unwrap_or(&name.imported);
+                    let entry = hand_offs
+                        .imports
+                        .entry((target, name.imported.clone()))
+                        .or_default();
+                    if module.facts.coping_imports.iter().any(|c| c == local) {
+                        entry.0 += 1;
+                    } else {
+                        entry.1 += 1;
+                    }
+                }
+            }
+        }
+        hand_offs
+    }
+
+    /// The read starting at `start` in module `module` leaves it to receivers that all cope.
+    fn cope(&self, project: &Project, module: usize, start: u32) -> bool {
+        let facts = &project.modules[module].facts;
+        let all_cope = |counts: Option<&(usize, usize)>| {
+            counts.is_some_and(|(coping, other)| *coping > 0 && *other == 0)
+        };
+        facts
+            .env_exports
+            .iter()
+            .filter(|e| e.start == start)
+            .any(|e| {
+                !self.whole.contains(&module)
+                    && all_cope(self.imports.get(&(module, e.name.clone())))
+            })
+            || facts
+                .env_providers
+                .iter()
+                .filter(|p| p.start == start)
+                .any(|p| all_cope(self.tokens.get(&p.name)))
+    }
 }
 
 /// `callee`, imported by module `module`, copes with its parameter `argument` being

@@ -353,7 +353,10 @@ fn property_values(object: Node, key: &str, text: &str) -> Vec<String> {
 }
 
 /// A decorator's name and first argument: `@Get(':id')` → (`Get`, `Some(":id")`).
-fn decorator_call<'t>(decorator: Node<'t>, text: &'t str) -> Option<(&'t str, Option<Node<'t>>)> {
+pub(super) fn decorator_call<'t>(
+    decorator: Node<'t>,
+    text: &'t str,
+) -> Option<(&'t str, Option<Node<'t>>)> {
     let inner = decorator.named_child(0)?;
     match inner.kind() {
         "identifier" => Some((node_text(inner, text), None)),

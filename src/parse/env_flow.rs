@@ -9,6 +9,11 @@
 //! assigns a default (`process.env.X ??= 'd'`), is optional everywhere in the module (the
 //! read inside `if (X) { use(X) }`, inside a factory only called when a flag built from it is
 //! set, in the branch of a multi-line ternary). `if (!X) throw …` keeps it required.
+//!
+//! A value that leaves the module as it is (an exported constant, a NestJS `useValue`
+//! provider) is recorded with its name (`env_exports`, `env_providers`), and each module
+//! records which of its imports and injected tokens it tests (`coping_imports`,
+//! `injected_tokens`): the env stage joins them over the resolved graph.
 
 use super::FieldExt;
 use std::collections::BTreeSet;
@@ -16,7 +21,9 @@ use std::collections::BTreeSet;
 use tree_sitter::Node;
 
 use super::extract::{Index, Kind, declared_value, span_of, top_level_initializer};
-use crate::facts::{EnvHandoff, EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts};
+use crate::facts::{
+    EnvBinding, EnvHandoff, EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts,
+};
 
 /// What happens to a value where it is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,7 +204,15 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             // `const hooks = { alerts: process.env.HOOK_ALERTS, … }`: a lookup table whose
             // entries are read by a computed key (`hooks[type]`); those reads decide.
             "pair" if !interpolated && parent.field("value") == Some(current) => {
-                return match lookup_table_binding(parent) {
+                return match (lookup_table_binding(parent), parent.field("key")) {
+                    (Some(_), Some(key)) => (ValueUse::Stored, Some(key)),
+                    _ => (ValueUse::Bare, None),
+                };
+            }
+            // `get #workerMode() { return process.env.WORKER_MODE }`: the class's uses of
+            // `this.#workerMode` decide.
+            "return_statement" if !interpolated => {
+                return match private_getter_name(parent, text) {
                     Some(name) => (ValueUse::Stored, Some(name)),
                     None => (ValueUse::Bare, None),
                 };
@@ -239,16 +254,22 @@ fn lookup_table_binding(pair: Node) -> Option<Node> {
         .filter(|n| n.kind() == "identifier")
 }
 
-/// A use of a lookup table by a computed key (`table[key]`, not `table['alerts']` nor
-/// `table.alerts`, which name one entry): the looked-up value.
-fn computed_lookup(table_use: Node) -> Option<Node> {
-    let subscript = table_use
+/// The name of the private getter (`get #mode()`, `private get mode()`) whose body is the
+/// single statement `statement` returns from. A public getter has readers out of sight.
+fn private_getter_name<'t>(statement: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let body = statement
         .parent()
-        .filter(|p| p.kind() == "subscript_expression")?;
-    let index = subscript.field("index")?;
-    (subscript.field("object") == Some(table_use)
-        && !matches!(index.kind(), "string" | "number" | "template_string"))
-    .then_some(subscript)
+        .filter(|b| b.kind() == "statement_block")?;
+    let method = body
+        .parent()
+        .filter(|m| m.kind() == "method_definition" && has_child_kind(*m, "get"))?;
+    let name = method.field("name")?;
+    let private = name.kind() == "private_property_identifier"
+        || (name.kind() == "property_identifier"
+            && method
+                .children(&mut method.walk())
+                .any(|c| c.kind() == "accessibility_modifier" && node_text(c, text) == "private"));
+    private.then_some(name)
 }
 
 /// A property of an object literal passed to a response: `json({…})`, `res.send({…})`,
@@ -512,6 +533,9 @@ fn parameter_copes(function: Node, position: usize, text: &str) -> bool {
 /// use makes it required, else one `Optional` use makes it optional. `depth` bounds locals
 /// stored into locals.
 fn local_use(binding: Node, text: &str, depth: u8) -> ValueUse {
+    if binding.parent().is_some_and(|p| p.kind() == "pair") {
+        return table_entry_use(binding, text, depth);
+    }
     match enclosing_scope(binding) {
         Some(scope) => local_use_in(binding, scope, text, depth),
         None => ValueUse::Bare,
@@ -520,16 +544,19 @@ fn local_use(binding: Node, text: &str, depth: u8) -> ValueUse {
 
 /// [`local_use`] within an explicit scope (a function, for its parameters).
 fn local_use_in(binding: Node, scope: Node, text: &str, depth: u8) -> ValueUse {
+    // A class field or private getter: its uses are `this.name`.
+    let field = matches!(
+        binding.kind(),
+        "property_identifier" | "private_property_identifier"
+    );
+    uses_in(binding, scope, field, text, depth)
+}
+
+/// [`local_use_in`], saying whether the uses are `this.name` (`field`) or the plain name.
+fn uses_in(binding: Node, scope: Node, field: bool, text: &str, depth: u8) -> ValueUse {
     let name = node_text(binding, text);
     let mut result = ValueUse::Bare;
     let mut stack = vec![scope];
-    let field = binding.kind() == "property_identifier";
-    // A lookup table (`const hooks = { … }`) is used through its computed lookups only.
-    let table = binding
-        .parent()
-        .filter(|d| d.kind() == "variable_declarator")
-        .and_then(|d| d.field("value"))
-        .is_some_and(|v| v.kind() == "object");
     while let Some(node) = stack.pop() {
         let is_use = if field {
             node.kind() == "member_expression"
@@ -540,23 +567,9 @@ fn local_use_in(binding: Node, scope: Node, text: &str, depth: u8) -> ValueUse {
         } else {
             node.kind() == "identifier" && node_text(node, text) == name
         };
+        // A getter's own name is not a use; uses follow the declaration.
         if is_use && node.start_byte() > binding.end_byte() {
-            let used = if table {
-                computed_lookup(node)
-            } else {
-                Some(node)
-            };
-            let use_ = match used
-                .map(|u| value_use(u, text))
-                .unwrap_or((ValueUse::Bare, None))
-            {
-                (ValueUse::Stored, Some(next)) if depth > 0 && next != binding => {
-                    local_use(next, text, depth - 1)
-                }
-                (ValueUse::Stored, _) => ValueUse::Bare,
-                (use_, _) => use_,
-            };
-            match use_ {
+            match followed_use(node, binding, text, depth) {
                 ValueUse::Required => return ValueUse::Required,
                 ValueUse::Optional => result = ValueUse::Optional,
                 _ => {}
@@ -566,6 +579,153 @@ fn local_use_in(binding: Node, scope: Node, text: &str, depth: u8) -> ValueUse {
         stack.extend(node.named_children(&mut cursor));
     }
     result
+}
+
+/// How the value at `node` is used, following one more local (`depth` allowing) unless it is
+/// `binding` itself.
+fn followed_use(node: Node, binding: Node, text: &str, depth: u8) -> ValueUse {
+    match value_use(node, text) {
+        (ValueUse::Stored, Some(next)) if depth > 0 && next != binding => {
+            local_use(next, text, depth - 1)
+        }
+        (ValueUse::Stored, _) => ValueUse::Bare,
+        (use_, _) => use_,
+    }
+}
+
+/// The entry `key` of a lookup table (`const hooks = { alerts: process.env.HOOK_ALERTS, … }`,
+/// `const config = { tls: process.env.REDIS_TLS, … }`) is used where the table is: read by
+/// that name (`config.tls`, `config['tls']`, `const { tls } = config`) or by a computed key
+/// (`hooks[type]`). Uses of other entries do not reach it; the table handed on whole
+/// (`connect(config)`, `return config`) may reach it unseen. An entry nothing reads, in a
+/// table that is not exported or handed on, is needed by nothing.
+fn table_entry_use(key: Node, text: &str, depth: u8) -> ValueUse {
+    let Some(table) = key.parent().and_then(lookup_table_binding) else {
+        return ValueUse::Bare;
+    };
+    let entry = match key.kind() {
+        "property_identifier" => node_text(key, text),
+        "string" => node_text(key, text).trim_matches(['"', '\'']),
+        _ => return ValueUse::Bare,
+    };
+    let exported = table
+        .parent()
+        .and_then(|d| d.parent())
+        .and_then(|d| d.parent())
+        .is_some_and(|e| e.kind() == "export_statement");
+    let Some(scope) = enclosing_scope(table).filter(|_| !exported) else {
+        return ValueUse::Bare;
+    };
+    let name = node_text(table, text);
+    let mut result = None;
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if !matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+            || node_text(node, text) != name
+            || node.start_byte() <= table.end_byte()
+        {
+            continue;
+        }
+        let Some(parent) = node.parent() else {
+            continue;
+        };
+        let use_ = match parent.kind() {
+            "member_expression" if parent.field("object") == Some(node) => {
+                if parent.field("property").map(|p| node_text(p, text)) != Some(entry) {
+                    continue;
+                }
+                followed_use(parent, table, text, depth)
+            }
+            "subscript_expression" if parent.field("object") == Some(node) => {
+                match parent.field("index") {
+                    Some(index) if index.kind() == "string" => {
+                        if node_text(index, text).trim_matches(['"', '\'']) != entry {
+                            continue;
+                        }
+                        followed_use(parent, table, text, depth)
+                    }
+                    Some(index) if matches!(index.kind(), "number" | "template_string") => {
+                        continue;
+                    }
+                    _ => followed_use(parent, table, text, depth),
+                }
+            }
+            "variable_declarator"
+                if parent.field("value") == Some(node)
+                    && parent
+                        .field("name")
+                        .is_some_and(|p| p.kind() == "object_pattern") =>
+            {
+                match parent
+                    .field("name")
+                    .and_then(|pattern| pattern_binding(pattern, entry, text))
+                {
+                    Some(PatternEntry::Local(local)) if depth > 0 => {
+                        local_use(local, text, depth - 1)
+                    }
+                    Some(PatternEntry::Defaulted) => ValueUse::Optional,
+                    Some(_) => ValueUse::Bare,
+                    None => continue,
+                }
+            }
+            _ => ValueUse::Bare,
+        };
+        match use_ {
+            ValueUse::Required => return ValueUse::Required,
+            ValueUse::Optional => result = Some(ValueUse::Optional),
+            _ => {
+                result.get_or_insert(ValueUse::Bare);
+            }
+        }
+    }
+    result.unwrap_or(ValueUse::Optional)
+}
+
+/// What a destructuring pattern does with one entry of the object it takes apart.
+enum PatternEntry<'t> {
+    /// `{ entry }`, `{ entry: local }`: the local's uses decide.
+    Local(Node<'t>),
+    /// `{ entry = 'd' }`: a default in the pattern.
+    Defaulted,
+    /// A rest element or a nested pattern may take it.
+    Unknown,
+}
+
+/// What destructuring `pattern` does with `entry`; `None` when it leaves it out.
+fn pattern_binding<'t>(pattern: Node<'t>, entry: &str, text: &str) -> Option<PatternEntry<'t>> {
+    let mut cursor = pattern.walk();
+    let mut rest = false;
+    for property in pattern.named_children(&mut cursor) {
+        match property.kind() {
+            "shorthand_property_identifier_pattern" if node_text(property, text) == entry => {
+                return Some(PatternEntry::Local(property));
+            }
+            "pair_pattern"
+                if property
+                    .field("key")
+                    .is_some_and(|k| node_text(k, text).trim_matches(['"', '\'']) == entry) =>
+            {
+                return Some(
+                    match property.field("value").filter(|v| v.kind() == "identifier") {
+                        Some(local) => PatternEntry::Local(local),
+                        None => PatternEntry::Unknown,
+                    },
+                );
+            }
+            "object_assignment_pattern"
+                if property
+                    .field("left")
+                    .is_some_and(|l| node_text(l, text) == entry) =>
+            {
+                return Some(PatternEntry::Defaulted);
+            }
+            "rest_pattern" => rest = true,
+            _ => {}
+        }
+    }
+    rest.then_some(PatternEntry::Unknown)
 }
 
 /// The block, function body or program a local lives in.
@@ -754,6 +914,78 @@ fn function_feeds_only_logs(inside: Node, text: &str, depth: u8) -> bool {
     calls > 0
 }
 
+/// In the body of a `try` whose `catch` only logs (or does nothing), within the same
+/// function: `try { await http.post(process.env.TELEMETRY_URL, event) } catch (e) {
+/// logger.error(e) }`. Whatever the missing value breaks there is caught and the program goes
+/// on: a best-effort call (telemetry, a notification) that works without the variable. Not
+/// so for a script's whole work in a `try` at its top level or in an immediately invoked
+/// function (`(async () => { try { … } catch (e) { console.log(e) } })()`): without the
+/// variable the script does nothing.
+fn in_best_effort_try(node: Node, text: &str) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "arrow_function"
+            | "function_declaration"
+            | "function_expression"
+            | "method_definition"
+            | "generator_function_declaration"
+            | "class_body" => {
+                return false;
+            }
+            "try_statement" if parent.field("body") == Some(current) => {
+                let catch_only_logs = parent
+                    .field("handler")
+                    .and_then(|h| h.field("body"))
+                    .is_some_and(|body| {
+                        let mut cursor = body.walk();
+                        body.named_children(&mut cursor).all(|statement| {
+                            statement.kind() == "comment"
+                                || (statement.kind() == "expression_statement"
+                                    && statement
+                                        .named_child(0)
+                                        .map(unwrap_expression)
+                                        .filter(|c| c.kind() == "call_expression")
+                                        .and_then(|c| c.field("function"))
+                                        .is_some_and(|f| is_log_callee(f, text)))
+                        })
+                    });
+                if catch_only_logs {
+                    return called_function_around(parent);
+                }
+            }
+            _ => {}
+        }
+        current = parent;
+    }
+    false
+}
+
+/// `node` is inside a function that is called by name, not a script's top level or an
+/// immediately invoked function expression.
+fn called_function_around(node: Node) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if matches!(
+            parent.kind(),
+            "arrow_function" | "function_declaration" | "function_expression" | "method_definition"
+        ) {
+            let mut outer = parent;
+            while let Some(p) = outer
+                .parent()
+                .filter(|p| p.kind() == "parenthesized_expression")
+            {
+                outer = p;
+            }
+            return !outer.parent().is_some_and(|c| {
+                c.kind() == "call_expression" && c.field("function") == Some(outer)
+            });
+        }
+        current = parent;
+    }
+    false
+}
+
 /// How one read is used, following the local it is stored in.
 fn read_use(root: Node, text: &str, read: &EnvRead) -> ValueUse {
     let Some(node) =
@@ -767,7 +999,9 @@ fn read_use(root: Node, text: &str, read: &EnvRead) -> ValueUse {
         local_flow_use(node, text)
     };
     if use_ == ValueUse::Bare
-        && (under_env_presence_test(node, text) || feeds_only_logs(node, text, 4))
+        && (under_env_presence_test(node, text)
+            || feeds_only_logs(node, text, 4)
+            || in_best_effort_try(node, text))
     {
         return ValueUse::Optional;
     }
@@ -891,6 +1125,10 @@ fn apply_local_flow(
 /// local data flow that decides `has_default`. Runs after the query captures.
 pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut ModuleFacts) {
     facts.coping_parameters = coping_parameters(root, text);
+    facts.coping_imports = coping_imports(index, text, facts);
+    if text.contains("@Inject(") {
+        facts.injected_tokens = injected_tokens(index, text);
+    }
     if !text.contains("env") {
         return;
     }
@@ -935,6 +1173,26 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
     if env_expressions {
         facts.gated_imports = gated_imports(root, index, text, facts);
     }
+    let unguarded = || {
+        facts
+            .env_reads
+            .iter()
+            .filter(|r| r.key == EnvKey::Name && r.form != EnvReadForm::Schema && !r.has_default)
+            .filter_map(|r| {
+                root.descendant_for_byte_range(r.span.start as usize, r.span.end as usize)
+                    .map(|n| (r.span.start, n))
+            })
+    };
+    facts.env_exports = unguarded()
+        .filter_map(|(start, node)| {
+            exported_unused_binding(node, index, text).map(|name| EnvBinding { start, name })
+        })
+        .collect();
+    facts.env_providers = unguarded()
+        .filter_map(|(start, node)| {
+            injection_token(node, text).map(|name| EnvBinding { start, name })
+        })
+        .collect();
     facts.env_handoffs = facts
         .env_reads
         .iter()
@@ -950,6 +1208,169 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
             })
         })
         .collect();
+}
+
+/// `export const SEGMENT_KEY = import.meta.env.VITE_SEGMENT_KEY` with no use of
+/// `SEGMENT_KEY` in the module: the exported name, whose importers' uses decide.
+fn exported_unused_binding(read: Node, index: &Index, text: &str) -> Option<String> {
+    let (ValueUse::Stored, Some(binding)) = value_use(read, text) else {
+        return None;
+    };
+    let declaration = binding
+        .parent()
+        .filter(|d| d.kind() == "variable_declarator" && binding.kind() == "identifier")?
+        .parent()?;
+    declaration.parent().filter(|e| {
+        e.kind() == "export_statement" && e.field("declaration") == Some(declaration)
+    })?;
+    let name = node_text(binding, text);
+    let used = index
+        .identifiers
+        .iter()
+        .any(|i| i.node != binding && node_text(i.node, text) == name);
+    (!used).then(|| name.to_string())
+}
+
+/// Local names of the module's value imports whose uses cope with the value being unset: one
+/// use tests it (`!!KEY`, `if (KEY)`, `KEY ?? d`) and none insists on it (`if (!KEY) throw`).
+/// Only uses as a value count; a call (`f()`), a member access (`f.x`) or a JSX tag is what
+/// functions, objects and components are imported for, and says nothing of an env value.
+fn coping_imports(index: &Index, text: &str, facts: &ModuleFacts) -> Vec<String> {
+    use crate::facts::ImportKind;
+    let locals: BTreeSet<&str> = facts
+        .imports
+        .iter()
+        .filter(|i| matches!(i.kind, ImportKind::Static | ImportKind::Require))
+        .flat_map(|i| i.names.iter().filter(|n| !n.type_only))
+        .map(|n| n.local.as_deref().unwrap_or(&n.imported))
+        .collect();
+    if locals.is_empty() {
+        return Vec::new();
+    }
+    let mut optional: BTreeSet<&str> = BTreeSet::new();
+    let mut required: BTreeSet<&str> = BTreeSet::new();
+    for identifier in index.identifiers.iter().filter(|i| i.plain && !i.in_type) {
+        let node = identifier.node;
+        let name = node_text(node, text);
+        if !locals.contains(name) || is_declaration_name(node) {
+            continue;
+        }
+        let as_value = node.parent().is_none_or(|p| match p.kind() {
+            "call_expression" => p.field("function") != Some(node),
+            "new_expression" => p.field("constructor") != Some(node),
+            "member_expression" | "subscript_expression" => p.field("object") != Some(node),
+            "jsx_opening_element" | "jsx_self_closing_element" | "jsx_closing_element" => false,
+            _ => true,
+        });
+        if !as_value {
+            continue;
+        }
+        match followed_use(node, node, text, 1) {
+            ValueUse::Optional => {
+                optional.insert(name);
+            }
+            ValueUse::Required => {
+                required.insert(name);
+            }
+            _ => {}
+        }
+    }
+    optional
+        .difference(&required)
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// `{ provide: 'PYROSCOPE_URL', useValue: process.env.PYROSCOPE_URL }`: the token the read's
+/// value is provided under.
+fn injection_token(read: Node, text: &str) -> Option<String> {
+    let mut current = read;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "parenthesized_expression" | "non_null_expression" | "as_expression" => {
+                current = parent
+            }
+            "pair" if parent.field("value") == Some(current) => {
+                if parent.field("key").map(|k| node_text(k, text)) != Some("useValue") {
+                    return None;
+                }
+                let object = parent.parent()?;
+                let mut cursor = object.walk();
+                return object.named_children(&mut cursor).find_map(|pair| {
+                    (pair.kind() == "pair"
+                        && pair.field("key").map(|k| node_text(k, text)) == Some("provide"))
+                    .then(|| pair.field("value").and_then(|v| string_value(v, text)))
+                    .flatten()
+                });
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// `@Inject('PYROSCOPE_URL') private readonly url: string` (a constructor parameter or a
+/// field): each token, and whether the class's uses of the value (`this.url`, or the plain
+/// parameter in the constructor) cope with it being unset. An optional parameter (`url?:`)
+/// copes by its type.
+fn injected_tokens(index: &Index, text: &str) -> Vec<(String, bool)> {
+    let mut tokens = Vec::new();
+    for (_, decorator) in index.of(&[Kind::Decorator]) {
+        let Some(("Inject", Some(argument))) = super::endpoints::decorator_call(decorator, text)
+        else {
+            continue;
+        };
+        let Some(token) = string_value(argument, text) else {
+            continue;
+        };
+        let Some(target) = decorator.parent() else {
+            continue;
+        };
+        let copes = match target.kind() {
+            "optional_parameter" => true,
+            "required_parameter" => {
+                let property = has_child_kind(target, "accessibility_modifier")
+                    || has_child_kind(target, "readonly");
+                let pattern = target.field("pattern").filter(|p| p.kind() == "identifier");
+                let function = target
+                    .parent()
+                    .and_then(|p| p.parent())
+                    .filter(|f| f.kind() == "method_definition");
+                match (pattern, function) {
+                    (Some(pattern), Some(_)) if property => {
+                        let class = enclosing_class_body(target);
+                        class.is_some_and(|class| {
+                            uses_in(pattern, class, true, text, 1) == ValueUse::Optional
+                        })
+                    }
+                    (Some(pattern), Some(function)) => {
+                        local_use_in(pattern, function, text, 1) == ValueUse::Optional
+                    }
+                    _ => false,
+                }
+            }
+            "public_field_definition" | "field_definition" => target
+                .field("name")
+                .or_else(|| target.field("property"))
+                .is_some_and(|name| local_use(name, text, 1) == ValueUse::Optional),
+            _ => false,
+        };
+        tokens.push((token, copes));
+    }
+    tokens.sort();
+    tokens.dedup();
+    tokens
+}
+
+fn enclosing_class_body(node: Node) -> Option<Node> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == "class_body" {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
 }
 
 /// Specifiers of the imports whose every imported value is used only on a branch an env
