@@ -256,7 +256,10 @@ impl<'p> ExportIndex<'p> {
             {
                 return None;
             }
-            if is_root && exports.commonjs && !exports.esm {
+            // A file that imports the ESM way but exports through `module.exports` loads only
+            // through an interop loader (jiti, Babel, ts-node): each makes `module.exports` the
+            // default export, as Node does for CommonJS.
+            if is_root && exports.commonjs && (!exports.esm || !exports.esm_exports) {
                 set.implicit_default = true;
             }
             // tsc: every top-level declaration of a `.d.ts` module is exported (unless the

@@ -110,6 +110,10 @@ pub struct Exports {
     /// to it: no implicit `default`, no `module.exports`.
     #[serde(default)]
     pub esm: bool,
+    /// The module has ESM `export` statements (not only `import`s): a module that imports the
+    /// ESM way but exports through `module.exports` has none.
+    #[serde(default)]
+    pub esm_exports: bool,
 }
 
 /// A syntax error range.

@@ -75,14 +75,26 @@ pub enum Resolution {
         /// What generates it (`prisma generate (prisma/schema.prisma)`).
         generator: String,
     },
-    /// The importer is a template the project copies into other packages before use, and the
-    /// import resolves from those copies, not from the template.
+    /// The importer is a template the project copies before use, and the import resolves from
+    /// those copies, not from the template.
     Template {
         /// The copied directory (absolute).
         directory: PathBuf,
         /// Why the import is read from the copies.
         note: String,
+        /// Where the copies go.
+        copied_into: TemplateCopies,
     },
+}
+
+/// Where the files of a template are used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TemplateCopies {
+    /// The packages of the workspace beside it (a template the workspace excludes).
+    WorkspacePackages,
+    /// The projects a CLI creates (a scaffold template its package ships as files).
+    CreatedProjects,
 }
 
 type ToolchainResolver = ResolverGeneric<ToolchainFileSystem>;
@@ -349,6 +361,34 @@ impl<'t> ModuleResolver<'t> {
 
     /// Resolves one import of `importer` (absolute path).
     pub fn resolve(&self, importer: &Path, import: &Import, manifests: &Manifests) -> Resolution {
+        let resolution = self.resolve_here(importer, import, manifests);
+        let Some(template) = self.toolchain.templates.containing(importer) else {
+            return resolution;
+        };
+        // A package import of a scaffold template names a dependency of the project it
+        // creates; what its own tsconfig aliases to its files stays an edge.
+        let leaves = match &resolution {
+            Resolution::Package { .. }
+            | Resolution::Unresolved { .. }
+            | Resolution::Generated { .. } => true,
+            Resolution::File { path } => !path.starts_with(&template.dir),
+            _ => false,
+        };
+        if !is_bare(&import.specifier) || !leaves {
+            return resolution;
+        }
+        Resolution::Template {
+            directory: template.dir.clone(),
+            note: format!(
+                "`{}` is a scaffold template: {}",
+                relative(&self.root, &template.dir),
+                template.evidence
+            ),
+            copied_into: TemplateCopies::CreatedProjects,
+        }
+    }
+
+    fn resolve_here(&self, importer: &Path, import: &Import, manifests: &Manifests) -> Resolution {
         if !import.analysable {
             return Resolution::Unanalysable;
         }
@@ -826,6 +866,7 @@ impl<'t> ModuleResolver<'t> {
                 }
                 if let Some(found) = exists(&target) {
                     return Some(Resolution::Template {
+                        copied_into: TemplateCopies::WorkspacePackages,
                         directory: copied.to_path_buf(),
                         note: format!(
                             "`{}` is a template: the workspace excludes it (`{}`) and its files \

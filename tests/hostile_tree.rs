@@ -132,10 +132,27 @@ fn run_in(args: &[&str], cwd: Option<&Path>) -> Output {
         command.current_dir(cwd);
     }
     let mut child = command.spawn().expect("the treeaudit binary runs");
+    // Drain both pipes while waiting: output larger than a pipe buffer (a SARIF report with
+    // every rule's docs is ~64 KiB) would otherwise block the child on write.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
     let started = Instant::now();
     loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
+        if let Some(status) = child.try_wait().expect("wait") {
+            return Output {
+                status,
+                stdout: stdout.join().expect("stdout reader"),
+                stderr: stderr.join().expect("stderr reader"),
+            };
         }
         if started.elapsed() > Duration::from_secs(60) {
             let _ = child.kill();

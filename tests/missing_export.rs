@@ -108,3 +108,37 @@ fn jsdoc_typedef_and_callback_tags_are_type_exports_of_javascript_modules_only()
     assert_eq!(names, ["Account", "Label"], "{found:#?}");
     insta::assert_json_snapshot!(found);
 }
+
+#[test]
+fn a_config_that_imports_the_esm_way_and_assigns_module_exports_has_a_default() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tailwind-mixed-config");
+    let output = Command::new(env!("CARGO_BIN_EXE_treeaudit"))
+        .args(["check", "--format", "json", "--no-cache"])
+        .arg(&root)
+        .output()
+        .expect("run treeaudit");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let found: Vec<String> = missing_exports(&report)
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["file"].as_str().unwrap_or(""),
+                f["line"],
+                f["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    // tailwind/base.tailwind.config.js has `import` statements and `module.exports = {…}`: only
+    // an interop loader (jiti, which Tailwind uses) runs it, and its default is
+    // `module.exports`. A name that object lacks is still missing, and so is the default of
+    // lib/fonts.js, whose exports are ESM.
+    assert_eq!(
+        found,
+        [
+            "app/layout.jsx:1 `../lib/fonts` has no default export",
+            "tailwind/docs.tailwind.config.js:2 `./base.tailwind.config` does not export `breakpoints`",
+        ],
+        "{found:#?}"
+    );
+}

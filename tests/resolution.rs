@@ -324,6 +324,45 @@ fn a_template_the_workspace_excludes_resolves_escaping_imports_from_its_copies()
 }
 
 #[test]
+fn a_scaffold_template_a_cli_copies_declares_its_packages_in_the_project_it_creates() {
+    let json = check_json("fixtures/cli-scaffold-template");
+    let lines = finding_lines(&json);
+    // src/templates/next-app is copied by `cp -r src/templates/next*` (a glob), excluded from
+    // the package's tsconfig and holds a tsconfig of its own: its `next` and `zod` are the
+    // created project's packages. One info, naming the evidence, and no unreachable files.
+    let generated = lines_of(&lines, "generated-import");
+    assert_eq!(generated.len(), 1, "{lines:#?}");
+    assert!(
+        generated[0].contains("`src/templates/next-app` is a scaffold template")
+            && generated[0].contains("tsconfig.json excludes it (`src/templates`)")
+            && generated[0].contains("(3 more imports)"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("src/templates/") && !l.contains("generated-import")),
+        "{lines:#?}"
+    );
+    // src/scripts is copied and excluded too, but is no project of its own: it runs from
+    // dist/ (postinstall) and its undeclared `chalk` stays an error, as does the CLI's `kleur`.
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 2, "{lines:#?}");
+    assert!(
+        unlisted[0].contains("`kleur`") && unlisted[1].contains("src/scripts/postinstall.js"),
+        "{lines:#?}"
+    );
+    // A dead file of the CLI itself is still unreachable.
+    let unreachable = lines_of(&lines, "unreachable-file");
+    assert_eq!(unreachable.len(), 1, "{lines:#?}");
+    assert!(
+        unreachable[0].contains("src/commands/upgrade.ts"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("cli_scaffold_template", lines);
+}
+
+#[test]
 fn workspace_subpath_exports_follow_tsc_mirror_types_field_and_generated_dirs() {
     let json = check_json("fixtures/workspace-exports-subpaths");
     let lines = finding_lines(&json);

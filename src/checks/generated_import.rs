@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::Rule;
 use crate::finding::{Finding, Related, Severity};
 use crate::project::Project;
-use crate::resolve::Resolution;
+use crate::resolve::{Resolution, TemplateCopies};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -26,7 +26,11 @@ SvelteKit route types, the unbuilt output of a workspace package, or a git-ignor
 A file a script copies into build output and runs there (`cp server/main.js build/server/`)
 has its relative imports read from the copy: those that name the build output are reported
 here. So are the imports of a template the workspace explicitly excludes (`!packages/templates`)
-that resolve only from the packages its files are copied into.
+that resolve only from the packages its files are copied into, and the package imports of a
+scaffold template: a directory a package script copies as files (`cp -r src/templates/app*
+dist/templates`), that the package's tsconfig excludes and that holds a tsconfig or jsconfig of
+its own, i.e. the project a CLI (`npx create-x`, `x init`) writes; its packages are declared in
+the `package.json` the CLI writes for that project, not in the CLI's.
 
 ## Why is this bad
 It is not: it is the honest limit of a static audit. Run the generator before `treeaudit
@@ -56,10 +60,22 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                     );
                     (directory, message, GENERATED_HELP)
                 }
-                Resolution::Template { directory, note } => (
+                Resolution::Template {
+                    directory,
+                    note,
+                    copied_into,
+                } => (
                     project.relative(directory),
                     format!("{note}: imports that leave the template are not checked here"),
-                    "the imports are checked in the packages the template is copied into",
+                    match copied_into {
+                        TemplateCopies::WorkspacePackages => {
+                            "the imports are checked in the packages the template is copied into"
+                        }
+                        TemplateCopies::CreatedProjects => {
+                            "its packages are declared by the project it creates; audit one such \
+                             project to have them checked"
+                        }
+                    },
                 ),
                 _ => continue,
             };

@@ -31,6 +31,11 @@ compiled re-export helpers (`__exportStar`, Babel's `Object.keys(_x).forEach`), 
 packages (their `.d.ts` first, then their runtime entry). A JavaScript file importing a name
 that exists only as a TypeScript type is reported too: it does not exist at run time.
 
+`import x` finds a default in a CommonJS module (Node gives `module.exports`), and in a file that
+mixes `import` statements with `module.exports = …` (a Tailwind config): only an interop loader
+(jiti, Babel, ts-node) runs such a file, and each makes `module.exports` the default. A file
+with ESM `export` statements has a default only if it exports one.
+
 When a shape cannot be known (`module.exports = factory()`, `export =`, `export *` from
 something unresolved) nothing is reported for it and it is counted in the summary
 (`unanalysable export shapes`); packages missing from `node_modules` are counted as
@@ -396,6 +401,33 @@ mod tests {
                 ("src/app.js".to_string(), "summarize".to_string()),
                 ("src/app.js".to_string(), "default".to_string()),
                 ("src/app.mjs".to_string(), "nope".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn module_exports_is_the_default_of_a_file_that_also_imports_the_esm_way() {
+        let found = missing(&[
+            (
+                "tailwind.config.js",
+                "import base, { screens } from './base.config.js';\nimport fonts from './fonts.js';\nmodule.exports = { ...base, screens, fonts };\n",
+            ),
+            // Only jiti, Babel or ts-node load it, and each makes `module.exports` the default.
+            (
+                "base.config.js",
+                "import plugin from 'tailwindcss/plugin';\nmodule.exports = { theme: {}, plugins: [plugin] };\n",
+            ),
+            // ESM exports: ESM rules, no implicit default.
+            (
+                "fonts.js",
+                "import { Inter } from 'next/font/google';\nexport const inter = Inter();\n",
+            ),
+        ]);
+        assert_eq!(
+            found,
+            [
+                ("tailwind.config.js".to_string(), "screens".to_string()),
+                ("tailwind.config.js".to_string(), "default".to_string()),
             ]
         );
     }

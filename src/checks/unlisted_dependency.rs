@@ -29,7 +29,10 @@ node-modules`, bun's hoisted linker, pnpm `node-linker=hoisted`) does bring is r
 type-only imports of `@types/*` packages, packages a framework serves to its app (Nuxt's
 `vue-router`, `h3`, … when the app declares `nuxt`), a `require()` inside a `try` with a `catch`
 (an optional dependency), and packages a CI workflow step installs next to the scripts it
-runs (`npm --prefix .github/scripts install x`). Works without `node_modules`.
+runs (`npm --prefix .github/scripts install x`). The package imports of a scaffold template
+(a directory its package copies as files, excludes from its tsconfig and that holds a tsconfig
+of its own: the project a CLI creates) belong to the created project and are reported once by
+`generated-import`. Works without `node_modules`.
 
 ## Why is this bad
 The import fails with `Cannot find package` after a clean install: pnpm links only declared

@@ -26,7 +26,9 @@ files, framework conventions (Next.js, Remix, SvelteKit, Nuxt, Astro, Vite `inde
 tests and configs, and `--entry FILE`. A production source file nothing reaches is reported.
 A file reached only from tests gets `info` (\"reached only from tests\"). Route files already
 reported by `unmounted-route` are not reported again, and nothing is reported for a package
-in which no production entry was found.
+in which no production entry was found, nor for the files of a scaffold template (a directory a
+package script copies as files, that the package's tsconfig excludes and that holds a tsconfig
+of its own: the project a CLI like `create-app` writes, not code the package runs).
 
 ## Why is this bad
 Dead files are deployed, audited and maintained for nothing, and a dead file synced from
@@ -79,8 +81,14 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         {
             continue;
         }
+        // A scaffold template is shipped as files for the projects a CLI creates, not run.
         if is_compiled_output(module)
             || is_served_asset(module)
+            || project
+                .toolchain
+                .templates
+                .containing(&module.file.path)
+                .is_some()
             || config_entries.contains(&i)
             || points.reachability.is_loaded_by_path(i)
         {

@@ -15,6 +15,7 @@ pub(super) fn export_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
     // `export = x` makes the module CommonJS; `export as namespace X` (UMD global) exports nothing.
     if !has_keyword_child(node, "=") && !has_keyword_child(node, "as") {
         facts.exports.esm = true;
+        facts.exports.esm_exports = true;
     }
     let statement_type_only = has_keyword_child(node, "type");
     let source = node.field("source");

@@ -97,15 +97,22 @@ impl CommandVisitor for Collector {
             return;
         }
         let dest_path = normalize(&cwd.join(dest));
+        let mut source_paths = Vec::new();
+        for from in sources {
+            if from.contains(['$', '`']) {
+                continue;
+            }
+            if from.contains(['*', '?', '[']) {
+                source_paths.extend(expand_last_name(&cwd.join(from)));
+            } else {
+                source_paths.push(normalize(&cwd.join(from)));
+            }
+        }
         // `cp a.js b.js out/`, `cp a.js out/`, or into a directory the tree has: the copy keeps
         // its name inside the destination.
         let into_dir =
-            sources.len() > 1 || dest.ends_with('/') || crate::access::is_dir(&dest_path);
-        for from in sources {
-            if from.contains(['$', '*', '?', '`']) {
-                continue;
-            }
-            let source_path = normalize(&cwd.join(from));
+            source_paths.len() > 1 || dest.ends_with('/') || crate::access::is_dir(&dest_path);
+        for source_path in source_paths {
             let Some(name) = source_path.file_name() else {
                 continue;
             };
@@ -121,6 +128,35 @@ impl CommandVisitor for Collector {
             });
         }
     }
+}
+
+/// The paths a shell glob in the last name of `pattern` matches (`templates/app*`), sorted as
+/// the shell expands them; nothing when the directory holding them has a glob too.
+fn expand_last_name(pattern: &Path) -> Vec<PathBuf> {
+    let pattern = normalize(pattern);
+    let (Some(dir), Some(name)) = (pattern.parent(), pattern.file_name()) else {
+        return Vec::new();
+    };
+    let name = name.to_string_lossy();
+    if dir.to_string_lossy().contains(['*', '?', '[']) {
+        return Vec::new();
+    }
+    let Ok(glob) = globset::Glob::new(&name) else {
+        return Vec::new();
+    };
+    let matcher = glob.compile_matcher();
+    let Ok(entries) = crate::access::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name())
+        // The shell leaves dotfiles out of `*`.
+        .filter(|entry| !entry.to_string_lossy().starts_with('.') && matcher.is_match(entry))
+        .map(|entry| dir.join(entry))
+        .collect();
+    found.sort();
+    found
 }
 
 #[cfg(test)]
@@ -166,6 +202,8 @@ mod tests {
         // Unknown values are left alone.
         assert!(copies_of("cp $SRC dist/").is_empty());
         assert!(copies_of("cp src/*.json $OUT").is_empty());
+        // A glob matching nothing copies nothing.
+        assert!(copies_of("cp -r templates/app* dist/").is_empty());
         assert!(copies_of("cp -t dist a.js").is_empty());
         assert!(copies_of("echo cp a b").is_empty());
     }

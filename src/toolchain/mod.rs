@@ -8,6 +8,7 @@ pub mod copies;
 pub mod file_system;
 pub mod generated;
 pub mod installs;
+pub mod templates;
 pub mod tsconfig;
 pub mod workflows;
 pub mod workspaces;
@@ -40,6 +41,8 @@ pub struct Toolchain {
     pub installs: Installs,
     /// Files the scripts copy elsewhere (`cp server/main.js build/server/`).
     pub copies: copies::Copies,
+    /// Copied directories that are projects a CLI creates, not code of their package.
+    pub templates: templates::ScaffoldTemplates,
     /// Packages CI workflow steps install next to the scripts they run (set by the project
     /// from the workflow files discovery lists among env declarations).
     pub workflow_installs: Vec<workflows::WorkflowInstall>,
@@ -67,6 +70,9 @@ impl Toolchain {
             links.add_link(link.link.clone(), link.target.clone());
         }
         let probe_fs = file_system::ToolchainFileSystem::with_overlay(std::sync::Arc::new(links));
+        let copies = copies::Copies::load(root, manifests);
+        let templates =
+            templates::ScaffoldTemplates::load(root, files, tsconfigs, manifests, &copies);
         Toolchain {
             tsconfig_repairs: tsconfig::repair(root, tsconfigs, probe_fs),
             workspaces,
@@ -74,7 +80,8 @@ impl Toolchain {
             virtual_prefixes: bundler::virtual_prefixes(manifests),
             generated: GeneratedPaths::load(root, files),
             installs: Installs::load(root, manifests),
-            copies: copies::Copies::load(root, manifests),
+            copies,
+            templates,
             workflow_installs: Vec::new(),
             alias_scope_index: std::sync::OnceLock::new(),
         }
