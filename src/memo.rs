@@ -78,8 +78,9 @@ impl Memo {
     /// The memo for `options` on the walked tree `discovery`, kept under `dir`.
     pub fn new(dir: &Path, options: &Options, discovery: &Discovery) -> Memo {
         let settings = format!(
-            "memo {MEMO_FORMAT} {:032x}\nroot {}\nconfig {}\nentries {:?}\n",
+            "memo {MEMO_FORMAT} {:032x}\nbuild {}\nroot {}\nconfig {}\nentries {:?}\n",
             crate::cache::format_stamp(),
+            build_identity(),
             discovery.root.display(),
             serde_json::to_string(&options.config).unwrap_or_default(),
             options.entries,
@@ -177,4 +178,20 @@ impl Memo {
             let _ = file.persist(&self.path);
         }
     }
+}
+
+/// Which build of treeaudit this is, beyond its version: the size, modification time and inode
+/// of the running executable. A report depends on every part of the code (resolution, rules,
+/// messages), and two builds of one version differ (a source build at another commit), so a
+/// report is reused only by the build that wrote it. Empty when the executable cannot be found
+/// (then the version alone decides, as for the fact cache).
+fn build_identity() -> String {
+    let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) else {
+        return String::new();
+    };
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0u64;
+    format!("{} {:?} {inode}", meta.len(), meta.modified().ok())
 }

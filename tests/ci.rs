@@ -559,6 +559,42 @@ fn a_warm_check_reuses_the_report_until_a_file_it_read_changes() {
 }
 
 #[test]
+fn a_report_is_reused_only_by_the_build_that_wrote_it() {
+    // Two builds of one version (a source build at another commit) may judge differently:
+    // another executable must not print the first one's stored report.
+    let tree = installed_app();
+    let cache = tempfile::tempdir().expect("temp dir");
+    let (first, reused) = memo_check(tree.path(), cache.path());
+    assert!(!reused);
+    let (_, reused) = memo_check(tree.path(), cache.path());
+    assert!(reused, "same build: reused");
+    let other = tempfile::tempdir().expect("temp dir");
+    let copy = other.path().join("treeaudit");
+    std::fs::copy(BIN, &copy).expect("copy the binary");
+    let run_copy = || {
+        let output = Command::new(&copy)
+            .args([
+                "check",
+                tree.path().to_str().expect("utf-8"),
+                "--format",
+                "json",
+                "--timings",
+                "--cache-dir",
+                cache.path().to_str().expect("utf-8"),
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run the copy");
+        (stdout(&output), !stderr(&output).contains("read+parse"))
+    };
+    let (by_copy, reused) = run_copy();
+    assert!(!reused, "another executable does the work");
+    assert_eq!(by_copy, first);
+    let (_, reused) = run_copy();
+    assert!(reused, "and then reuses its own report");
+}
+
+#[test]
 fn a_change_outside_the_walk_that_a_resolution_read_invalidates_the_report() {
     // node_modules is never walked: the memo must still notice that an installed package
     // changed (an upgrade that dropped the export) or appeared.
