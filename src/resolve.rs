@@ -714,6 +714,18 @@ impl<'t> ModuleResolver<'t> {
                 };
             }
         }
+        // A relative path that walks into `node_modules/` (`../../node_modules/.prisma/client`)
+        // names install output, not a tree file: absent in a checkout, it is not checked. When
+        // that package directory is installed, a missing file under it stays unresolved.
+        if let Some(base) = &base
+            && let Some(generated) = crate::toolchain::generated::install_output(base)
+            && !crate::access::is_dir(&generated.path)
+        {
+            return Resolution::Generated {
+                directory: generated.path,
+                generator: generated.generator,
+            };
+        }
         if bare {
             // `node_modules/ky/distribution/index.js` through `baseUrl`: the package `ky`.
             let specifier = specifier.strip_prefix("node_modules/").unwrap_or(specifier);

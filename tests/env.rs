@@ -438,8 +438,9 @@ fn values_that_leave_their_module_are_judged_where_they_arrive() {
     let required = |name: &str| row(&value, name).0;
     // An exported constant every importer tests; a token every injecting class tests; a
     // best-effort call in a `try` that logs; a table entry nothing reads; a private getter
-    // whose value is tested with `isDefined`.
+    // whose value is tested with `isDefined`; the dotenv `path` (unset loads `.env`).
     for name in [
+        "NOTIFY_ENV_FILE",
         "SEGMENT_KEY",
         "PYROSCOPE_URL",
         "PROFILING_ENABLED",
@@ -455,8 +456,10 @@ fn values_that_leave_their_module_are_judged_where_they_arrive() {
     }
     // The same shapes whose value is used as it is: an import in `new URL`, an injected URL
     // in `new URL`, a `catch` that rethrows, a table entry read by name, a getter used bare,
-    // a script's whole work in a `try` in an immediately invoked function.
+    // a script's whole work in a `try` in an immediately invoked function; a URL read beside
+    // the dotenv call.
     for name in [
+        "SMTP_URL",
         "API_URL",
         "QUEUE_URL",
         "BILLING_URL",
@@ -478,6 +481,7 @@ fn values_that_leave_their_module_are_judged_where_they_arrive() {
             "BILLING_URL",
             "QUEUE_URL",
             "REDIS_CLUSTER_HOST",
+            "SMTP_URL",
             "WORKER_QUEUE"
         ]
     );

@@ -129,6 +129,52 @@ fn vite_aliases_and_plugin_virtual_modules_resolve() {
 }
 
 #[test]
+fn unocss_virtual_css_ids_are_served_but_an_undeclared_reset_package_is_not() {
+    let lines = finding_lines(&check_json("fixtures/vite-unocss-virtual-css"));
+    // `uno.css`, `uno:preflights.css` and `virtual:uno.css` come from the plugin that the
+    // sibling configs package declares; they look like packages but are not.
+    assert!(
+        !lines.iter().any(|l| l.contains("`uno")),
+        "UnoCSS ids must not be reported: {lines:#?}"
+    );
+    // The reset stylesheet is a real package the frontend never declared.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("error unlisted-dependency")
+                && l.contains("packages/frontend/src/main.ts:6")
+                && l.contains("@unocss/reset")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("vite_unocss_virtual_css", lines);
+}
+
+#[test]
+fn relative_import_into_node_modules_is_install_output_but_a_typo_beside_it_is_an_error() {
+    let lines = finding_lines(&check_json("fixtures/workspace-prisma-node-modules-path"));
+    // `../../../node_modules/.prisma/client/index.d`: what `prisma generate` writes on install.
+    let generated: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("node_modules/.prisma"))
+        .collect();
+    assert_eq!(generated.len(), 1, "{lines:#?}");
+    assert!(
+        generated[0].starts_with("info generated-import")
+            && generated[0].contains("prisma generate"),
+        "{generated:?}"
+    );
+    // `../seeds` names a tree file that does not exist (it is `seed.ts`).
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("error unresolved-import")
+                && l.contains("packages/prisma/client/index.d.ts:4")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("workspace_prisma_node_modules_path", lines);
+}
+
+#[test]
 fn unbuilt_workspace_packages_resolve_to_source_and_are_checked_like_local_files() {
     let json = check_json("fixtures/workspace-unbuilt");
     let lines = finding_lines(&json);

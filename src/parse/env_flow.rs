@@ -100,6 +100,10 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 {
                     return (ValueUse::Optional, None);
                 }
+                // `process.loadEnvFile(process.env.ENV_FILE)`: unset means `./.env`.
+                if function == "loadEnvFile" || function.ends_with(".loadEnvFile") {
+                    return (ValueUse::Optional, None);
+                }
                 if CONVERSIONS.contains(&function) {
                     current = call;
                     continue;
@@ -201,6 +205,11 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             "pair" if !interpolated && is_response_payload(parent, text) => {
                 return (ValueUse::Optional, None);
             }
+            // `dotenv.config({ path: process.env.APP_ENV_FILE })`: unset means the default
+            // `.env`, and the variable that picks the env file cannot be declared in it.
+            "pair" if !interpolated && is_env_file_option(parent, text) => {
+                return (ValueUse::Optional, None);
+            }
             // `const hooks = { alerts: process.env.HOOK_ALERTS, … }`: a lookup table whose
             // entries are read by a computed key (`hooks[type]`); those reads decide.
             "pair" if !interpolated && parent.field("value") == Some(current) => {
@@ -287,6 +296,28 @@ fn is_response_payload(pair: Node, text: &str) -> bool {
         let method = callee.rsplit('.').next().unwrap_or(callee);
         matches!(method, "json" | "send")
     })
+}
+
+/// The `path` option of a dotenv loader (`config`, `dotenv.config`, `configDotenv`,
+/// `dotenvx.config`) in a module that mentions dotenv: `undefined` loads the default `.env`.
+fn is_env_file_option(pair: Node, text: &str) -> bool {
+    let key = pair.field("key").map_or("", |k| node_text(k, text));
+    if !matches!(key.trim_matches(|c| c == '"' || c == '\''), "path") {
+        return false;
+    }
+    let call = pair
+        .parent()
+        .filter(|o| o.kind() == "object")
+        .and_then(|o| o.parent())
+        .filter(|a| a.kind() == "arguments")
+        .and_then(|a| a.parent())
+        .filter(|c| c.kind() == "call_expression");
+    text.contains("dotenv")
+        && call.and_then(|c| c.field("function")).is_some_and(|f| {
+            let callee = node_text(f, text);
+            let method = callee.rsplit('.').next().unwrap_or(callee);
+            matches!(method, "config" | "configDotenv")
+        })
 }
 
 /// The value of a JSX attribute of a component element (`<Provider x={…}>`, `<ui.Map …>`),
@@ -2359,6 +2390,31 @@ mod tests {
         for name in ["CDN", "REPLICA", "REDIS_URL", "ORIGIN"] {
             assert!(optional(source, name), "{name}");
         }
+    }
+
+    #[test]
+    fn a_variable_that_picks_the_env_file_is_optional() {
+        assert!(optional(
+            "import { config } from 'dotenv';\nconfig({ path: process.env.APP_ENV_FILE, quiet: true });\n",
+            "APP_ENV_FILE"
+        ));
+        assert!(optional(
+            "import dotenv from 'dotenv';\nconst file = process.env.ENV_FILE;\ndotenv.config({ path: file });\n",
+            "ENV_FILE"
+        ));
+        assert!(optional(
+            "process.loadEnvFile(process.env.ENV_PATH);\n",
+            "ENV_PATH"
+        ));
+        // Another option of the same call, or a `path` handed to something else, still needs it.
+        assert!(!optional(
+            "import { config } from 'dotenv';\nconfig({ path: '.env', encoding: process.env.ENCODING });\n",
+            "ENCODING"
+        ));
+        assert!(!optional(
+            "import { config } from 'dotenv';\nconfig();\nexport const s = serve({ path: process.env.STATIC_DIR });\n",
+            "STATIC_DIR"
+        ));
     }
 
     #[test]

@@ -41,6 +41,19 @@ pub struct VirtualPrefix {
     pub prefix: &'static str,
     /// Who serves it, for messages.
     pub provider: &'static str,
+    /// A whole module id (`uno.css`) rather than a prefix: it must not swallow a real
+    /// package whose name merely starts with it (`uno.css-foo`). A `?query` may follow.
+    pub exact: bool,
+}
+
+impl VirtualPrefix {
+    /// Whether this prefix (or exact id) serves `specifier`.
+    pub fn serves(&self, specifier: &str) -> bool {
+        match specifier.strip_prefix(self.prefix) {
+            Some(rest) => !self.exact || rest.is_empty() || rest.starts_with('?'),
+            None => false,
+        }
+    }
 }
 
 /// Prefixes every tree may use: scheme-like specifiers of bundlers and runtimes.
@@ -48,42 +61,52 @@ const ALWAYS_VIRTUAL: &[VirtualPrefix] = &[
     VirtualPrefix {
         prefix: "virtual:",
         provider: "a bundler plugin (virtual module)",
+        exact: false,
     },
     VirtualPrefix {
         prefix: "cloudflare:",
         provider: "the Cloudflare Workers runtime",
+        exact: false,
     },
     VirtualPrefix {
         prefix: "bun:",
         provider: "the Bun runtime",
+        exact: false,
     },
     VirtualPrefix {
         prefix: "astro:",
         provider: "Astro",
+        exact: false,
     },
     VirtualPrefix {
         prefix: "npm:",
         provider: "Deno/Bun (npm: specifier)",
+        exact: false,
     },
     VirtualPrefix {
         prefix: "jsr:",
         provider: "Deno (jsr: specifier)",
+        exact: false,
     },
     VirtualPrefix {
         prefix: "https:",
         provider: "a URL import",
+        exact: false,
     },
     VirtualPrefix {
         prefix: "http:",
         provider: "a URL import",
+        exact: false,
     },
     VirtualPrefix {
         prefix: "data:",
         provider: "a data: URL",
+        exact: false,
     },
     VirtualPrefix {
         prefix: "~icons/",
         provider: "unplugin-icons",
+        exact: false,
     },
 ];
 
@@ -94,6 +117,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "$app/",
             provider: "SvelteKit",
+            exact: false,
         },
     ),
     (
@@ -101,6 +125,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "$env/",
             provider: "SvelteKit",
+            exact: false,
         },
     ),
     (
@@ -108,6 +133,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "$service-worker",
             provider: "SvelteKit",
+            exact: false,
         },
     ),
     (
@@ -115,6 +141,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "vue-router/auto",
             provider: "unplugin-vue-router",
+            exact: false,
         },
     ),
     (
@@ -122,6 +149,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "~pages",
             provider: "vite-plugin-pages",
+            exact: false,
         },
     ),
     (
@@ -129,6 +157,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "~react-pages",
             provider: "vite-plugin-pages",
+            exact: false,
         },
     ),
     (
@@ -136,6 +165,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "#",
             provider: "Nuxt",
+            exact: false,
         },
     ),
     (
@@ -143,6 +173,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "server-only",
             provider: "Next.js (bundled with next)",
+            exact: false,
         },
     ),
     (
@@ -150,6 +181,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "client-only",
             provider: "Next.js (bundled with next)",
+            exact: false,
         },
     ),
     (
@@ -157,6 +189,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@theme/",
             provider: "Docusaurus",
+            exact: false,
         },
     ),
     (
@@ -164,6 +197,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@theme-original/",
             provider: "Docusaurus",
+            exact: false,
         },
     ),
     (
@@ -171,6 +205,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@generated/",
             provider: "Docusaurus",
+            exact: false,
         },
     ),
     (
@@ -178,6 +213,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/Link",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -185,6 +221,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/Head",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -192,6 +229,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/BrowserOnly",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -199,6 +237,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/ExecutionEnvironment",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -206,6 +245,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/Interpolate",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -213,6 +253,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/Translate",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -220,6 +261,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/ErrorBoundary",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -227,6 +269,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/Noop",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -234,6 +277,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/ComponentCreator",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -241,6 +285,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/router",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -248,6 +293,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/constants",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -255,6 +301,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/isInternalUrl",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -262,6 +309,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/renderRoutes",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -269,6 +317,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/useBaseUrl",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -276,6 +325,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/useBrokenLinks",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -283,6 +333,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/useDocusaurusContext",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -290,6 +341,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/useGlobalData",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -297,6 +349,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/useIsBrowser",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -304,6 +357,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/useIsomorphicLayoutEffect",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     (
@@ -311,6 +365,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@docusaurus/useRouteContext",
             provider: "Docusaurus (a client module of @docusaurus/core)",
+            exact: false,
         },
     ),
     // jest-runtime answers `@jest/globals` itself, installed or not.
@@ -319,6 +374,7 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "@jest/globals",
             provider: "Jest (jest-runtime serves @jest/globals)",
+            exact: false,
         },
     ),
     (
@@ -326,6 +382,194 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
         VirtualPrefix {
             prefix: "unfonts.css",
             provider: "unplugin-fonts",
+            exact: true,
+        },
+    ),
+    // UnoCSS's Vite/Astro/Nuxt/webpack plugins answer these ids (and `virtual:uno.css`,
+    // already covered by `virtual:`); `uno.css` looks like a package name but is not one.
+    (
+        "unocss",
+        VirtualPrefix {
+            prefix: "uno.css",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "unocss",
+        VirtualPrefix {
+            prefix: "uno:",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: false,
+        },
+    ),
+    (
+        "unocss",
+        VirtualPrefix {
+            prefix: "/__uno.css",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "@unocss/vite",
+        VirtualPrefix {
+            prefix: "uno.css",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "@unocss/vite",
+        VirtualPrefix {
+            prefix: "uno:",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: false,
+        },
+    ),
+    (
+        "@unocss/vite",
+        VirtualPrefix {
+            prefix: "/__uno.css",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "@unocss/astro",
+        VirtualPrefix {
+            prefix: "uno.css",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "@unocss/astro",
+        VirtualPrefix {
+            prefix: "uno:",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: false,
+        },
+    ),
+    (
+        "@unocss/astro",
+        VirtualPrefix {
+            prefix: "/__uno.css",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "@unocss/nuxt",
+        VirtualPrefix {
+            prefix: "uno.css",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "@unocss/nuxt",
+        VirtualPrefix {
+            prefix: "uno:",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: false,
+        },
+    ),
+    (
+        "@unocss/nuxt",
+        VirtualPrefix {
+            prefix: "/__uno.css",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "@unocss/webpack",
+        VirtualPrefix {
+            prefix: "uno.css",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "@unocss/webpack",
+        VirtualPrefix {
+            prefix: "uno:",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: false,
+        },
+    ),
+    (
+        "@unocss/webpack",
+        VirtualPrefix {
+            prefix: "/__uno.css",
+            provider: "UnoCSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    // vite-plugin-windicss and windicss-webpack-plugin serve `windi.css` and its layers.
+    (
+        "vite-plugin-windicss",
+        VirtualPrefix {
+            prefix: "windi.css",
+            provider: "Windi CSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "vite-plugin-windicss",
+        VirtualPrefix {
+            prefix: "windi-base.css",
+            provider: "Windi CSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "vite-plugin-windicss",
+        VirtualPrefix {
+            prefix: "windi-components.css",
+            provider: "Windi CSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "vite-plugin-windicss",
+        VirtualPrefix {
+            prefix: "windi-utilities.css",
+            provider: "Windi CSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "windicss-webpack-plugin",
+        VirtualPrefix {
+            prefix: "windi.css",
+            provider: "Windi CSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "windicss-webpack-plugin",
+        VirtualPrefix {
+            prefix: "windi-base.css",
+            provider: "Windi CSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "windicss-webpack-plugin",
+        VirtualPrefix {
+            prefix: "windi-components.css",
+            provider: "Windi CSS (its bundler plugin serves this module)",
+            exact: true,
+        },
+    ),
+    (
+        "windicss-webpack-plugin",
+        VirtualPrefix {
+            prefix: "windi-utilities.css",
+            provider: "Windi CSS (its bundler plugin serves this module)",
+            exact: true,
         },
     ),
 ];
@@ -1185,6 +1429,25 @@ mod tests {
 
     fn pair(key: &str, target: &str) -> (String, String) {
         (key.to_string(), target.to_string())
+    }
+
+    #[test]
+    fn an_exact_virtual_id_does_not_swallow_a_package_that_starts_with_it() {
+        let uno = PLUGIN_VIRTUAL
+            .iter()
+            .find(|(package, v)| *package == "unocss" && v.prefix == "uno.css")
+            .map(|(_, v)| v)
+            .expect("an uno.css entry");
+        assert!(uno.serves("uno.css"));
+        assert!(uno.serves("uno.css?inline"));
+        assert!(!uno.serves("uno.css-foo"));
+        assert!(!uno.serves("uno.css/x"));
+        let layer = PLUGIN_VIRTUAL
+            .iter()
+            .find(|(package, v)| *package == "unocss" && v.prefix == "uno:")
+            .map(|(_, v)| v)
+            .expect("an uno: entry");
+        assert!(layer.serves("uno:utilities.css"));
     }
 
     #[test]

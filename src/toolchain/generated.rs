@@ -37,6 +37,37 @@ const FRAMEWORK_DIRS: &[(&str, &str)] = &[
     (".wrangler", "Wrangler"),
 ];
 
+/// Directories under `node_modules/` that a generator (not the package manager) writes, and who.
+const INSTALL_GENERATORS: &[(&str, &str)] = &[(
+    ".prisma",
+    "`prisma generate` (the default output of `prisma-client-js`)",
+)];
+
+/// The installed package directory a path through a `node_modules/` segment lies in
+/// (`node_modules/.prisma/client/index.d` → `node_modules/.prisma`), and who writes it: the
+/// package install, or a generator known to write there.
+pub fn install_output(target: &Path) -> Option<GeneratedPath> {
+    let components: Vec<_> = target.components().collect();
+    let at = components
+        .iter()
+        .rposition(|c| c.as_os_str() == "node_modules")?;
+    let first = components.get(at + 1)?.as_os_str().to_str()?;
+    // `@scope/name` is one package.
+    let depth = if first.starts_with('@') { 2 } else { 1 };
+    if components.len() < at + 1 + depth {
+        return None;
+    }
+    let path: PathBuf = components[..at + 1 + depth].iter().collect();
+    let generator = INSTALL_GENERATORS
+        .iter()
+        .find(|(dir, _)| *dir == first)
+        .map_or_else(
+            || "the package install (`node_modules`)".to_string(),
+            |(_, generator)| generator.to_string(),
+        );
+    Some(GeneratedPath { path, generator })
+}
+
 /// Scripts that produce files before a build, in the order they are named in messages.
 const GENERATING_SCRIPTS: &[&str] = &[
     "generate",
@@ -352,6 +383,19 @@ fn codegen_outputs(file: &Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_through_node_modules_names_its_package_directory() {
+        let prisma = install_output(Path::new("/t/node_modules/.prisma/client/index.d"))
+            .expect("install output");
+        assert_eq!(prisma.path, Path::new("/t/node_modules/.prisma"));
+        assert!(prisma.generator.contains("prisma generate"));
+        let scoped = install_output(Path::new("/t/a/node_modules/@acme/ui/dist/x.js"))
+            .expect("install output");
+        assert_eq!(scoped.path, Path::new("/t/a/node_modules/@acme/ui"));
+        assert!(install_output(Path::new("/t/src/lib/x.ts")).is_none());
+        assert!(install_output(Path::new("/t/node_modules")).is_none());
+    }
 
     #[test]
     fn prisma_generator_outputs_are_read() {

@@ -139,11 +139,7 @@ impl Toolchain {
         if specifier == "bun" {
             return Some("the Bun runtime".to_string());
         }
-        if let Some(known) = self
-            .virtual_prefixes
-            .iter()
-            .find(|v| specifier.starts_with(v.prefix))
-        {
+        if let Some(known) = self.virtual_prefixes.iter().find(|v| v.serves(specifier)) {
             return Some(known.provider.to_string());
         }
         let (scheme, _) = specifier.split_once(':')?;
