@@ -284,6 +284,9 @@ pub fn source_skip_reason(bytes: &[u8]) -> Option<String> {
     None
 }
 
+/// Files at least this large are parsed before the others (see [`analyse_walked`]).
+const BIG_FILE_BYTES: u64 = 64 * 1024;
+
 /// Source files larger than this are not parsed (the largest hand-written or generated
 /// sources in real trees are a few megabytes; parsing costs tens of bytes of memory per byte).
 pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
@@ -417,14 +420,36 @@ pub fn analyse_walked(options: &AnalyseOptions, mut discovery: Discovery) -> Res
         .as_ref()
         .map(|dir| FactCache::open(dir, &root));
     let loaded: Vec<Loaded> = timings::stage("read+parse", || {
-        sources
+        // Big files first (a stat each, in parallel): one started last would keep one thread
+        // busy while the others idle. The rest keep discovery order (neighbouring files parse
+        // faster together: sorting every file by size cost 4% on a 50k-file tree). Results go
+        // back to discovery order below.
+        let mut ordered: Vec<(u64, usize, SourceFile)> = sources
             .into_par_iter()
-            .map(|file| {
+            .enumerate()
+            .map(|(i, file)| {
+                let size = crate::access::metadata(&file.path).map_or(0, |m| m.len());
+                (size, i, file)
+            })
+            .collect();
+        ordered.sort_by_key(|&(size, i, _)| {
+            let big = size >= BIG_FILE_BYTES;
+            (!big, if big { u64::MAX - size } else { 0 }, i)
+        });
+        let mut loaded: Vec<(usize, Loaded)> = ordered
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|(_, i, file)| {
                 let item = load(file, cache.as_ref());
                 ProgressSink::emit(&options.progress, ProgressEvent::Loaded);
-                item
+                (i, item)
             })
-            .collect()
+            .collect();
+        loaded.sort_unstable_by_key(|(i, _)| *i);
+        loaded
+            .into_iter()
+            .map(|(_, item)| item)
+            .collect::<Vec<Loaded>>()
     });
     ProgressSink::emit(&options.progress, ProgressEvent::Parsed);
     let mut skipped = std::mem::take(&mut discovery.skipped);
