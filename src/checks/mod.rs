@@ -68,18 +68,27 @@ pub fn rule(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)
 }
 
-/// Runs every rule.
+/// Runs every rule, in parallel (each reads the project and writes only its own findings);
+/// the findings come back in catalogue order, as a sequential run would give them.
 pub fn run_all(project: &Project) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for rule in RULES {
-        let name = if crate::timings::enabled() {
-            format!("check:{}", rule.name)
-        } else {
-            String::new()
-        };
-        crate::timings::stage(&name, || (rule.check)(project, &mut findings));
-    }
-    findings
+    use rayon::prelude::*;
+    // Entries and reachability serve most rules: computed once, before the rules fan out.
+    project.entry_points();
+    let per_rule: Vec<Vec<Finding>> = RULES
+        .par_iter()
+        .with_max_len(1)
+        .map(|rule| {
+            let name = if crate::timings::enabled() {
+                format!("check:{}", rule.name)
+            } else {
+                String::new()
+            };
+            let mut findings = Vec::new();
+            crate::timings::stage(&name, || (rule.check)(project, &mut findings));
+            findings
+        })
+        .collect();
+    per_rule.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
