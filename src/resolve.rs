@@ -481,12 +481,11 @@ impl<'t> ModuleResolver<'t> {
             other => other,
         };
         match result {
-            Ok(resolution) => self.found(
-                resolution.into_path_buf(),
-                specifier,
-                importer_dir,
-                manifests,
-            ),
+            Ok(resolution) => {
+                let path = resolution.into_path_buf();
+                self.registry_namesake(&path, specifier, importer_dir, manifests)
+                    .unwrap_or_else(|| self.found(path, specifier, importer_dir, manifests))
+            }
             Err(ResolveError::Builtin { resolved, .. }) => Resolution::Builtin { name: resolved },
             Err(error) => {
                 if let Some(path) = self.through_nearest_tsconfig(importer, specifier, resolver) {
@@ -503,6 +502,39 @@ impl<'t> ModuleResolver<'t> {
                 self.unresolved(importer, specifier, error, manifests, resolver)
             }
         }
+    }
+
+    /// A bare import that reached the workspace package of its name while the importer's
+    /// manifest asks for the registry package (see [`Toolchain::workspace_package`]): the
+    /// package manager installs that one there, so the import is of a package this checkout
+    /// has not installed, not of the workspace package's files.
+    fn registry_namesake(
+        &self,
+        path: &Path,
+        specifier: &str,
+        importer_dir: &Path,
+        manifests: &Manifests,
+    ) -> Option<Resolution> {
+        if !is_bare(specifier) {
+            return None;
+        }
+        let name = package_name(specifier);
+        let package = self.toolchain.workspaces.package(name)?;
+        if !path.starts_with(&package.dir)
+            || self
+                .toolchain
+                .workspace_package(name, importer_dir, &self.root, manifests)
+                .is_some()
+        {
+            return None;
+        }
+        Some(Resolution::Package {
+            name: name.to_string(),
+            declared: manifests
+                .declaration(name, importer_dir, &self.root)
+                .map(|(k, _)| k),
+            path: None,
+        })
     }
 
     /// A root-absolute import (`/snippets/intro.mdx`) in an MDX page of a Mintlify docs site:
@@ -972,7 +1004,10 @@ impl<'t> ModuleResolver<'t> {
             .strip_prefix(name.as_str())
             .unwrap_or("")
             .trim_start_matches('/');
-        if let Some(package) = self.toolchain.workspaces.package(&name) {
+        if let Some(package) =
+            self.toolchain
+                .workspace_package(&name, importer_dir, &self.root, manifests)
+        {
             // A subpath its `exports` maps into a directory the package generates (git-ignored,
             // written by a script: `panda codegen` → `styled-system/`): the generated module, not
             // a same-named source file.

@@ -553,3 +553,24 @@ fn a_shared_base_tsconfig_repaired_behind_a_workspace_link_keeps_the_apps_paths(
     );
     insta::assert_debug_snapshot!("repro_13", lines);
 }
+
+#[test]
+fn a_workspace_package_named_like_a_registry_dependency_does_not_capture_it() {
+    // rallly: a leftover `packages/dayjs` (0.0.0) while the apps declare `dayjs: ^1.11.13` and
+    // the lockfile installs dayjs 1.11.19. `workspace:*` and a matching range stay linked.
+    let lines = finding_lines(&check_json(
+        "fixtures/repro-14-workspace-name-shadows-registry",
+    ));
+    let unresolved: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains(" unresolved-import "))
+        .collect();
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].contains("apps/web/src/routes/event.ts:3")
+            && unresolved[0].contains("@acme/ui/button"),
+        "{unresolved:#?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("dayjs")), "{lines:#?}");
+    insta::assert_debug_snapshot!("repro_14", lines);
+}
