@@ -545,7 +545,13 @@ pub fn assemble(
         })
         .collect();
 
+    let tsconfig_failures = resolver.tsconfig_failures().to_vec();
     drop(resolver);
+    toolchain
+        .tsconfig_repairs
+        .problems
+        .extend(tsconfig_failures);
+    toolchain.tsconfig_repairs.problems.sort();
     timings::record("resolve", resolving.elapsed());
     let graph = timings::stage("graph", || build_graph(&modules));
     let mut env_declarations = timings::stage("env files", || {

@@ -182,6 +182,54 @@ pub struct ModuleResolver<'t> {
     installed: Mutex<HashMap<(PathBuf, String), Option<PathBuf>>>,
     /// Whether any `node_modules` directory exists in or above the tree.
     has_node_modules: bool,
+    /// The tree's tsconfigs that the resolver cannot load (after the repairs).
+    tsconfig_failures: Vec<crate::toolchain::TsconfigProblem>,
+}
+
+/// Loads every tsconfig of the tree the way resolution will, and says which ones fail (and why)
+/// that the repair pass has not reported already. oxc_resolver answers a failing tsconfig with
+/// an error (resolution then goes on without any tsconfig) or, for an I/O error, skips it
+/// silently: either way its `paths` would vanish without a word.
+fn tsconfig_failures(
+    root: &Path,
+    tsconfigs: &[PathBuf],
+    toolchain: &Toolchain,
+    resolver: &ResolverGeneric<ToolchainFileSystem>,
+) -> Vec<crate::toolchain::TsconfigProblem> {
+    let reported: HashSet<&Path> = toolchain
+        .tsconfig_repairs
+        .problems
+        .iter()
+        .map(|p| p.path.as_path())
+        .collect();
+    let root_prefix = format!("{}/", root.display());
+    tsconfigs
+        .iter()
+        .filter(|path| !reported.contains(path.as_path()))
+        .filter_map(|path| {
+            let error = resolver.resolve_tsconfig(path).err()?;
+            // A config with nothing to lose (Nuxt's `files: []` plus `references` to the
+            // `.nuxt/` configs `nuxt prepare` writes) is not worth a word.
+            let value = crate::access::read_to_string(path)
+                .ok()
+                .and_then(|text| crate::toolchain::tsconfig::parse_jsonc(&text).ok())?;
+            let carries_paths = value.get("extends").is_some()
+                || value.pointer("/compilerOptions/paths").is_some()
+                || value.pointer("/compilerOptions/baseUrl").is_some();
+            if !carries_paths {
+                return None;
+            }
+            Some(crate::toolchain::TsconfigProblem {
+                path: path.clone(),
+                line: 1,
+                uninstalled_package: None,
+                message: format!(
+                    "it cannot be loaded ({}); imports of the files it covers are resolved without its `paths` and `baseUrl`",
+                    error.to_string().replace(&root_prefix, "")
+                ),
+            })
+        })
+        .collect()
 }
 
 /// The resolver settings every tree is resolved with (also used by drift's overlay resolver).
@@ -290,6 +338,7 @@ impl<'t> ModuleResolver<'t> {
         let dirs = overlay.tree_dirs.clone();
         let fs = ToolchainFileSystem::with_overlay(overlay);
         let base_resolver = ResolverGeneric::new_with_file_system(fs, options());
+        let tsconfig_failures = tsconfig_failures(root, tsconfigs, toolchain, &base_resolver);
         let base = ResolverSet::new(&base_resolver, &[], &[]);
         let scoped = toolchain
             .alias_scopes
@@ -349,7 +398,14 @@ impl<'t> ModuleResolver<'t> {
             suggestions: Mutex::new(HashMap::new()),
             installed: Mutex::new(HashMap::new()),
             has_node_modules,
+            tsconfig_failures,
         }
+    }
+
+    /// The tree's tsconfigs that cannot be loaded even after the repairs: the files they cover
+    /// are resolved without their `paths` and `baseUrl`, which must not go unsaid.
+    pub fn tsconfig_failures(&self) -> &[crate::toolchain::TsconfigProblem] {
+        &self.tsconfig_failures
     }
 
     fn resolvers_for(&self, dir: &Path) -> &ResolverSet {
@@ -425,12 +481,11 @@ impl<'t> ModuleResolver<'t> {
             other => other,
         };
         match result {
-            Ok(resolution) => self.found(
-                resolution.into_path_buf(),
-                specifier,
-                importer_dir,
-                manifests,
-            ),
+            Ok(resolution) => {
+                let path = resolution.into_path_buf();
+                self.registry_namesake(&path, specifier, importer_dir, manifests)
+                    .unwrap_or_else(|| self.found(path, specifier, importer_dir, manifests))
+            }
             Err(ResolveError::Builtin { resolved, .. }) => Resolution::Builtin { name: resolved },
             Err(error) => {
                 if let Some(path) = self.through_nearest_tsconfig(importer, specifier, resolver) {
@@ -447,6 +502,39 @@ impl<'t> ModuleResolver<'t> {
                 self.unresolved(importer, specifier, error, manifests, resolver)
             }
         }
+    }
+
+    /// A bare import that reached the workspace package of its name while the importer's
+    /// manifest asks for the registry package (see [`Toolchain::workspace_package`]): the
+    /// package manager installs that one there, so the import is of a package this checkout
+    /// has not installed, not of the workspace package's files.
+    fn registry_namesake(
+        &self,
+        path: &Path,
+        specifier: &str,
+        importer_dir: &Path,
+        manifests: &Manifests,
+    ) -> Option<Resolution> {
+        if !is_bare(specifier) {
+            return None;
+        }
+        let name = package_name(specifier);
+        let package = self.toolchain.workspaces.package(name)?;
+        if !path.starts_with(&package.dir)
+            || self
+                .toolchain
+                .workspace_package(name, importer_dir, &self.root, manifests)
+                .is_some()
+        {
+            return None;
+        }
+        Some(Resolution::Package {
+            name: name.to_string(),
+            declared: manifests
+                .declaration(name, importer_dir, &self.root)
+                .map(|(k, _)| k),
+            path: None,
+        })
     }
 
     /// A root-absolute import (`/snippets/intro.mdx`) in an MDX page of a Mintlify docs site:
@@ -916,7 +1004,10 @@ impl<'t> ModuleResolver<'t> {
             .strip_prefix(name.as_str())
             .unwrap_or("")
             .trim_start_matches('/');
-        if let Some(package) = self.toolchain.workspaces.package(&name) {
+        if let Some(package) =
+            self.toolchain
+                .workspace_package(&name, importer_dir, &self.root, manifests)
+        {
             // A subpath its `exports` maps into a directory the package generates (git-ignored,
             // written by a script: `panda codegen` → `styled-system/`): the generated module, not
             // a same-named source file.

@@ -524,3 +524,53 @@ fn nested_yarn_project_inherits_the_parent_node_linker_and_yarn_files_are_not_au
     assert!(!lines.iter().any(|l| l.contains(".yarn/")), "{lines:#?}");
     insta::assert_debug_snapshot!("yarn_berry_nested_project", lines);
 }
+
+#[test]
+fn a_shared_base_tsconfig_repaired_behind_a_workspace_link_keeps_the_apps_paths() {
+    // rallly apps/landing: `@acme/tsconfig/next.json` extends the uninstalled `@tsconfig/next`;
+    // the app's tsconfig reads it through the package link and used to lose its `paths`.
+    let lines = finding_lines(&check_json(
+        "fixtures/repro-13-tsconfig-base-through-workspace-link",
+    ));
+    let unresolved: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains(" unresolved-import "))
+        .collect();
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].contains("apps/landing/src/app/blog/page.tsx:3")
+            && unresolved[0].contains("@/components/site-footer"),
+        "{unresolved:#?}"
+    );
+    let invalid: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains(" invalid-tsconfig "))
+        .collect();
+    assert_eq!(invalid.len(), 1, "{lines:#?}");
+    assert!(
+        invalid[0].contains("packages/tsconfig/next.json:4"),
+        "{invalid:#?}"
+    );
+    insta::assert_debug_snapshot!("repro_13", lines);
+}
+
+#[test]
+fn a_workspace_package_named_like_a_registry_dependency_does_not_capture_it() {
+    // rallly: a leftover `packages/dayjs` (0.0.0) while the apps declare `dayjs: ^1.11.13` and
+    // the lockfile installs dayjs 1.11.19. `workspace:*` and a matching range stay linked.
+    let lines = finding_lines(&check_json(
+        "fixtures/repro-14-workspace-name-shadows-registry",
+    ));
+    let unresolved: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains(" unresolved-import "))
+        .collect();
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].contains("apps/web/src/routes/event.ts:3")
+            && unresolved[0].contains("@acme/ui/button"),
+        "{unresolved:#?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("dayjs")), "{lines:#?}");
+    insta::assert_debug_snapshot!("repro_14", lines);
+}

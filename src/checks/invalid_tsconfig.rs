@@ -79,6 +79,34 @@ mod tests {
     use crate::checks::test_support::run_rule;
 
     #[test]
+    fn a_tsconfig_the_resolver_cannot_load_is_reported_rather_than_losing_its_paths_silently() {
+        // A missing project reference fails the whole config in oxc_resolver: its `paths` are
+        // lost for every file it covers, so that is said.
+        let findings = run_rule(
+            &RULE,
+            &[
+                ("package.json", r#"{"name":"app"}"#),
+                (
+                    "tsconfig.json",
+                    r#"{"compilerOptions":{"paths":{"@/*":["./*"]}},"references":[{"path":"./packages/gone"}]}"#,
+                ),
+                (
+                    "index.ts",
+                    "import { c } from '@/lib/colors';\nexport { c };\n",
+                ),
+                ("lib/colors.ts", "export const c = 1;\n"),
+            ],
+        );
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].file, "tsconfig.json");
+        assert!(
+            findings[0].message.contains("cannot be loaded")
+                && findings[0].message.contains("`paths`"),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
     fn uninstalled_base_config_is_reported_once_on_its_extends_line() {
         let findings = run_rule(
             &RULE,

@@ -75,6 +75,45 @@ impl Overlay {
         None
     }
 
+    /// The repaired text of the tsconfig at `path`. Repairs are keyed by the path the repair
+    /// walk found (the package's real directory), while oxc_resolver reads a base config of a
+    /// package through the package's link (`apps/web/node_modules/@x/tsconfig/next.json`, a
+    /// virtual link or a pnpm symlink on disk): the link is followed before giving up, or the
+    /// unrepaired base fails and takes the whole child tsconfig (its `paths`) with it.
+    fn repaired_tsconfig(&self, path: &Path) -> Option<&String> {
+        if self.tsconfigs.is_empty() {
+            return None;
+        }
+        if let Some(text) = self.tsconfigs.get(path) {
+            return Some(text);
+        }
+        let mut real = path.to_path_buf();
+        // Each step leaves one link behind; a few cover a link to a package holding links.
+        for _ in 0..8 {
+            match self.through_links(&real) {
+                Some(next) => real = next,
+                None => break,
+            }
+            if let Some(text) = self.tsconfigs.get(&real) {
+                return Some(text);
+            }
+        }
+        // A pnpm symlink on disk: canonicalized, but only for what can be a tsconfig (the
+        // resolver reads many `package.json` files under `node_modules`).
+        if real.file_name().is_some_and(|n| n == "package.json")
+            || !real
+                .as_os_str()
+                .as_encoded_bytes()
+                .windows(12)
+                .any(|w| w == b"node_modules")
+        {
+            return None;
+        }
+        crate::access::note_chain(&real);
+        let canonical = FileSystemOs::canonicalize(&real).ok()?;
+        self.tsconfigs.get(&canonical)
+    }
+
     /// The source a missing output path stands for: a file, or `None`; output directories
     /// themselves are virtual directories (reported by [`Overlay::output_dir`]).
     fn output_source(&self, path: &Path) -> Option<PathBuf> {
@@ -231,7 +270,7 @@ impl FileSystem for ToolchainFileSystem {
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        if let Some(text) = self.overlay.tsconfigs.get(path) {
+        if let Some(text) = self.overlay.repaired_tsconfig(path) {
             return Ok(text.clone().into_bytes());
         }
         match self.read_bytes(path) {
@@ -244,7 +283,7 @@ impl FileSystem for ToolchainFileSystem {
     }
 
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
-        if let Some(text) = self.overlay.tsconfigs.get(path) {
+        if let Some(text) = self.overlay.repaired_tsconfig(path) {
             return Ok(text.clone());
         }
         FileSystemOs::validate_string(self.read(path)?)

@@ -157,6 +157,17 @@ impl Installs {
             .max_by_key(|r| r.dir.components().count())
     }
 
+    /// Whether the lockfile of the install a file in `dir` belongs to lists a package named
+    /// `package` anywhere; `None` when that install has no lockfile this reads.
+    pub fn lockfile_lists(&self, package: &str, dir: &Path) -> Option<bool> {
+        let install = self.root_of(dir)?;
+        install.lockfile.as_ref()?;
+        Some(
+            install.hoisted.contains(package)
+                || install.nested.values().any(|names| names.contains(package)),
+        )
+    }
+
     /// Why `package` is installed somewhere in the install of a file in `dir` (whether or not
     /// the layout lets that file see it), with the install's package manager.
     pub fn installed_elsewhere(

@@ -152,6 +152,29 @@ impl Toolchain {
             .then(|| format!("a bundler plugin or runtime (`{scheme}:` modules)"))
     }
 
+    /// The workspace package a bare import of `name` from a file in `dir` reaches: the tree's
+    /// package of that name, unless the nearest manifest declaring `name` asks for what the
+    /// package manager installs from the registry instead (`"dayjs": "^1.11.13"` next to a
+    /// `packages/dayjs` stub at 0.0.0) and the lockfile, when there is one, lists such a
+    /// package. Undeclared imports inside a workspace still reach the workspace package.
+    pub fn workspace_package(
+        &self,
+        name: &str,
+        dir: &Path,
+        root: &Path,
+        manifests: &Manifests,
+    ) -> Option<&workspaces::WorkspacePackage> {
+        let package = self.workspaces.package(name)?;
+        let Some(spec) = workspaces::declared_spec(name, dir, root, manifests) else {
+            return Some(package);
+        };
+        let registry = workspaces::spec_links_workspace(spec, package.version.as_deref())
+            == Some(false)
+            // A lockfile that installs no package of that name linked the workspace one.
+            && self.installs.lockfile_lists(name, dir) != Some(false);
+        (!registry).then_some(package)
+    }
+
     /// Whether a CI workflow step installs `package` where a file in `dir` resolves it.
     pub fn workflow_installed(&self, package: &str, dir: &Path) -> bool {
         self.workflow_installs

@@ -73,12 +73,48 @@ pub fn repair(root: &Path, tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> Ts
         probe,
         state: HashMap::new(),
         broken: BTreeMap::new(),
+        bases: HashMap::new(),
     };
     for path in tsconfigs {
         walk.visit(path);
     }
     let in_tree: HashSet<&PathBuf> = tsconfigs.iter().collect();
+    // A base config the project keeps in a package of its own (`packages/tsconfig/next.json`)
+    // is reported where it is, whatever its name; one in an installed package is not the
+    // project's to fix and is reported on the tree's tsconfigs whose chain reaches it.
+    let own = |p: &Path| {
+        in_tree.contains(&p.to_path_buf())
+            || !p.components().any(|c| c.as_os_str() == "node_modules")
+    };
     let mut repairs = TsconfigRepairs::default();
+    for (path, broken) in &walk.broken {
+        if own(path) {
+            continue;
+        }
+        for start in tsconfigs {
+            if walk.broken.contains_key(start)
+                || !walk.reaches(start, path, &own)
+                || repairs.problems.iter().any(|p| &p.path == start)
+            {
+                continue;
+            }
+            let Ok(text) = crate::access::read_to_string(start) else {
+                continue;
+            };
+            let (entry, why) = &broken[0];
+            repairs.problems.push(TsconfigProblem {
+                path: start.clone(),
+                line: extends_line(&text),
+                uninstalled_package: why
+                    .contains("is not installed")
+                    .then(|| crate::manifest::package_name(entry).to_string()),
+                message: format!(
+                    "its `extends` chain reaches `{}`, whose `extends: \"{entry}\"` cannot be read: {why}; the rest of the chain and this file's own compilerOptions still apply",
+                    crate::discover::relative(root, path)
+                ),
+            });
+        }
+    }
     for (path, broken) in walk.broken {
         let Ok(text) = crate::access::read_to_string(&path) else {
             continue;
@@ -103,12 +139,9 @@ pub fn repair(root: &Path, tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> Ts
                 }
             }
         }
-        if in_tree.contains(&path) {
+        if own(&path) {
             let (entry, why) = &broken[0];
-            let line = text
-                .lines()
-                .position(|l| l.contains("\"extends\""))
-                .map_or(1, |i| i as u32 + 1);
+            let line = extends_line(&text);
             let more = if broken.len() > 1 {
                 format!(" (and {} more)", broken.len() - 1)
             } else {
@@ -144,6 +177,13 @@ pub fn repair(root: &Path, tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> Ts
     repairs
 }
 
+/// 1-based line of the `extends` key (1 when there is none).
+fn extends_line(text: &str) -> u32 {
+    text.lines()
+        .position(|l| l.contains("\"extends\""))
+        .map_or(1, |i| i as u32 + 1)
+}
+
 fn error_line(error: &str) -> u32 {
     // jsonc_parser: "... on line 3 column 5"
     error
@@ -166,6 +206,8 @@ struct Walk {
     state: HashMap<PathBuf, Visit>,
     /// tsconfig → its unreadable entries with the reason.
     broken: BTreeMap<PathBuf, Vec<(String, String)>>,
+    /// tsconfig → the base configs its readable entries name.
+    bases: HashMap<PathBuf, Vec<PathBuf>>,
 }
 
 impl Walk {
@@ -203,7 +245,13 @@ impl Walk {
         let dir = path.parent().unwrap_or(Path::new("/"));
         for entry in extends_entries(&value) {
             let why = match self.locate(dir, &entry) {
-                Ok(target) => self.visit(&target),
+                Ok(target) => {
+                    self.bases
+                        .entry(path.to_path_buf())
+                        .or_default()
+                        .push(target.clone());
+                    self.visit(&target)
+                }
                 Err(why) => Some(why),
             };
             if let Some(why) = why {
@@ -215,6 +263,24 @@ impl Walk {
         }
         self.state.insert(path.to_path_buf(), Visit::Done);
         None
+    }
+
+    /// Whether `target` is a base of `start`, through bases that are not the project's own
+    /// (those report their own chain).
+    fn reaches(&self, start: &Path, target: &Path, own: &dyn Fn(&Path) -> bool) -> bool {
+        let mut seen: HashSet<&Path> = HashSet::new();
+        let mut stack: Vec<&Path> = vec![start];
+        while let Some(config) = stack.pop() {
+            for base in self.bases.get(config).into_iter().flatten() {
+                if base == target {
+                    return true;
+                }
+                if !own(base) && seen.insert(base) {
+                    stack.push(base);
+                }
+            }
+        }
+        false
     }
 
     /// Where an `extends` entry points, the way tsc looks: a path (with `.json` added), or a
@@ -346,5 +412,57 @@ mod tests {
             serde_json::from_str(&repairs.texts[&root.join("tsconfig.json")]).expect("json");
         assert_eq!(fixed["extends"], "./tsconfig.base.json");
         assert_eq!(fixed["compilerOptions"]["paths"]["@/*"][0], "./*");
+    }
+
+    #[test]
+    fn a_shared_base_config_of_a_workspace_package_is_repaired_and_reported_where_it_is() {
+        let (_dir, root) = tree(&[
+            (
+                "packages/tsconfig/next.json",
+                "{\n  \"extends\": \"@tsconfig/next/tsconfig.json\",\n  \"compilerOptions\": {\"jsx\": \"preserve\"}\n}\n",
+            ),
+            (
+                "apps/web/tsconfig.json",
+                r#"{"extends":"@x/tsconfig/next.json","compilerOptions":{"paths":{"@/*":["./src/*"]}}}"#,
+            ),
+        ]);
+        let mut links = crate::toolchain::file_system::Overlay {
+            root: root.clone(),
+            ..Default::default()
+        };
+        links.add_link(
+            root.join("node_modules/@x/tsconfig"),
+            root.join("packages/tsconfig"),
+        );
+        let fs = ToolchainFileSystem::with_overlay(std::sync::Arc::new(links));
+        let repairs = repair(&root, &[root.join("apps/web/tsconfig.json")], fs);
+        assert_eq!(repairs.problems.len(), 1, "{:?}", repairs.problems);
+        let problem = &repairs.problems[0];
+        assert_eq!(problem.path, root.join("packages/tsconfig/next.json"));
+        assert_eq!(problem.line, 2);
+        assert_eq!(
+            problem.uninstalled_package.as_deref(),
+            Some("@tsconfig/next")
+        );
+        let next = &repairs.texts[&root.join("packages/tsconfig/next.json")];
+        assert!(!next.contains("extends"), "{next}");
+
+        // The resolver reads the base through the package link and must get the repair.
+        let mut overlay = crate::toolchain::file_system::Overlay {
+            root: root.clone(),
+            tsconfigs: repairs.texts.clone(),
+            ..Default::default()
+        };
+        overlay.add_link(
+            root.join("node_modules/@x/tsconfig"),
+            root.join("packages/tsconfig"),
+        );
+        let fs = ToolchainFileSystem::with_overlay(std::sync::Arc::new(overlay));
+        let through_link = oxc_resolver::FileSystem::read_to_string(
+            &fs,
+            &root.join("node_modules/@x/tsconfig/next.json"),
+        )
+        .expect("readable through the link");
+        assert_eq!(&through_link, next);
     }
 }

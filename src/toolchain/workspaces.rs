@@ -15,6 +15,8 @@ pub struct WorkspacePackage {
     pub dir: PathBuf,
     /// Its `package.json` (absolute).
     pub manifest: PathBuf,
+    /// `version` from its `package.json`.
+    pub version: Option<String>,
 }
 
 /// A `node_modules/<name>` entry the package manager would create: `link` → `target`.
@@ -196,6 +198,11 @@ impl Workspaces {
                 name,
                 dir: dir.clone(),
                 manifest: manifest.path.clone(),
+                version: manifest
+                    .json
+                    .get("version")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
             });
         }
         // `file:`, `link:` and `portal:` dependencies: linked into the dependent's node_modules.
@@ -326,6 +333,120 @@ impl Workspaces {
     }
 }
 
+/// The dependency fields a package manager installs from.
+const DEPENDENCY_FIELDS: &[&str] = &[
+    "dependencies",
+    "devDependencies",
+    "optionalDependencies",
+    "peerDependencies",
+];
+
+/// The version specifier the nearest manifest at or above `dir` declares for `name`; `None`
+/// when no manifest on the way up declares it (or the package imports itself by name).
+pub fn declared_spec<'m>(
+    name: &str,
+    dir: &'m Path,
+    root: &'m Path,
+    manifests: &'m Manifests,
+) -> Option<&'m str> {
+    for manifest in manifests.ancestors(dir, root) {
+        // A package importing itself by name declares nothing.
+        if manifest.name.as_deref() == Some(name) {
+            return None;
+        }
+        let declared = DEPENDENCY_FIELDS.iter().find_map(|field| {
+            manifest
+                .json
+                .get(*field)
+                .and_then(|deps| deps.get(name))
+                .and_then(|spec| spec.as_str())
+        });
+        if declared.is_some() {
+            return declared;
+        }
+    }
+    None
+}
+
+/// Whether a dependency declared as `spec` is the workspace package of that name (version
+/// `version`) rather than a registry package: npm, yarn and pnpm link the workspace package
+/// for `workspace:`, `link:`, `file:` and `portal:`, and for a range its version satisfies;
+/// an `npm:` alias, a URL or git source, or a range the workspace version does not satisfy
+/// installs another package under the same name. `None`: cannot tell (a dist-tag, a pnpm
+/// `catalog:`, a range this reading does not understand).
+pub fn spec_links_workspace(spec: &str, version: Option<&str>) -> Option<bool> {
+    let spec = spec.trim();
+    if ["workspace:", "link:", "file:", "portal:"]
+        .iter()
+        .any(|p| spec.starts_with(p))
+    {
+        return Some(true);
+    }
+    if [
+        "npm:",
+        "git+",
+        "git:",
+        "github:",
+        "gitlab:",
+        "bitbucket:",
+        "http:",
+        "https:",
+    ]
+    .iter()
+    .any(|p| spec.starts_with(p))
+        || spec.ends_with(".tgz")
+        || (spec.contains('/') && !spec.starts_with(['.', '@']))
+    {
+        return Some(false);
+    }
+    range_satisfied(spec, version?)
+}
+
+/// Whether npm range `range` (`^1.2.0`, `>=1 <2`, `1.x || 2`, `1.0.0 - 1.4.0`) admits
+/// `version`; `None` when either does not parse.
+pub fn range_satisfied(range: &str, version: &str) -> Option<bool> {
+    let version = semver::Version::parse(version.trim().trim_start_matches(['v', '='])).ok()?;
+    let mut unknown = false;
+    for alternative in range.split("||") {
+        match npm_range_to_req(alternative.trim()) {
+            Some(req) if req.matches(&version) => return Some(true),
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    (!unknown).then_some(false)
+}
+
+/// One `||` alternative of an npm range as a `semver::VersionReq`: comparators separated by
+/// spaces become comma-separated, a bare version is exact (npm) rather than caret (Cargo),
+/// and `a - b` is `>=a, <=b`.
+fn npm_range_to_req(alternative: &str) -> Option<semver::VersionReq> {
+    if alternative.is_empty() || alternative == "*" || alternative.eq_ignore_ascii_case("x") {
+        return Some(semver::VersionReq::STAR);
+    }
+    if let Some((low, high)) = alternative.split_once(" - ") {
+        return semver::VersionReq::parse(&format!(">={}, <={}", low.trim(), high.trim())).ok();
+    }
+    let mut comparators: Vec<String> = Vec::new();
+    let mut pending_operator = String::new();
+    for token in alternative.split_whitespace() {
+        if token.chars().all(|c| "<>=~^".contains(c)) {
+            pending_operator = token.to_string();
+            continue;
+        }
+        let token = format!("{pending_operator}{}", token.trim_start_matches('v'));
+        pending_operator.clear();
+        let bare = token.starts_with(|c: char| c.is_ascii_digit());
+        let wildcard = token.contains(['x', 'X', '*']);
+        comparators.push(if bare && !wildcard {
+            format!("={token}")
+        } else {
+            token
+        });
+    }
+    semver::VersionReq::parse(&comparators.join(", ")).ok()
+}
+
 fn strings(items: &[serde_json::Value]) -> Vec<String> {
     items
         .iter()
@@ -395,6 +516,32 @@ mod tests {
             }
         }
         (dir, Manifests::load(&package_jsons), data)
+    }
+
+    #[test]
+    fn npm_ranges_decide_whether_the_workspace_package_or_the_registry_one_is_installed() {
+        let links = |spec: &str, version: &str| spec_links_workspace(spec, Some(version));
+        // The rallly case: a stub `packages/dayjs` at 0.0.0 against `^1.11.13`.
+        assert_eq!(links("^1.11.13", "0.0.0"), Some(false));
+        assert_eq!(links("^0.3.0", "0.3.2"), Some(true));
+        assert_eq!(links("workspace:*", "0.0.0"), Some(true));
+        assert_eq!(links("workspace:^1.0.0", "0.0.0"), Some(true));
+        assert_eq!(links("link:../dayjs", "0.0.0"), Some(true));
+        assert_eq!(links("npm:dayjs@^1.11.0", "1.11.0"), Some(false));
+        assert_eq!(links("github:iamkun/dayjs", "1.11.0"), Some(false));
+        // npm's bare version is exact, not Cargo's caret.
+        assert_eq!(links("1.2.3", "1.2.4"), Some(false));
+        assert_eq!(links("1.2.3", "1.2.3"), Some(true));
+        assert_eq!(links("1.x", "1.9.0"), Some(true));
+        assert_eq!(links(">=1.0.0 <2.0.0", "2.0.0"), Some(false));
+        assert_eq!(links(">= 1.0.0 < 2.0.0", "1.5.0"), Some(true));
+        assert_eq!(links("^1.0.0 || ^2.0.0", "2.1.0"), Some(true));
+        assert_eq!(links("1.0.0 - 1.4.0", "1.5.0"), Some(false));
+        assert_eq!(links("*", "0.0.0"), Some(true));
+        // Unknown: a dist-tag, a pnpm catalog, no version to compare.
+        assert_eq!(links("latest", "0.0.0"), None);
+        assert_eq!(links("catalog:", "0.0.0"), None);
+        assert_eq!(spec_links_workspace("^1.0.0", None), None);
     }
 
     #[test]
