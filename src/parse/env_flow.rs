@@ -1915,6 +1915,11 @@ fn flag_gated_reads(root: Node, text: &str, imported: &BTreeSet<String>, facts: 
         else {
             continue;
         };
+        // A guard that throws or exits insists on the value, whatever precedes it
+        // (`if (!A || !B) process.exit(1)` reads B only when A is set).
+        if read_use(root, text, read) == ValueUse::Required {
+            continue;
+        }
         let gate = flag_gate(root, node, text, imported, 1, &mut judged);
         if gate.known {
             read.has_default = true;
@@ -3021,10 +3026,12 @@ mod tests {
         ] {
             assert!(!optional(source, name), "{name}");
         }
-        // After an early return when another setting is unset; a throw insists instead.
-        let early = "const secret = process.env.WEBHOOK_SECRET!;\nexport function hook() {\n  if (!secret) { return 400; }\n  return charge(process.env.STRIPE_KEY!);\n}\nexport function db() {\n  if (!process.env.DB_HOST) throw new Error('DB_HOST');\n  return connect(process.env.DB_PASSWORD);\n}\n";
+        // After an early return when another setting is unset; a throw insists instead, also
+        // on the right of `||` in its condition.
+        let early = "const secret = process.env.WEBHOOK_SECRET!;\nexport function hook() {\n  if (!secret) { return 400; }\n  return charge(process.env.STRIPE_KEY!);\n}\nexport function db() {\n  if (!process.env.DB_HOST || !process.env.DB_USER) throw new Error('DB_HOST');\n  return connect(process.env.DB_PASSWORD);\n}\n";
         assert!(optional(early, "STRIPE_KEY"));
         assert!(!optional(early, "DB_PASSWORD"));
+        assert!(!optional(early, "DB_USER"));
         let facts = parse_module(Dialect::TypeScript, source.as_bytes());
         let gates: Vec<(String, bool)> = facts
             .env_flag_gates
@@ -3053,7 +3060,8 @@ mod tests {
             Dialect::TypeScript,
             b"import { IS_CLOUD } from './constants';\nimport { deployRemote } from './remote';\nimport { reportUsage } from './usage';\nimport { audit } from './audit';\nexport async function deploy(id: string) {\n  if (IS_CLOUD && id) { await deployRemote(id); }\n  if (!IS_CLOUD) { await reportUsage(1); }\n  audit(id);\n}\n",
         );
-        let gates: Vec<(&str, Vec<Vec<(&str, bool)>>)> = facts
+        type Uses<'a> = Vec<Vec<(&'a str, bool)>>;
+        let gates: Vec<(&str, Uses)> = facts
             .import_flag_gates
             .iter()
             .map(|g| {
