@@ -1531,7 +1531,7 @@ fn gated_imports(
     let mut counts: std::collections::BTreeMap<&str, Counts> = std::collections::BTreeMap::new();
     // Conditions already judged: the uses of an import share their enclosing branches.
     let mut judged = std::collections::HashMap::new();
-    let mut flag_judged = std::collections::HashMap::new();
+    let mut flag_judged = FlagJudged::default();
     // The walk's identifier index already leaves import statements out.
     for identifier in index.identifiers.iter().filter(|i| i.plain) {
         let node = identifier.node;
@@ -1544,9 +1544,9 @@ fn gated_imports(
                 entry.1 += 1;
                 continue;
             }
-            // Without env expressions here, no local can be initialised from one.
-            let depth = u8::from(env_expressions);
-            let gate = flag_gate(root, node, text, imported, depth, &mut flag_judged);
+            // Conditions on locals were judged just above (`env_derived`); following them
+            // again for every use costs a scan of the scope per condition.
+            let gate = flag_gate(root, node, text, imported, 0, &mut flag_judged);
             if gate.known {
                 entry.1 += 1;
             } else if !gate.flags.is_empty() {
@@ -1786,71 +1786,103 @@ fn flag_gate(
     text: &str,
     imported: &BTreeSet<String>,
     depth: u8,
-    judged: &mut std::collections::HashMap<(usize, bool), SetOnly>,
+    judged: &mut FlagJudged,
 ) -> SetOnly {
-    let mut gate = SetOnly::default();
-    let mut tests: Vec<(Node, bool)> = Vec::new();
+    // The gate of a node is its parent's plus the tests between them: walk up to a node
+    // already judged (the uses of one module share most of their ancestors), then down.
+    let mut chain = Vec::new();
     let mut current = node;
-    while let Some(parent) = current.parent() {
-        tests.clear();
-        match parent.kind() {
-            "if_statement" | "ternary_expression" => {
-                if parent.field("consequence") == Some(current) {
-                    tests.extend(parent.field("condition").map(|c| (c, true)));
-                } else if parent.field("alternative") == Some(current)
-                    || current.kind() == "else_clause"
-                {
-                    tests.extend(parent.field("condition").map(|c| (c, false)));
-                }
-            }
-            "binary_expression" if parent.field("right") == Some(current) => {
-                match parent.field("operator").map(|o| o.kind()) {
-                    Some("&&") => tests.extend(parent.field("left").map(|l| (l, true))),
-                    Some("||") => tests.extend(parent.field("left").map(|l| (l, false))),
-                    _ => {}
-                }
-            }
-            "switch_case"
-                if parent.field("value") != Some(current)
-                    && parent.field("value").is_some_and(|v| set_literal(v, text)) =>
-            {
-                tests.extend(
-                    parent
-                        .parent()
-                        .and_then(|body| body.parent())
-                        .filter(|s| s.kind() == "switch_statement")
-                        .and_then(|s| s.field("value"))
-                        .map(|v| (v, true)),
-                );
-            }
-            // A `return` (not a `throw`: that insists on the setting) leaves when it is unset.
-            "statement_block" => {
-                let mut previous = current.prev_named_sibling();
-                while let Some(statement) = previous {
-                    if statement.kind() == "if_statement"
-                        && statement.field("alternative").is_none()
-                        && statement.field("consequence").is_some_and(returns)
-                        && let Some(condition) = statement.field("condition")
-                    {
-                        tests.push((condition, false));
-                    }
-                    previous = statement.prev_named_sibling();
-                }
-            }
-            _ => {}
+    let mut gate = loop {
+        if let Some(gate) = judged.gates.get(&current.id()) {
+            break gate.clone();
         }
-        for (condition, truthy) in tests.iter().copied() {
-            let set = judged
-                .entry((condition.id(), truthy))
-                .or_insert_with(|| set_when(root, condition, truthy, text, imported, depth));
-            gate = gate.or(set.clone());
-            if gate.known {
-                return gate;
+        chain.push(current);
+        match current.parent() {
+            Some(parent) => current = parent,
+            None => break SetOnly::default(),
+        }
+    };
+    let mut tests: Vec<(Node, bool)> = Vec::new();
+    for current in chain.into_iter().rev() {
+        if !gate.known
+            && let Some(parent) = current.parent()
+        {
+            branch_tests(parent, current, text, &mut tests);
+            for (condition, truthy) in tests.iter().copied() {
+                let set = judged
+                    .conditions
+                    .entry((condition.id(), truthy))
+                    .or_insert_with(|| set_when(root, condition, truthy, text, imported, depth));
+                gate = gate.or(set.clone());
             }
         }
-        current = parent;
+        judged.gates.insert(current.id(), gate.clone());
     }
     gate
+}
+
+/// Conditions judged by [`flag_gate`] (by condition and polarity) and the gates of nodes.
+#[derive(Default)]
+struct FlagJudged {
+    conditions: std::collections::HashMap<(usize, bool), SetOnly>,
+    gates: std::collections::HashMap<usize, SetOnly>,
+}
+
+/// The conditions (with the polarity that lets `current` run) that `parent` tests before
+/// running its child `current`.
+fn branch_tests<'t>(
+    parent: Node<'t>,
+    current: Node<'t>,
+    text: &str,
+    tests: &mut Vec<(Node<'t>, bool)>,
+) {
+    tests.clear();
+    match parent.kind() {
+        "if_statement" | "ternary_expression" => {
+            if parent.field("consequence") == Some(current) {
+                tests.extend(parent.field("condition").map(|c| (c, true)));
+            } else if parent.field("alternative") == Some(current)
+                || current.kind() == "else_clause"
+            {
+                tests.extend(parent.field("condition").map(|c| (c, false)));
+            }
+        }
+        "binary_expression" if parent.field("right") == Some(current) => {
+            match parent.field("operator").map(|o| o.kind()) {
+                Some("&&") => tests.extend(parent.field("left").map(|l| (l, true))),
+                Some("||") => tests.extend(parent.field("left").map(|l| (l, false))),
+                _ => {}
+            }
+        }
+        "switch_case"
+            if parent.field("value") != Some(current)
+                && parent.field("value").is_some_and(|v| set_literal(v, text)) =>
+        {
+            tests.extend(
+                parent
+                    .parent()
+                    .and_then(|body| body.parent())
+                    .filter(|s| s.kind() == "switch_statement")
+                    .and_then(|s| s.field("value"))
+                    .map(|v| (v, true)),
+            );
+        }
+        // A `return` (not a `throw`: that insists on the setting) leaves when it is unset.
+        "statement_block" => {
+            let mut previous = current.prev_named_sibling();
+            while let Some(statement) = previous {
+                if statement.kind() == "if_statement"
+                    && statement.field("alternative").is_none()
+                    && statement.field("consequence").is_some_and(returns)
+                    && let Some(condition) = statement.field("condition")
+                {
+                    tests.push((condition, false));
+                }
+                previous = statement.prev_named_sibling();
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A `return` statement, or a block ending in one.
@@ -1904,7 +1936,7 @@ fn env_flags(root: Node, text: &str, imported: &BTreeSet<String>) -> Vec<FlagTes
 /// selects: optional when this module shows it, recorded with the imported tests otherwise.
 fn flag_gated_reads(root: Node, text: &str, imported: &BTreeSet<String>, facts: &mut ModuleFacts) {
     let mut gates = Vec::new();
-    let mut judged = std::collections::HashMap::new();
+    let mut judged = FlagJudged::default();
     for read in facts
         .env_reads
         .iter_mut()
