@@ -1947,12 +1947,15 @@ fn flag_gated_reads(root: Node, text: &str, imported: &BTreeSet<String>, facts: 
         else {
             continue;
         };
+        let gate = flag_gate(root, node, text, imported, 1, &mut judged);
         // A guard that throws or exits insists on the value, whatever precedes it
-        // (`if (!A || !B) process.exit(1)` reads B only when A is set).
-        if read_use(root, text, read) == ValueUse::Required {
+        // (`if (!A || !B) process.exit(1)` reads B only when A is set). Asked last: it
+        // scans the scope of the local the value is stored in.
+        if (gate.known || !gate.flags.is_empty())
+            && read_use(root, text, read) == ValueUse::Required
+        {
             continue;
         }
-        let gate = flag_gate(root, node, text, imported, 1, &mut judged);
         if gate.known {
             read.has_default = true;
         } else if !gate.flags.is_empty() {
