@@ -221,6 +221,22 @@ pub struct ModuleFacts {
     /// (`case 'azure-blob': new AzureBlobProvider()` in a switch on the transport variable).
     #[serde(default)]
     pub gated_imports: Vec<String>,
+    /// Exported constants that are truthy (`truthy`) or falsy (`!truthy`) only when an env
+    /// setting is set (`export const IS_CLOUD = process.env.IS_CLOUD === "true"`): flags that
+    /// switch a feature on. Deployment modes (`NODE_ENV`, `import.meta.env.PROD`) are no flags.
+    #[serde(default)]
+    pub env_flags: Vec<FlagTest>,
+    /// Required reads on branches that run only when an imported value holds
+    /// (`IS_CLOUD ? { ids: [process.env.USER_ADMIN_ID] } : {}`): optional when one of the
+    /// tests names an imported env flag of that polarity (see `env_flags`).
+    #[serde(default)]
+    pub env_flag_gates: Vec<EnvFlagGate>,
+    /// Imports whose every value is used on branches that an env setting selects here or that
+    /// run only when an imported value holds (`if (IS_CLOUD) { await deployRemote(job) }`), by
+    /// specifier, with the imported tests of each such use: the imported module is gated like
+    /// `gated_imports` when each use has a test naming an imported env flag.
+    #[serde(default)]
+    pub import_flag_gates: Vec<ImportFlagGate>,
     /// String literals that look like file or directory paths (`'core/server/data/migrations'`,
     /// `'./jobs/clean.js'`): code that names a file by path may load it without an import.
     #[serde(default)]
@@ -359,6 +375,33 @@ pub struct EnvHandoff {
     pub callee: String,
     /// Which argument the value is (0-based).
     pub argument: usize,
+}
+
+/// A value tested as a flag: `IS_CLOUD` (truthy) or `!IS_CLOUD` (falsy).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FlagTest {
+    /// The local name (in a gate) or the exported name (in `env_flags`).
+    pub name: String,
+    /// Whether the branch runs when the value is truthy (or falsy).
+    pub truthy: bool,
+}
+
+/// A read on branches that run only when one of `tests` holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvFlagGate {
+    /// Byte offset where the read starts (its `EnvRead::span.start`).
+    pub start: u32,
+    /// The tests of imported values enclosing the read.
+    pub tests: Vec<FlagTest>,
+}
+
+/// An import whose uses all sit on branches gated by an env setting, some by imported values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportFlagGate {
+    /// The import's specifier.
+    pub specifier: String,
+    /// For each use not gated within the module: the imported tests enclosing it.
+    pub uses: Vec<Vec<FlagTest>>,
 }
 
 /// A read whose value leaves the module under a name: an export or an injection token.

@@ -390,7 +390,8 @@ fn optional_reads_are_judged_by_where_the_value_goes() {
     let (json, value) = env_json("env-dataflow");
     insta::assert_snapshot!("env_dataflow_json", json);
     let required = |name: &str| row(&value, name).0;
-    // Defaults and guards, directly or through a local, a flag or a module-wide test.
+    // Defaults and guards, directly or through a local, a flag or a module-wide test; a
+    // fallback after `Number.parseInt`/`parseFloat`; arrays filtered by presence.
     for name in [
         "CDN_HOST",
         "METRICS_HOST",
@@ -406,11 +407,17 @@ fn optional_reads_are_judged_by_where_the_value_goes() {
         "TELEMETRY_DISABLED",
         "SLACK_HOOK_ALERTS",
         "SLACK_HOOK_ERRORS",
+        "PROXY_PORT",
+        "PROXY_TIMEOUT_SECONDS",
+        "PRICE_MONTHLY_ID",
+        "PRICE_ANNUAL_ID",
+        "PRICE_TRIAL_ID",
     ] {
         assert!(!required(name), "{name} has a default or a guard");
     }
     // A throw on `!X`, schema keys without defaults (devDefault is not a production default),
-    // helpers that throw, literal arrays checked with a throw, env-var `.required()`.
+    // helpers that throw, literal arrays checked with a throw, env-var `.required()`; a
+    // parsed port with no fallback, an array joined as it is.
     for name in [
         "STRIPE_SECRET_KEY",
         "DATABASE_URL",
@@ -421,6 +428,9 @@ fn optional_reads_are_judged_by_where_the_value_goes() {
         "SMTP_USER",
         "WEBHOOK_URL",
         "BILLING_API_URL",
+        "ADMIN_PORT",
+        "INVOICE_CC_EMAIL",
+        "INVOICE_BCC_EMAIL",
     ] {
         assert!(required(name), "{name} is required");
     }
@@ -438,7 +448,8 @@ fn values_that_leave_their_module_are_judged_where_they_arrive() {
     let required = |name: &str| row(&value, name).0;
     // An exported constant every importer tests; a token every injecting class tests; a
     // best-effort call in a `try` that logs; a table entry nothing reads; a private getter
-    // whose value is tested with `isDefined`; the dotenv `path` (unset loads `.env`).
+    // whose value is tested with `isDefined`; the dotenv `path` (unset loads `.env`); a read
+    // and a module used only on branches an imported cloud flag (`=== 'true'`) selects.
     for name in [
         "NOTIFY_ENV_FILE",
         "SEGMENT_KEY",
@@ -448,6 +459,8 @@ fn values_that_leave_their_module_are_judged_where_they_arrive() {
         "REDIS_CLUSTER_TLS",
         "REDIS_CLUSTER_PORTS",
         "WORKER_MODE",
+        "ADMIN_USER_ID",
+        "DEPLOY_SERVER_URL",
     ] {
         assert!(
             !required(name),
@@ -457,7 +470,8 @@ fn values_that_leave_their_module_are_judged_where_they_arrive() {
     // The same shapes whose value is used as it is: an import in `new URL`, an injected URL
     // in `new URL`, a `catch` that rethrows, a table entry read by name, a getter used bare,
     // a script's whole work in a `try` in an immediately invoked function; a URL read beside
-    // the dotenv call.
+    // the dotenv call; a branch of a flag that is on by default (`!== 'false'`), of
+    // `NODE_ENV` (a deployment, not a feature), and a module called when the cloud flag is off.
     for name in [
         "SMTP_URL",
         "API_URL",
@@ -466,6 +480,9 @@ fn values_that_leave_their_module_are_judged_where_they_arrive() {
         "REDIS_CLUSTER_HOST",
         "WORKER_QUEUE",
         "REPLAY_SOURCE",
+        "REGISTRY_URL",
+        "EDITION_DATABASE_URL",
+        "USAGE_REPORT_URL",
     ] {
         assert!(required(name), "{name} is required");
     }
@@ -479,9 +496,12 @@ fn values_that_leave_their_module_are_judged_where_they_arrive() {
         [
             "API_URL",
             "BILLING_URL",
+            "EDITION_DATABASE_URL",
             "QUEUE_URL",
             "REDIS_CLUSTER_HOST",
+            "REGISTRY_URL",
             "SMTP_URL",
+            "USAGE_REPORT_URL",
             "WORKER_QUEUE"
         ]
     );

@@ -275,7 +275,8 @@ pub fn env_table(
                 has_default: read.has_default
                     || gated
                     || handed_to_coping_function()
-                    || hand_offs.cope(project, i, read.span.start),
+                    || hand_offs.cope(project, i, read.span.start)
+                    || flag_gated_read(project, i, read.span.start),
                 production: is_production,
                 via_pattern: false,
                 reachable: reachable.get(i).copied().unwrap_or(false),
@@ -416,7 +417,9 @@ pub fn feature_gated_modules(project: &Project) -> Vec<bool> {
             let Some(target) = resolved_module(project, resolution).filter(|t| *t != i) else {
                 continue;
             };
-            if module.facts.gated_imports.contains(&import.specifier) && state[target] != 2 {
+            let gated = module.facts.gated_imports.contains(&import.specifier)
+                || flag_gated_import(project, i, &import.specifier);
+            if gated && state[target] != 2 {
                 state[target] = 1;
             } else {
                 state[target] = 2;
@@ -550,6 +553,59 @@ fn imported_function_copes(
     callee: &str,
     argument: usize,
 ) -> bool {
+    imported_holds(project, module, callee, &|facts, name| {
+        facts
+            .coping_parameters
+            .iter()
+            .any(|(f, p)| f == name && *p == argument)
+    })
+}
+
+/// The local `test.name` of module `module` is an imported env flag of that polarity: the
+/// branch it guards runs only when an env setting is set (see `ModuleFacts::env_flags`).
+fn imported_flag(project: &Project, module: usize, test: &crate::facts::FlagTest) -> bool {
+    imported_holds(project, module, &test.name, &|facts, name| {
+        facts
+            .env_flags
+            .iter()
+            .any(|f| f.name == name && f.truthy == test.truthy)
+    })
+}
+
+/// The read starting at `start` in module `module` sits on a branch that an imported env flag
+/// selects (`IS_CLOUD ? { ids: [process.env.USER_ADMIN_ID] } : {}`).
+fn flag_gated_read(project: &Project, module: usize, start: u32) -> bool {
+    project.modules[module]
+        .facts
+        .env_flag_gates
+        .iter()
+        .filter(|g| g.start == start)
+        .any(|g| g.tests.iter().any(|t| imported_flag(project, module, t)))
+}
+
+/// Module `module` imports `specifier` only for uses on branches an env setting selects, some
+/// of them by imported env flags (`if (IS_CLOUD) { await deployRemote(job) }`).
+fn flag_gated_import(project: &Project, module: usize, specifier: &str) -> bool {
+    project.modules[module]
+        .facts
+        .import_flag_gates
+        .iter()
+        .filter(|g| g.specifier == specifier)
+        .any(|g| {
+            g.uses
+                .iter()
+                .all(|tests| tests.iter().any(|t| imported_flag(project, module, t)))
+        })
+}
+
+/// The value module `module` imports under the local name `local` satisfies `holds` where it
+/// is defined (see [`exported_holds`]).
+fn imported_holds(
+    project: &Project,
+    module: usize,
+    local: &str,
+    holds: &dyn Fn(&crate::facts::ModuleFacts, &str) -> bool,
+) -> bool {
     let facts = &project.modules[module].facts;
     facts
         .imports
@@ -560,13 +616,12 @@ fn imported_function_copes(
             let Some(name) = import
                 .names
                 .iter()
-                .find(|n| n.local.as_deref().unwrap_or(&n.imported) == callee)
+                .find(|n| n.local.as_deref().unwrap_or(&n.imported) == local)
             else {
                 return false;
             };
-            resolved_module(project, resolution).is_some_and(|target| {
-                exported_function_copes(project, target, &name.imported, argument, 0)
-            })
+            resolved_module(project, resolution)
+                .is_some_and(|target| exported_holds(project, target, &name.imported, holds, 0))
         })
 }
 
@@ -582,21 +637,17 @@ fn resolved_module(project: &Project, resolution: &crate::resolve::Resolution) -
     project.module_at(path)
 }
 
-/// The function module `module` exports as `name` copes with parameter `argument` being
-/// undefined (a few re-export hops deep).
-fn exported_function_copes(
+/// What module `module` exports as `name` satisfies `holds` (the module's facts and the name
+/// there), followed a few re-export hops deep (`export { f } from`, `export * from`).
+fn exported_holds(
     project: &Project,
     module: usize,
     name: &str,
-    argument: usize,
+    holds: &dyn Fn(&crate::facts::ModuleFacts, &str) -> bool,
     depth: u8,
 ) -> bool {
     let facts = &project.modules[module].facts;
-    if facts
-        .coping_parameters
-        .iter()
-        .any(|(f, p)| f == name && *p == argument)
-    {
+    if holds(facts, name) {
         return true;
     }
     if depth >= 4 || name == "default" {
@@ -619,9 +670,8 @@ fn exported_function_copes(
                     .map(|n| n.imported.clone())
             };
             inner.is_some_and(|inner| {
-                resolved_module(project, resolution).is_some_and(|target| {
-                    exported_function_copes(project, target, &inner, argument, depth + 1)
-                })
+                resolved_module(project, resolution)
+                    .is_some_and(|target| exported_holds(project, target, &inner, holds, depth + 1))
             })
         })
 }

@@ -22,7 +22,8 @@ use tree_sitter::Node;
 
 use super::extract::{Index, Kind, declared_value, span_of, top_level_initializer};
 use crate::facts::{
-    EnvBinding, EnvHandoff, EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm, ModuleFacts,
+    EnvBinding, EnvFlagGate, EnvHandoff, EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm,
+    FlagTest, ImportFlagGate, ModuleFacts,
 };
 
 /// What happens to a value where it is used.
@@ -72,8 +73,17 @@ fn is_presence_predicate(function: &str) -> bool {
     )
 }
 
-/// Conversions that keep "unset" visible to a fallback: `Number(X) || 3000`.
-const CONVERSIONS: &[&str] = &["Number", "parseInt", "parseFloat", "String", "JSON.parse"];
+/// Conversions that keep "unset" visible to a fallback: `Number(X) || 3000`,
+/// `Number.parseInt(X, 10) || 80` (NaN is falsy).
+const CONVERSIONS: &[&str] = &[
+    "Number",
+    "parseInt",
+    "parseFloat",
+    "Number.parseInt",
+    "Number.parseFloat",
+    "String",
+    "JSON.parse",
+];
 
 /// How the value read at `access` is used, and the local it is stored in (if any).
 pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<Node<'t>>) {
@@ -243,8 +253,10 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 };
             }
             // `[args.port, process.env.PORT, 3001].find(…)`: candidates with a literal
-            // fallback.
-            "array" if has_literal_element(parent) => return (ValueUse::Optional, None),
+            // fallback; `[process.env.A, process.env.B].filter(Boolean)`: unset ones dropped.
+            "array" if has_literal_element(parent) || filtered_by_presence(parent, text) => {
+                return (ValueUse::Optional, None);
+            }
             _ => return (ValueUse::Bare, None),
         }
     }
@@ -343,6 +355,77 @@ fn has_literal_element(array: Node) -> bool {
     array
         .named_children(&mut cursor)
         .any(|e| matches!(e.kind(), "number" | "string" | "template_string"))
+}
+
+/// `[…].filter(Boolean)`, `.filter((x) => x)`, `.filter((x) => !!x)`, `.filter(isDefined)`:
+/// the array's unset elements are dropped, so none of them is needed.
+fn filtered_by_presence(array: Node, text: &str) -> bool {
+    let mut current = array;
+    while let Some(parent) = current
+        .parent()
+        .filter(|p| matches!(p.kind(), "parenthesized_expression" | "as_expression"))
+    {
+        current = parent;
+    }
+    let Some(member) = current
+        .parent()
+        .filter(|m| m.kind() == "member_expression" && m.field("object") == Some(current))
+    else {
+        return false;
+    };
+    if member.field("property").map(|p| node_text(p, text)) != Some("filter") {
+        return false;
+    }
+    let Some(predicate) = member
+        .parent()
+        .filter(|c| c.kind() == "call_expression" && c.field("function") == Some(member))
+        .and_then(|c| c.field("arguments"))
+        .and_then(|a| a.named_child(0))
+    else {
+        return false;
+    };
+    match predicate.kind() {
+        "identifier" | "member_expression" => {
+            let name = node_text(predicate, text);
+            name == "Boolean" || is_presence_predicate(name)
+        }
+        "arrow_function" => {
+            let parameter = predicate.field("parameter").or_else(|| {
+                predicate.field("parameters").and_then(|p| {
+                    let mut cursor = p.walk();
+                    let list: Vec<Node> = p.named_children(&mut cursor).collect();
+                    match list.as_slice() {
+                        [only] => Some(only.field("pattern").unwrap_or(*only)),
+                        _ => None,
+                    }
+                })
+            });
+            let (Some(parameter), Some(body)) = (parameter, predicate.field("body")) else {
+                return false;
+            };
+            let name = node_text(parameter, text);
+            let body = unwrap_expression(body);
+            // `x => x`, `x => !!x`, `x => Boolean(x)`.
+            let mut tested = body;
+            while tested.kind() == "unary_expression"
+                && tested.field("operator").map(|o| node_text(o, text)) == Some("!")
+                && let Some(inner) = tested.field("argument").map(unwrap_expression)
+                && inner.kind() == "unary_expression"
+                && inner.field("operator").map(|o| node_text(o, text)) == Some("!")
+                && let Some(value) = inner.field("argument")
+            {
+                tested = unwrap_expression(value);
+            }
+            if tested.kind() == "call_expression"
+                && tested.field("function").map(|f| node_text(f, text)) == Some("Boolean")
+                && let Some(argument) = tested.field("arguments").and_then(|a| a.named_child(0))
+            {
+                tested = unwrap_expression(argument);
+            }
+            tested.kind() == "identifier" && node_text(tested, text) == name
+        }
+        _ => false,
+    }
 }
 
 /// Inside the branch of a condition that tests another variable's presence
@@ -1160,7 +1243,12 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
     if text.contains("@Inject(") {
         facts.injected_tokens = injected_tokens(index, text);
     }
+    let imported = imported_values(facts);
     if !text.contains("env") {
+        // No env read here; a use of an import may still be gated by an imported flag.
+        // A use of an import gated by an imported flag (`if (IS_CLOUD) deploy()`) is not
+        // followed here: judging every use of every import in modules without env
+        // expressions cost 15% of a cold run (dub); gates written with env expressions are.
         return;
     }
     schema_reads(root, index, text, facts);
@@ -1201,8 +1289,11 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
         &mut facts.env_name_calls,
     );
     facts.env_reads.sort_by_key(|r| r.span.start);
+    facts.env_flags = env_flags(root, text, &imported);
+    flag_gated_reads(root, text, &imported, facts);
     if env_expressions {
-        facts.gated_imports = gated_imports(root, index, text, facts);
+        (facts.gated_imports, facts.import_flag_gates) =
+            gated_imports(root, index, text, facts, &imported, env_expressions);
     }
     let unguarded = || {
         facts
@@ -1407,8 +1498,17 @@ fn enclosing_class_body(node: Node) -> Option<Node> {
 /// Specifiers of the imports whose every imported value is used only on a branch an env
 /// setting selects: `case 'azure-blob': return new AzureBlobProvider()` in a `switch` on
 /// `env('UPLOAD_TRANSPORT')`, `if (process.env.SENTRY_DSN) { init() }`. The imported module
-/// then runs only when that setting asks for it (see `env::feature_gated_modules`).
-fn gated_imports(root: Node, index: &Index, text: &str, facts: &ModuleFacts) -> Vec<String> {
+/// then runs only when that setting asks for it (see `env::feature_gated_modules`). Second,
+/// the imports whose uses are so or sit on branches that run only when an imported value
+/// holds (`if (IS_CLOUD) { deployRemote(job) }`), which the env stage confirms.
+fn gated_imports(
+    root: Node,
+    index: &Index,
+    text: &str,
+    facts: &ModuleFacts,
+    imported: &BTreeSet<String>,
+    env_expressions: bool,
+) -> (Vec<String>, Vec<ImportFlagGate>) {
     use crate::facts::ImportKind;
     // Local name → specifier, for value imports with named bindings.
     let mut locals: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
@@ -1424,13 +1524,15 @@ fn gated_imports(root: Node, index: &Index, text: &str, facts: &ModuleFacts) -> 
         }
     }
     if locals.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
-    // Per specifier: (uses, gated uses).
-    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> =
-        std::collections::BTreeMap::new();
+    // Per specifier: (uses, gated uses, imported tests of the uses gated only by those).
+    type Counts = (usize, usize, Vec<Vec<FlagTest>>);
+    let mut counts: std::collections::BTreeMap<&str, Counts> = std::collections::BTreeMap::new();
     // Conditions already judged: the uses of an import share their enclosing branches.
     let mut judged = std::collections::HashMap::new();
+    let mut flag_judged = FlagJudged::default();
+    let mut ungated: std::collections::HashSet<&str> = std::collections::HashSet::new();
     // The walk's identifier index already leaves import statements out.
     for identifier in index.identifiers.iter().filter(|i| i.plain) {
         let node = identifier.node;
@@ -1439,12 +1541,29 @@ fn gated_imports(root: Node, index: &Index, text: &str, facts: &ModuleFacts) -> 
         {
             let entry = counts.entry(specifier).or_default();
             entry.0 += 1;
-            if on_env_selected_branch(root, node, text, &mut judged) {
+            // One use on no selected branch settles the import: it is not gated, whatever
+            // its other uses are, so they need no judging (most imports end here at once).
+            if ungated.contains(specifier) {
+                continue;
+            }
+            if env_expressions && on_env_selected_branch(root, node, text, &mut judged) {
                 entry.1 += 1;
+                continue;
+            }
+            // Conditions on locals were judged just above (`env_derived`); following them
+            // again for every use costs a scan of the scope per condition.
+            let gate = flag_gate(root, node, text, imported, 0, &mut flag_judged);
+            if gate.known {
+                entry.1 += 1;
+            } else if !gate.flags.is_empty() {
+                entry.2.push(gate.flags);
+            } else {
+                ungated.insert(*specifier);
             }
         }
     }
     let mut gated: Vec<String> = Vec::new();
+    let mut flag_gated: Vec<ImportFlagGate> = Vec::new();
     for import in &facts.imports {
         let names: Vec<&str> = import
             .names
@@ -1456,19 +1575,427 @@ fn gated_imports(root: Node, index: &Index, text: &str, facts: &ModuleFacts) -> 
             continue;
         }
         // Every value binding of the import is used, and only on selected branches.
-        if let Some((uses, on_branch)) = counts.get(import.specifier.as_str())
+        if let Some((uses, on_branch, flagged)) = counts.get(import.specifier.as_str())
             && *uses > 0
-            && uses == on_branch
+            && *uses == on_branch + flagged.len()
             && names
                 .iter()
                 .all(|n| locals.get(n) == Some(&import.specifier.as_str()))
         {
-            gated.push(import.specifier.clone());
+            if flagged.is_empty() {
+                gated.push(import.specifier.clone());
+            } else {
+                let mut uses = flagged.clone();
+                uses.sort();
+                uses.dedup();
+                flag_gated.push(ImportFlagGate {
+                    specifier: import.specifier.clone(),
+                    uses,
+                });
+            }
         }
     }
     gated.sort();
     gated.dedup();
-    gated
+    flag_gated.sort_by(|a, b| a.specifier.cmp(&b.specifier));
+    flag_gated.dedup();
+    (gated, flag_gated)
+}
+
+/// Local names of the module's value imports (`import { IS_CLOUD } from`, `const { x } =
+/// require(…)`): values whose meaning another module knows.
+fn imported_values(facts: &ModuleFacts) -> BTreeSet<String> {
+    use crate::facts::ImportKind;
+    facts
+        .imports
+        .iter()
+        .filter(|i| matches!(i.kind, ImportKind::Static | ImportKind::Require) && !i.namespace)
+        .flat_map(|i| i.names.iter().filter(|n| !n.type_only))
+        .map(|n| n.local.clone().unwrap_or_else(|| n.imported.clone()))
+        .collect()
+}
+
+/// Whether a condition implies that some env setting is set: known from this module, or if
+/// one of `flags` (tests of imported values) names an env flag of that polarity.
+#[derive(Debug, Default, Clone)]
+struct SetOnly {
+    known: bool,
+    flags: Vec<FlagTest>,
+}
+
+impl SetOnly {
+    /// Either part implies it.
+    fn or(mut self, other: SetOnly) -> SetOnly {
+        self.known |= other.known;
+        self.flags.extend(other.flags);
+        self
+    }
+
+    /// Both parts must imply it; two imported tests at once are not followed.
+    fn and(self, other: SetOnly) -> SetOnly {
+        match (self.known, other.known) {
+            (true, _) => other,
+            (_, true) => self,
+            _ => SetOnly::default(),
+        }
+    }
+}
+
+/// Variables that say which deployment runs rather than which feature is on
+/// (`NODE_ENV === 'production' ? process.env.DATABASE_URL : …` needs the URL in production):
+/// a branch they select is no optional feature.
+fn is_deployment_mode(name: &str) -> bool {
+    matches!(
+        name,
+        "NODE_ENV"
+            | "ENV"
+            | "ENVIRONMENT"
+            | "MODE"
+            | "PROD"
+            | "DEV"
+            | "SSR"
+            | "CI"
+            | "STAGE"
+            | "VERCEL"
+            | "NETLIFY"
+    ) || name.ends_with("_ENV")
+        || name.ends_with("_ENVIRONMENT")
+        || name.ends_with("_STAGE")
+}
+
+/// The variable `process.env.X` / `import.meta.env.X` / `process.env['X']` reads.
+fn env_access_name(node: Node, text: &str) -> Option<String> {
+    let object = node.field("object")?;
+    if !matches!(node_text(object, text), "process.env" | "import.meta.env") {
+        return None;
+    }
+    match node.kind() {
+        "member_expression" => node
+            .field("property")
+            .map(|p| node_text(p, text).to_string()),
+        "subscript_expression" => node.field("index").and_then(|i| string_value(i, text)),
+        _ => None,
+    }
+}
+
+/// Whether `condition` being truthy (`truthy`) or falsy implies that an env setting (not a
+/// deployment mode) is set: `process.env.X`, `X === 'true'`, `!X` for falsy, `Boolean(X)`,
+/// `A && B` when either implies it, a local initialised so, and imported values as flags.
+fn set_when(
+    root: Node,
+    condition: Node,
+    truthy: bool,
+    text: &str,
+    imported: &BTreeSet<String>,
+    depth: u8,
+) -> SetOnly {
+    let mut condition = unwrap_expression(condition);
+    while condition.kind() == "non_null_expression" {
+        match condition.named_child(0) {
+            Some(inner) => condition = unwrap_expression(inner),
+            None => break,
+        }
+    }
+    let recurse = |node: Node, truthy: bool| set_when(root, node, truthy, text, imported, depth);
+    match condition.kind() {
+        "unary_expression" => match (
+            condition.field("operator").map(|o| node_text(o, text)),
+            condition.field("argument"),
+        ) {
+            (Some("!"), Some(argument)) => recurse(argument, !truthy),
+            _ => SetOnly::default(),
+        },
+        "binary_expression" => {
+            let operator = condition.field("operator").map_or("", |o| o.kind());
+            let (Some(left), Some(right)) = (condition.field("left"), condition.field("right"))
+            else {
+                return SetOnly::default();
+            };
+            match (operator, truthy) {
+                ("&&", true) | ("||", false) => recurse(left, truthy).or(recurse(right, truthy)),
+                ("&&", false) | ("||", true) => recurse(left, truthy).and(recurse(right, truthy)),
+                // `X === 'true'` holds only when X is set (to that value).
+                ("===" | "==", true) | ("!==" | "!=", false) => {
+                    match (set_literal(left, text), set_literal(right, text)) {
+                        (false, true) => recurse(left, true),
+                        (true, false) => recurse(right, true),
+                        _ => SetOnly::default(),
+                    }
+                }
+                _ => SetOnly::default(),
+            }
+        }
+        "member_expression" | "subscript_expression" => SetOnly {
+            known: truthy
+                && env_access_name(condition, text).is_some_and(|n| !is_deployment_mode(&n)),
+            flags: Vec::new(),
+        },
+        "call_expression" => {
+            let function = condition
+                .field("function")
+                .map_or("", |f| node_text(f, text));
+            let arguments = condition.field("arguments");
+            if function == "Boolean"
+                && let Some(argument) = arguments.and_then(|a| a.named_child(0))
+            {
+                return recurse(argument, truthy);
+            }
+            // `env('FEATURE_X')`, `getEnv('FEATURE_X')`: the helper's value, truthy only when
+            // set (other functions called with a constant-like name, `can('ADMIN')`, are not).
+            let known = truthy
+                && function.to_ascii_lowercase().contains("env")
+                && helper_call_name(condition, text)
+                    .is_some_and(|(_, name, count)| count == 1 && !is_deployment_mode(&name));
+            SetOnly {
+                known,
+                flags: Vec::new(),
+            }
+        }
+        "identifier" => {
+            let name = node_text(condition, text);
+            if imported.contains(name) {
+                return SetOnly {
+                    known: false,
+                    flags: vec![FlagTest {
+                        name: name.to_string(),
+                        truthy,
+                    }],
+                };
+            }
+            if depth == 0 {
+                return SetOnly::default();
+            }
+            match local_initializer(root, condition, text) {
+                Some(value) => set_when(root, value, truthy, text, imported, depth - 1),
+                None => SetOnly::default(),
+            }
+        }
+        _ => SetOnly::default(),
+    }
+}
+
+/// A literal a value equals only when set: a non-empty string, or `true`.
+fn set_literal(node: Node, text: &str) -> bool {
+    let node = unwrap_expression(node);
+    match node.kind() {
+        "true" => true,
+        "string" | "template_string" => string_value(node, text).is_some_and(|v| !v.is_empty()),
+        _ => false,
+    }
+}
+
+/// The branches enclosing `node` that run only when an env setting is set (see [`set_when`]):
+/// the consequence of `if`/`?:`/`&&` on a condition that implies it when truthy, the
+/// alternative (or the right of `||`) on one that implies it when falsy, a `case 'x':` of a
+/// `switch` on such a value, the statements after `if (!FEATURE) return …;` in a function.
+fn flag_gate(
+    root: Node,
+    node: Node,
+    text: &str,
+    imported: &BTreeSet<String>,
+    depth: u8,
+    judged: &mut FlagJudged,
+) -> SetOnly {
+    // The gate of a node is its parent's plus the tests between them: from the deepest
+    // ancestor already judged (the uses of one module share most of their ancestors) down.
+    // The ancestors come from one cursor descent: `Node::parent` walks down from the root
+    // on every call, which made this quadratic in the depth.
+    let path = path_to(root, node);
+    let judged_at = path
+        .iter()
+        .rposition(|n| judged.gates.contains_key(&n.id()));
+    let mut gate = judged_at.map_or_else(SetOnly::default, |i| judged.gates[&path[i].id()].clone());
+    let mut tests: Vec<(Node, bool)> = Vec::new();
+    for i in judged_at.map_or(0, |i| i + 1)..path.len() {
+        let current = path[i];
+        if !gate.known
+            && let Some(&parent) = i.checked_sub(1).and_then(|p| path.get(p))
+        {
+            branch_tests(parent, current, text, &mut tests);
+            for (condition, truthy) in tests.iter().copied() {
+                let set = judged
+                    .conditions
+                    .entry((condition.id(), truthy))
+                    .or_insert_with(|| set_when(root, condition, truthy, text, imported, depth));
+                gate = gate.or(set.clone());
+            }
+        }
+        judged.gates.insert(current.id(), gate.clone());
+    }
+    gate
+}
+
+/// The nodes from `root` down to `node` (both included), found with one cursor descent by
+/// byte range; the `parent()` chain when the descent cannot reach `node`.
+fn path_to<'t>(root: Node<'t>, node: Node<'t>) -> Vec<Node<'t>> {
+    let (start, end) = (node.start_byte(), node.end_byte());
+    let mut path = vec![root];
+    let mut cursor = root.walk();
+    while cursor.node() != node {
+        let mut found = cursor.goto_first_child_for_byte(start).is_some();
+        while found && !(cursor.node().start_byte() <= start && cursor.node().end_byte() >= end) {
+            found = cursor.goto_next_sibling();
+        }
+        if !found {
+            let mut up = vec![node];
+            let mut current = node;
+            while let Some(parent) = current.parent() {
+                up.push(parent);
+                current = parent;
+            }
+            up.reverse();
+            return up;
+        }
+        path.push(cursor.node());
+    }
+    path
+}
+
+/// Conditions judged by [`flag_gate`] (by condition and polarity) and the gates of nodes.
+#[derive(Default)]
+struct FlagJudged {
+    conditions: std::collections::HashMap<(usize, bool), SetOnly>,
+    gates: std::collections::HashMap<usize, SetOnly>,
+}
+
+/// The conditions (with the polarity that lets `current` run) that `parent` tests before
+/// running its child `current`.
+fn branch_tests<'t>(
+    parent: Node<'t>,
+    current: Node<'t>,
+    text: &str,
+    tests: &mut Vec<(Node<'t>, bool)>,
+) {
+    tests.clear();
+    match parent.kind() {
+        "if_statement" | "ternary_expression" => {
+            if parent.field("consequence") == Some(current) {
+                tests.extend(parent.field("condition").map(|c| (c, true)));
+            } else if parent.field("alternative") == Some(current)
+                || current.kind() == "else_clause"
+            {
+                tests.extend(parent.field("condition").map(|c| (c, false)));
+            }
+        }
+        "binary_expression" if parent.field("right") == Some(current) => {
+            match parent.field("operator").map(|o| o.kind()) {
+                Some("&&") => tests.extend(parent.field("left").map(|l| (l, true))),
+                Some("||") => tests.extend(parent.field("left").map(|l| (l, false))),
+                _ => {}
+            }
+        }
+        "switch_case"
+            if parent.field("value") != Some(current)
+                && parent.field("value").is_some_and(|v| set_literal(v, text)) =>
+        {
+            tests.extend(
+                parent
+                    .parent()
+                    .and_then(|body| body.parent())
+                    .filter(|s| s.kind() == "switch_statement")
+                    .and_then(|s| s.field("value"))
+                    .map(|v| (v, true)),
+            );
+        }
+        // A `return` (not a `throw`: that insists on the setting) leaves when it is unset.
+        "statement_block" => {
+            let mut previous = current.prev_named_sibling();
+            while let Some(statement) = previous {
+                if statement.kind() == "if_statement"
+                    && statement.field("alternative").is_none()
+                    && statement.field("consequence").is_some_and(returns)
+                    && let Some(condition) = statement.field("condition")
+                {
+                    tests.push((condition, false));
+                }
+                previous = statement.prev_named_sibling();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A `return` statement, or a block ending in one.
+fn returns(statement: Node) -> bool {
+    match statement.kind() {
+        "return_statement" => true,
+        "statement_block" => statement
+            .named_children(&mut statement.walk())
+            .filter(|s| s.kind() != "comment")
+            .last()
+            .is_some_and(|s| s.kind() == "return_statement"),
+        _ => false,
+    }
+}
+
+/// The module's exported constants that are flags (see `ModuleFacts::env_flags`).
+fn env_flags(root: Node, text: &str, imported: &BTreeSet<String>) -> Vec<FlagTest> {
+    let mut flags = Vec::new();
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        let Some(declaration) = (statement.kind() == "export_statement")
+            .then(|| statement.field("declaration"))
+            .flatten()
+            .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+        else {
+            continue;
+        };
+        let mut inner = declaration.walk();
+        for declarator in declaration.named_children(&mut inner) {
+            let (Some(name), Some(value)) = (declarator.field("name"), declarator.field("value"))
+            else {
+                continue;
+            };
+            if name.kind() != "identifier" {
+                continue;
+            }
+            for truthy in [true, false] {
+                if set_when(root, value, truthy, text, imported, 1).known {
+                    flags.push(FlagTest {
+                        name: node_text(name, text).to_string(),
+                        truthy,
+                    });
+                }
+            }
+        }
+    }
+    flags
+}
+
+/// Reads still required after the local flow that sit on branches only an env setting
+/// selects: optional when this module shows it, recorded with the imported tests otherwise.
+fn flag_gated_reads(root: Node, text: &str, imported: &BTreeSet<String>, facts: &mut ModuleFacts) {
+    let mut gates = Vec::new();
+    let mut judged = FlagJudged::default();
+    for read in facts
+        .env_reads
+        .iter_mut()
+        .filter(|r| r.key == EnvKey::Name && r.form != EnvReadForm::Schema && !r.has_default)
+    {
+        let Some(node) =
+            root.descendant_for_byte_range(read.span.start as usize, read.span.end as usize)
+        else {
+            continue;
+        };
+        let gate = flag_gate(root, node, text, imported, 1, &mut judged);
+        // A guard that throws or exits insists on the value, whatever precedes it
+        // (`if (!A || !B) process.exit(1)` reads B only when A is set). Asked last: it
+        // scans the scope of the local the value is stored in.
+        if (gate.known || !gate.flags.is_empty())
+            && read_use(root, text, read) == ValueUse::Required
+        {
+            continue;
+        }
+        if gate.known {
+            read.has_default = true;
+        } else if !gate.flags.is_empty() {
+            gates.push(EnvFlagGate {
+                start: read.span.start,
+                tests: gate.flags,
+            });
+        }
+    }
+    facts.env_flag_gates = gates;
 }
 
 /// `const { a } = require('x')`: the binding itself, not a use.
@@ -2533,6 +3060,91 @@ mod tests {
         assert_eq!(
             facts.gated_imports,
             vec!["./azure".to_string(), "./sentry".to_string()]
+        );
+    }
+
+    #[test]
+    fn number_parsers_with_a_fallback_and_arrays_filtered_by_presence_are_optional() {
+        let source = "export const a = Number.parseInt(process.env.HTTP_PORT!, 10) || 80;\nexport const b = Number.parseFloat(process.env.RATIO) || 0.5;\nexport const c = Number.parseInt(process.env.ADMIN_PORT!, 10);\nexport const ids = [process.env.PRICE_A, process.env.PRICE_B].filter(Boolean) as string[];\nexport const more = [process.env.PRICE_C].filter((id): id is string => !!id);\nexport const cc = [process.env.CC_A, process.env.CC_B].join(',');\n";
+        for name in ["HTTP_PORT", "RATIO", "PRICE_A", "PRICE_B", "PRICE_C"] {
+            assert!(optional(source, name), "{name}");
+        }
+        for name in ["ADMIN_PORT", "CC_A", "CC_B"] {
+            assert!(!optional(source, name), "{name}");
+        }
+    }
+
+    #[test]
+    fn reads_on_a_branch_only_a_feature_flag_selects_are_optional() {
+        // A flag defined here (switched on when set), a switch case, the right of `||`; an
+        // imported flag is left to the env stage with its polarity.
+        let source = "import { IS_CLOUD } from './constants';\nconst cloud = process.env.EDITION === 'cloud';\nconst selfHosted = process.env.SELF_HOSTED !== 'false';\nexport const admin = cloud ? [process.env.ADMIN_ID] : [];\nexport const registry = selfHosted ? [process.env.REGISTRY_URL] : [];\nexport const db = process.env.NODE_ENV === 'production' ? [process.env.PROD_DB] : [];\nexport const legacy = selfHosted || connect(process.env.LEGACY_URL);\nswitch (process.env.STORAGE) { case 's3': connect(process.env.S3_BUCKET); break; default: connect(process.env.DISK_PATH); }\nexport const users = IS_CLOUD ? [process.env.USER_ADMIN_ID] : [];\nexport const local = !IS_CLOUD ? [process.env.LOCAL_ID] : [];\n";
+        for name in ["ADMIN_ID", "LEGACY_URL", "S3_BUCKET"] {
+            assert!(optional(source, name), "{name}");
+        }
+        for name in [
+            "REGISTRY_URL",
+            "PROD_DB",
+            "DISK_PATH",
+            "USER_ADMIN_ID",
+            "LOCAL_ID",
+        ] {
+            assert!(!optional(source, name), "{name}");
+        }
+        // After an early return when another setting is unset; a throw insists instead, also
+        // on the right of `||` in its condition.
+        let early = "const secret = process.env.WEBHOOK_SECRET!;\nexport function hook() {\n  if (!secret) { return 400; }\n  return charge(process.env.STRIPE_KEY!);\n}\nexport function db() {\n  if (!process.env.DB_HOST || !process.env.DB_USER) throw new Error('DB_HOST');\n  return connect(process.env.DB_PASSWORD);\n}\n";
+        assert!(optional(early, "STRIPE_KEY"));
+        assert!(!optional(early, "DB_PASSWORD"));
+        assert!(!optional(early, "DB_USER"));
+        let facts = parse_module(Dialect::TypeScript, source.as_bytes());
+        let gates: Vec<(String, bool)> = facts
+            .env_flag_gates
+            .iter()
+            .flat_map(|g| g.tests.iter().map(|t| (t.name.clone(), t.truthy)))
+            .collect();
+        assert_eq!(
+            gates,
+            [
+                ("IS_CLOUD".to_string(), true),
+                ("IS_CLOUD".to_string(), false)
+            ]
+        );
+        let flags = parse_module(
+            Dialect::TypeScript,
+            b"export const IS_CLOUD = process.env.IS_CLOUD === 'true';\nexport const SELF_HOSTED = process.env.SELF_HOSTED !== 'false';\nexport const PROD = process.env.NODE_ENV === 'production';\n",
+        )
+        .env_flags;
+        let flags: Vec<(&str, bool)> = flags.iter().map(|f| (f.name.as_str(), f.truthy)).collect();
+        assert_eq!(flags, [("IS_CLOUD", true), ("SELF_HOSTED", false)]);
+    }
+
+    #[test]
+    fn imports_used_only_under_an_imported_flag_are_recorded_with_their_tests_in_modules_reading_env()
+     {
+        let facts = parse_module(
+            Dialect::TypeScript,
+            b"import { IS_CLOUD } from './constants';\nimport { deployRemote } from './remote';\nimport { reportUsage } from './usage';\nimport { audit } from './audit';\nconst region = process.env.REGION ?? 'eu';\nexport async function deploy(id: string) {\n  if (IS_CLOUD && id) { await deployRemote(id); }\n  if (!IS_CLOUD) { await reportUsage(1); }\n  audit(id);\n}\n",
+        );
+        type Uses<'a> = Vec<Vec<(&'a str, bool)>>;
+        let gates: Vec<(&str, Uses)> = facts
+            .import_flag_gates
+            .iter()
+            .map(|g| {
+                let uses = g
+                    .uses
+                    .iter()
+                    .map(|u| u.iter().map(|t| (t.name.as_str(), t.truthy)).collect())
+                    .collect();
+                (g.specifier.as_str(), uses)
+            })
+            .collect();
+        assert_eq!(
+            gates,
+            [
+                ("./remote", vec![vec![("IS_CLOUD", true)]]),
+                ("./usage", vec![vec![("IS_CLOUD", false)]]),
+            ]
         );
     }
 
