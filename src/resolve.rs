@@ -789,17 +789,8 @@ impl<'t> ModuleResolver<'t> {
             .chain(mapping.iter().flat_map(|m| m.targets.iter().cloned()))
             .collect();
         for target in &targets {
-            if let Some(generated) = self.toolchain.generated.generator_of(
-                target,
-                specifier,
-                importer_dir,
-                manifests,
-                &self.root,
-            ) {
-                return Resolution::Generated {
-                    directory: generated.path,
-                    generator: generated.generator,
-                };
+            if let Some(generated) = self.generated(target, specifier, importer_dir, manifests) {
+                return generated;
             }
         }
         // A relative path that walks into `node_modules/` (`../../node_modules/.prisma/client`)
@@ -987,6 +978,23 @@ impl<'t> ModuleResolver<'t> {
 
     /// A bare specifier that did not resolve: a broken import of an installed package or of a
     /// workspace package, else a package classified by `package.json` alone.
+    /// The generated-import resolution of `target`, when a path the project generates holds it.
+    fn generated(
+        &self,
+        target: &Path,
+        specifier: &str,
+        importer_dir: &Path,
+        manifests: &Manifests,
+    ) -> Option<Resolution> {
+        self.toolchain
+            .generated
+            .generator_of(target, specifier, importer_dir, manifests, &self.root)
+            .map(|generated| Resolution::Generated {
+                directory: generated.path,
+                generator: generated.generator,
+            })
+    }
+
     fn package_unresolved(
         &self,
         importer: &Path,
@@ -1019,17 +1027,9 @@ impl<'t> ModuleResolver<'t> {
                 if outputs.iter().any(|(out, _)| target.starts_with(out)) {
                     continue;
                 }
-                if let Some(generated) = self.toolchain.generated.generator_of(
-                    &target,
-                    specifier,
-                    importer_dir,
-                    manifests,
-                    &self.root,
-                ) {
-                    return Resolution::Generated {
-                        directory: generated.path,
-                        generator: generated.generator,
-                    };
+                if let Some(generated) = self.generated(&target, specifier, importer_dir, manifests)
+                {
+                    return generated;
                 }
             }
             // The workspace package is in the tree: a subpath its `exports` omits still names
@@ -1049,17 +1049,9 @@ impl<'t> ModuleResolver<'t> {
                 package.dir.join(subpath),
                 package.dir.join("src").join(subpath),
             ] {
-                if let Some(generated) = self.toolchain.generated.generator_of(
-                    &target,
-                    specifier,
-                    importer_dir,
-                    manifests,
-                    &self.root,
-                ) {
-                    return Resolution::Generated {
-                        directory: generated.path,
-                        generator: generated.generator,
-                    };
+                if let Some(generated) = self.generated(&target, specifier, importer_dir, manifests)
+                {
+                    return generated;
                 }
             }
             if let Some(out) = unbuilt_entry_dir(&package.dir, &package.manifest) {
