@@ -75,6 +75,13 @@ pub struct SourceFile {
     pub size: u64,
 }
 
+impl SourceFile {
+    /// The file name: the last segment of `rel`.
+    pub fn name(&self) -> &str {
+        self.rel.rsplit('/').next().unwrap_or(&self.rel)
+    }
+}
+
 /// A file that was looked at but not analysed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct Skipped {

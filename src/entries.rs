@@ -279,13 +279,7 @@ fn bundler_config_dirs(project: &Project) -> HashSet<&Path> {
     project
         .modules
         .iter()
-        .filter(|m| {
-            m.file
-                .rel
-                .rsplit('/')
-                .next()
-                .is_some_and(|n| BUNDLER_CONFIGS.iter().any(|c| n.starts_with(c)))
-        })
+        .filter(|m| BUNDLER_CONFIGS.iter().any(|c| m.file.name().starts_with(c)))
         .filter_map(|m| m.file.path.parent())
         .collect()
 }
@@ -390,7 +384,7 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
     found.playwright();
     found.tool_configs();
     for (i, module) in project.modules.iter().enumerate() {
-        let name = module.file.rel.rsplit('/').next().unwrap_or("");
+        let name = module.file.name();
         let is_setup = name.contains(".setup.")
             || name.starts_with("setupTests.")
             // Cypress loads its support file (and legacy plugins file) before every spec.
@@ -475,7 +469,7 @@ impl Finder<'_> {
     /// An `evalite` suite: `*.eval.ts` in a package that has `evalite` (which discovers and
     /// runs them as Vitest does tests).
     fn is_eval_suite(&self, module: &crate::project::Module) -> bool {
-        let name = module.file.rel.rsplit('/').next().unwrap_or("");
+        let name = module.file.name();
         let parts: Vec<&str> = name.split('.').collect();
         parts.len() > 2
             && parts[1..parts.len() - 1].contains(&"eval")
@@ -864,13 +858,7 @@ impl Finder<'_> {
             .project
             .modules
             .iter()
-            .filter(|m| {
-                m.file
-                    .rel
-                    .rsplit('/')
-                    .next()
-                    .is_some_and(|n| n.starts_with("playwright.config."))
-            })
+            .filter(|m| m.file.name().starts_with("playwright.config."))
             .map(|m| (m.file.path.clone(), m.file.rel.clone()))
             .collect();
         for (path, rel) in configs {
@@ -995,7 +983,7 @@ impl Finder<'_> {
                 .manifests
                 .nearest(dir, &self.project.root)
                 .is_some_and(|m| m.path.parent() == Some(dir));
-            let name = module.file.rel.rsplit('/').next().unwrap_or("");
+            let name = module.file.name();
             if at_package_root && module.role == FileRole::Production && is_tool_config(name) {
                 self.push(i, "tool configuration by name", EntryKind::Config);
             }

@@ -296,40 +296,31 @@ fn private_getter_name<'t>(statement: Node<'t>, text: &str) -> Option<Node<'t>> 
 /// A property of an object literal passed to a response: `json({…})`, `res.send({…})`,
 /// `Response.json({…})`, `NextResponse.json({…})`.
 fn is_response_payload(pair: Node, text: &str) -> bool {
-    let call = pair
+    method_given_object(pair, text).is_some_and(|m| matches!(m, "json" | "send"))
+}
+
+/// The method name (`json` of `res.json`, `config` of `dotenv.config`) of the call whose
+/// object-literal argument holds `pair`.
+fn method_given_object<'t>(pair: Node, text: &'t str) -> Option<&'t str> {
+    let callee = pair
         .parent()
-        .filter(|o| o.kind() == "object")
-        .and_then(|o| o.parent())
-        .filter(|a| a.kind() == "arguments")
-        .and_then(|a| a.parent())
-        .filter(|c| c.kind() == "call_expression");
-    call.and_then(|c| c.field("function")).is_some_and(|f| {
-        let callee = node_text(f, text);
-        let method = callee.rsplit('.').next().unwrap_or(callee);
-        matches!(method, "json" | "send")
-    })
+        .filter(|o| o.kind() == "object")?
+        .parent()
+        .filter(|a| a.kind() == "arguments")?
+        .parent()
+        .filter(|c| c.kind() == "call_expression")?
+        .field("function")?;
+    let callee = node_text(callee, text);
+    callee.rsplit('.').next()
 }
 
 /// The `path` option of a dotenv loader (`config`, `dotenv.config`, `configDotenv`,
 /// `dotenvx.config`) in a module that mentions dotenv: `undefined` loads the default `.env`.
 fn is_env_file_option(pair: Node, text: &str) -> bool {
     let key = pair.field("key").map_or("", |k| node_text(k, text));
-    if !matches!(key.trim_matches(|c| c == '"' || c == '\''), "path") {
-        return false;
-    }
-    let call = pair
-        .parent()
-        .filter(|o| o.kind() == "object")
-        .and_then(|o| o.parent())
-        .filter(|a| a.kind() == "arguments")
-        .and_then(|a| a.parent())
-        .filter(|c| c.kind() == "call_expression");
-    text.contains("dotenv")
-        && call.and_then(|c| c.field("function")).is_some_and(|f| {
-            let callee = node_text(f, text);
-            let method = callee.rsplit('.').next().unwrap_or(callee);
-            matches!(method, "config" | "configDotenv")
-        })
+    key.trim_matches(|c| c == '"' || c == '\'') == "path"
+        && text.contains("dotenv")
+        && method_given_object(pair, text).is_some_and(|m| matches!(m, "config" | "configDotenv"))
 }
 
 /// The value of a JSX attribute of a component element (`<Provider x={…}>`, `<ui.Map …>`),
