@@ -31,7 +31,12 @@ fn story_copy() -> tempfile::TempDir {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
+    run_binary(Path::new(BIN), args)
+}
+
+/// [`run`] with another treeaudit executable (a copy of this build).
+fn run_binary(binary: &Path, args: &[&str]) -> Output {
+    Command::new(binary)
         .args(args)
         .env("NO_COLOR", "1")
         .output()
@@ -507,15 +512,23 @@ fn installed_app() -> tempfile::TempDir {
 /// `check --format json` with the cache, and whether the stored report answered
 /// (`--timings` shows no parse stage then).
 fn memo_check(root: &Path, cache: &Path) -> (String, bool) {
-    let output = run(&[
-        "check",
-        root.to_str().expect("utf-8"),
-        "--format",
-        "json",
-        "--timings",
-        "--cache-dir",
-        cache.to_str().expect("utf-8"),
-    ]);
+    memo_check_by(Path::new(BIN), root, cache)
+}
+
+/// [`memo_check`] run by `binary`.
+fn memo_check_by(binary: &Path, root: &Path, cache: &Path) -> (String, bool) {
+    let output = run_binary(
+        binary,
+        &[
+            "check",
+            root.to_str().expect("utf-8"),
+            "--format",
+            "json",
+            "--timings",
+            "--cache-dir",
+            cache.to_str().expect("utf-8"),
+        ],
+    );
     let timings = stderr(&output);
     assert!(timings.contains("total"), "{timings}");
     (stdout(&output), !timings.contains("read+parse"))
@@ -571,26 +584,10 @@ fn a_report_is_reused_only_by_the_build_that_wrote_it() {
     let other = tempfile::tempdir().expect("temp dir");
     let copy = other.path().join("treeaudit");
     std::fs::copy(BIN, &copy).expect("copy the binary");
-    let run_copy = || {
-        let output = Command::new(&copy)
-            .args([
-                "check",
-                tree.path().to_str().expect("utf-8"),
-                "--format",
-                "json",
-                "--timings",
-                "--cache-dir",
-                cache.path().to_str().expect("utf-8"),
-            ])
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run the copy");
-        (stdout(&output), !stderr(&output).contains("read+parse"))
-    };
-    let (by_copy, reused) = run_copy();
+    let (by_copy, reused) = memo_check_by(&copy, tree.path(), cache.path());
     assert!(!reused, "another executable does the work");
     assert_eq!(by_copy, first);
-    let (_, reused) = run_copy();
+    let (_, reused) = memo_check_by(&copy, tree.path(), cache.path());
     assert!(reused, "and then reuses its own report");
 }
 
