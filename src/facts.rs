@@ -226,6 +226,11 @@ pub struct ModuleFacts {
     /// switch a feature on. Deployment modes (`NODE_ENV`, `import.meta.env.PROD`) are no flags.
     #[serde(default)]
     pub env_flags: Vec<FlagTest>,
+    /// Starts of reads a throw insists on inside a function called by name (`function
+    /// stripe() { const k = process.env.K; if (!k) throw … }`): an assertion of that code
+    /// path, required only if the project nowhere copes with the variable being unset.
+    #[serde(default)]
+    pub env_asserted: Vec<u32>,
     /// Required reads on branches that run only when an imported value holds
     /// (`IS_CLOUD ? { ids: [process.env.USER_ADMIN_ID] } : {}`): optional when one of the
     /// tests names an imported env flag of that polarity (see `env_flags`).

@@ -252,6 +252,7 @@ pub fn env_table(
     }
     let mut reads: BTreeMap<String, Vec<ReadSite>> = BTreeMap::new();
     let mut read_modules: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut read_asserted: BTreeMap<String, Vec<bool>> = BTreeMap::new();
     let mut table = EnvTable::default();
     let helper_reads = helper_reads(project);
     let gated = feature_gated_modules(project);
@@ -298,6 +299,13 @@ pub fn env_table(
                     }
                     reads.entry(read.name.clone()).or_default().push(site);
                     read_modules.entry(read.name.clone()).or_default().push(i);
+                    read_asserted.entry(read.name.clone()).or_default().push(
+                        module
+                            .facts
+                            .env_asserted
+                            .binary_search(&read.span.start)
+                            .is_ok(),
+                    );
                 }
                 EnvKey::Pattern => table.pattern_reads.push((read.name.clone(), site)),
                 EnvKey::Dynamic => table.dynamic_reads.push(site),
@@ -326,6 +334,25 @@ pub fn env_table(
                     ..site.clone()
                 });
             }
+        }
+    }
+    // A throw that insists on the variable inside a function is an assertion of that code
+    // path when production code elsewhere copes with it being unset (`if (process.env.K)`
+    // around the feature, `isConfigured = () => Boolean(process.env.K)`): the project runs
+    // without it, and the function is reached only when it is set.
+    for (name, sites) in reads.iter_mut() {
+        let copes = sites
+            .iter()
+            .any(|s| s.production && s.has_default && !s.via_pattern);
+        if !copes {
+            continue;
+        }
+        let asserted = read_asserted
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for (site, asserted) in sites.iter_mut().zip(asserted) {
+            site.has_default |= *asserted;
         }
     }
     let scopes = scope::Scopes::of(project);

@@ -1147,6 +1147,7 @@ fn apply_local_flow(
     text: &str,
     reads: &mut [EnvRead],
     calls: &mut [EnvNameCall],
+    asserted: &mut Vec<u32>,
 ) {
     let uses: Vec<Option<ValueUse>> = reads
         .iter()
@@ -1210,6 +1211,13 @@ fn apply_local_flow(
         .collect();
     for (read, use_) in reads.iter_mut().zip(uses) {
         let Some(use_) = use_ else { continue };
+        if use_ == ValueUse::Required
+            && root
+                .descendant_for_byte_range(read.span.start as usize, read.span.end as usize)
+                .is_some_and(called_function_around)
+        {
+            asserted.push(read.span.start);
+        }
         read.has_default = match use_ {
             ValueUse::Optional => true,
             ValueUse::Required => false,
@@ -1278,7 +1286,9 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
         text,
         &mut facts.env_reads,
         &mut facts.env_name_calls,
+        &mut facts.env_asserted,
     );
+    facts.env_asserted.sort_unstable();
     facts.env_reads.sort_by_key(|r| r.span.start);
     facts.env_flags = env_flags(root, text, &imported);
     flag_gated_reads(root, text, &imported, facts);
