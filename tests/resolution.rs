@@ -477,8 +477,10 @@ fn try_guarded_requires_and_workflow_installed_packages_are_not_unlisted() {
         .collect();
     // `@notify/ee-translation` is required inside try/catch; `@octokit/action` is installed
     // by the workflow step (`npm --prefix .github/workflows/scripts install`) before the
-    // script runs. `marked` and `semver` are installed by nothing.
-    assert_eq!(packages, vec!["semver", "marked"], "{lines:#?}");
+    // script runs; `prisma` by the migration image (`npm install -g` with `NODE_PATH` set).
+    // `marked` and `semver` are installed by nothing, and `pm2` only globally in an image
+    // without `NODE_PATH`, where `require('pm2')` fails.
+    assert_eq!(packages, vec!["semver", "marked", "pm2"], "{lines:#?}");
     // scripts/seed.mts (Node ESM) gets `module.exports` as the default of the CommonJS
     // src/db.ts; the ES module settings.mts has no default export.
     let missing = lines_of(&lines, "missing-export");

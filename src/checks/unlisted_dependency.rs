@@ -29,7 +29,8 @@ node-modules`, bun's hoisted linker, pnpm `node-linker=hoisted`) does bring is r
 type-only imports of `@types/*` packages, packages a framework serves to its app (Nuxt's
 `vue-router`, `h3`, … when the app declares `nuxt`), a `require()` inside a `try` with a `catch`
 (an optional dependency), and packages a CI workflow step installs next to the scripts it
-runs (`npm --prefix .github/scripts install x`). The package imports of a scaffold template
+runs (`npm --prefix .github/scripts install x`) or a Dockerfile installs for the files of its
+directory (`RUN npm install x`; `npm install -g x` only with `ENV NODE_PATH` set). The package imports of a scaffold template
 (a directory its package copies as files, excludes from its tsconfig and that holds a tsconfig
 of its own: the project a CLI creates) belong to the created project and are reported once by
 `generated-import`. Works without `node_modules`.

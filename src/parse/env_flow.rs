@@ -661,6 +661,9 @@ fn local_use_in(binding: Node, scope: Node, text: &str, depth: u8) -> ValueUse {
 fn uses_in(binding: Node, scope: Node, field: bool, text: &str, depth: u8) -> ValueUse {
     let name = node_text(binding, text);
     let mut result = ValueUse::Bare;
+    // Every use sits in a best-effort `try` (a client built at load, used only where a
+    // failure is logged and skipped): the value may be unset.
+    let mut best_effort = None;
     let mut stack = vec![scope];
     while let Some(node) = stack.pop() {
         let is_use = if field {
@@ -677,11 +680,18 @@ fn uses_in(binding: Node, scope: Node, field: bool, text: &str, depth: u8) -> Va
             match followed_use(node, binding, text, depth) {
                 ValueUse::Required => return ValueUse::Required,
                 ValueUse::Optional => result = ValueUse::Optional,
-                _ => {}
+                _ => {
+                    if best_effort != Some(false) {
+                        best_effort = Some(in_best_effort_try(node, text));
+                    }
+                }
             }
         }
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
+    }
+    if best_effort == Some(true) {
+        return ValueUse::Optional;
     }
     result
 }
@@ -1042,19 +1052,7 @@ fn in_best_effort_try(node: Node, text: &str) -> bool {
                 let catch_only_logs = parent
                     .field("handler")
                     .and_then(|h| h.field("body"))
-                    .is_some_and(|body| {
-                        let mut cursor = body.walk();
-                        body.named_children(&mut cursor).all(|statement| {
-                            statement.kind() == "comment"
-                                || (statement.kind() == "expression_statement"
-                                    && statement
-                                        .named_child(0)
-                                        .map(unwrap_expression)
-                                        .filter(|c| c.kind() == "call_expression")
-                                        .and_then(|c| c.field("function"))
-                                        .is_some_and(|f| is_log_callee(f, text)))
-                        })
-                    });
+                    .is_some_and(|body| catch_only_logs(body, text));
                 if catch_only_logs {
                     return called_function_around(parent);
                 }
@@ -1064,6 +1062,56 @@ fn in_best_effort_try(node: Node, text: &str) -> bool {
         current = parent;
     }
     false
+}
+
+/// A `catch` body that reports the failure and carries on: log calls (`console.error(e)`,
+/// `logger.warn(…)`, a plain `log({ … })` helper, `Sentry.captureException(e)`), ending at
+/// most with a `return` of nothing or of a literal (`return false`, `return null`).
+fn catch_only_logs(body: Node, text: &str) -> bool {
+    let mut cursor = body.walk();
+    let statements: Vec<Node> = body
+        .named_children(&mut cursor)
+        .filter(|s| s.kind() != "comment")
+        .collect();
+    let (last, logs) = match statements.split_last() {
+        Some((last, rest)) if last.kind() == "return_statement" => (Some(*last), rest),
+        _ => (None, statements.as_slice()),
+    };
+    let literal_return = last.is_none_or(|r| {
+        r.named_child(0).is_none_or(|value| {
+            matches!(
+                value.kind(),
+                "false" | "true" | "null" | "undefined" | "number" | "string" | "array" | "object"
+            ) && value.named_child_count() == 0
+        })
+    });
+    literal_return
+        && logs.iter().all(|statement| {
+            statement.kind() == "expression_statement"
+                && statement
+                    .named_child(0)
+                    .map(unwrap_expression)
+                    .filter(|c| c.kind() == "call_expression")
+                    .and_then(|c| c.field("function"))
+                    .is_some_and(|f| {
+                        is_log_callee(f, text) || is_plain_log_function(node_text(f, text))
+                    })
+        })
+}
+
+/// A module's own log helper called by name (`log(…)`, `logError(…)`), or an error
+/// reporter's capture method (`Sentry.captureException(e)`).
+fn is_plain_log_function(callee: &str) -> bool {
+    let method = callee.rsplit('.').next().unwrap_or(callee);
+    let own = !callee.contains('.')
+        && (callee == "log"
+            || callee
+                .strip_prefix("log")
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase())));
+    own || matches!(
+        method,
+        "captureException" | "captureMessage" | "captureError"
+    )
 }
 
 /// `node` is inside a function that is called by name, not a script's top level or an

@@ -3,6 +3,11 @@
 //! `node .github/workflows/scripts/label.js`. Such a script needs no package.json: the step
 //! brings the package into `<prefix>/node_modules` (without a prefix, into the checkout's root,
 //! which is where the workflow's own scripts under `.github/` look).
+//!
+//! A Dockerfile's `RUN npm install P` does the same for the files of the image: they are taken
+//! to be the Dockerfile's directory and below. A global install (`npm install -g P`) counts
+//! only when the Dockerfile also sets `NODE_PATH`, the one way Node finds global packages
+//! from an application's files.
 
 use std::path::{Path, PathBuf};
 
@@ -15,21 +20,39 @@ pub struct WorkflowInstall {
     pub package: String,
 }
 
-/// Reads every GitHub Actions workflow among `files` (`.github/workflows/*.yml`).
+/// Reads every GitHub Actions workflow (`.github/workflows/*.yml`) and Dockerfile among `files`.
 pub fn load(root: &Path, files: &[PathBuf]) -> Vec<WorkflowInstall> {
     let mut out = Vec::new();
     let workflows = root.join(".github").join("workflows");
     for file in files {
         let is_workflow = file.parent() == Some(workflows.as_path())
             && file.extension().is_some_and(|e| e == "yml" || e == "yaml");
-        if !is_workflow {
+        let is_dockerfile = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(crate::env::declarations::is_dockerfile_name);
+        if !is_workflow && !is_dockerfile {
             continue;
         }
         let Ok(text) = crate::access::read_to_string(file) else {
             continue;
         };
+        let install = if is_workflow {
+            Install {
+                dir: root.join(".github"),
+                global: false,
+            }
+        } else {
+            Install {
+                dir: file.parent().unwrap_or(root).to_path_buf(),
+                global: text.lines().any(|l| {
+                    let l = l.trim_start();
+                    (l.starts_with("ENV ") || l.starts_with("env ")) && l.contains("NODE_PATH")
+                }),
+            }
+        };
         for line in text.lines() {
-            out.extend(installs_of(root, line));
+            out.extend(installs_of(root, line, &install));
         }
     }
     out.sort_by(|a, b| (&a.dir, &a.package).cmp(&(&b.dir, &b.package)));
@@ -37,13 +60,23 @@ pub fn load(root: &Path, files: &[PathBuf]) -> Vec<WorkflowInstall> {
     out
 }
 
+/// Where the installs of one file land.
+struct Install {
+    /// Without a prefix: the workflow's `.github/`, the Dockerfile's directory.
+    dir: PathBuf,
+    /// Global installs are importable (a Dockerfile that sets `NODE_PATH`).
+    global: bool,
+}
+
 /// The packages one command line installs: `npm [--prefix D] install|i|add P…`,
-/// `yarn [--cwd D] add P…`, `pnpm [--dir|-C D] add P…`; global installs make nothing importable.
-fn installs_of(root: &Path, line: &str) -> Vec<WorkflowInstall> {
+/// `yarn [--cwd D] add P…`, `pnpm [--dir|-C D] add P…`; global installs (`-g`, `yarn global
+/// add`) make nothing importable unless `install.global` says so.
+fn installs_of(root: &Path, line: &str, install: &Install) -> Vec<WorkflowInstall> {
     let line = line
         .trim()
         .trim_start_matches("- ")
         .trim_start_matches("run:")
+        .trim_start_matches("RUN ")
         .trim();
     let words: Vec<&str> = line.split_whitespace().collect();
     let mut out = Vec::new();
@@ -74,7 +107,7 @@ fn installs_of(root: &Path, line: &str) -> Vec<WorkflowInstall> {
                 .or_else(|| w.strip_prefix("--dir="))
             {
                 prefix = Some(p);
-            } else if matches!(w, "-g" | "--global") {
+            } else if matches!(w, "-g" | "--global") || (w == "global" && !verb_seen) {
                 global = true;
             } else if !verb_seen {
                 if verbs.contains(&w) {
@@ -87,12 +120,14 @@ fn installs_of(root: &Path, line: &str) -> Vec<WorkflowInstall> {
             }
             i += 1;
         }
-        if !verb_seen || global {
+        if !verb_seen || (global && !install.global) {
             continue;
         }
         let dir = match prefix {
-            Some(p) => crate::resolve::normalize(&root.join(p.trim_matches(['"', '\'']))),
-            None => root.join(".github"),
+            Some(p) if !global => {
+                crate::resolve::normalize(&root.join(p.trim_matches(['"', '\''])))
+            }
+            _ => install.dir.clone(),
         };
         for package in packages.into_iter().flatten() {
             out.push(WorkflowInstall {
@@ -129,6 +164,11 @@ mod tests {
     #[test]
     fn prefixed_and_plain_installs_are_read_and_global_ones_ignored() {
         let root = Path::new("/r");
+        let workflow = Install {
+            dir: root.join(".github"),
+            global: false,
+        };
+        let installs_of = |root, line| installs_of(root, line, &workflow);
         let found = installs_of(
             root,
             "        run: npm --prefix .github/workflows/scripts install @octokit/action@6 lodash",
@@ -156,5 +196,22 @@ mod tests {
         assert!(installs_of(root, "run: npm install -g vercel").is_empty());
         assert!(installs_of(root, "run: npm ci").is_empty());
         assert!(installs_of(root, "run: pnpm install --frozen-lockfile").is_empty());
+    }
+
+    #[test]
+    fn dockerfile_installs_reach_its_directory_and_global_ones_need_node_path() {
+        let root = Path::new("/r");
+        let image = |global| Install {
+            dir: root.join("docker"),
+            global,
+        };
+        let line = "RUN npm install -g prisma@7.3.0 && yarn global add tsx";
+        assert!(super::installs_of(root, line, &image(false)).is_empty());
+        let found = super::installs_of(root, line, &image(true));
+        let names: Vec<_> = found.iter().map(|w| w.package.as_str()).collect();
+        assert_eq!(names, ["prisma", "tsx"]);
+        assert!(found.iter().all(|w| w.dir == Path::new("/r/docker")));
+        let local = super::installs_of(root, "RUN npm i sharp", &image(false));
+        assert_eq!(local[0].package, "sharp");
     }
 }
