@@ -231,6 +231,10 @@ pub struct ModuleFacts {
     /// path, required only if the project nowhere copes with the variable being unset.
     #[serde(default)]
     pub env_asserted: Vec<u32>,
+    /// Env files the module loads by a literal path (`dotenv.config({ path: '../web/.env' })`,
+    /// Nest's `envFilePath`): what they declare reaches the module's whole package.
+    #[serde(default)]
+    pub env_file_loads: Vec<EnvFileLoad>,
     /// Required reads on branches that run only when an imported value holds
     /// (`IS_CLOUD ? { ids: [process.env.USER_ADMIN_ID] } : {}`): optional when one of the
     /// tests names an imported env flag of that polarity (see `env_flags`).
@@ -389,6 +393,16 @@ pub struct FlagTest {
     pub name: String,
     /// Whether the branch runs when the value is truthy (or falsy).
     pub truthy: bool,
+}
+
+/// An env file a module loads, by a path written as literals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvFileLoad {
+    /// Relative to the module's directory (`path.join(__dirname, …)`); else to the working
+    /// directory, which is the package's when its scripts start it.
+    pub from_module: bool,
+    /// The path as written (`../web/.env`).
+    pub path: String,
 }
 
 /// A read on branches that run only when one of `tests` holds.

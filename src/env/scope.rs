@@ -1,6 +1,7 @@
 //! Which reads a declaration covers. In a monorepo every package has its own env files: a
 //! package's reads are checked against the sources of that package, of the packages that use
-//! it (a library reads what the app that imports it is given), and of the root. A GitHub
+//! it (a library reads what the app that imports it is given), of the packages whose env
+//! files its code loads by path (`dotenv.config({ path: '../web/.env' })`), and of the root. A GitHub
 //! workflow's `env:` is set only for the commands the workflow runs, and what they import.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,6 +22,9 @@ pub struct Scopes {
     consumers: BTreeMap<String, BTreeSet<String>>,
     /// Workflow file → the modules its commands run or import.
     workflow_modules: BTreeMap<String, Vec<bool>>,
+    /// Package directory → the other packages whose env files its code loads by path
+    /// (`dotenv.config({ path: '../web/.env' })`).
+    loads: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// The package directory (root-relative, `""` at the root or outside any package) of a path.
@@ -103,10 +107,35 @@ impl Scopes {
                 )
             })
             .collect();
+        let mut loads: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (module, package) in project.modules.iter().zip(&module_package) {
+            for load in &module.facts.env_file_loads {
+                let base = if load.from_module {
+                    module
+                        .file
+                        .path
+                        .parent()
+                        .unwrap_or(&project.root)
+                        .to_path_buf()
+                } else {
+                    project.root.join(package)
+                };
+                let file = crate::resolve::normalize(&base.join(&load.path));
+                // Outside the tree: nothing here declares it.
+                if !file.starts_with(&project.root) {
+                    continue;
+                }
+                let loaded = package_of(project, file.parent().unwrap_or(&project.root));
+                if loaded != *package {
+                    loads.entry(package.clone()).or_default().insert(loaded);
+                }
+            }
+        }
         Scopes {
             module_package,
             consumers,
             workflow_modules,
+            loads,
         }
     }
 
@@ -136,6 +165,10 @@ impl Scopes {
                 .consumers
                 .get(read_in)
                 .is_some_and(|c| c.contains(&declared_in))
+            || self
+                .loads
+                .get(read_in)
+                .is_some_and(|l| l.contains(&declared_in))
     }
 }
 

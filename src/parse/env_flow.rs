@@ -22,8 +22,8 @@ use tree_sitter::Node;
 
 use super::extract::{Index, Kind, declared_value, span_of, top_level_initializer};
 use crate::facts::{
-    EnvBinding, EnvFlagGate, EnvHandoff, EnvHelper, EnvKey, EnvNameCall, EnvRead, EnvReadForm,
-    FlagTest, ImportFlagGate, ModuleFacts,
+    EnvBinding, EnvFileLoad, EnvFlagGate, EnvHandoff, EnvHelper, EnvKey, EnvNameCall, EnvRead,
+    EnvReadForm, FlagTest, ImportFlagGate, ModuleFacts,
 };
 
 /// What happens to a value where it is used.
@@ -321,6 +321,64 @@ fn is_env_file_option(pair: Node, text: &str) -> bool {
     key.trim_matches(|c| c == '"' || c == '\'') == "path"
         && text.contains("dotenv")
         && method_given_object(pair, text).is_some_and(|m| matches!(m, "config" | "configDotenv"))
+}
+
+/// The env files a dotenv `path` option or a Nest `ConfigModule.forRoot({ envFilePath })`
+/// names by literals: `'../web/.env'`, `['.env.local', '.env']`,
+/// `path.join(__dirname, '../../web/.env')`, `path.resolve(process.cwd(), '..', 'web', '.env')`.
+fn env_file_load(pair: Node, text: &str, loads: &mut Vec<EnvFileLoad>) {
+    let key = pair.field("key").map_or("", |k| node_text(k, text));
+    let key = key.trim_matches(|c| c == '"' || c == '\'');
+    let loader = match key {
+        "envFilePath" => true,
+        "path" => is_env_file_option(pair, text),
+        _ => false,
+    };
+    let Some(value) = pair.field("value").filter(|_| loader) else {
+        return;
+    };
+    let values: Vec<Node> = if value.kind() == "array" {
+        let mut cursor = value.walk();
+        value.named_children(&mut cursor).collect()
+    } else {
+        vec![value]
+    };
+    for value in values {
+        loads.extend(literal_env_path(value, text));
+    }
+}
+
+/// A path written as a string or as `path.join`/`path.resolve` of `__dirname`,
+/// `process.cwd()` and strings.
+fn literal_env_path(value: Node, text: &str) -> Option<EnvFileLoad> {
+    if let Some(path) = string_value(value, text) {
+        return Some(EnvFileLoad {
+            from_module: false,
+            path,
+        });
+    }
+    if value.kind() != "call_expression" {
+        return None;
+    }
+    let function = value.field("function").map(|f| node_text(f, text))?;
+    if !matches!(function, "path.join" | "path.resolve" | "join" | "resolve") {
+        return None;
+    }
+    let arguments = value.field("arguments")?;
+    let mut cursor = arguments.walk();
+    let mut from_module = false;
+    let mut parts = Vec::new();
+    for (i, argument) in arguments.named_children(&mut cursor).enumerate() {
+        match node_text(argument, text) {
+            "__dirname" | "import.meta.dirname" if i == 0 => from_module = true,
+            "process.cwd()" if i == 0 => {}
+            _ => parts.push(string_value(argument, text)?),
+        }
+    }
+    (!parts.is_empty()).then(|| EnvFileLoad {
+        from_module,
+        path: parts.join("/"),
+    })
 }
 
 /// The value of a JSX attribute of a component element (`<Provider x={…}>`, `<ui.Map …>`),
@@ -1313,7 +1371,10 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
     }
     for (kind, node) in index.of(&[Kind::Pair, Kind::Call]) {
         match kind {
-            Kind::Pair => config_env_pair(node, text, &mut facts.config_env_keys),
+            Kind::Pair => {
+                config_env_pair(node, text, &mut facts.config_env_keys);
+                env_file_load(node, text, &mut facts.env_file_loads);
+            }
             Kind::Call => env_name_call(node, text, isomorphic, &mut facts.env_name_calls),
             _ => {}
         }

@@ -6,8 +6,9 @@
 //!
 //! A Dockerfile's `RUN npm install P` does the same for the files of the image: they are taken
 //! to be the Dockerfile's directory and below. A global install (`npm install -g P`) counts
-//! only when the Dockerfile also sets `NODE_PATH`, the one way Node finds global packages
-//! from an application's files.
+//! only when the Dockerfile also sets `NODE_PATH` or links the global folder in as a
+//! `node_modules` (`ln -s /usr/local/lib/node_modules node_modules`): Node does not look in
+//! the global folder otherwise.
 
 use std::path::{Path, PathBuf};
 
@@ -45,10 +46,7 @@ pub fn load(root: &Path, files: &[PathBuf]) -> Vec<WorkflowInstall> {
         } else {
             Install {
                 dir: file.parent().unwrap_or(root).to_path_buf(),
-                global: text.lines().any(|l| {
-                    let l = l.trim_start();
-                    (l.starts_with("ENV ") || l.starts_with("env ")) && l.contains("NODE_PATH")
-                }),
+                global: finds_global_packages(&text),
             }
         };
         for line in text.lines() {
@@ -58,6 +56,17 @@ pub fn load(root: &Path, files: &[PathBuf]) -> Vec<WorkflowInstall> {
     out.sort_by(|a, b| (&a.dir, &a.package).cmp(&(&b.dir, &b.package)));
     out.dedup();
     out
+}
+
+/// A Dockerfile that lets its files import global packages: `ENV NODE_PATH=…`, or
+/// `ln -s /usr/local/lib/node_modules node_modules` (the global folder linked where the
+/// image's files look).
+fn finds_global_packages(dockerfile: &str) -> bool {
+    dockerfile.lines().any(|l| {
+        let l = l.trim_start();
+        (l.starts_with("ENV ") && l.contains("NODE_PATH"))
+            || (l.contains("ln -s") && l.contains("/lib/node_modules "))
+    })
 }
 
 /// Where the installs of one file land.
@@ -213,5 +222,14 @@ mod tests {
         assert!(found.iter().all(|w| w.dir == Path::new("/r/docker")));
         let local = super::installs_of(root, "RUN npm i sharp", &image(false));
         assert_eq!(local[0].package, "sharp");
+        assert!(finds_global_packages(
+            "FROM node\nENV NODE_PATH=/usr/local/lib/node_modules"
+        ));
+        assert!(finds_global_packages(
+            "RUN npm i -g zx && ln -s /usr/local/lib/node_modules node_modules"
+        ));
+        assert!(!finds_global_packages(
+            "RUN npm i -g pm2\nENV PATH=/app/bin:$PATH"
+        ));
     }
 }
