@@ -7,7 +7,7 @@ pub mod dotenv;
 pub mod platform;
 pub mod scope;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -337,22 +337,37 @@ pub fn env_table(
         }
     }
     // A throw that insists on the variable inside a function is an assertion of that code
-    // path when production code elsewhere copes with it being unset (`if (process.env.K)`
-    // around the feature, `isConfigured = () => Boolean(process.env.K)`): the project runs
-    // without it, and the function is reached only when it is set.
+    // path when the code around it copes with the variable being unset: its own module
+    // (`isConfigured = () => Boolean(process.env.K)` beside the client factory), or every
+    // module importing it, up to two imports away (`if (!process.env.K) return` in the route
+    // that calls the checkout helper that builds the client). A route that calls the helper
+    // without testing the variable fails without it: the read stays required.
     for (name, sites) in reads.iter_mut() {
-        let copes = sites
-            .iter()
-            .any(|s| s.production && s.has_default && !s.via_pattern);
-        if !copes {
-            continue;
-        }
+        let modules = read_modules
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let asserted = read_asserted
             .get(name)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        for (site, asserted) in sites.iter_mut().zip(asserted) {
-            site.has_default |= *asserted;
+        if !asserted.contains(&true) {
+            continue;
+        }
+        let coping: BTreeSet<usize> = sites
+            .iter()
+            .zip(modules)
+            .filter(|(s, _)| s.production && s.has_default && !s.via_pattern)
+            .map(|(_, m)| *m)
+            .collect();
+        if coping.is_empty() {
+            continue;
+        }
+        let copes = |module: usize| coped_around(project, module, &coping, 2);
+        for ((site, module), asserted) in sites.iter_mut().zip(modules).zip(asserted) {
+            if *asserted && copes(*module) {
+                site.has_default = true;
+            }
         }
     }
     let scopes = scope::Scopes::of(project);
@@ -419,6 +434,29 @@ pub fn env_table(
     table.pattern_reads.sort();
     table.dynamic_reads.sort();
     table
+}
+
+/// Module `module` copes with a variable (is in `coping`), or it is imported, and every
+/// production module importing it copes, `depth` imports up.
+fn coped_around(project: &Project, module: usize, coping: &BTreeSet<usize>, depth: u8) -> bool {
+    if coping.contains(&module) {
+        return true;
+    }
+    if depth == 0 {
+        return false;
+    }
+    let mut importers = project
+        .graph
+        .importers_of(module)
+        .filter(|(from, edge)| {
+            *from != module
+                && edge.kind.is_runtime()
+                && project.modules[*from].role == FileRole::Production
+        })
+        .map(|(from, _)| from)
+        .peekable();
+    importers.peek().is_some()
+        && importers.all(|from| coped_around(project, from, coping, depth - 1))
 }
 
 /// Modules that run only when an env setting selects them: every import of them binds
