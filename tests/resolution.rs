@@ -286,20 +286,30 @@ fn npm_workspace_hoisting_makes_phantom_imports_warnings_and_uninstalled_ones_er
 fn pnpm_isolated_workspace_makes_a_phantom_import_an_error_unless_publicly_hoisted() {
     let json = check_json("fixtures/phantom-pnpm-strict");
     let lines = finding_lines(&json);
-    // pnpm links `zod` only into packages/shared: the import fails in apps/api.
+    // pnpm links `zod` only into packages/shared: the import fails in apps/api. An ES module
+    // config importing webpack-merge fails too: NODE_PATH serves `require` only.
     let unlisted = lines_of(&lines, "unlisted-dependency");
-    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert_eq!(unlisted.len(), 2, "{lines:#?}");
     assert!(
         unlisted[0].starts_with("error ")
             && unlisted[0].contains("`zod`")
             && unlisted[0].contains("packages/shared/package.json"),
         "{lines:#?}"
     );
-    // pnpm 9 hoists `*eslint*` packages to the root node_modules by default.
+    assert!(
+        unlisted[1].contains("`webpack-merge`") && unlisted[1].contains("webpack.prod.config.mjs"),
+        "{lines:#?}"
+    );
+    // pnpm 9 hoists `*eslint*` packages to the root node_modules by default; a config the
+    // webpack CLI loads through pnpm's bin shim sees every installed package on NODE_PATH.
     let phantom = lines_of(&lines, "phantom-dependency");
-    assert_eq!(phantom.len(), 1, "{lines:#?}");
+    assert_eq!(phantom.len(), 2, "{lines:#?}");
     assert!(
         phantom[0].contains("`eslint-config-prettier`") && phantom[0].contains("*eslint*"),
+        "{lines:#?}"
+    );
+    assert!(
+        phantom[1].contains("`webpack-merge`") && phantom[1].contains("webpack.config.cjs"),
         "{lines:#?}"
     );
     insta::assert_debug_snapshot!("phantom_pnpm_strict", lines);

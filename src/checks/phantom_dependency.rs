@@ -44,11 +44,13 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     for (module, import, name) in undeclared_package_imports(project) {
         let name: &str = &name;
         let dir = module.file.path.parent().unwrap_or(&project.root);
-        let Some(phantom) = project
-            .toolchain
-            .installs
-            .phantom(name, dir, &project.manifests)
-        else {
+        let Some(phantom) = project.toolchain.installs.phantom_for_file(
+            name,
+            dir,
+            &module.file.rel,
+            import.kind == ImportKind::Require,
+            &project.manifests,
+        ) else {
             continue;
         };
         let manifest = project

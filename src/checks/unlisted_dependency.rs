@@ -54,7 +54,13 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         if project
             .toolchain
             .installs
-            .phantom(name, dir, &project.manifests)
+            .phantom_for_file(
+                name,
+                dir,
+                &module.file.rel,
+                import.kind == ImportKind::Require,
+                &project.manifests,
+            )
             .is_some()
         {
             continue;

@@ -205,6 +205,48 @@ impl Installs {
     }
 }
 
+impl Installs {
+    /// [`Installs::phantom`] for an import in the file `rel` in `dir`, which also counts
+    /// pnpm's private hoisting for tool configs: a CLI started through a pnpm bin shim has
+    /// `node_modules/.pnpm/node_modules` (every installed package) on `NODE_PATH`, so the
+    /// config it loads (`webpack.config.js` under `nest build`) can `require` the CLI's own
+    /// dependencies without declaring them. Only `require` (`commonjs`): Node's ES module
+    /// resolution and TypeScript ignore `NODE_PATH`. Still a phantom: it breaks outside the shim.
+    pub fn phantom_for_file(
+        &self,
+        package: &str,
+        dir: &Path,
+        rel: &str,
+        commonjs: bool,
+        manifests: &Manifests,
+    ) -> Option<Phantom> {
+        if let Some(phantom) = self.phantom(package, dir, manifests) {
+            return Some(phantom);
+        }
+        let install = self.root_of(dir)?;
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let tool_config = crate::file_role::file_role(rel) == crate::file_role::FileRole::Config
+            || name.starts_with("webpack.");
+        if !commonjs
+            || install.manager != PackageManager::Pnpm
+            || !matches!(install.layout, Layout::Isolated { .. })
+            || !tool_config
+        {
+            return None;
+        }
+        let source = install.source(package, dir, manifests, &self.root)?;
+        Some(Phantom {
+            manager: install.manager,
+            source,
+            install_root: crate::discover::relative(&self.root, &install.dir),
+            hoisted_by: Some(
+                "`node_modules/.pnpm/node_modules` (on the NODE_PATH its bin shims give the CLI that loads this config)"
+                    .to_string(),
+            ),
+        })
+    }
+}
+
 impl InstallRoot {
     fn read(tree_root: &Path, dir: &Path, manifest: &serde_json::Value) -> InstallRoot {
         let declared = manifest
