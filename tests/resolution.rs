@@ -607,3 +607,35 @@ fn a_workspace_glob_into_generated_output_makes_its_package_generated_and_its_ho
     );
     insta::assert_debug_snapshot!("wasp_generated_workspace", lines);
 }
+
+#[test]
+fn codemod_fixture_pairs_are_test_data_but_a_lone_input_module_is_code() {
+    // payload packages/codemod: `basic.input.ts`/`basic.output.ts` (and jscodeshift's
+    // `__testfixtures__/`) are sources a spec reads as text; their imports name nothing. So
+    // is the lone `non-matching.input.ts` beside such a pair (a case the transform skips).
+    let lines = finding_lines(&check_json("fixtures/codemod-fixtures"));
+    assert!(
+        !lines.iter().any(|l| l.contains("basic.")
+            || l.contains("non-matching")
+            || l.contains("some-other-package")
+            || l.contains("__testfixtures__")),
+        "{lines:#?}"
+    );
+    // `options.input.ts` has no `.output` sibling, and the `report.input.ts`/`report.output.ts`
+    // pair is imported by production code: both are code, and their broken imports are errors.
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 2, "{lines:#?}");
+    assert!(
+        unresolved[0].starts_with("error ")
+            && unresolved[0].contains("src/forms/options.input.ts:2")
+            && unresolved[0].contains("../parsers/index.js"),
+        "{lines:#?}"
+    );
+    assert!(
+        unresolved[1].starts_with("error ")
+            && unresolved[1].contains("src/forms/report.output.ts:3")
+            && unresolved[1].contains("../summary/index.js"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("codemod_fixtures", lines);
+}
