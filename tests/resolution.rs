@@ -639,3 +639,28 @@ fn codemod_fixture_pairs_are_test_data_but_a_lone_input_module_is_code() {
     );
     insta::assert_debug_snapshot!("codemod_fixtures", lines);
 }
+
+#[test]
+fn a_project_outside_the_workspace_gets_the_registry_package_its_spec_names() {
+    // payload examples/multi-tenant: not a workspace member, its own lockfile, `"latest"`
+    // (3.28.0, which exports `TenantSelector`); the workspace HEAD source renamed it.
+    let lines = finding_lines(&check_json("fixtures/nonmember-example-registry-spec"));
+    assert!(
+        !lines.iter().any(|l| l.contains("examples/multi-tenant/")),
+        "{lines:#?}"
+    );
+    // A member (`workspace:*`) and a project that links the source (`link:`) use HEAD.
+    let missing = lines_of(&lines, "missing-export");
+    assert_eq!(missing.len(), 2, "{lines:#?}");
+    assert!(
+        missing[0].starts_with("error ") && missing[0].contains("examples/linked/src/main.js:1"),
+        "{lines:#?}"
+    );
+    assert!(
+        missing[1].starts_with("error ")
+            && missing[1].contains("packages/admin/src/index.js:2")
+            && missing[1].contains("`TenantSelector`"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("nonmember_example_registry_spec", lines);
+}

@@ -183,7 +183,8 @@ impl Toolchain {
     /// package of that name, unless the nearest manifest declaring `name` asks for what the
     /// package manager installs from the registry instead (`"dayjs": "^1.11.13"` next to a
     /// `packages/dayjs` stub at 0.0.0) and the lockfile, when there is one, lists such a
-    /// package. Undeclared imports inside a workspace still reach the workspace package.
+    /// package. Undeclared imports inside a workspace still reach the workspace package; a
+    /// project outside the workspace's members reaches it only through a link protocol.
     pub fn workspace_package(
         &self,
         name: &str,
@@ -195,6 +196,21 @@ impl Toolchain {
         let Some(spec) = workspaces::declared_spec(name, dir, root, manifests) else {
             return Some(package);
         };
+        // A project outside the package's workspace (`examples/*` with its own lockfile, left
+        // out by the globs, or a workspace of its own) installs a registry spec (`latest`,
+        // `^3`) from the registry, whatever the workspace holds; only a link protocol
+        // (`workspace:`, `link:`, `file:`) reaches the package's source.
+        let importer_package = manifests
+            .nearest(dir, root)
+            .and_then(|m| m.path.parent().map(Path::to_path_buf));
+        if importer_package.is_some_and(|d| {
+            self.workspaces.workspace_of(&d) != self.workspaces.workspace_of(&package.dir)
+        }) && !["workspace:", "link:", "file:", "portal:"]
+            .iter()
+            .any(|p| spec.trim().starts_with(p))
+        {
+            return None;
+        }
         let registry = workspaces::spec_links_workspace(spec, package.version.as_deref())
             == Some(false)
             // A lockfile that installs no package of that name linked the workspace one.

@@ -35,6 +35,8 @@ pub struct Workspaces {
     pub roots: Vec<PathBuf>,
     /// Member packages that have a name, sorted by directory.
     pub packages: Vec<WorkspacePackage>,
+    /// Every member directory (named or not) with its workspace root, sorted.
+    pub members: Vec<(PathBuf, PathBuf)>,
     /// Links a package manager would create, sorted.
     pub links: Vec<PackageLink>,
     /// Package directories a workspace glob matches but a `!pattern` explicitly excludes
@@ -274,6 +276,10 @@ impl Workspaces {
         excluded.dedup_by(|a, b| a.dir == b.dir);
         Workspaces {
             roots: roots.into_iter().collect(),
+            members: members
+                .iter()
+                .map(|(dir, root)| (dir.clone(), root.clone()))
+                .collect(),
             packages,
             links: links.into_iter().collect(),
             excluded,
@@ -282,6 +288,16 @@ impl Workspaces {
                 unmatched.dedup();
                 unmatched
             },
+        }
+    }
+
+    /// The workspace the package in `dir` belongs to (its root directory): the one whose globs
+    /// name it, else the one it declares. `None` for a nested project the globs leave out (an
+    /// example with its own lockfile), which installs its dependencies on its own.
+    pub fn workspace_of(&self, dir: &Path) -> Option<&Path> {
+        match self.members.binary_search_by(|(m, _)| m.as_path().cmp(dir)) {
+            Ok(at) => Some(self.members[at].1.as_path()),
+            Err(_) => self.roots.iter().find(|r| *r == dir).map(PathBuf::as_path),
         }
     }
 
