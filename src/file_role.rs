@@ -8,7 +8,8 @@ pub enum FileRole {
     Production,
     /// `*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`, `e2e/`.
     Test,
-    /// `*.config.*` (vite.config.ts, jest.config.js, …): run by tools, not by the app.
+    /// `*.config.*` (vite.config.ts, jest.config.js, …), Wasp's `*.wasp.ts` spec: run by
+    /// tools, not by the app.
     Config,
 }
 
@@ -39,7 +40,13 @@ pub fn file_role(rel: &str) -> FileRole {
         || has_marker("stories")
     {
         FileRole::Test
-    } else if has_marker("config") || name.starts_with(".eslintrc") || name == "eslint.config.js" {
+    } else if has_marker("config")
+        // Wasp's TypeScript app spec (`main.wasp.ts`, `src/auth/auth.wasp.ts`): read by the
+        // `wasp` compiler, never shipped.
+        || has_marker("wasp")
+        || name.starts_with(".eslintrc")
+        || name == "eslint.config.js"
+    {
         FileRole::Config
     } else {
         FileRole::Production
@@ -103,6 +110,8 @@ mod tests {
         assert_eq!(file_role("src/match.test-d.ts"), FileRole::Test);
         assert_eq!(file_role("tests/setup.ts"), FileRole::Test);
         assert_eq!(file_role("vite.config.ts"), FileRole::Config);
+        assert_eq!(file_role("main.wasp.ts"), FileRole::Config);
+        assert_eq!(file_role("src/auth/auth.wasp.ts"), FileRole::Config);
         assert_eq!(file_role("src/services/billing.js"), FileRole::Production);
         assert_eq!(file_role("src/config/test.js"), FileRole::Production);
         assert_eq!(file_role("src/latest.js"), FileRole::Production);

@@ -591,7 +591,7 @@ fn a_workspace_glob_into_generated_output_makes_its_package_generated_and_its_ho
         "{lines:#?}"
     );
     let phantom = lines_of(&lines, "phantom-dependency");
-    assert_eq!(phantom.len(), 2, "{lines:#?}");
+    assert_eq!(phantom.len(), 3, "{lines:#?}");
     assert!(
         phantom.iter().all(|l| l.starts_with("warning ")),
         "{lines:#?}"
@@ -603,6 +603,18 @@ fn a_workspace_glob_into_generated_output_makes_its_package_generated_and_its_ho
     assert_eq!(unlisted.len(), 1, "{lines:#?}");
     assert!(
         unlisted[0].starts_with("error ") && unlisted[0].contains("blog/src/build.js:2: `slugify`"),
+        "{lines:#?}"
+    );
+    // Wasp's `*.wasp.ts` spec is read by the compiler (its devDependency `@wasp.sh/spec` is
+    // fine there); a seed script's devDependency is still reported.
+    let dev = lines_of(&lines, "dev-dependency-at-runtime");
+    assert_eq!(dev.len(), 1, "{lines:#?}");
+    assert!(dev[0].contains("app/src/server/seed.ts:1"), "{lines:#?}");
+    // Wasp's client env prefix is `REACT_APP_`.
+    let exposed = lines_of(&lines, "client-env-exposure");
+    assert_eq!(exposed.len(), 1, "{lines:#?}");
+    assert!(
+        exposed[0].contains("`ANALYTICS_ADMIN_KEY`") && exposed[0].contains("`REACT_APP_` prefix"),
         "{lines:#?}"
     );
     insta::assert_debug_snapshot!("wasp_generated_workspace", lines);
