@@ -2,8 +2,11 @@
 //! `import.meta.glob(…, { query: '?url' | '?raw' })`, or imported only with a `?url`/`?raw`
 //! query, and imported by no module that is code. Vite never resolves their imports: they
 //! are snippets a page shows or a REPL compiles (tutorial exercises, examples), so
-//! `unresolved-import` and `unlisted-dependency` do not check them.
+//! `unresolved-import` and `unlisted-dependency` do not check them. Test data of a codemod
+//! (`__testfixtures__/`, `<stem>.input.ts` next to `<stem>.output.ts`: sources its tests read as
+//! text, and the lone inputs beside them) is the same, unless code imports it.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use crate::project::Project;
@@ -37,9 +40,13 @@ pub fn asset_only_modules(project: &Project) -> Vec<bool> {
         set.add(glob);
     }
     let set = set.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let fixtures = fixture_data(project);
     let mut asset: Vec<bool> = (0..count)
         .map(|m| {
             let path = &project.modules[m].file.path;
+            if fixtures[m] {
+                return true;
+            }
             let mut importers = project.graph.importers_of(m).peekable();
             let only_asset_imports = importers.peek().is_some()
                 && importers.all(|(from, edge)| {
@@ -68,6 +75,28 @@ pub fn asset_only_modules(project: &Project) -> Vec<bool> {
         }
     }
     asset
+}
+
+/// Per module: whether it is codemod test data by its path: under `__testfixtures__/`, or
+/// named `<stem>.input.<ext>`/`<stem>.output.<ext>` in a directory that holds at least one
+/// complete input/output pair (the lone inputs there are the cases the transform must leave
+/// alone: `non-matching.input.ts`). Whether code imports it is decided by the caller.
+fn fixture_data(project: &Project) -> Vec<bool> {
+    use crate::file_role::{fixture_name, in_testfixtures_dir, is_fixture_pair};
+    let pair_dirs: HashSet<&str> = project
+        .modules
+        .iter()
+        .filter(|m| is_fixture_pair(&m.file.rel, |r| project.module_by_rel(r).is_some()))
+        .filter_map(|m| fixture_name(&m.file.rel).map(|(dir, _, _)| dir))
+        .collect();
+    project
+        .modules
+        .iter()
+        .map(|m| {
+            in_testfixtures_dir(&m.file.rel)
+                || fixture_name(&m.file.rel).is_some_and(|(dir, _, _)| pair_dirs.contains(dir))
+        })
+        .collect()
 }
 
 fn has_asset_query(specifier: &str) -> bool {

@@ -1084,6 +1084,18 @@ impl<'t> ModuleResolver<'t> {
                 }),
             };
         }
+        // A package of the workspace that a generator writes (`wasp` for a workspace glob
+        // `.wasp/out/sdk/wasp` into git-ignored framework output): absent until it runs.
+        if declared.is_none()
+            && let Some(generated) = self
+                .toolchain
+                .generated_workspace_package(&name, importer_dir)
+        {
+            return Resolution::Generated {
+                directory: generated.glob.base.clone(),
+                generator: generated.generator.clone(),
+            };
+        }
         // Not installed is normal for an audited production copy: classify by package.json.
         Resolution::Package {
             name,

@@ -29,6 +29,8 @@ framework inlines at build time:
   are Server Components and may read any variable.
 - Vite apps (`vite` in package.json, no server framework such as Next, SvelteKit, Remix or
   Astro): everything under the package's `src/`: only `VITE_*` is exposed.
+- Wasp apps (a Vite app with `.wasproot`, `main.wasp` or `main.wasp.ts`): Wasp sets Vite's
+  `envPrefix`, so only `REACT_APP_*` is exposed.
 - Other `'use client'` files: `NEXT_PUBLIC_*`, `VITE_*` or `PUBLIC_*`.
 `NODE_ENV` is inlined by every bundler and is fine, and so are the keys of next.config's
 `env: {}` (Next.js inlines them into every bundle). Not counted: tests and tool configs,
@@ -66,6 +68,7 @@ const VITE_SERVER_FRAMEWORKS: &[&str] = &[
 enum ClientKind {
     Next,
     Vite,
+    Wasp,
     Other,
 }
 
@@ -74,6 +77,7 @@ impl ClientKind {
         match self {
             ClientKind::Next => &["NEXT_PUBLIC_"],
             ClientKind::Vite => &["VITE_"],
+            ClientKind::Wasp => &["REACT_APP_"],
             ClientKind::Other => &["NEXT_PUBLIC_", "VITE_", "PUBLIC_"],
         }
     }
@@ -128,9 +132,21 @@ fn client_kind(project: &Project, module: &Module) -> Option<ClientKind> {
         declares(m, "vite") && !VITE_SERVER_FRAMEWORKS.iter().any(|f| declares(m, f))
     });
     if is_vite && parts.first().map(String::as_str) == Some("src") {
-        return Some(ClientKind::Vite);
+        return Some(if is_wasp_app(package_dir) {
+            ClientKind::Wasp
+        } else {
+            ClientKind::Vite
+        });
     }
     None
+}
+
+/// Whether `dir` is a Wasp app: the `wasp` compiler generates its Vite client with
+/// `envPrefix: 'REACT_APP_'`.
+fn is_wasp_app(dir: &Path) -> bool {
+    [".wasproot", "main.wasp", "main.wasp.ts"]
+        .iter()
+        .any(|marker| crate::access::is_file(dir.join(marker)))
 }
 
 /// Names next.config `env: {}` of the module's package sets: inlined into the client bundle.

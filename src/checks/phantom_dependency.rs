@@ -2,7 +2,9 @@
 //! because the package manager hoists it out of another package's dependencies.
 
 use super::Rule;
-use super::unlisted_dependency::{package_dir_below_install_root, undeclared_package_imports};
+use super::unlisted_dependency::{
+    hoisted_from_generated_workspace, package_dir_below_install_root, undeclared_package_imports,
+};
 use crate::facts::ImportKind;
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
@@ -25,7 +27,10 @@ workspace package declares it, or the lockfile installs it as a dependency of a 
 npm, Yarn classic, Yarn with `nodeLinker: node-modules`, bun's hoisted linker and pnpm with
 `node-linker=hoisted`, `shamefully-hoist` or a matching `public-hoist-pattern` hoist; on an
 isolating install (pnpm by default, Yarn PnP) the same import is an `unlisted-dependency`
-error, because it fails.
+error, because it fails. In a workspace whose globs point into packages a generator writes
+and the checkout lacks (`\"workspaces\": [\".wasp/out/*\"]` into git-ignored framework output),
+an undeclared package may come from those packages' dependencies, hoisted the same way: it
+is reported here too, since what they declare cannot be read.
 
 ## Why is this bad
 It works today, by accident of the install layout: the day the other package drops or
@@ -44,6 +49,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     for (module, import, name) in undeclared_package_imports(project) {
         let name: &str = &name;
         let dir = module.file.path.parent().unwrap_or(&project.root);
+        let manifest = project
+            .manifests
+            .nearest(dir, &project.root)
+            .map(|m| project.relative(&m.path));
         let Some(phantom) = project.toolchain.installs.phantom_for_file(
             name,
             dir,
@@ -51,12 +60,19 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             import.kind == ImportKind::Require,
             &project.manifests,
         ) else {
+            if let Some((generated, manager)) = hoisted_from_generated_workspace(project, dir) {
+                findings.push(generated_workspace_phantom(
+                    project,
+                    module,
+                    import,
+                    name,
+                    manifest.as_deref(),
+                    &generated,
+                    manager,
+                ));
+            }
             continue;
         };
-        let manifest = project
-            .manifests
-            .nearest(dir, &project.root)
-            .map(|m| project.relative(&m.path));
         let manager = phantom.manager.command();
         let hoister = match &phantom.hoisted_by {
             Some(setting) => format!("{manager}'s {setting}"),
@@ -94,6 +110,55 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             .with_package(name),
         );
     }
+}
+
+/// An undeclared import that only the absent, generated packages of the workspace may serve.
+fn generated_workspace_phantom(
+    project: &Project,
+    module: &crate::project::Module,
+    import: &crate::facts::Import,
+    name: &str,
+    manifest: Option<&str>,
+    generated: &[&crate::toolchain::GeneratedWorkspace],
+    manager: crate::toolchain::installs::PackageManager,
+) -> Finding {
+    let globs: Vec<String> = generated
+        .iter()
+        .map(|w| format!("`{}`", w.glob.glob))
+        .collect();
+    let mut generators: Vec<&str> = generated.iter().map(|w| w.generator.as_str()).collect();
+    generators.sort_unstable();
+    generators.dedup();
+    let why = format!(
+        "it resolves only if a package of the generated workspace ({}, written by {}; absent \
+         here) depends on it and {} hoists it",
+        globs.join(", "),
+        generators.join(" and "),
+        manager.command()
+    );
+    let message = match manifest {
+        Some(m) => format!("`{name}` is not declared in {m}; {why}"),
+        None => format!("`{name}` is declared by no package.json; {why}"),
+    };
+    let add = manager.add_command(name, import.kind == ImportKind::TypeOnly);
+    let dir = module.file.path.parent().unwrap_or(&project.root);
+    let add = match package_dir_below_install_root(project, manifest, dir) {
+        Some(d) => format!("cd {d} && {add}"),
+        None => add,
+    };
+    Finding::new(
+        RULE.name,
+        RULE.default_severity,
+        &module.file.rel,
+        import.span,
+        message,
+    )
+    .with_help(format!(
+        "nothing to do if the generator provides it (some forbid declaring it again); \
+         otherwise declare it: `{add}`"
+    ))
+    .with_specifier(&import.specifier)
+    .with_package(name)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use crate::facts::{Import, ImportKind};
 use crate::finding::{Finding, Severity};
 use crate::project::{Module, Project};
 use crate::resolve::Resolution;
-use crate::toolchain::installs::{PackageManager, PhantomSource};
+use crate::toolchain::installs::{Layout, PackageManager, PhantomSource};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -65,6 +65,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         {
             continue;
         }
+        // Maybe hoisted out of a generated workspace package: `phantom-dependency` says so.
+        if hoisted_from_generated_workspace(project, dir).is_some() {
+            continue;
+        }
         let manifest = project
             .manifests
             .nearest(dir, &project.root)
@@ -107,6 +111,34 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             .with_package(name),
         );
     }
+}
+
+/// For a file in `dir` of a workspace whose globs point into generated, absent packages
+/// (`.wasp/out/*`), installed with a hoisting layout: those globs and the package manager. What
+/// the generated packages depend on is hoisted to the workspace root, where the file's imports
+/// find it, and the checkout cannot tell what that is: an undeclared import there may be
+/// served by them (Wasp's `express`, `@prisma/client`), so it is a phantom, not a sure failure.
+pub(super) fn hoisted_from_generated_workspace<'p>(
+    project: &'p Project,
+    dir: &std::path::Path,
+) -> Option<(
+    Vec<&'p crate::toolchain::GeneratedWorkspace>,
+    PackageManager,
+)> {
+    let generated = project.toolchain.generated_workspaces_of(dir);
+    if generated.is_empty() {
+        return None;
+    }
+    let manager = match project.toolchain.installs.root_of(dir) {
+        Some(root) => {
+            if !matches!(root.layout, Layout::Hoisted) {
+                return None;
+            }
+            root.manager
+        }
+        None => PackageManager::Npm,
+    };
+    Some((generated, manager))
 }
 
 /// The directory of `manifest` (root-relative) when it is a package below its install root,

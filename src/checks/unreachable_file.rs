@@ -90,6 +90,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 .containing(&module.file.path)
                 .is_some()
             || config_entries.contains(&i)
+            // Codemod fixtures that no code imports: data its tests read as text.
+            || ((crate::file_role::fixture_name(&module.file.rel).is_some()
+                || crate::file_role::in_testfixtures_dir(&module.file.rel))
+                && project.is_asset_only(i))
             || points.reachability.is_loaded_by_path(i)
         {
             continue;

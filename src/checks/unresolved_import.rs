@@ -19,7 +19,9 @@ const DOCS: &str = "\
 Resolves every relative, absolute and alias (tsconfig `paths`, package `imports`) specifier the
 way Node and TypeScript do, and reports those that point at nothing, in every file, reachable
 or not — except files the build loads only as assets (`import.meta.glob(…, { query: '?url' })`,
-`?raw` imports): snippets a page shows or a REPL compiles, whose imports no build resolves —
+`?raw` imports): snippets a page shows or a REPL compiles, whose imports no build resolves;
+codemod test data that no code imports (`__testfixtures__/`, a `<stem>.input.ts` and
+`<stem>.output.ts` pair its tests read as text) is such a file too —
 and a `require()`/`import()` inside a `try` with a `catch`, which copes with the module being
 absent. A root-absolute import in an MDX page of a Mintlify site (`/snippets/x.mdx`) is
 resolved from the directory holding `docs.json`/`mint.json`. The message lists what was tried;

@@ -35,6 +35,7 @@ const FRAMEWORK_DIRS: &[(&str, &str)] = &[
     (".astro", "Astro (`astro sync`)"),
     (".expo", "Expo"),
     (".wrangler", "Wrangler"),
+    (".wasp", "Wasp (`wasp start`/`wasp build`)"),
 ];
 
 /// Directories under `node_modules/` that a generator (not the package manager) writes, and who.
@@ -210,37 +211,60 @@ impl GeneratedPaths {
             });
         }
         let (ignored_dir, ignored_name) = self.ignored_ancestor(target, root)?;
-        // The package that owns the ignored path writes it (a workspace's `prisma` package),
-        // else the importer's.
-        let scripts = [ignored_dir.as_path(), importer_dir]
-            .into_iter()
-            .filter_map(|dir| manifests.nearest(dir, root))
-            .find_map(|m| m.json.get("scripts").and_then(|s| s.as_object()))?;
-        let script = scripts
-            .iter()
-            .find(|(script, command)| {
-                // `clean: rimraf dist styled-system` names the directory to delete it.
-                let removes = script.starts_with("clean")
-                    || command.as_str().is_some_and(|c| {
-                        let c = c.trim_start();
-                        c.starts_with("rimraf") || c.starts_with("rm ") || c.starts_with("del ")
-                    });
-                !removes
-                    && command
-                        .as_str()
-                        .is_some_and(|c| c.contains(ignored_name.as_str()))
-            })
-            .map(|(name, _)| name.as_str())
-            .or_else(|| {
-                GENERATING_SCRIPTS
-                    .iter()
-                    .copied()
-                    .find(|s| scripts.contains_key(*s))
-            })?;
+        let script = writing_script(&ignored_dir, &ignored_name, importer_dir, manifests, root)?;
         Some(GeneratedPath {
-            path: ignored_dir.clone(),
+            path: ignored_dir,
             generator: format!("`npm run {script}` (the path is git-ignored)"),
         })
+    }
+
+    /// Who generates `dir`, a package directory absent from the tree that a workspace glob of
+    /// `declaring_dir` names (`.wasp/out/sdk/wasp`), when the project generates it: a framework
+    /// build directory on the way, a declared generator output, or a git-ignored directory on
+    /// the way (with the script that writes it, when one names it). `None`: nothing says the
+    /// directory is generated (a glob that is merely stale).
+    pub fn generator_of_dir(
+        &self,
+        dir: &Path,
+        declaring_dir: &Path,
+        manifests: &Manifests,
+        root: &Path,
+    ) -> Option<String> {
+        let rel = dir.strip_prefix(root).ok()?;
+        if let Some(by) = rel.components().find_map(|c| {
+            FRAMEWORK_DIRS
+                .iter()
+                .find(|(d, _)| c.as_os_str() == *d)
+                .map(|(_, by)| *by)
+        }) {
+            return Some(by.to_string());
+        }
+        if let Some(found) = self
+            .declared
+            .iter()
+            .filter(|g| dir.starts_with(&g.path))
+            .max_by_key(|g| g.path.components().count())
+        {
+            return Some(found.generator.clone());
+        }
+        let mut current = root.to_path_buf();
+        for component in rel.components() {
+            current.push(component);
+            if self.is_ignored(&current, true) {
+                let name = component.as_os_str().to_str()?;
+                let name = name.split('.').find(|p| !p.is_empty()).unwrap_or(name);
+                let ignored = crate::discover::relative(root, &current);
+                return Some(
+                    match writing_script(&current, name, declaring_dir, manifests, root) {
+                        Some(script) => format!("`npm run {script}` (`{ignored}` is git-ignored)"),
+                        None => {
+                            format!("a step this checkout has not run (`{ignored}` is git-ignored)")
+                        }
+                    },
+                );
+            }
+        }
+        None
     }
 
     /// The outermost git-ignored directory on the way from the root to `target` (or the file
@@ -298,6 +322,40 @@ impl GeneratedPaths {
 
 fn strip_ext(path: &Path) -> PathBuf {
     path.with_extension("")
+}
+
+/// The script that writes the git-ignored `ignored_dir` (named `ignored_name`): of the package
+/// that owns the path (a workspace's `prisma` package), else of the importer's, the one whose
+/// command names it, else the first conventional generating script.
+fn writing_script(
+    ignored_dir: &Path,
+    ignored_name: &str,
+    importer_dir: &Path,
+    manifests: &Manifests,
+    root: &Path,
+) -> Option<String> {
+    let scripts = [ignored_dir, importer_dir]
+        .into_iter()
+        .filter_map(|dir| manifests.nearest(dir, root))
+        .find_map(|m| m.json.get("scripts").and_then(|s| s.as_object()))?;
+    scripts
+        .iter()
+        .find(|(script, command)| {
+            // `clean: rimraf dist styled-system` names the directory to delete it.
+            let removes = script.starts_with("clean")
+                || command.as_str().is_some_and(|c| {
+                    let c = c.trim_start();
+                    c.starts_with("rimraf") || c.starts_with("rm ") || c.starts_with("del ")
+                });
+            !removes && command.as_str().is_some_and(|c| c.contains(ignored_name))
+        })
+        .map(|(name, _)| name.clone())
+        .or_else(|| {
+            GENERATING_SCRIPTS
+                .iter()
+                .find(|s| scripts.contains_key(**s))
+                .map(|s| s.to_string())
+        })
 }
 
 /// `output = "../src/generated/prisma"` of every `generator` block.

@@ -24,6 +24,16 @@ pub use installs::Installs;
 pub use tsconfig::TsconfigProblem;
 pub use workspaces::Workspaces;
 
+/// A workspace glob into a path the project generates, with no package of the tree matching
+/// it: the workspace's packages include some that a generator writes before anything runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedWorkspace {
+    /// The glob and the directory declaring it.
+    pub glob: workspaces::UnmatchedGlob,
+    /// Who writes it (`Wasp (\`wasp start\`/\`wasp build\`)`).
+    pub generator: String,
+}
+
 /// The toolchain settings of one tree.
 #[derive(Debug, Default)]
 pub struct Toolchain {
@@ -46,6 +56,9 @@ pub struct Toolchain {
     /// Packages CI workflow steps install next to the scripts they run (set by the project
     /// from the workflow files discovery lists among env declarations).
     pub workflow_installs: Vec<workflows::WorkflowInstall>,
+    /// Workspace globs that point into a path the project generates and that no package of the
+    /// tree matches yet (`.wasp/out/*`, `.wasp/out/sdk/wasp` before `wasp start`), sorted.
+    pub generated_workspaces: Vec<GeneratedWorkspace>,
     /// `alias_scopes` by directory (the last scope of a directory wins), built on first use:
     /// the resolver asks for every import, so a linear scan cost O(imports × scopes).
     alias_scope_index: std::sync::OnceLock<std::collections::HashMap<PathBuf, usize>>,
@@ -73,12 +86,26 @@ impl Toolchain {
         let copies = copies::Copies::load(root, manifests);
         let templates =
             templates::ScaffoldTemplates::load(root, files, tsconfigs, manifests, &copies);
+        let generated = GeneratedPaths::load(root, files);
+        let generated_workspaces = workspaces
+            .unmatched
+            .iter()
+            .filter_map(|glob| {
+                let generator =
+                    generated.generator_of_dir(&glob.base, &glob.root, manifests, root)?;
+                Some(GeneratedWorkspace {
+                    glob: glob.clone(),
+                    generator,
+                })
+            })
+            .collect();
         Toolchain {
             tsconfig_repairs: tsconfig::repair(root, tsconfigs, probe_fs),
             workspaces,
             alias_scopes: bundler::alias_scopes(files, manifests),
             virtual_prefixes: bundler::virtual_prefixes(manifests),
-            generated: GeneratedPaths::load(root, files),
+            generated,
+            generated_workspaces,
             installs: Installs::load(root, manifests),
             copies,
             templates,
@@ -156,7 +183,8 @@ impl Toolchain {
     /// package of that name, unless the nearest manifest declaring `name` asks for what the
     /// package manager installs from the registry instead (`"dayjs": "^1.11.13"` next to a
     /// `packages/dayjs` stub at 0.0.0) and the lockfile, when there is one, lists such a
-    /// package. Undeclared imports inside a workspace still reach the workspace package.
+    /// package. Undeclared imports inside a workspace still reach the workspace package; a
+    /// project outside the workspace's members reaches it only through a link protocol.
     pub fn workspace_package(
         &self,
         name: &str,
@@ -168,11 +196,82 @@ impl Toolchain {
         let Some(spec) = workspaces::declared_spec(name, dir, root, manifests) else {
             return Some(package);
         };
+        // A project outside the package's workspace (`examples/*` with its own lockfile, left
+        // out by the globs, or a workspace of its own) installs a registry spec (`latest`,
+        // `^3`) from the registry, whatever the workspace holds; only a link protocol
+        // (`workspace:`, `link:`, `file:`) reaches the package's source.
+        let importer_package = manifests
+            .nearest(dir, root)
+            .and_then(|m| m.path.parent().map(Path::to_path_buf));
+        if importer_package.is_some_and(|d| {
+            self.workspaces.workspace_of(&d) != self.workspaces.workspace_of(&package.dir)
+        }) && !["workspace:", "link:", "file:", "portal:"]
+            .iter()
+            .any(|p| spec.trim().starts_with(p))
+        {
+            return None;
+        }
         let registry = workspaces::spec_links_workspace(spec, package.version.as_deref())
             == Some(false)
             // A lockfile that installs no package of that name linked the workspace one.
             && self.installs.lockfile_lists(name, dir) != Some(false);
         (!registry).then_some(package)
+    }
+
+    /// The generated workspaces of the workspace a file in `dir` belongs to (declared by its
+    /// nearest workspace root that has any), in glob order.
+    pub fn generated_workspaces_of(&self, dir: &Path) -> Vec<&GeneratedWorkspace> {
+        let Some(root) = self
+            .generated_workspaces
+            .iter()
+            .map(|w| &w.glob.root)
+            .filter(|r| dir.starts_with(r))
+            .max_by_key(|r| r.components().count())
+        else {
+            return Vec::new();
+        };
+        // A nearer workspace root without generated globs owns the file.
+        if self
+            .workspaces
+            .roots
+            .iter()
+            .any(|r| dir.starts_with(r) && r.starts_with(root) && r != root)
+        {
+            return Vec::new();
+        }
+        self.generated_workspaces
+            .iter()
+            .filter(|w| &w.glob.root == root)
+            .collect()
+    }
+
+    /// The generated workspace package a bare import of `name` from a file in `dir` names: a
+    /// plain-path glob whose directory has the package's name (`wasp` for `.wasp/out/sdk/wasp`,
+    /// `@acme/sdk` for `gen/@acme/sdk`). The package manager links it under that name once the
+    /// generator wrote it.
+    pub fn generated_workspace_package(
+        &self,
+        name: &str,
+        dir: &Path,
+    ) -> Option<&GeneratedWorkspace> {
+        self.generated_workspaces_of(dir).into_iter().find(|w| {
+            if !w.glob.literal {
+                return false;
+            }
+            let base = &w.glob.base;
+            let last = base.file_name().and_then(|n| n.to_str());
+            match name.split_once('/') {
+                Some((scope, bare)) => {
+                    last == Some(bare)
+                        && base
+                            .parent()
+                            .and_then(|p| p.file_name())
+                            .and_then(|n| n.to_str())
+                            == Some(scope)
+                }
+                None => last == Some(name),
+            }
+        })
     }
 
     /// Whether a CI workflow step installs `package` where a file in `dir` resolves it.

@@ -35,11 +35,30 @@ pub struct Workspaces {
     pub roots: Vec<PathBuf>,
     /// Member packages that have a name, sorted by directory.
     pub packages: Vec<WorkspacePackage>,
+    /// Every member directory (named or not) with its workspace root, sorted.
+    pub members: Vec<(PathBuf, PathBuf)>,
     /// Links a package manager would create, sorted.
     pub links: Vec<PackageLink>,
     /// Package directories a workspace glob matches but a `!pattern` explicitly excludes
     /// (a template the project copies into new packages), sorted.
     pub excluded: Vec<ExcludedPackage>,
+    /// Include globs that match no package directory of the tree, by the root declaring them
+    /// (`.wasp/out/*` before the framework has generated its packages), sorted.
+    pub unmatched: Vec<UnmatchedGlob>,
+}
+
+/// A workspace glob (not negated) that matches no directory with a `package.json` in the tree.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UnmatchedGlob {
+    /// The directory that declares it (absolute).
+    pub root: PathBuf,
+    /// The glob as written (`.wasp/out/sdk/wasp`).
+    pub glob: String,
+    /// Its literal leading directories, before the first glob character (absolute:
+    /// `<root>/.wasp/out` for `.wasp/out/*`; the whole path for a glob without wildcards).
+    pub base: PathBuf,
+    /// Whether the glob is a plain path (no wildcard): the one package directory it names.
+    pub literal: bool,
 }
 
 /// A directory with a `package.json` that a workspace glob matches and an explicit `!pattern`
@@ -133,9 +152,11 @@ impl Workspaces {
         let mut members: BTreeMap<PathBuf, PathBuf> = BTreeMap::new(); // member dir → ws root
         let mut roots: BTreeSet<PathBuf> = BTreeSet::new();
         let mut excluded: Vec<(PathBuf, PathBuf, String)> = Vec::new();
+        let mut unmatched = Vec::new();
         for (root, globs) in &declared {
             roots.insert(root.clone());
             let (include, exclude) = compile(globs);
+            unmatched.extend(unmatched_globs(root, globs, &manifest_dirs));
             for dir in &manifest_dirs {
                 let Ok(rel) = dir.strip_prefix(root) else {
                     continue;
@@ -255,9 +276,28 @@ impl Workspaces {
         excluded.dedup_by(|a, b| a.dir == b.dir);
         Workspaces {
             roots: roots.into_iter().collect(),
+            members: members
+                .iter()
+                .map(|(dir, root)| (dir.clone(), root.clone()))
+                .collect(),
             packages,
             links: links.into_iter().collect(),
             excluded,
+            unmatched: {
+                unmatched.sort();
+                unmatched.dedup();
+                unmatched
+            },
+        }
+    }
+
+    /// The workspace the package in `dir` belongs to (its root directory): the one whose globs
+    /// name it, else the one it declares. `None` for a nested project the globs leave out (an
+    /// example with its own lockfile), which installs its dependencies on its own.
+    pub fn workspace_of(&self, dir: &Path) -> Option<&Path> {
+        match self.members.binary_search_by(|(m, _)| m.as_path().cmp(dir)) {
+            Ok(at) => Some(self.members[at].1.as_path()),
+            Err(_) => self.roots.iter().find(|r| *r == dir).map(PathBuf::as_path),
         }
     }
 
@@ -459,6 +499,50 @@ fn read_jsonc(path: &Path) -> Option<serde_json::Value> {
     jsonc_parser::parse_to_serde_value(&text, &crate::resolve::jsonc_options())
         .ok()
         .flatten()
+}
+
+/// The include globs of `root` that match none of `manifest_dirs` below it.
+fn unmatched_globs(root: &Path, globs: &[String], manifest_dirs: &[&Path]) -> Vec<UnmatchedGlob> {
+    let mut out = Vec::new();
+    for glob in globs {
+        if glob.starts_with('!') {
+            continue;
+        }
+        let pattern = glob.trim_start_matches("./").trim_end_matches('/');
+        if pattern.is_empty() || pattern.split('/').any(|c| c == "..") {
+            continue;
+        }
+        let Ok(matcher) = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map(|g| g.compile_matcher())
+        else {
+            continue;
+        };
+        let matched = manifest_dirs.iter().any(|dir| {
+            dir.strip_prefix(root).is_ok_and(|rel| {
+                let rel = crate::discover::relative(Path::new(""), rel);
+                !rel.is_empty() && matcher.is_match(&rel)
+            })
+        });
+        if matched {
+            continue;
+        }
+        let literal_parts: Vec<&str> = pattern
+            .split('/')
+            .take_while(|c| !c.contains(['*', '?', '[', '{']))
+            .collect();
+        let literal = literal_parts.len() == pattern.split('/').count();
+        out.push(UnmatchedGlob {
+            root: root.to_path_buf(),
+            glob: glob.clone(),
+            base: literal_parts
+                .iter()
+                .fold(root.to_path_buf(), |dir, part| dir.join(part)),
+            literal,
+        });
+    }
+    out
 }
 
 /// Workspace globs (`packages/*`, `apps/**`, `!**/test/**`) as include and exclude sets.
