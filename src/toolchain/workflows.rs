@@ -38,19 +38,35 @@ pub fn load(root: &Path, files: &[PathBuf]) -> Vec<WorkflowInstall> {
         let Ok(text) = crate::access::read_to_string(file) else {
             continue;
         };
-        let install = if is_workflow {
-            Install {
+        let installs: Vec<Install> = if is_workflow {
+            vec![Install {
                 dir: root.join(".github"),
                 global: false,
-            }
+            }]
         } else {
-            Install {
-                dir: file.parent().unwrap_or(root).to_path_buf(),
-                global: finds_global_packages(&text),
-            }
+            let global = finds_global_packages(&text);
+            let dockerfile_dir = file.parent().unwrap_or(root);
+            // A global install serves every file the image copies in (the build context is
+            // usually the tree's root, whatever folder holds the Dockerfile); a local one,
+            // the Dockerfile's folder.
+            let copied = if global {
+                copied_dirs(root, dockerfile_dir, &text)
+            } else {
+                Vec::new()
+            };
+            let dirs = if copied.is_empty() {
+                vec![dockerfile_dir.to_path_buf()]
+            } else {
+                copied
+            };
+            dirs.into_iter()
+                .map(|dir| Install { dir, global })
+                .collect()
         };
-        for line in text.lines() {
-            out.extend(installs_of(root, line, &install));
+        for install in &installs {
+            for line in text.lines() {
+                out.extend(installs_of(root, line, install));
+            }
         }
     }
     out.sort_by(|a, b| (&a.dir, &a.package).cmp(&(&b.dir, &b.package)));
@@ -67,6 +83,47 @@ fn finds_global_packages(dockerfile: &str) -> bool {
         (l.starts_with("ENV ") && l.contains("NODE_PATH"))
             || (l.contains("ln -s") && l.contains("/lib/node_modules "))
     })
+}
+
+/// The folders of the tree a Dockerfile's `COPY`/`ADD` lines bring into the image (a copied
+/// file stands for its folder), each tried against the tree's root and the Dockerfile's
+/// folder; copies from other build stages (`--from=`) are not the tree's.
+fn copied_dirs(root: &Path, dockerfile_dir: &Path, text: &str) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        if !matches!(words.next(), Some("COPY" | "ADD")) {
+            continue;
+        }
+        let words: Vec<&str> = words.collect();
+        if words.iter().any(|w| w.starts_with("--from")) {
+            continue;
+        }
+        let sources: Vec<&str> = words
+            .iter()
+            .copied()
+            .filter(|w| !w.starts_with("--"))
+            .collect();
+        let Some((_, sources)) = sources.split_last() else {
+            continue;
+        };
+        for source in sources {
+            for base in [root, dockerfile_dir] {
+                let path = crate::resolve::normalize(&base.join(source.trim_matches('"')));
+                if !path.starts_with(root) {
+                    continue;
+                }
+                if crate::access::is_file(&path) {
+                    dirs.extend(path.parent().map(Path::to_path_buf));
+                } else if crate::access::is_dir(&path) {
+                    dirs.push(path);
+                }
+            }
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    dirs
 }
 
 /// Where the installs of one file land.
