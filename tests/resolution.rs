@@ -576,3 +576,35 @@ fn a_workspace_package_named_like_a_registry_dependency_does_not_capture_it() {
     assert!(!lines.iter().any(|l| l.contains("dayjs")), "{lines:#?}");
     insta::assert_debug_snapshot!("repro_14", lines);
 }
+
+#[test]
+fn deno_workspace_members_inherit_the_root_import_map_and_import_each_other_by_name() {
+    // denoland/fresh: members with their own `imports` still get every root entry
+    // (`@std/path`, `preact`, `@std/expect`) the way Deno merges a workspace's maps, and
+    // `@acme/core` / `@acme/core/runtime` (a member's deno.json `name` + `exports`, matched by
+    // the root's `./packages/*`) resolve to its files.
+    let lines = finding_lines(&check_json("fixtures/deno-workspace"));
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 2, "{lines:#?}");
+    // `@std/fs` is in neither the member's map nor the root's: Deno cannot resolve it.
+    assert!(
+        unlisted[0].starts_with("error ")
+            && unlisted[0].contains("packages/core/src/mod.ts:4")
+            && unlisted[0].contains("`@std/fs`"),
+        "{lines:#?}"
+    );
+    // `@acme/core` exports `.` and `./runtime`, not `./internal`.
+    assert!(
+        unlisted[1].starts_with("error ")
+            && unlisted[1].contains("packages/plugin-vite/mod.ts:4")
+            && unlisted[1].contains("`@acme/core`"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("plugin-vite/mod.ts:1") || l.contains("plugin-vite/mod.ts:2")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("deno_workspace", lines);
+}

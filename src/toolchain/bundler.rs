@@ -685,6 +685,8 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
     };
     let mut sorted: Vec<&PathBuf> = files.iter().collect();
     sorted.sort();
+    // Deno configs (`deno.json`, `deno.jsonc`) by file, for workspace members.
+    let mut deno_configs: Vec<(PathBuf, serde_json::Value)> = Vec::new();
     for file in sorted {
         let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
             continue;
@@ -704,11 +706,20 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                 let found = from_json_config(file, &value);
                 add(dir, found.aliases, found.roots);
             }
-        } else if matches!(name, "deno.json" | "deno.jsonc" | "import_map.json")
+        } else if is_import_map_file(file)
             && let Some(value) = read_json(file)
         {
             add(dir, import_map(file, &value), Vec::new());
+            for (scope_dir, aliases) in import_map_scopes(file, &value) {
+                add(&scope_dir, aliases, Vec::new());
+            }
+            if name != "import_map.json" {
+                deno_configs.push((file.clone(), value));
+            }
         }
+    }
+    for (root_dir, members) in deno_workspace_members(&deno_configs) {
+        add(&root_dir, members, Vec::new());
     }
     for manifest in manifests.all() {
         let Some(dir) = manifest.path.parent() else {
@@ -767,7 +778,137 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
         scope.roots.dedup();
     }
     scopes.sort_by(|a, b| a.dir.cmp(&b.dir));
+    inherit_import_maps(&mut scopes);
     scopes
+}
+
+/// The packages of each Deno workspace as import-map entries of its root, which is how Deno
+/// resolves them: a member's `name` (and `name/sub`) maps to the files its `exports` name
+/// (`"exports": "./mod.ts"` or `{ ".": "./mod.ts", "./sub": "./src/sub.ts" }`). Members are the
+/// config directories the root's `workspace` globs match, and the root itself when it has a
+/// `name` and `exports`. A key the root's own `imports` map is left to it.
+fn deno_workspace_members(configs: &[(PathBuf, serde_json::Value)]) -> Vec<(PathBuf, Vec<Alias>)> {
+    let mut out = Vec::new();
+    for (root_file, root) in configs {
+        let globs = crate::toolchain::workspaces::deno_workspace_members(root);
+        let Some(root_dir) = root_file.parent().filter(|_| !globs.is_empty()) else {
+            continue;
+        };
+        let (include, exclude) = crate::toolchain::workspaces::compile(&globs);
+        let own: Vec<&str> = root
+            .get("imports")
+            .and_then(|i| i.as_object())
+            .map(|i| i.keys().map(|k| k.trim_end_matches('/')).collect())
+            .unwrap_or_default();
+        let mut aliases: Vec<Alias> = Vec::new();
+        for (file, config) in configs {
+            let Some(dir) = file.parent() else { continue };
+            let Ok(rel) = dir.strip_prefix(root_dir) else {
+                continue;
+            };
+            let rel = crate::discover::relative(Path::new(""), rel);
+            let member = rel.is_empty() || (include.is_match(&rel) && !exclude.is_match(&rel));
+            if !member {
+                continue;
+            }
+            for alias in member_exports(file, config) {
+                let taken = own.contains(&alias.key.trim_end_matches('$'))
+                    || aliases.iter().any(|a| a.key == alias.key);
+                if !taken {
+                    aliases.push(alias);
+                }
+            }
+        }
+        if !aliases.is_empty() {
+            out.push((root_dir.to_path_buf(), aliases));
+        }
+    }
+    out
+}
+
+/// A Deno package's `name` + `exports` as exact aliases to its files.
+fn member_exports(file: &Path, config: &serde_json::Value) -> Vec<Alias> {
+    let dir = file.parent().unwrap_or(Path::new("/"));
+    let Some(name) = config
+        .get("name")
+        .and_then(|n| n.as_str())
+        .filter(|n| !n.is_empty())
+    else {
+        return Vec::new();
+    };
+    let exports: Vec<(&str, &str)> = match config.get("exports") {
+        Some(serde_json::Value::String(target)) => vec![(".", target.as_str())],
+        Some(serde_json::Value::Object(map)) => map
+            .iter()
+            .filter_map(|(key, target)| Some((key.as_str(), target.as_str()?)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    exports
+        .into_iter()
+        .filter_map(|(key, target)| {
+            let key = match key.strip_prefix("./") {
+                Some(sub) => format!("{name}/{sub}$"),
+                None if key == "." => format!("{name}$"),
+                None => return None,
+            };
+            Some(Alias {
+                key,
+                target: crate::resolve::normalize(&dir.join(target))
+                    .to_string_lossy()
+                    .into_owned(),
+                source: file.to_path_buf(),
+            })
+        })
+        .collect()
+}
+
+/// Whether `file` is an import map Deno reads (`deno.json`, `deno.jsonc`, `import_map.json`).
+fn is_import_map_file(file: &Path) -> bool {
+    file.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| matches!(n, "deno.json" | "deno.jsonc" | "import_map.json"))
+}
+
+/// Deno merges the import map of a workspace root (and of any enclosing config) under a
+/// member's own: an entry the member's map lacks comes from the nearest ancestor map that has
+/// it. So every scope gets, after its own aliases, the import-map entries of the scopes above
+/// it, nearest first, for keys it does not map itself. Bundler aliases are not inherited:
+/// Vite, webpack and Jest read only the one config they are given, never an ancestor's.
+/// `scopes` are sorted by directory, so an ancestor comes before its descendants.
+fn inherit_import_maps(scopes: &mut [AliasScope]) {
+    let inherited: Vec<Vec<Alias>> = scopes
+        .iter()
+        .map(|scope| {
+            let mut ancestors: Vec<&AliasScope> = scopes
+                .iter()
+                .filter(|a| a.dir != scope.dir && scope.dir.starts_with(&a.dir))
+                .collect();
+            // Nearest first.
+            ancestors.reverse();
+            let mut out: Vec<Alias> = Vec::new();
+            let bare = |key: &str| key.trim_end_matches('$').to_string();
+            for alias in ancestors
+                .iter()
+                .flat_map(|a| &a.aliases)
+                .filter(|a| is_import_map_file(&a.source))
+            {
+                let key = bare(&alias.key);
+                let mapped = scope
+                    .aliases
+                    .iter()
+                    .chain(&out)
+                    .any(|a| bare(&a.key) == key);
+                if !mapped {
+                    out.push(alias.clone());
+                }
+            }
+            out
+        })
+        .collect();
+    for (scope, more) in scopes.iter_mut().zip(inherited) {
+        scope.aliases.extend(more);
+    }
 }
 
 fn read_json(path: &Path) -> Option<serde_json::Value> {
@@ -1382,10 +1523,36 @@ fn script_import_maps(
 
 /// Deno import map entries: `"$lib/": "./lib/"` (prefix), `"std/assert": "jsr:@std/assert"`.
 fn import_map(file: &Path, value: &serde_json::Value) -> Vec<Alias> {
+    match value.get("imports").and_then(|i| i.as_object()) {
+        Some(imports) => import_map_entries(file, imports),
+        None => Vec::new(),
+    }
+}
+
+/// The `scopes` of an import map whose key is a directory of the tree (`"./vendor/"`): the
+/// entries that apply to the files under it, by directory. URL scopes name no tree file.
+fn import_map_scopes(file: &Path, value: &serde_json::Value) -> Vec<(PathBuf, Vec<Alias>)> {
     let dir = file.parent().unwrap_or(Path::new("/"));
-    let Some(imports) = value.get("imports").and_then(|i| i.as_object()) else {
+    let Some(scopes) = value.get("scopes").and_then(|s| s.as_object()) else {
         return Vec::new();
     };
+    let mut out: Vec<(PathBuf, Vec<Alias>)> = scopes
+        .iter()
+        .filter(|(key, _)| key.starts_with("./") || key.starts_with("../"))
+        .filter_map(|(key, map)| {
+            let scope_dir = crate::resolve::normalize(&dir.join(key.trim_end_matches('/')));
+            Some((scope_dir, import_map_entries(file, map.as_object()?)))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn import_map_entries(
+    file: &Path,
+    imports: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<Alias> {
+    let dir = file.parent().unwrap_or(Path::new("/"));
     let mut out = Vec::new();
     for (key, target) in imports {
         let Some(target) = target.as_str() else {
@@ -1497,5 +1664,72 @@ export default defineConfig({
             r#"module.exports = { moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1', '\\.(css)$': 'identity-obj-proxy', '^lodash-es$': 'lodash' } };"#,
         );
         assert_eq!(found, [pair("@", "/app/src"), pair("lodash-es$", "lodash")]);
+    }
+
+    #[test]
+    fn import_maps_inherit_ancestor_entries_nearest_first_but_bundler_aliases_do_not() {
+        let alias = |key: &str, target: &str, source: &str| Alias {
+            key: key.into(),
+            target: target.into(),
+            source: PathBuf::from(source),
+        };
+        let mut scopes = vec![
+            AliasScope {
+                dir: "/w".into(),
+                aliases: vec![
+                    alias("@std/path", "jsr:@std/path@1", "/w/deno.json"),
+                    alias("preact", "npm:preact@10", "/w/deno.json"),
+                    alias("@", "/w/src", "/w/vite.config.ts"),
+                ],
+                roots: Vec::new(),
+            },
+            AliasScope {
+                dir: "/w/packages/a".into(),
+                aliases: vec![alias("preact$", "npm:preact@11", "/w/packages/a/deno.json")],
+                roots: Vec::new(),
+            },
+            AliasScope {
+                dir: "/w/packages/a/tests".into(),
+                aliases: vec![alias(
+                    "~",
+                    "/w/packages/a/tests",
+                    "/w/packages/a/tests/vite.config.ts",
+                )],
+                roots: Vec::new(),
+            },
+        ];
+        inherit_import_maps(&mut scopes);
+        let keys = |scope: &AliasScope| {
+            scope
+                .aliases
+                .iter()
+                .map(|a| format!("{}={}", a.key, a.target))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&scopes[0]).len(), 3);
+        assert_eq!(
+            keys(&scopes[1]),
+            ["preact$=npm:preact@11", "@std/path=jsr:@std/path@1"]
+        );
+        assert_eq!(
+            keys(&scopes[2]),
+            [
+                "~=/w/packages/a/tests",
+                "preact$=npm:preact@11",
+                "@std/path=jsr:@std/path@1"
+            ]
+        );
+    }
+
+    #[test]
+    fn import_map_scopes_name_tree_directories() {
+        let value: serde_json::Value = serde_json::from_str(
+            r#"{"imports":{"a":"jsr:@x/a@1"},"scopes":{"./vendor/":{"b":"npm:b@2"},"https://deno.land/":{"c":"./c.ts"}}}"#,
+        )
+        .unwrap();
+        let scopes = import_map_scopes(Path::new("/w/deno.json"), &value);
+        assert_eq!(scopes.len(), 1);
+        assert_eq!(scopes[0].0, PathBuf::from("/w/vendor"));
+        assert_eq!(scopes[0].1[0].key, "b");
     }
 }
