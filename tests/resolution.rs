@@ -608,3 +608,28 @@ fn deno_workspace_members_inherit_the_root_import_map_and_import_each_other_by_n
     );
     insta::assert_debug_snapshot!("deno_workspace", lines);
 }
+
+#[test]
+fn a_vite_config_named_by_a_script_config_flag_has_its_aliases_read() {
+    // payload test/: `vite build --config vite.tanstack.config.ts` is the app's only Vite
+    // config; its `@suite-fns` alias used to be an undeclared package.
+    let lines = finding_lines(&check_json("fixtures/vite-config-from-script"));
+    assert!(
+        !lines.iter().any(|l| l.contains("@suite-fns")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines_of(&lines, "unlisted-dependency").is_empty(),
+        "{lines:#?}"
+    );
+    // The same config maps `@suite-seed` to a file that does not exist.
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].starts_with("error ")
+            && unresolved[0].contains("app/main.ts:2")
+            && unresolved[0].contains("vite.tanstack.config.ts"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("vite_config_from_script", lines);
+}

@@ -729,6 +729,21 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
         found
             .aliases
             .extend(script_import_maps(dir, &manifest.json, manifests));
+        // A config with a name of its own, given to the tool in a script
+        // (`vite build --config vite.tanstack.config.ts`), applies like a conventional one.
+        for config in script_configs(dir, &manifest.json) {
+            let named = config.file_name().and_then(|n| n.to_str());
+            if named.is_none_or(is_alias_config) || !files.contains(&config) {
+                continue;
+            }
+            let (Some(config_dir), Ok(text)) =
+                (config.parent(), crate::access::read_to_string(&config))
+            else {
+                continue;
+            };
+            let more = read_script_config(&config, &text);
+            add(config_dir, more.aliases, more.roots);
+        }
         for key in ["jest", "babel"] {
             if let Some(value) = manifest.json.get(key) {
                 let more = from_json_config(&manifest.path, value);
@@ -1521,6 +1536,58 @@ fn script_import_maps(
     out
 }
 
+/// Tools whose `--config <file>` names a config whose aliases treeaudit reads.
+const CONFIG_TOOLS: &[&str] = &[
+    "vite",
+    "vitest",
+    "electron-vite",
+    "webpack",
+    "webpack-cli",
+    "webpack-dev-server",
+    "rspack",
+    "rsbuild",
+];
+
+/// Config files the package's scripts hand to a bundler or test runner with `--config <file>`,
+/// `--config=<file>` or (Vite, Vitest) `-c <file>`, as absolute paths, sorted.
+fn script_configs(dir: &Path, manifest: &serde_json::Value) -> Vec<PathBuf> {
+    let Some(scripts) = manifest.get("scripts").and_then(|s| s.as_object()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for script in scripts.values().filter_map(|s| s.as_str()) {
+        let mut tool: Option<&str> = None;
+        let mut words = script.split_whitespace();
+        while let Some(word) = words.next() {
+            if matches!(word, "&&" | "||" | ";" | "|") || word.ends_with(';') {
+                tool = None;
+                continue;
+            }
+            let program = word.rsplit('/').next().unwrap_or(word);
+            if let Some(known) = CONFIG_TOOLS.iter().find(|t| **t == program) {
+                tool = Some(known);
+                continue;
+            }
+            let Some(tool) = tool else { continue };
+            let file = match word.strip_prefix("--config") {
+                Some(rest) if rest.starts_with('=') => rest[1..].to_string(),
+                Some("") => words.next().unwrap_or("").to_string(),
+                _ if word == "-c" && matches!(tool, "vite" | "vitest") => {
+                    words.next().unwrap_or("").to_string()
+                }
+                _ => continue,
+            };
+            let file = file.trim_matches(|c| c == '"' || c == '\'' || c == ';');
+            if !file.is_empty() {
+                out.push(crate::resolve::normalize(&dir.join(file)));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Deno import map entries: `"$lib/": "./lib/"` (prefix), `"std/assert": "jsr:@std/assert"`.
 fn import_map(file: &Path, value: &serde_json::Value) -> Vec<Alias> {
     match value.get("imports").and_then(|i| i.as_object()) {
@@ -1731,5 +1798,23 @@ export default defineConfig({
         assert_eq!(scopes.len(), 1);
         assert_eq!(scopes[0].0, PathBuf::from("/w/vendor"));
         assert_eq!(scopes[0].1[0].key, "b");
+    }
+
+    #[test]
+    fn configs_named_by_script_flags() {
+        let manifest = serde_json::json!({ "scripts": {
+            "dev": "vite --config vite.tanstack.config.ts",
+            "test": "cross-env X=1 vitest run -c ./vitest.unit.config.mts && eslint -c eslint.config.js .",
+            "pack": "webpack --config=build/webpack.prod.js",
+            "lint": "eslint --config .eslintrc.custom.js"
+        }});
+        assert_eq!(
+            script_configs(Path::new("/p"), &manifest),
+            [
+                PathBuf::from("/p/build/webpack.prod.js"),
+                PathBuf::from("/p/vite.tanstack.config.ts"),
+                PathBuf::from("/p/vitest.unit.config.mts"),
+            ]
+        );
     }
 }
