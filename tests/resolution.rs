@@ -612,8 +612,10 @@ fn deno_workspace_members_inherit_the_root_import_map_and_import_each_other_by_n
 #[test]
 fn a_vite_config_named_by_a_script_config_flag_has_its_aliases_read() {
     // payload test/: `vite build --config vite.tanstack.config.ts` is the app's only Vite
-    // config; its `@suite-fns` alias used to be an undeclared package.
+    // config; its `@suite-fns` alias used to be an undeclared package. The specs beside it
+    // still run under the root vitest.config.ts, whose `@helpers` alias keeps applying.
     let lines = finding_lines(&check_json("fixtures/vite-config-from-script"));
+    assert!(!lines.iter().any(|l| l.contains("@helpers")), "{lines:#?}");
     assert!(
         !lines.iter().any(|l| l.contains("@suite-fns")),
         "{lines:#?}"
@@ -627,9 +629,28 @@ fn a_vite_config_named_by_a_script_config_flag_has_its_aliases_read() {
     assert_eq!(unresolved.len(), 1, "{lines:#?}");
     assert!(
         unresolved[0].starts_with("error ")
-            && unresolved[0].contains("app/main.ts:2")
-            && unresolved[0].contains("vite.tanstack.config.ts"),
+            && unresolved[0].contains("test/app/main.ts:2")
+            && unresolved[0].contains("test/vite.tanstack.config.ts"),
         "{lines:#?}"
     );
     insta::assert_debug_snapshot!("vite_config_from_script", lines);
+}
+
+#[test]
+fn an_alias_whose_replacement_only_the_running_config_computes_is_not_checked() {
+    // payload vitest.config.ts: `graphql` is aliased to the directory `createRequire(…)
+    // .resolve('graphql/package.json')` finds, which only running the config knows. The
+    // tool used to read `.resolve` as `path.resolve` and report `graphql/index.js` missing.
+    let lines = finding_lines(&check_json("fixtures/vite-alias-computed"));
+    assert!(!lines.iter().any(|l| l.contains("`graphql")), "{lines:#?}");
+    // A computable replacement is still checked: nothing is at test/helpers/seed.
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].starts_with("error ")
+            && unresolved[0].contains("test/graphql/schema.spec.ts:5")
+            && unresolved[0].contains("`@seed`"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("vite_alias_computed", lines);
 }

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Parser};
 
+use crate::parse::FieldExt;
+
 use crate::manifest::Manifests;
 
 /// Aliases that apply to the files under one directory (the config file's).
@@ -28,10 +30,22 @@ pub struct AliasScope {
 pub struct Alias {
     /// The specifier (prefix) it replaces; a trailing `$` means an exact match.
     pub key: String,
-    /// What it becomes: an absolute path, or a specifier.
+    /// What it becomes: an absolute path, or a specifier, or [`OPAQUE_TARGET`].
     pub target: String,
     /// The config file that says so (absolute).
     pub source: PathBuf,
+}
+
+/// The target of an alias whose replacement only running the config computes
+/// (`path.join(dirOfAnInstalledPackage, 'index.js')`, `exists(x) ? x : stub`): the specifier
+/// is the alias's, but where it leads cannot be checked.
+pub const OPAQUE_TARGET: &str = "\0computed";
+
+impl Alias {
+    /// Whether the target is computed by the config at run time (see [`OPAQUE_TARGET`]).
+    pub fn is_opaque(&self) -> bool {
+        self.target == OPAQUE_TARGET
+    }
 }
 
 /// A specifier prefix served by a framework or plugin rather than by a file.
@@ -667,9 +681,18 @@ fn is_alias_config(name: &str) -> bool {
 /// Reads every alias-bearing config among `files` (sources and data files of the tree).
 pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope> {
     let mut scopes: Vec<AliasScope> = Vec::new();
-    let mut add = |dir: &Path, aliases: Vec<Alias>, roots: Vec<PathBuf>| {
+    // Directories with a config found by its name (or a framework default), and those whose
+    // scope only a config named in a script (`--config x.ts`) makes.
+    let mut conventional: Vec<PathBuf> = Vec::new();
+    let mut script_only: Vec<PathBuf> = Vec::new();
+    let mut add = |dir: &Path, aliases: Vec<Alias>, roots: Vec<PathBuf>, by_script: bool| {
         if aliases.is_empty() && roots.is_empty() {
             return;
+        }
+        if by_script {
+            script_only.push(dir.to_path_buf());
+        } else {
+            conventional.push(dir.to_path_buf());
         }
         match scopes.iter_mut().find(|s| s.dir == dir) {
             Some(scope) => {
@@ -700,18 +723,18 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                 continue;
             };
             let found = read_script_config(file, &text);
-            add(dir, found.aliases, found.roots);
+            add(dir, found.aliases, found.roots, false);
         } else if matches!(name, ".babelrc" | ".babelrc.json" | "jest.config.json") {
             if let Some(value) = read_json(file) {
                 let found = from_json_config(file, &value);
-                add(dir, found.aliases, found.roots);
+                add(dir, found.aliases, found.roots, false);
             }
         } else if is_import_map_file(file)
             && let Some(value) = read_json(file)
         {
-            add(dir, import_map(file, &value), Vec::new());
+            add(dir, import_map(file, &value), Vec::new(), false);
             for (scope_dir, aliases) in import_map_scopes(file, &value) {
-                add(&scope_dir, aliases, Vec::new());
+                add(&scope_dir, aliases, Vec::new(), false);
             }
             if name != "import_map.json" {
                 deno_configs.push((file.clone(), value));
@@ -719,7 +742,7 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
         }
     }
     for (root_dir, members) in deno_workspace_members(&deno_configs) {
-        add(&root_dir, members, Vec::new());
+        add(&root_dir, members, Vec::new(), false);
     }
     for manifest in manifests.all() {
         let Some(dir) = manifest.path.parent() else {
@@ -742,7 +765,7 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                 continue;
             };
             let more = read_script_config(&config, &text);
-            add(config_dir, more.aliases, more.roots);
+            add(config_dir, more.aliases, more.roots, true);
         }
         for key in ["jest", "babel"] {
             if let Some(value) = manifest.json.get(key) {
@@ -785,7 +808,7 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                 });
             }
         }
-        add(dir, found.aliases, found.roots);
+        add(dir, found.aliases, found.roots, false);
     }
     for scope in &mut scopes {
         scope.aliases.dedup_by(|a, b| a.key == b.key);
@@ -793,8 +816,47 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
         scope.roots.dedup();
     }
     scopes.sort_by(|a, b| a.dir.cmp(&b.dir));
+    script_only.retain(|d| !conventional.contains(d));
+    inherit_enclosing(&mut scopes, &script_only);
     inherit_import_maps(&mut scopes);
     scopes
+}
+
+/// A config named in one script (`vite build --config vite.tanstack.config.ts`) is used by that
+/// command only: the files of its directory are still run by the tools that find the enclosing
+/// config on their own (the root `vitest.config.ts` of a test suite). So a scope that only
+/// such configs make keeps the aliases of the nearest enclosing scope after its own, for keys
+/// it does not map itself.
+fn inherit_enclosing(scopes: &mut [AliasScope], script_only: &[PathBuf]) {
+    let inherited: Vec<(Vec<Alias>, Vec<PathBuf>)> = scopes
+        .iter()
+        .map(|scope| {
+            if !script_only.contains(&scope.dir) {
+                return (Vec::new(), Vec::new());
+            }
+            // Sorted by directory: the last ancestor is the nearest.
+            let Some(enclosing) = scopes
+                .iter()
+                .rfind(|a| a.dir != scope.dir && scope.dir.starts_with(&a.dir))
+            else {
+                return (Vec::new(), Vec::new());
+            };
+            let key = |a: &Alias| a.key.trim_end_matches('$').to_string();
+            let aliases = enclosing
+                .aliases
+                .iter()
+                .filter(|a| !scope.aliases.iter().any(|own| key(own) == key(a)))
+                .cloned()
+                .collect();
+            (aliases, enclosing.roots.clone())
+        })
+        .collect();
+    for (scope, (aliases, roots)) in scopes.iter_mut().zip(inherited) {
+        scope.aliases.extend(aliases);
+        scope.roots.extend(roots);
+        scope.roots.sort();
+        scope.roots.dedup();
+    }
 }
 
 /// The packages of each Deno workspace as import-map entries of its root, which is how Deno
@@ -1091,7 +1153,9 @@ impl<'a> Script<'a> {
                     self.dir.join(s).to_string_lossy().into_owned()
                 }
                 Value::Str(s) if !s.is_empty() => s.clone(),
-                _ => return,
+                Value::Str(_) => return,
+                // A replacement only running the config computes: the key is still an alias.
+                _ => OPAQUE_TARGET.to_string(),
             };
             if key.is_empty() {
                 return;
@@ -1258,6 +1322,16 @@ impl<'a> Script<'a> {
                 };
                 let name = self.text(function);
                 let name = name.rsplit('.').next().unwrap_or(name);
+                // `require.resolve('pkg/package.json')`, `createRequire(…).resolve(…)` and
+                // `import.meta.resolve(…)` find an installed module, not a path.
+                if name == "resolve"
+                    && function.kind() == "member_expression"
+                    && function
+                        .field("object")
+                        .is_some_and(|o| self.is_module_resolver(o))
+                {
+                    return Value::Unknown;
+                }
                 let args = child("arguments")
                     .map(|a| self.arguments(a, depth))
                     .unwrap_or_default();
@@ -1323,6 +1397,50 @@ impl<'a> Script<'a> {
         node.named_children(&mut cursor)
             .map(|c| self.eval(c, depth + 1))
             .collect()
+    }
+
+    /// Whether `node` is Node's module resolver: `require`, `import.meta`, or a name bound to
+    /// `createRequire(…)` (`module.createRequire(…)`).
+    fn is_module_resolver(&self, node: Node<'a>) -> bool {
+        match node.kind() {
+            "identifier" if self.text(node) == "require" => true,
+            "member_expression" => self.text(node) == "import.meta",
+            "identifier" => self.declared_value(self.text(node)).is_some_and(|value| {
+                value.kind() == "call_expression"
+                    && value.field("function").is_some_and(|f| {
+                        let callee = self.text(f);
+                        callee.rsplit('.').next() == Some("createRequire")
+                    })
+            }),
+            _ => false,
+        }
+    }
+
+    /// The initializer of a top-level `const name = …`.
+    fn declared_value(&self, name: &str) -> Option<Node<'a>> {
+        let mut cursor = self.root.walk();
+        for statement in self.root.named_children(&mut cursor) {
+            let declaration = match statement.kind() {
+                "lexical_declaration" | "variable_declaration" => statement,
+                "export_statement" => match statement.field("declaration") {
+                    Some(d) => d,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let mut inner = declaration.walk();
+            for declarator in declaration.named_children(&mut inner) {
+                if declarator.kind() == "variable_declarator"
+                    && declarator
+                        .field("name")
+                        .is_some_and(|n| self.text(n) == name)
+                    && let Some(value) = declarator.field("value")
+                {
+                    return Some(value);
+                }
+            }
+        }
+        None
     }
 
     /// The value of a top-level `const name = …` (or `__dirname`).
@@ -1814,6 +1932,29 @@ export default defineConfig({
                 PathBuf::from("/p/build/webpack.prod.js"),
                 PathBuf::from("/p/vite.tanstack.config.ts"),
                 PathBuf::from("/p/vitest.unit.config.mts"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_replacement_from_module_resolution_is_opaque_not_a_path() {
+        let found = aliases(
+            "vitest.config.ts",
+            r#"import { createRequire } from 'module'
+const req = createRequire(import.meta.url)
+const gqlDir = path.dirname(req.resolve('graphql/package.json'))
+export default defineConfig({ resolve: { alias: [
+  { find: /^graphql$/, replacement: path.join(gqlDir, 'index.js') },
+  { find: 'react', replacement: require.resolve('react') },
+  { find: '@', replacement: path.resolve(__dirname, 'src') },
+] } })"#,
+        );
+        assert_eq!(
+            found,
+            [
+                pair("graphql", OPAQUE_TARGET),
+                pair("react", OPAQUE_TARGET),
+                pair("@", "/app/src"),
             ]
         );
     }
