@@ -347,6 +347,7 @@ impl<'t> ModuleResolver<'t> {
                 let alias: Vec<(String, Vec<AliasValue>)> = scope
                     .aliases
                     .iter()
+                    .filter(|a| !a.is_opaque())
                     .map(|a| (a.key.clone(), vec![AliasValue::Path(a.target.clone())]))
                     .collect();
                 ResolverSet::new(&base_resolver, &alias, &scope.roots)
@@ -454,6 +455,9 @@ impl<'t> ModuleResolver<'t> {
         let resolver = self
             .resolvers_for(importer_dir)
             .pick(import.kind.uses_require_condition(), typescript);
+        if let Some(opaque) = self.through_opaque_alias(importer_dir, specifier) {
+            return opaque;
+        }
         if let Some(path) = self.docs_site_rooted(importer, specifier) {
             return match resolver.resolve(importer_dir, &path.to_string_lossy()) {
                 Ok(found) => self.found(found.into_path_buf(), specifier, importer_dir, manifests),
@@ -606,6 +610,25 @@ impl<'t> ModuleResolver<'t> {
         Resolution::File { path }
     }
 
+    /// A bundler alias of the importer's scope, the first that matches `specifier`, whose
+    /// target only running the config computes: the bundler serves the import from wherever
+    /// that leads, which cannot be checked.
+    fn through_opaque_alias(&self, importer_dir: &Path, specifier: &str) -> Option<Resolution> {
+        let scope = &self.toolchain.alias_scopes[self.toolchain.alias_scope(importer_dir)?];
+        let alias = scope
+            .aliases
+            .iter()
+            .find(|a| alias_key_matches(&a.key, specifier).is_some())
+            .filter(|a| a.is_opaque())?;
+        Some(Resolution::Virtual {
+            provider: format!(
+                "alias `{}` in {} (its target is computed when the config runs)",
+                alias.key.trim_end_matches('$'),
+                relative(&self.root, &alias.source)
+            ),
+        })
+    }
+
     /// A bundler/import-map alias whose target is another specifier (`$fresh/` →
     /// `https://deno.land/x/fresh/`, `vue` → `vue/dist/vue.esm-bundler.js`): what that
     /// specifier is, when it is not a file.
@@ -618,7 +641,7 @@ impl<'t> ModuleResolver<'t> {
         let scope = &self.toolchain.alias_scopes[self.toolchain.alias_scope(importer_dir)?];
         let (alias, rest) = scope.aliases.iter().find_map(|a| {
             alias_key_matches(&a.key, specifier)
-                .filter(|_| !a.target.starts_with('/'))
+                .filter(|_| !a.target.starts_with('/') && !a.is_opaque())
                 .map(|rest| (a, rest))
         })?;
         let mapped = if rest.is_empty() {

@@ -686,3 +686,81 @@ fn a_project_outside_the_workspace_gets_the_registry_package_its_spec_names() {
     );
     insta::assert_debug_snapshot!("nonmember_example_registry_spec", lines);
 }
+
+#[test]
+fn deno_workspace_members_inherit_the_root_import_map_and_import_each_other_by_name() {
+    // denoland/fresh: members with their own `imports` still get every root entry
+    // (`@std/path`, `preact`, `@std/expect`) the way Deno merges a workspace's maps, and
+    // `@acme/core` / `@acme/core/runtime` (a member's deno.json `name` + `exports`, matched by
+    // the root's `./packages/*`) resolve to its files.
+    let lines = finding_lines(&check_json("fixtures/deno-workspace"));
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 2, "{lines:#?}");
+    // `@std/fs` is in neither the member's map nor the root's: Deno cannot resolve it.
+    assert!(
+        unlisted[0].starts_with("error ")
+            && unlisted[0].contains("packages/core/src/mod.ts:4")
+            && unlisted[0].contains("`@std/fs`"),
+        "{lines:#?}"
+    );
+    // `@acme/core` exports `.` and `./runtime`, not `./internal`.
+    assert!(
+        unlisted[1].starts_with("error ")
+            && unlisted[1].contains("packages/plugin-vite/mod.ts:4")
+            && unlisted[1].contains("`@acme/core`"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("plugin-vite/mod.ts:1") || l.contains("plugin-vite/mod.ts:2")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("deno_workspace", lines);
+}
+
+#[test]
+fn a_vite_config_named_by_a_script_config_flag_has_its_aliases_read() {
+    // payload test/: `vite build --config vite.tanstack.config.ts` is the app's only Vite
+    // config; its `@suite-fns` alias used to be an undeclared package. The specs beside it
+    // still run under the root vitest.config.ts, whose `@helpers` alias keeps applying.
+    let lines = finding_lines(&check_json("fixtures/vite-config-from-script"));
+    assert!(!lines.iter().any(|l| l.contains("@helpers")), "{lines:#?}");
+    assert!(
+        !lines.iter().any(|l| l.contains("@suite-fns")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines_of(&lines, "unlisted-dependency").is_empty(),
+        "{lines:#?}"
+    );
+    // The same config maps `@suite-seed` to a file that does not exist.
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].starts_with("error ")
+            && unresolved[0].contains("test/app/main.ts:2")
+            && unresolved[0].contains("test/vite.tanstack.config.ts"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("vite_config_from_script", lines);
+}
+
+#[test]
+fn an_alias_whose_replacement_only_the_running_config_computes_is_not_checked() {
+    // payload vitest.config.ts: `graphql` is aliased to the directory `createRequire(…)
+    // .resolve('graphql/package.json')` finds, which only running the config knows. The
+    // tool used to read `.resolve` as `path.resolve` and report `graphql/index.js` missing.
+    let lines = finding_lines(&check_json("fixtures/vite-alias-computed"));
+    assert!(!lines.iter().any(|l| l.contains("`graphql")), "{lines:#?}");
+    // A computable replacement is still checked: nothing is at test/helpers/seed.
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].starts_with("error ")
+            && unresolved[0].contains("test/graphql/schema.spec.ts:5")
+            && unresolved[0].contains("`@seed`"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("vite_alias_computed", lines);
+}

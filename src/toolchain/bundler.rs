@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Parser};
 
+use crate::parse::FieldExt;
+
 use crate::manifest::Manifests;
 
 /// Aliases that apply to the files under one directory (the config file's).
@@ -28,10 +30,22 @@ pub struct AliasScope {
 pub struct Alias {
     /// The specifier (prefix) it replaces; a trailing `$` means an exact match.
     pub key: String,
-    /// What it becomes: an absolute path, or a specifier.
+    /// What it becomes: an absolute path, or a specifier, or [`OPAQUE_TARGET`].
     pub target: String,
     /// The config file that says so (absolute).
     pub source: PathBuf,
+}
+
+/// The target of an alias whose replacement only running the config computes
+/// (`path.join(dirOfAnInstalledPackage, 'index.js')`, `exists(x) ? x : stub`): the specifier
+/// is the alias's, but where it leads cannot be checked.
+pub const OPAQUE_TARGET: &str = "\0computed";
+
+impl Alias {
+    /// Whether the target is computed by the config at run time (see [`OPAQUE_TARGET`]).
+    pub fn is_opaque(&self) -> bool {
+        self.target == OPAQUE_TARGET
+    }
 }
 
 /// A specifier prefix served by a framework or plugin rather than by a file.
@@ -667,9 +681,18 @@ fn is_alias_config(name: &str) -> bool {
 /// Reads every alias-bearing config among `files` (sources and data files of the tree).
 pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope> {
     let mut scopes: Vec<AliasScope> = Vec::new();
-    let mut add = |dir: &Path, aliases: Vec<Alias>, roots: Vec<PathBuf>| {
+    // Directories with a config found by its name (or a framework default), and those whose
+    // scope only a config named in a script (`--config x.ts`) makes.
+    let mut conventional: Vec<PathBuf> = Vec::new();
+    let mut script_only: Vec<PathBuf> = Vec::new();
+    let mut add = |dir: &Path, aliases: Vec<Alias>, roots: Vec<PathBuf>, by_script: bool| {
         if aliases.is_empty() && roots.is_empty() {
             return;
+        }
+        if by_script {
+            script_only.push(dir.to_path_buf());
+        } else {
+            conventional.push(dir.to_path_buf());
         }
         match scopes.iter_mut().find(|s| s.dir == dir) {
             Some(scope) => {
@@ -685,6 +708,8 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
     };
     let mut sorted: Vec<&PathBuf> = files.iter().collect();
     sorted.sort();
+    // Deno configs (`deno.json`, `deno.jsonc`) by file, for workspace members.
+    let mut deno_configs: Vec<(PathBuf, serde_json::Value)> = Vec::new();
     for file in sorted {
         let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
             continue;
@@ -698,17 +723,26 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                 continue;
             };
             let found = read_script_config(file, &text);
-            add(dir, found.aliases, found.roots);
+            add(dir, found.aliases, found.roots, false);
         } else if matches!(name, ".babelrc" | ".babelrc.json" | "jest.config.json") {
             if let Some(value) = read_json(file) {
                 let found = from_json_config(file, &value);
-                add(dir, found.aliases, found.roots);
+                add(dir, found.aliases, found.roots, false);
             }
-        } else if matches!(name, "deno.json" | "deno.jsonc" | "import_map.json")
+        } else if is_import_map_file(file)
             && let Some(value) = read_json(file)
         {
-            add(dir, import_map(file, &value), Vec::new());
+            add(dir, import_map(file, &value), Vec::new(), false);
+            for (scope_dir, aliases) in import_map_scopes(file, &value) {
+                add(&scope_dir, aliases, Vec::new(), false);
+            }
+            if name != "import_map.json" {
+                deno_configs.push((file.clone(), value));
+            }
         }
+    }
+    for (root_dir, members) in deno_workspace_members(&deno_configs) {
+        add(&root_dir, members, Vec::new(), false);
     }
     for manifest in manifests.all() {
         let Some(dir) = manifest.path.parent() else {
@@ -718,6 +752,21 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
         found
             .aliases
             .extend(script_import_maps(dir, &manifest.json, manifests));
+        // A config with a name of its own, given to the tool in a script
+        // (`vite build --config vite.tanstack.config.ts`), applies like a conventional one.
+        for config in script_configs(dir, &manifest.json) {
+            let named = config.file_name().and_then(|n| n.to_str());
+            if named.is_none_or(is_alias_config) || !files.contains(&config) {
+                continue;
+            }
+            let (Some(config_dir), Ok(text)) =
+                (config.parent(), crate::access::read_to_string(&config))
+            else {
+                continue;
+            };
+            let more = read_script_config(&config, &text);
+            add(config_dir, more.aliases, more.roots, true);
+        }
         for key in ["jest", "babel"] {
             if let Some(value) = manifest.json.get(key) {
                 let more = from_json_config(&manifest.path, value);
@@ -759,7 +808,7 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                 });
             }
         }
-        add(dir, found.aliases, found.roots);
+        add(dir, found.aliases, found.roots, false);
     }
     for scope in &mut scopes {
         scope.aliases.dedup_by(|a, b| a.key == b.key);
@@ -767,7 +816,176 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
         scope.roots.dedup();
     }
     scopes.sort_by(|a, b| a.dir.cmp(&b.dir));
+    script_only.retain(|d| !conventional.contains(d));
+    inherit_enclosing(&mut scopes, &script_only);
+    inherit_import_maps(&mut scopes);
     scopes
+}
+
+/// A config named in one script (`vite build --config vite.tanstack.config.ts`) is used by that
+/// command only: the files of its directory are still run by the tools that find the enclosing
+/// config on their own (the root `vitest.config.ts` of a test suite). So a scope that only
+/// such configs make keeps the aliases of the nearest enclosing scope after its own, for keys
+/// it does not map itself.
+fn inherit_enclosing(scopes: &mut [AliasScope], script_only: &[PathBuf]) {
+    let inherited: Vec<(Vec<Alias>, Vec<PathBuf>)> = scopes
+        .iter()
+        .map(|scope| {
+            if !script_only.contains(&scope.dir) {
+                return (Vec::new(), Vec::new());
+            }
+            // Sorted by directory: the last ancestor is the nearest.
+            let Some(enclosing) = scopes
+                .iter()
+                .rfind(|a| a.dir != scope.dir && scope.dir.starts_with(&a.dir))
+            else {
+                return (Vec::new(), Vec::new());
+            };
+            let key = |a: &Alias| a.key.trim_end_matches('$').to_string();
+            let aliases = enclosing
+                .aliases
+                .iter()
+                .filter(|a| !scope.aliases.iter().any(|own| key(own) == key(a)))
+                .cloned()
+                .collect();
+            (aliases, enclosing.roots.clone())
+        })
+        .collect();
+    for (scope, (aliases, roots)) in scopes.iter_mut().zip(inherited) {
+        scope.aliases.extend(aliases);
+        scope.roots.extend(roots);
+        scope.roots.sort();
+        scope.roots.dedup();
+    }
+}
+
+/// The packages of each Deno workspace as import-map entries of its root, which is how Deno
+/// resolves them: a member's `name` (and `name/sub`) maps to the files its `exports` name
+/// (`"exports": "./mod.ts"` or `{ ".": "./mod.ts", "./sub": "./src/sub.ts" }`). Members are the
+/// config directories the root's `workspace` globs match, and the root itself when it has a
+/// `name` and `exports`. A key the root's own `imports` map is left to it.
+fn deno_workspace_members(configs: &[(PathBuf, serde_json::Value)]) -> Vec<(PathBuf, Vec<Alias>)> {
+    let mut out = Vec::new();
+    for (root_file, root) in configs {
+        let globs = crate::toolchain::workspaces::deno_workspace_members(root);
+        let Some(root_dir) = root_file.parent().filter(|_| !globs.is_empty()) else {
+            continue;
+        };
+        let (include, exclude) = crate::toolchain::workspaces::compile(&globs);
+        let own: Vec<&str> = root
+            .get("imports")
+            .and_then(|i| i.as_object())
+            .map(|i| i.keys().map(|k| k.trim_end_matches('/')).collect())
+            .unwrap_or_default();
+        let mut aliases: Vec<Alias> = Vec::new();
+        for (file, config) in configs {
+            let Some(dir) = file.parent() else { continue };
+            let Ok(rel) = dir.strip_prefix(root_dir) else {
+                continue;
+            };
+            let rel = crate::discover::relative(Path::new(""), rel);
+            let member = rel.is_empty() || (include.is_match(&rel) && !exclude.is_match(&rel));
+            if !member {
+                continue;
+            }
+            for alias in member_exports(file, config) {
+                let taken = own.contains(&alias.key.trim_end_matches('$'))
+                    || aliases.iter().any(|a| a.key == alias.key);
+                if !taken {
+                    aliases.push(alias);
+                }
+            }
+        }
+        if !aliases.is_empty() {
+            out.push((root_dir.to_path_buf(), aliases));
+        }
+    }
+    out
+}
+
+/// A Deno package's `name` + `exports` as exact aliases to its files.
+fn member_exports(file: &Path, config: &serde_json::Value) -> Vec<Alias> {
+    let dir = file.parent().unwrap_or(Path::new("/"));
+    let Some(name) = config
+        .get("name")
+        .and_then(|n| n.as_str())
+        .filter(|n| !n.is_empty())
+    else {
+        return Vec::new();
+    };
+    let exports: Vec<(&str, &str)> = match config.get("exports") {
+        Some(serde_json::Value::String(target)) => vec![(".", target.as_str())],
+        Some(serde_json::Value::Object(map)) => map
+            .iter()
+            .filter_map(|(key, target)| Some((key.as_str(), target.as_str()?)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    exports
+        .into_iter()
+        .filter_map(|(key, target)| {
+            let key = match key.strip_prefix("./") {
+                Some(sub) => format!("{name}/{sub}$"),
+                None if key == "." => format!("{name}$"),
+                None => return None,
+            };
+            Some(Alias {
+                key,
+                target: crate::resolve::normalize(&dir.join(target))
+                    .to_string_lossy()
+                    .into_owned(),
+                source: file.to_path_buf(),
+            })
+        })
+        .collect()
+}
+
+/// Whether `file` is an import map Deno reads (`deno.json`, `deno.jsonc`, `import_map.json`).
+fn is_import_map_file(file: &Path) -> bool {
+    file.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| matches!(n, "deno.json" | "deno.jsonc" | "import_map.json"))
+}
+
+/// Deno merges the import map of a workspace root (and of any enclosing config) under a
+/// member's own: an entry the member's map lacks comes from the nearest ancestor map that has
+/// it. So every scope gets, after its own aliases, the import-map entries of the scopes above
+/// it, nearest first, for keys it does not map itself. Bundler aliases are not inherited:
+/// Vite, webpack and Jest read only the one config they are given, never an ancestor's.
+/// `scopes` are sorted by directory, so an ancestor comes before its descendants.
+fn inherit_import_maps(scopes: &mut [AliasScope]) {
+    let inherited: Vec<Vec<Alias>> = scopes
+        .iter()
+        .map(|scope| {
+            let mut ancestors: Vec<&AliasScope> = scopes
+                .iter()
+                .filter(|a| a.dir != scope.dir && scope.dir.starts_with(&a.dir))
+                .collect();
+            // Nearest first.
+            ancestors.reverse();
+            let mut out: Vec<Alias> = Vec::new();
+            let bare = |key: &str| key.trim_end_matches('$').to_string();
+            for alias in ancestors
+                .iter()
+                .flat_map(|a| &a.aliases)
+                .filter(|a| is_import_map_file(&a.source))
+            {
+                let key = bare(&alias.key);
+                let mapped = scope
+                    .aliases
+                    .iter()
+                    .chain(&out)
+                    .any(|a| bare(&a.key) == key);
+                if !mapped {
+                    out.push(alias.clone());
+                }
+            }
+            out
+        })
+        .collect();
+    for (scope, more) in scopes.iter_mut().zip(inherited) {
+        scope.aliases.extend(more);
+    }
 }
 
 fn read_json(path: &Path) -> Option<serde_json::Value> {
@@ -935,7 +1153,9 @@ impl<'a> Script<'a> {
                     self.dir.join(s).to_string_lossy().into_owned()
                 }
                 Value::Str(s) if !s.is_empty() => s.clone(),
-                _ => return,
+                Value::Str(_) => return,
+                // A replacement only running the config computes: the key is still an alias.
+                _ => OPAQUE_TARGET.to_string(),
             };
             if key.is_empty() {
                 return;
@@ -1102,6 +1322,16 @@ impl<'a> Script<'a> {
                 };
                 let name = self.text(function);
                 let name = name.rsplit('.').next().unwrap_or(name);
+                // `require.resolve('pkg/package.json')`, `createRequire(…).resolve(…)` and
+                // `import.meta.resolve(…)` find an installed module, not a path.
+                if name == "resolve"
+                    && function.kind() == "member_expression"
+                    && function
+                        .field("object")
+                        .is_some_and(|o| self.is_module_resolver(o))
+                {
+                    return Value::Unknown;
+                }
                 let args = child("arguments")
                     .map(|a| self.arguments(a, depth))
                     .unwrap_or_default();
@@ -1167,6 +1397,50 @@ impl<'a> Script<'a> {
         node.named_children(&mut cursor)
             .map(|c| self.eval(c, depth + 1))
             .collect()
+    }
+
+    /// Whether `node` is Node's module resolver: `require`, `import.meta`, or a name bound to
+    /// `createRequire(…)` (`module.createRequire(…)`).
+    fn is_module_resolver(&self, node: Node<'a>) -> bool {
+        match node.kind() {
+            "identifier" if self.text(node) == "require" => true,
+            "member_expression" => self.text(node) == "import.meta",
+            "identifier" => self.declared_value(self.text(node)).is_some_and(|value| {
+                value.kind() == "call_expression"
+                    && value.field("function").is_some_and(|f| {
+                        let callee = self.text(f);
+                        callee.rsplit('.').next() == Some("createRequire")
+                    })
+            }),
+            _ => false,
+        }
+    }
+
+    /// The initializer of a top-level `const name = …`.
+    fn declared_value(&self, name: &str) -> Option<Node<'a>> {
+        let mut cursor = self.root.walk();
+        for statement in self.root.named_children(&mut cursor) {
+            let declaration = match statement.kind() {
+                "lexical_declaration" | "variable_declaration" => statement,
+                "export_statement" => match statement.field("declaration") {
+                    Some(d) => d,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let mut inner = declaration.walk();
+            for declarator in declaration.named_children(&mut inner) {
+                if declarator.kind() == "variable_declarator"
+                    && declarator
+                        .field("name")
+                        .is_some_and(|n| self.text(n) == name)
+                    && let Some(value) = declarator.field("value")
+                {
+                    return Some(value);
+                }
+            }
+        }
+        None
     }
 
     /// The value of a top-level `const name = …` (or `__dirname`).
@@ -1380,12 +1654,90 @@ fn script_import_maps(
     out
 }
 
-/// Deno import map entries: `"$lib/": "./lib/"` (prefix), `"std/assert": "jsr:@std/assert"`.
-fn import_map(file: &Path, value: &serde_json::Value) -> Vec<Alias> {
-    let dir = file.parent().unwrap_or(Path::new("/"));
-    let Some(imports) = value.get("imports").and_then(|i| i.as_object()) else {
+/// Tools whose `--config <file>` names a config whose aliases treeaudit reads.
+const CONFIG_TOOLS: &[&str] = &[
+    "vite",
+    "vitest",
+    "electron-vite",
+    "webpack",
+    "webpack-cli",
+    "webpack-dev-server",
+    "rspack",
+    "rsbuild",
+];
+
+/// Config files the package's scripts hand to a bundler or test runner with `--config <file>`,
+/// `--config=<file>` or (Vite, Vitest) `-c <file>`, as absolute paths, sorted.
+fn script_configs(dir: &Path, manifest: &serde_json::Value) -> Vec<PathBuf> {
+    let Some(scripts) = manifest.get("scripts").and_then(|s| s.as_object()) else {
         return Vec::new();
     };
+    let mut out = Vec::new();
+    for script in scripts.values().filter_map(|s| s.as_str()) {
+        let mut tool: Option<&str> = None;
+        let mut words = script.split_whitespace();
+        while let Some(word) = words.next() {
+            if matches!(word, "&&" | "||" | ";" | "|") || word.ends_with(';') {
+                tool = None;
+                continue;
+            }
+            let program = word.rsplit('/').next().unwrap_or(word);
+            if let Some(known) = CONFIG_TOOLS.iter().find(|t| **t == program) {
+                tool = Some(known);
+                continue;
+            }
+            let Some(tool) = tool else { continue };
+            let file = match word.strip_prefix("--config") {
+                Some(rest) if rest.starts_with('=') => rest[1..].to_string(),
+                Some("") => words.next().unwrap_or("").to_string(),
+                _ if word == "-c" && matches!(tool, "vite" | "vitest") => {
+                    words.next().unwrap_or("").to_string()
+                }
+                _ => continue,
+            };
+            let file = file.trim_matches(|c| c == '"' || c == '\'' || c == ';');
+            if !file.is_empty() {
+                out.push(crate::resolve::normalize(&dir.join(file)));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Deno import map entries: `"$lib/": "./lib/"` (prefix), `"std/assert": "jsr:@std/assert"`.
+fn import_map(file: &Path, value: &serde_json::Value) -> Vec<Alias> {
+    match value.get("imports").and_then(|i| i.as_object()) {
+        Some(imports) => import_map_entries(file, imports),
+        None => Vec::new(),
+    }
+}
+
+/// The `scopes` of an import map whose key is a directory of the tree (`"./vendor/"`): the
+/// entries that apply to the files under it, by directory. URL scopes name no tree file.
+fn import_map_scopes(file: &Path, value: &serde_json::Value) -> Vec<(PathBuf, Vec<Alias>)> {
+    let dir = file.parent().unwrap_or(Path::new("/"));
+    let Some(scopes) = value.get("scopes").and_then(|s| s.as_object()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(PathBuf, Vec<Alias>)> = scopes
+        .iter()
+        .filter(|(key, _)| key.starts_with("./") || key.starts_with("../"))
+        .filter_map(|(key, map)| {
+            let scope_dir = crate::resolve::normalize(&dir.join(key.trim_end_matches('/')));
+            Some((scope_dir, import_map_entries(file, map.as_object()?)))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn import_map_entries(
+    file: &Path,
+    imports: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<Alias> {
+    let dir = file.parent().unwrap_or(Path::new("/"));
     let mut out = Vec::new();
     for (key, target) in imports {
         let Some(target) = target.as_str() else {
@@ -1497,5 +1849,113 @@ export default defineConfig({
             r#"module.exports = { moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1', '\\.(css)$': 'identity-obj-proxy', '^lodash-es$': 'lodash' } };"#,
         );
         assert_eq!(found, [pair("@", "/app/src"), pair("lodash-es$", "lodash")]);
+    }
+
+    #[test]
+    fn import_maps_inherit_ancestor_entries_nearest_first_but_bundler_aliases_do_not() {
+        let alias = |key: &str, target: &str, source: &str| Alias {
+            key: key.into(),
+            target: target.into(),
+            source: PathBuf::from(source),
+        };
+        let mut scopes = vec![
+            AliasScope {
+                dir: "/w".into(),
+                aliases: vec![
+                    alias("@std/path", "jsr:@std/path@1", "/w/deno.json"),
+                    alias("preact", "npm:preact@10", "/w/deno.json"),
+                    alias("@", "/w/src", "/w/vite.config.ts"),
+                ],
+                roots: Vec::new(),
+            },
+            AliasScope {
+                dir: "/w/packages/a".into(),
+                aliases: vec![alias("preact$", "npm:preact@11", "/w/packages/a/deno.json")],
+                roots: Vec::new(),
+            },
+            AliasScope {
+                dir: "/w/packages/a/tests".into(),
+                aliases: vec![alias(
+                    "~",
+                    "/w/packages/a/tests",
+                    "/w/packages/a/tests/vite.config.ts",
+                )],
+                roots: Vec::new(),
+            },
+        ];
+        inherit_import_maps(&mut scopes);
+        let keys = |scope: &AliasScope| {
+            scope
+                .aliases
+                .iter()
+                .map(|a| format!("{}={}", a.key, a.target))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&scopes[0]).len(), 3);
+        assert_eq!(
+            keys(&scopes[1]),
+            ["preact$=npm:preact@11", "@std/path=jsr:@std/path@1"]
+        );
+        assert_eq!(
+            keys(&scopes[2]),
+            [
+                "~=/w/packages/a/tests",
+                "preact$=npm:preact@11",
+                "@std/path=jsr:@std/path@1"
+            ]
+        );
+    }
+
+    #[test]
+    fn import_map_scopes_name_tree_directories() {
+        let value: serde_json::Value = serde_json::from_str(
+            r#"{"imports":{"a":"jsr:@x/a@1"},"scopes":{"./vendor/":{"b":"npm:b@2"},"https://deno.land/":{"c":"./c.ts"}}}"#,
+        )
+        .unwrap();
+        let scopes = import_map_scopes(Path::new("/w/deno.json"), &value);
+        assert_eq!(scopes.len(), 1);
+        assert_eq!(scopes[0].0, PathBuf::from("/w/vendor"));
+        assert_eq!(scopes[0].1[0].key, "b");
+    }
+
+    #[test]
+    fn configs_named_by_script_flags() {
+        let manifest = serde_json::json!({ "scripts": {
+            "dev": "vite --config vite.tanstack.config.ts",
+            "test": "cross-env X=1 vitest run -c ./vitest.unit.config.mts && eslint -c eslint.config.js .",
+            "pack": "webpack --config=build/webpack.prod.js",
+            "lint": "eslint --config .eslintrc.custom.js"
+        }});
+        assert_eq!(
+            script_configs(Path::new("/p"), &manifest),
+            [
+                PathBuf::from("/p/build/webpack.prod.js"),
+                PathBuf::from("/p/vite.tanstack.config.ts"),
+                PathBuf::from("/p/vitest.unit.config.mts"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_replacement_from_module_resolution_is_opaque_not_a_path() {
+        let found = aliases(
+            "vitest.config.ts",
+            r#"import { createRequire } from 'module'
+const req = createRequire(import.meta.url)
+const gqlDir = path.dirname(req.resolve('graphql/package.json'))
+export default defineConfig({ resolve: { alias: [
+  { find: /^graphql$/, replacement: path.join(gqlDir, 'index.js') },
+  { find: 'react', replacement: require.resolve('react') },
+  { find: '@', replacement: path.resolve(__dirname, 'src') },
+] } })"#,
+        );
+        assert_eq!(
+            found,
+            [
+                pair("graphql", OPAQUE_TARGET),
+                pair("react", OPAQUE_TARGET),
+                pair("@", "/app/src"),
+            ]
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! Workspace membership (npm/yarn `workspaces`, `pnpm-workspace.yaml`, lerna, rush) and the
+//! Workspace membership (npm/yarn `workspaces`, `pnpm-workspace.yaml`, lerna, rush, Deno's
+//! `deno.json` `workspace`) and the
 //! links a package manager would create in `node_modules`, read without any install.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -129,6 +130,16 @@ impl Workspaces {
                             .and_then(|p| p.as_array())
                             .map(|a| strings(a))
                     }) {
+                        declared.push((dir.to_path_buf(), globs));
+                    }
+                }
+                // A Deno workspace's members may be npm packages (only a package.json): they
+                // are imported by their package.json name like any workspace package.
+                "deno.json" | "deno.jsonc" => {
+                    let globs = read_jsonc(file)
+                        .map(|v| deno_workspace_members(&v))
+                        .unwrap_or_default();
+                    if !globs.is_empty() {
                         declared.push((dir.to_path_buf(), globs));
                     }
                 }
@@ -487,6 +498,20 @@ fn npm_range_to_req(alternative: &str) -> Option<semver::VersionReq> {
     semver::VersionReq::parse(&comparators.join(", ")).ok()
 }
 
+/// The member globs of a Deno workspace root config: `"workspace": ["./a", "./packages/*"]`
+/// or its long form `"workspace": { "members": [...] }`.
+pub(crate) fn deno_workspace_members(config: &serde_json::Value) -> Vec<String> {
+    match config.get("workspace") {
+        Some(serde_json::Value::Array(items)) => strings(items),
+        Some(serde_json::Value::Object(map)) => map
+            .get("members")
+            .and_then(|m| m.as_array())
+            .map(|items| strings(items))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
 fn strings(items: &[serde_json::Value]) -> Vec<String> {
     items
         .iter()
@@ -546,7 +571,7 @@ fn unmatched_globs(root: &Path, globs: &[String], manifest_dirs: &[&Path]) -> Ve
 }
 
 /// Workspace globs (`packages/*`, `apps/**`, `!**/test/**`) as include and exclude sets.
-fn compile(globs: &[String]) -> (globset::GlobSet, globset::GlobSet) {
+pub(crate) fn compile(globs: &[String]) -> (globset::GlobSet, globset::GlobSet) {
     let mut include = globset::GlobSetBuilder::new();
     let mut exclude = globset::GlobSetBuilder::new();
     for glob in globs {
@@ -671,5 +696,14 @@ mod tests {
         let ws = Workspaces::load(&manifests, &data);
         assert_eq!(ws.packages.len(), 2);
         assert_eq!(ws.dependency_cycles(&manifests), [vec!["a", "b"]]);
+    }
+
+    #[test]
+    fn deno_workspace_members_in_short_and_long_form() {
+        let short = serde_json::json!({ "workspace": ["./a", "./packages/*"] });
+        let long = serde_json::json!({ "workspace": { "members": ["./a", "./packages/*"] } });
+        assert_eq!(deno_workspace_members(&short), ["./a", "./packages/*"]);
+        assert_eq!(deno_workspace_members(&long), ["./a", "./packages/*"]);
+        assert!(deno_workspace_members(&serde_json::json!({ "imports": {} })).is_empty());
     }
 }
