@@ -25,6 +25,9 @@ pub struct Scopes {
     /// Package directory → the other packages whose env files its code loads by path
     /// (`dotenv.config({ path: '../web/.env' })`).
     loads: BTreeMap<String, BTreeSet<String>>,
+    /// Packages whose code loads env files from a folder computed at run time
+    /// (`path.join(process.cwd(), webDir, '.env')`): any package's declarations may reach them.
+    loads_any: BTreeSet<String>,
 }
 
 /// The package directory (root-relative, `""` at the root or outside any package) of a path.
@@ -108,8 +111,13 @@ impl Scopes {
             })
             .collect();
         let mut loads: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut loads_any = BTreeSet::new();
         for (module, package) in project.modules.iter().zip(&module_package) {
             for load in &module.facts.env_file_loads {
+                if load.path == crate::parse::ANY_ENV_FILE {
+                    loads_any.insert(package.clone());
+                    continue;
+                }
                 let base = if load.from_module {
                     module
                         .file
@@ -136,6 +144,7 @@ impl Scopes {
             consumers,
             workflow_modules,
             loads,
+            loads_any,
         }
     }
 
@@ -169,6 +178,7 @@ impl Scopes {
                 .loads
                 .get(read_in)
                 .is_some_and(|l| l.contains(&declared_in))
+            || self.loads_any.contains(read_in)
     }
 }
 

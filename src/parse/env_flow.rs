@@ -344,8 +344,51 @@ fn env_file_load(pair: Node, text: &str, loads: &mut Vec<EnvFileLoad>) {
         vec![value]
     };
     for value in values {
-        loads.extend(literal_env_path(value, text));
+        match literal_env_path(value, text) {
+            Some(load) => loads.push(load),
+            // `path.join(process.cwd(), webDir, f)`: a folder computed at run time, so the
+            // file may be any package's.
+            None if joins_computed_folder(value, text) => loads.push(EnvFileLoad {
+                from_module: false,
+                path: ANY_ENV_FILE.to_string(),
+            }),
+            None => {}
+        }
     }
+}
+
+/// [`EnvFileLoad::path`] of a load from a folder computed at run time.
+pub const ANY_ENV_FILE: &str = "*";
+
+/// `value` builds a path with `path.join`/`path.resolve` from a folder that is not written
+/// out: a non-literal argument other than `__dirname`/`process.cwd()` before the last one.
+fn joins_computed_folder(value: Node, text: &str) -> bool {
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "call_expression"
+            && node
+                .field("function")
+                .is_some_and(|f| matches!(node_text(f, text), "path.join" | "path.resolve"))
+            && let Some(arguments) = node.field("arguments")
+        {
+            let mut cursor = arguments.walk();
+            let arguments: Vec<Node> = arguments.named_children(&mut cursor).collect();
+            if let Some((_, folders)) = arguments.split_last()
+                && folders.iter().any(|a| {
+                    string_value(*a, text).is_none()
+                        && !matches!(
+                            node_text(*a, text),
+                            "__dirname" | "import.meta.dirname" | "process.cwd()"
+                        )
+                })
+            {
+                return true;
+            }
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
 }
 
 /// A path written as a string or as `path.join`/`path.resolve` of `__dirname`,

@@ -23,6 +23,7 @@ use tree_sitter::{Language, Parser};
 use crate::discover::Dialect;
 use crate::facts::ModuleFacts;
 
+pub use env_flow::ANY_ENV_FILE;
 pub use extract::span_of;
 
 /// `Node::child_by_field_name` without its cost: tree-sitter finds a field's id by comparing
