@@ -638,13 +638,33 @@ fn each_workspace_package_is_checked_against_its_own_and_the_root_sources() {
         .filter(|(rule, _, _, _)| rule == "undeclared-env")
         .map(|(_, _, name, file)| (name, file))
         .collect();
+    // A library the API imports reads what the API's deploy is given; a published plugin no
+    // app here imports reads what its users set (a warning, ANALYTICS_WRITE_KEY).
     assert_eq!(
         errors,
-        vec![(
-            "COOKIE_SECRET".to_string(),
-            "apps/api/src/index.js".to_string()
-        )]
+        vec![
+            (
+                "BILLING_API_KEY".to_string(),
+                "packages/billing/src/index.ts".to_string()
+            ),
+            (
+                "COOKIE_SECRET".to_string(),
+                "apps/api/src/index.js".to_string()
+            ),
+            (
+                "ANALYTICS_WRITE_KEY".to_string(),
+                "packages/analytics/src/index.ts".to_string()
+            ),
+        ]
     );
+    let severity = |name: &str| {
+        env_findings("env-workspaces")
+            .into_iter()
+            .find(|(rule, _, n, _)| rule == "undeclared-env" && n == name)
+            .map(|(_, severity, _, _)| severity)
+    };
+    assert_eq!(severity("ANALYTICS_WRITE_KEY").as_deref(), Some("warning"));
+    assert_eq!(severity("BILLING_API_KEY").as_deref(), Some("error"));
 }
 
 #[test]

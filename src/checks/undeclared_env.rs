@@ -131,7 +131,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             (
                 Severity::Warning,
                 format!(
-                    "`{}` is read without a default by code a deploy does not run (a script, an unmounted route), and declared in no env file",
+                    "`{}` is read without a default by code a deploy does not run (a script, an unmounted route, a library nothing deployed imports), and declared in no env file",
                     variable.name
                 ),
             )

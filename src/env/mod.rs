@@ -40,7 +40,12 @@ pub fn production_modules(project: &Project) -> Vec<bool> {
     let starts: Vec<usize> = points
         .entries
         .iter()
-        .filter(|e| e.kind == crate::entries::EntryKind::Production && deploy_runs(&e.source))
+        // A workspace library's `main`/`exports` runs inside its importers: its code is
+        // deploy code when a deployed entry imports it, not on its own (a published plugin's
+        // settings are its users' to set).
+        .filter(|e| {
+            e.kind == crate::entries::EntryKind::Production && !e.library && deploy_runs(&e.source)
+        })
         .map(|e| e.file)
         .collect();
     if starts.is_empty() {
