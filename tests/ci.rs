@@ -36,11 +36,22 @@ fn run(args: &[&str]) -> Output {
 
 /// [`run`] with another treeaudit executable (a copy of this build).
 fn run_binary(binary: &Path, args: &[&str]) -> Output {
-    Command::new(binary)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run treeaudit")
+    // A freshly copied executable can be briefly "busy" (ETXTBSY): another test thread forked
+    // while the copy's write handle was open, and the child holds it until it execs.
+    let mut attempts = 0;
+    loop {
+        match Command::new(binary)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+        {
+            Err(e) if e.raw_os_error() == Some(26) && attempts < 50 => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            result => return result.expect("run treeaudit"),
+        }
+    }
 }
 
 fn stdout(output: &Output) -> String {

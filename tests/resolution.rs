@@ -569,7 +569,9 @@ fn a_shared_base_tsconfig_repaired_behind_a_workspace_link_keeps_the_apps_paths(
 #[test]
 fn a_workspace_package_named_like_a_registry_dependency_does_not_capture_it() {
     // rallly: a leftover `packages/dayjs` (0.0.0) while the apps declare `dayjs: ^1.11.13` and
-    // the lockfile installs dayjs 1.11.19. `workspace:*` and a matching range stay linked.
+    // the lockfile installs dayjs 1.11.19. packages/ui declares it as `catalog:`, which stands
+    // for the catalog's ^1.11.13 in pnpm-workspace.yaml. `workspace:*` and a matching range stay
+    // linked.
     let lines = finding_lines(&check_json(
         "fixtures/repro-14-workspace-name-shadows-registry",
     ));

@@ -196,6 +196,11 @@ impl Toolchain {
         let Some(spec) = workspaces::declared_spec(name, dir, root, manifests) else {
             return Some(package);
         };
+        // `catalog:` stands for the version pnpm-workspace.yaml's catalog gives the package.
+        let spec = self
+            .workspaces
+            .catalog_spec(spec, name, dir)
+            .unwrap_or(spec);
         // A project outside the package's workspace (`examples/*` with its own lockfile, left
         // out by the globs, or a workspace of its own) installs a registry spec (`latest`,
         // `^3`) from the registry, whatever the workspace holds; only a link protocol

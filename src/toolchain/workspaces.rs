@@ -46,6 +46,9 @@ pub struct Workspaces {
     /// Include globs that match no package directory of the tree, by the root declaring them
     /// (`.wasp/out/*` before the framework has generated its packages), sorted.
     pub unmatched: Vec<UnmatchedGlob>,
+    /// pnpm catalogs by workspace root: `(catalog, package)` → version spec, the default
+    /// catalog (`catalog:`) named `default`, as `catalog:` / `catalog:<name>` specs use them.
+    pub catalogs: Vec<(PathBuf, Catalog)>,
 }
 
 /// A workspace glob (not negated) that matches no directory with a `package.json` in the tree.
@@ -84,6 +87,7 @@ impl Workspaces {
             .filter_map(|m| m.path.parent())
             .collect();
         let mut declared: Vec<(PathBuf, Vec<String>)> = Vec::new();
+        let mut catalogs = Vec::new();
         for manifest in manifests.all() {
             let Some(dir) = manifest.path.parent() else {
                 continue;
@@ -110,9 +114,11 @@ impl Workspaces {
             let Some(dir) = file.parent() else { continue };
             match name {
                 "pnpm-workspace.yaml" | "pnpm-workspace.yml" => {
-                    let globs = crate::access::read_to_string(file)
+                    let value = crate::access::read_to_string(file)
                         .ok()
-                        .and_then(|t| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&t).ok())
+                        .and_then(|t| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&t).ok());
+                    let globs = value
+                        .as_ref()
                         .and_then(|v| {
                             v.get("packages").and_then(|p| p.as_sequence()).map(|s| {
                                 s.iter()
@@ -121,6 +127,12 @@ impl Workspaces {
                             })
                         })
                         .unwrap_or_default();
+                    if let Some(value) = &value {
+                        let catalog = pnpm_catalogs(value);
+                        if !catalog.is_empty() {
+                            catalogs.push((dir.to_path_buf(), catalog));
+                        }
+                    }
                     // pnpm always treats the root as a workspace package too.
                     declared.push((dir.to_path_buf(), globs));
                 }
@@ -299,6 +311,10 @@ impl Workspaces {
                 unmatched.dedup();
                 unmatched
             },
+            catalogs: {
+                catalogs.sort();
+                catalogs
+            },
         }
     }
 
@@ -417,6 +433,50 @@ pub fn declared_spec<'m>(
         }
     }
     None
+}
+
+/// `(catalog, package)` → version spec.
+pub type Catalog = std::collections::BTreeMap<(String, String), String>;
+
+/// The catalogs of a `pnpm-workspace.yaml`: `catalog:` (the default one) and `catalogs:`.
+fn pnpm_catalogs(value: &serde_yaml_ng::Value) -> Catalog {
+    let mut out = std::collections::BTreeMap::new();
+    let mut read = |name: &str, entries: &serde_yaml_ng::Value| {
+        for (package, spec) in entries.as_mapping().into_iter().flatten() {
+            if let (Some(package), Some(spec)) = (package.as_str(), spec.as_str()) {
+                out.insert((name.to_string(), package.to_string()), spec.to_string());
+            }
+        }
+    };
+    if let Some(entries) = value.get("catalog") {
+        read("default", entries);
+    }
+    for (name, entries) in value
+        .get("catalogs")
+        .and_then(|c| c.as_mapping())
+        .into_iter()
+        .flatten()
+    {
+        if let Some(name) = name.as_str() {
+            read(name, entries);
+        }
+    }
+    out
+}
+
+impl Workspaces {
+    /// What a pnpm `catalog:` / `catalog:<name>` spec of `package`, declared in `dir`, stands
+    /// for: the version the nearest workspace root's catalog gives it.
+    pub fn catalog_spec(&self, spec: &str, package: &str, dir: &Path) -> Option<&str> {
+        let name = spec.trim().strip_prefix("catalog:")?;
+        let name = if name.is_empty() { "default" } else { name };
+        self.catalogs
+            .iter()
+            .filter(|(root, _)| dir.starts_with(root))
+            .max_by_key(|(root, _)| root.components().count())
+            .and_then(|(_, catalog)| catalog.get(&(name.to_string(), package.to_string())))
+            .map(String::as_str)
+    }
 }
 
 /// Whether a dependency declared as `spec` is the workspace package of that name (version
