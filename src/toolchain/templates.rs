@@ -166,6 +166,7 @@ impl ScaffoldTemplates {
             let project_config = files
                 .iter()
                 .chain(tsconfigs)
+                .chain(manifests.all().into_iter().map(|m| &m.path))
                 .filter(|f| f.starts_with(&dir))
                 .filter_map(|f| {
                     let rank = match f.file_name()?.to_str()? {
@@ -220,7 +221,14 @@ impl ScaffoldTemplates {
                 out.dedup();
                 out
             };
-            let packages = inside(&["package.json"]);
+            let mut packages: Vec<PathBuf> = manifests
+                .all()
+                .into_iter()
+                .filter_map(|m| m.path.parent())
+                .filter(|p| p.starts_with(&dir) && *p != dir)
+                .map(Path::to_path_buf)
+                .collect();
+            packages.sort();
             let projects = inside(&["tsconfig.json", "jsconfig.json"]);
             templates.push(ScaffoldTemplate {
                 dir,
@@ -282,7 +290,7 @@ fn compiled(
 ) -> Option<Option<String>> {
     let mut own: Vec<&PathBuf> = tsconfigs
         .iter()
-        .filter(|t| t.parent() == Some(package_dir))
+        .filter(|t| t.parent() == Some(package_dir) && !is_lint_config(t))
         .collect();
     own.sort();
     if own.is_empty() {
@@ -312,6 +320,15 @@ fn compiled(
             names.join(", ")
         )
     })))
+}
+
+/// A tsconfig for type-aware linting (`tsconfig.eslint.json`, `tsconfig.lint.json`): it lists
+/// every file the linter reads, templates included, and compiles nothing.
+fn is_lint_config(tsconfig: &Path) -> bool {
+    tsconfig
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".eslint.json") || n.ends_with(".lint.json"))
 }
 
 /// Whether a tsconfig (`value`, in directory `base`) may include files of `dir`: a pattern of
@@ -389,6 +406,26 @@ fn excluding_pattern(base: &Path, value: &serde_json::Value, dir: &Path) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn include_patterns_reach_into_a_directory_or_leave_it_out() {
+        let base = Path::new("/tree/cli");
+        let parse = |text: &str| super::super::tsconfig::parse_jsonc(text).unwrap();
+        let narrow = parse("{\"include\": [\"src\", \"tsup.config.ts\", \"../reset.d.ts\"]}");
+        assert!(!includes(base, &narrow, &base.join("template")));
+        assert!(includes(base, &narrow, &base.join("src/loaders")));
+        let wide = parse("{\"include\": [\"src\", \"template/**/*.ts\"]}");
+        assert!(includes(base, &wide, &base.join("template")));
+        // No `include` and no `files`: everything.
+        assert!(includes(base, &parse("{}"), &base.join("template")));
+        assert!(!includes(
+            base,
+            &parse("{\"files\": [\"src/index.ts\"]}"),
+            &base.join("template")
+        ));
+        assert!(is_lint_config(Path::new("/tree/cli/tsconfig.eslint.json")));
+        assert!(!is_lint_config(Path::new("/tree/cli/tsconfig.build.json")));
+    }
 
     #[test]
     fn exclude_patterns_cover_a_directory_and_what_is_below_it() {
