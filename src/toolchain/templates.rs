@@ -7,19 +7,21 @@
 //!
 //! The evidence, each an independent signal:
 //! 1. a package script copies the directory as files (`cp -r src/templates/app* dist/`);
-//! 2. the package's own code names it in a path (`fs.copy(path.join(PKG_ROOT,
-//!    "template/extras/…"), …)`);
+//! 2. the package's own code (not its tests or configs) names it in a path relative to the
+//!    package root (`fs.copy(path.join(PKG_ROOT, "template/extras/…"), …)`);
 //! 3. package.json `"files"` ships it;
 //! 4. no tsconfig of the package compiles it (their `include` leaves it out, or `exclude`
-//!    covers it);
-//! 5. it holds a project of its own (a tsconfig, jsconfig or `package.json` inside).
+//!    covers it; a type-aware lint tsconfig compiles nothing);
+//! 5. it holds a project of its own (a tsconfig, jsconfig or `package.json` at its root or
+//!    one level down, `template/base/package.json`).
 //!
-//! A template needs two of them, one of which says the directory is copied or named (1 or 2,
-//! the only ways it becomes a candidate), one that it is a project or named in code (2 or 5:
-//! a folder a build copies to run from `dist/` is neither), and one that it is not compiled
-//! or run as the package's code (1, 4 or 5: a `lib/` of worker scripts a JavaScript package
-//! ships and names by path is not). A directory a tsconfig of the package includes is the
-//! package's code, never a template.
+//! A template needs two of them, and among them: that the directory is copied or named (1 or
+//! 2, the only ways it becomes a candidate); that it is a project or named in code (2 or 5: a
+//! folder a build copies to run from `dist/` is neither); that it is not compiled as the
+//! package's code (1, 4 or 5: a `lib/` of worker scripts a JavaScript package ships and names
+//! by path is); and that it is shipped as files (1, 3 or 5: a `public/` folder a server names
+//! is not). A directory a tsconfig of the package includes is the package's code, never a
+//! template.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -118,14 +120,17 @@ impl ScaffoldTemplates {
             else {
                 continue;
             };
-            // Relative to the package root: `../template` from `dist/` or `src/` is
-            // `template`.
-            let segments: Vec<&str> = literal
-                .split('/')
-                .filter(|s| !s.is_empty() && *s != ".")
-                .skip_while(|s| *s == "..")
-                .collect();
-            if segments.contains(&"..") {
+            // Only the code the package runs copies templates: not its tests or configs.
+            if crate::file_role::file_role(&rel(file)) != crate::file_role::FileRole::Production {
+                continue;
+            }
+            // A path relative to the package root (`path.join(PKG_ROOT, "template/base")`);
+            // `./x` and `../x` are relative to the file.
+            if literal.starts_with('.') {
+                continue;
+            }
+            let segments: Vec<&str> = literal.split('/').filter(|s| !s.is_empty()).collect();
+            if segments.iter().any(|s| s.starts_with('.')) {
                 continue;
             }
             let mut dir = package_dir.to_path_buf();
@@ -163,11 +168,16 @@ impl ScaffoldTemplates {
                 continue;
             };
             let shipped = shipped(package, package_dir, &dir);
+            let shipped_signal = shipped.is_some();
             let project_config = files
                 .iter()
                 .chain(tsconfigs)
                 .chain(manifests.all().into_iter().map(|m| &m.path))
-                .filter(|f| f.starts_with(&dir))
+                // At its root or one level down (`template/base/tsconfig.json`).
+                .filter(|f| {
+                    f.parent()
+                        .is_some_and(|p| p == dir || p.parent() == Some(dir.as_path()))
+                })
                 .filter_map(|f| {
                     let rank = match f.file_name()?.to_str()? {
                         "tsconfig.json" | "jsconfig.json" => 0,
@@ -192,9 +202,11 @@ impl ScaffoldTemplates {
             .into_iter()
             .flatten()
             .collect();
+            let is_shipped = shipped_signal;
             let enough = evidence.len() >= 2
                 && (is_named || has_project)
-                && (is_copied || compiled_out || has_project);
+                && (is_copied || compiled_out || has_project)
+                && (is_copied || is_shipped || has_project);
             if !enough {
                 continue;
             }
