@@ -161,6 +161,11 @@ pub struct ModuleFacts {
     /// as URLs or text, not as modules. Their own imports are not part of the build.
     #[serde(default)]
     pub asset_globs: Vec<String>,
+    /// Literal path strings handed to `path.join`/`resolve` or a copy call (`fs.copy`,
+    /// `cpSync`), as written (`template/extras`, `../templates`): the folders a package names
+    /// by path, such as the scaffold templates a CLI copies at run time.
+    #[serde(default)]
+    pub path_literals: Vec<String>,
     /// Imports and mounts written inside comments (commented-out code), parsed from the
     /// comment text.
     #[serde(default)]

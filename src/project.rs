@@ -504,8 +504,19 @@ pub fn assemble(
     known_files.extend(discovery.other_files.iter().cloned());
     known_files.extend(discovery.data_files.iter().cloned());
     known_files.extend(discovery.ignored.iter().cloned());
-    let mut toolchain =
-        crate::toolchain::Toolchain::load(&root, &known_files, &discovery.tsconfigs, &manifests);
+    // Folders a package names by path in its code (scaffold templates it copies at run time).
+    let path_literals: Vec<(PathBuf, Vec<String>)> = parsed
+        .iter()
+        .filter(|(_, facts)| !facts.path_literals.is_empty())
+        .map(|(file, facts)| (file.path.clone(), facts.path_literals.clone()))
+        .collect();
+    let mut toolchain = crate::toolchain::Toolchain::load(
+        &root,
+        &known_files,
+        &discovery.tsconfigs,
+        &manifests,
+        &path_literals,
+    );
     // Workflows are env declaration files too (their `env:` blocks).
     toolchain.workflow_installs = crate::toolchain::workflows::load(&root, &discovery.env_files);
     let resolver = ModuleResolver::new(

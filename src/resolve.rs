@@ -431,7 +431,11 @@ impl<'t> ModuleResolver<'t> {
             Resolution::File { path } => !path.starts_with(&template.dir),
             _ => false,
         };
-        if !is_bare(&import.specifier) || !leaves {
+        // The relative imports of a fragment (no project config of the template covers it)
+        // name siblings the CLI writes beside its copy.
+        let placed_at_copy =
+            template.is_fragment(importer) && matches!(resolution, Resolution::Unresolved { .. });
+        if !leaves || !(is_bare(&import.specifier) || placed_at_copy) {
             return resolution;
         }
         Resolution::Template {

@@ -419,6 +419,50 @@ fn a_scaffold_template_a_cli_copies_declares_its_packages_in_the_project_it_crea
 }
 
 #[test]
+fn a_template_a_cli_copies_in_code_and_ships_by_files_is_a_scaffold_template() {
+    let json = check_json("fixtures/cli-runtime-template");
+    let lines = finding_lines(&json);
+    // template/ is copied by `fs.copySync(path.join(PKG_ROOT, "template/extras/…"))` in
+    // src/index.ts, shipped by `"files"` and left out by the tsconfig's `include` (the
+    // type-aware lint tsconfig that lists it compiles nothing): no script copies it, no
+    // tsconfig excludes it and it holds no project of its own. Its fragments' `~/env`,
+    // `./index.module.css` (placed beside the copy) and `eslint-plugin-drizzle` are one info.
+    let generated = lines_of(&lines, "generated-import");
+    assert_eq!(generated.len(), 1, "{lines:#?}");
+    assert!(
+        generated[0].contains("`template` is a scaffold template")
+            && generated[0].contains("src/index.ts names it")
+            && generated[0].contains("package.json `files` ships it (`template`)")
+            && generated[0].contains("no tsconfig of the package includes it")
+            && generated[0].contains("(2 more imports)"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains(" template/") && !l.contains("generated-import")),
+        "{lines:#?}"
+    );
+    // Twins: assets/ is only shipped by "files" (and outside the tsconfig), and src/loaders is
+    // named in a path.join and shipped but compiled by the tsconfig: their broken imports and
+    // undeclared packages stay errors.
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 2, "{lines:#?}");
+    assert!(
+        unresolved[0].contains("assets/banner.js")
+            && unresolved[1].contains("src/loaders/registry.ts"),
+        "{lines:#?}"
+    );
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 2, "{lines:#?}");
+    assert!(
+        unlisted[0].contains("`chalk`") && unlisted[1].contains("`kleur`"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("cli_runtime_template", lines);
+}
+
+#[test]
 fn workspace_subpath_exports_follow_tsc_mirror_types_field_and_generated_dirs() {
     let json = check_json("fixtures/workspace-exports-subpaths");
     let lines = finding_lines(&json);

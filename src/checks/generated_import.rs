@@ -33,7 +33,11 @@ that resolve only from the packages its files are copied into, and the package i
 scaffold template: a directory a package script copies as files (`cp -r src/templates/app*
 dist/templates`), that the package's tsconfig excludes and that holds a tsconfig or jsconfig of
 its own, i.e. the project a CLI (`npx create-x`, `x init`) writes; its packages are declared in
-the `package.json` the CLI writes for that project, not in the CLI's.
+the `package.json` the CLI writes for that project, not in the CLI's. A directory the CLI copies
+in its own code (`fs.copy(path.join(PKG_ROOT, \"template/extras/…\"), …)`) and that two signals
+mark as a template (that copy, package.json `files` shipping it, no tsconfig compiling it, a
+project config inside it) is one too; the relative imports of its fragments (files no project
+config of it covers) name siblings the CLI writes beside the copy and are reported here too.
 
 ## Why is this bad
 It is not: it is the honest limit of a static audit. Run the generator before `treeaudit

@@ -11,7 +11,7 @@ use super::commonjs::{
 use super::env::{env_alias_reads, env_object, env_schema, use_client_directive};
 use super::exports::{ambient_module, export_statement};
 use super::imports::{dynamic_import, import_statement, require_call};
-use super::paths::{path_reference, path_string};
+use super::paths::{path_literals, path_reference, path_string};
 use super::routes::{
     base_path, binding_declarator, glob_call, mount_call, namespace_binding, new_router,
     readdir_call, registration_call,
@@ -436,6 +436,23 @@ fn call_expression(node: Node, text: &str, facts: &mut ModuleFacts) {
     };
     if matches!(schema, Some("createEnv" | "cleanEnv")) {
         env_schema(node, text, facts);
+    }
+    if has_arguments
+        && matches!(
+            schema,
+            Some(
+                "join"
+                    | "resolve"
+                    | "copy"
+                    | "copySync"
+                    | "cp"
+                    | "cpSync"
+                    | "copyFile"
+                    | "copyFileSync"
+            )
+        )
+    {
+        path_literals(node, text, facts);
     }
     if has_arguments && matches!(property, Some("use" | "lazyUse" | "route" | "register")) {
         mount_call(node, text, facts);

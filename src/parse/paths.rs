@@ -118,6 +118,29 @@ pub(super) fn path_reference(node: Node, text: &str, facts: &mut ModuleFacts) {
     });
 }
 
+/// The literal path strings among the arguments of `path.join`/`resolve` or a copy call
+/// (`fs.copy(path.join(PKG_ROOT, "template/base"), dest)`): relative paths made of plain
+/// name characters, as written, each once.
+pub(super) fn path_literals(node: Node, text: &str, facts: &mut ModuleFacts) {
+    for argument in call_arguments(node) {
+        let Some(value) = literal_string(argument, text) else {
+            continue;
+        };
+        let plain = value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '-' | '@'));
+        if !plain
+            || value.len() > 200
+            || value.starts_with('/')
+            || !value.chars().any(|c| c.is_ascii_alphabetic())
+            || facts.path_literals.contains(&value)
+        {
+            continue;
+        }
+        facts.path_literals.push(value);
+    }
+}
+
 /// A path expression with its unknown parts as `*`: `` `./jobs/${name}.js` `` is
 /// `./jobs/*.js`, `'./' + name` is `./*`, `path.join(__dirname, 'jobs', name)` is
 /// `./jobs/*`. Paths are relative to the file's directory.

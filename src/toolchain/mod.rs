@@ -72,6 +72,7 @@ impl Toolchain {
         files: &[PathBuf],
         tsconfigs: &[PathBuf],
         manifests: &Manifests,
+        path_literals: &[(PathBuf, Vec<String>)],
     ) -> Toolchain {
         let workspaces = Workspaces::load(manifests, files);
         // Base configs may come from workspace packages (`@acme/tsconfig/base.json`).
@@ -84,8 +85,14 @@ impl Toolchain {
         }
         let probe_fs = file_system::ToolchainFileSystem::with_overlay(std::sync::Arc::new(links));
         let copies = copies::Copies::load(root, manifests);
-        let templates =
-            templates::ScaffoldTemplates::load(root, files, tsconfigs, manifests, &copies);
+        let templates = templates::ScaffoldTemplates::load(
+            root,
+            files,
+            tsconfigs,
+            manifests,
+            &copies,
+            path_literals,
+        );
         let generated = GeneratedPaths::load(root, files);
         let generated_workspaces = workspaces
             .unmatched

@@ -1,19 +1,33 @@
-//! Scaffold templates: directories of a package that hold a project of their own, which the
-//! package ships as files (a `cp -r` in its build) for a CLI to write into the projects it
-//! creates (`novu init`, `create-*-app`). Their package imports name the dependencies of the
-//! project created, which declares them in a `package.json` the CLI writes: they are not
-//! the package's.
+//! Scaffold templates: directories of a package that hold a project, or fragments of one,
+//! which the package ships as files for a CLI to write into the projects it creates
+//! (`novu init`, `create-*-app`). Their package imports name the dependencies of the project
+//! created, which declares them in a `package.json` the CLI writes: they are not the
+//! package's. The relative imports of a fragment (a template file without a project config of
+//! its own) name siblings the CLI places beside the copy.
 //!
-//! All three signals are required, so code the package runs is never taken for a template:
-//! the directory is copied by a script, the package's tsconfig excludes it (its TypeScript
-//! is not compiled as the package's), and it holds a tsconfig or jsconfig of its own with no
-//! `package.json` (the nested project's root, whose manifest the CLI writes).
+//! The evidence, each an independent signal:
+//! 1. a package script copies the directory as files (`cp -r src/templates/app* dist/`);
+//! 2. the package's own code (not its tests or configs) names it in a path relative to the
+//!    package root (`fs.copy(path.join(PKG_ROOT, "template/extras/…"), …)`);
+//! 3. package.json `"files"` ships it;
+//! 4. no tsconfig of the package compiles it (their `include` leaves it out, or `exclude`
+//!    covers it; a type-aware lint tsconfig compiles nothing);
+//! 5. it holds a project of its own (a tsconfig, jsconfig or `package.json` at its root or
+//!    one level down, `template/base/package.json`).
+//!
+//! A template needs two of them, and among them: that the directory is copied or named (1 or
+//! 2, the only ways it becomes a candidate); that it is a project or named in code (2 or 5: a
+//! folder a build copies to run from `dist/` is neither); that it is not compiled as the
+//! package's code (1, 4 or 5: a `lib/` of worker scripts a JavaScript package ships and names
+//! by path is); and that it is shipped as files (1, 3 or 5: a `public/` folder a server names
+//! is not). A directory a tsconfig of the package includes is the package's code, never a
+//! template.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::copies::Copies;
-use crate::manifest::Manifests;
+use crate::manifest::{Manifest, Manifests};
 
 /// One template directory and the evidence that it is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +36,19 @@ pub struct ScaffoldTemplate {
     pub dir: PathBuf,
     /// Why it is a template, for messages (root-relative paths).
     pub evidence: String,
+    /// Directories inside it with a `package.json` of their own: packages, checked as such.
+    pub packages: Vec<PathBuf>,
+    /// Directories inside it that hold a tsconfig or jsconfig: projects whose relative
+    /// imports resolve where they sit.
+    pub projects: Vec<PathBuf>,
+}
+
+impl ScaffoldTemplate {
+    /// Whether `file` is a fragment: no project config of the template covers it, so its
+    /// relative imports name what the CLI places beside its copy.
+    pub fn is_fragment(&self, file: &Path) -> bool {
+        !self.projects.iter().any(|p| file.starts_with(p))
+    }
 }
 
 /// Every scaffold template of the tree.
@@ -31,79 +58,332 @@ pub struct ScaffoldTemplates {
     pub templates: Vec<ScaffoldTemplate>,
 }
 
+/// What points at one candidate directory.
+#[derive(Default)]
+struct Signals {
+    /// A script copies it: the message.
+    copied: Option<String>,
+    /// The package's code names it: the message.
+    named: Option<String>,
+}
+
 impl ScaffoldTemplates {
-    /// Finds the copied directories that the copying package's tsconfig excludes and that
-    /// hold a project config of their own. `files` are every file of the tree, `tsconfigs` its
-    /// tsconfigs and jsconfigs.
+    /// Finds the directories that the evidence (see the module) makes templates. `files` are
+    /// every file of the tree, `tsconfigs` its tsconfigs and jsconfigs, `path_literals` the
+    /// literal paths each source file hands to `path.join` or a copy call.
     pub fn load(
         root: &Path,
         files: &[PathBuf],
         tsconfigs: &[PathBuf],
         manifests: &Manifests,
         copies: &Copies,
+        path_literals: &[(PathBuf, Vec<String>)],
     ) -> ScaffoldTemplates {
-        let mut found: BTreeMap<PathBuf, String> = BTreeMap::new();
+        let rel = |p: &Path| crate::discover::relative(root, p);
+        let dirs: BTreeSet<&Path> = files
+            .iter()
+            .chain(tsconfigs)
+            .flat_map(|f| f.ancestors().skip(1))
+            .filter(|a| a.starts_with(root) && *a != root)
+            .collect();
+        // The package whose template `dir` would be: the nearest manifest above it, when the
+        // directory has none of its own.
+        let package_of = |dir: &Path| -> Option<PathBuf> {
+            let package = manifests.nearest(dir.parent()?, root)?;
+            (manifests.nearest(dir, root).map(|m| &m.path) == Some(&package.path))
+                .then(|| package.path.clone())
+        };
+        let mut candidates: BTreeMap<PathBuf, Signals> = BTreeMap::new();
         for copy in &copies.copies {
             let dir = &copy.source;
-            if found.contains_key(dir) {
+            if !dirs.contains(dir.as_path()) || package_of(dir).is_none() {
                 continue;
             }
-            let Some(package) = dir.parent().and_then(|d| manifests.nearest(d, root)) else {
+            candidates
+                .entry(dir.clone())
+                .or_default()
+                .copied
+                .get_or_insert_with(|| {
+                    format!("{} copies it as files (to `{}`)", copy.by, rel(&copy.dest))
+                });
+        }
+        let mut named: Vec<(&PathBuf, &String)> = path_literals
+            .iter()
+            .flat_map(|(file, literals)| literals.iter().map(move |l| (file, l)))
+            .collect();
+        named.sort();
+        for (file, literal) in named {
+            let Some(package_dir) = file
+                .parent()
+                .and_then(|d| manifests.nearest(d, root))
+                .and_then(|m| m.path.parent())
+            else {
+                continue;
+            };
+            // Only the code the package runs copies templates: not its tests or configs.
+            if crate::file_role::file_role(&rel(file)) != crate::file_role::FileRole::Production {
+                continue;
+            }
+            // A path relative to the package root (`path.join(PKG_ROOT, "template/base")`);
+            // `./x` and `../x` are relative to the file.
+            if literal.starts_with('.') {
+                continue;
+            }
+            let segments: Vec<&str> = literal.split('/').filter(|s| !s.is_empty()).collect();
+            if segments.iter().any(|s| s.starts_with('.')) {
+                continue;
+            }
+            let mut dir = package_dir.to_path_buf();
+            for segment in segments {
+                dir.push(segment);
+                if !dirs.contains(dir.as_path())
+                    || package_of(&dir).as_deref().and_then(Path::parent) != Some(package_dir)
+                {
+                    break;
+                }
+                // A template's own files naming it are no evidence.
+                if file.starts_with(&dir) {
+                    continue;
+                }
+                candidates
+                    .entry(dir.clone())
+                    .or_default()
+                    .named
+                    .get_or_insert_with(|| format!("{} names it (`{literal}`)", rel(file)));
+            }
+        }
+        let mut found: BTreeMap<PathBuf, String> = BTreeMap::new();
+        for (dir, signals) in candidates {
+            if package_of(&dir).is_none() {
+                continue;
+            }
+            let Some(package) = manifests.nearest(&dir, root) else {
                 continue;
             };
             let Some(package_dir) = package.path.parent() else {
                 continue;
             };
-            // A nested `package.json` already declares the template's dependencies.
-            if manifests.nearest(dir, root).map(|m| &m.path) != Some(&package.path) {
+            let Some(compiled) = compiled(package_dir, tsconfigs, &dir, &rel) else {
+                // A tsconfig of the package includes it: the package's own code.
+                continue;
+            };
+            let shipped = shipped(package, package_dir, &dir);
+            let shipped_signal = shipped.is_some();
+            let project_config = files
+                .iter()
+                .chain(tsconfigs)
+                .chain(manifests.all().into_iter().map(|m| &m.path))
+                // At its root or one level down (`template/base/tsconfig.json`).
+                .filter(|f| {
+                    f.parent()
+                        .is_some_and(|p| p == dir || p.parent() == Some(dir.as_path()))
+                })
+                .filter_map(|f| {
+                    let rank = match f.file_name()?.to_str()? {
+                        "tsconfig.json" | "jsconfig.json" => 0,
+                        "package.json" => 1,
+                        _ => return None,
+                    };
+                    Some((rank, f))
+                })
+                .min()
+                .map(|(_, f)| format!("it holds a project of its own (`{}`)", rel(f)));
+            let is_named = signals.named.is_some();
+            let is_copied = signals.copied.is_some();
+            let has_project = project_config.is_some();
+            let compiled_out = compiled.is_some();
+            let evidence: Vec<String> = [
+                signals.copied,
+                signals.named,
+                shipped,
+                compiled,
+                project_config,
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let is_shipped = shipped_signal;
+            let enough = evidence.len() >= 2
+                && (is_named || has_project)
+                && (is_copied || compiled_out || has_project)
+                && (is_copied || is_shipped || has_project);
+            if !enough {
                 continue;
             }
-            let Some(project_config) = files.iter().chain(tsconfigs).find(|f| {
-                f.starts_with(dir)
-                    && f.file_name()
-                        .is_some_and(|n| n == "tsconfig.json" || n == "jsconfig.json")
-            }) else {
-                continue;
-            };
-            let Some((tsconfig, pattern)) = tsconfigs
-                .iter()
-                .filter(|t| t.parent() == Some(package_dir))
-                .find_map(|t| {
-                    let text = crate::access::read_to_string(t).ok()?;
-                    let value = super::tsconfig::parse_jsonc(&text).ok()?;
-                    excluding_pattern(package_dir, &value, dir).map(|p| (t, p))
-                })
-            else {
-                continue;
-            };
-            let rel = |p: &Path| crate::discover::relative(root, p);
-            found.insert(
-                dir.clone(),
-                format!(
-                    "{} copies it as files (to `{}`), {} excludes it (`{}`) and it holds a \
-                     project of its own (`{}`)",
-                    copy.by,
-                    rel(&copy.dest),
-                    rel(tsconfig),
-                    pattern,
-                    rel(project_config)
-                ),
-            );
+            found.insert(dir, join_evidence(&evidence));
         }
         let mut templates: Vec<ScaffoldTemplate> = Vec::new();
         for (dir, evidence) in found {
             if templates.iter().any(|t| dir.starts_with(&t.dir)) {
                 continue;
             }
-            templates.push(ScaffoldTemplate { dir, evidence });
+            let inside = |name: &[&str]| -> Vec<PathBuf> {
+                let mut out: Vec<PathBuf> = files
+                    .iter()
+                    .chain(tsconfigs)
+                    .filter(|f| {
+                        f.starts_with(&dir)
+                            && f.file_name()
+                                .and_then(|n| n.to_str())
+                                .is_some_and(|n| name.contains(&n))
+                    })
+                    .filter_map(|f| f.parent().map(Path::to_path_buf))
+                    .collect();
+                out.sort();
+                out.dedup();
+                out
+            };
+            let mut packages: Vec<PathBuf> = manifests
+                .all()
+                .into_iter()
+                .filter_map(|m| m.path.parent())
+                .filter(|p| p.starts_with(&dir) && *p != dir)
+                .map(Path::to_path_buf)
+                .collect();
+            packages.sort();
+            let projects = inside(&["tsconfig.json", "jsconfig.json"]);
+            templates.push(ScaffoldTemplate {
+                dir,
+                evidence,
+                packages,
+                projects,
+            });
         }
         ScaffoldTemplates { templates }
     }
 
-    /// The template holding `file`, if any.
+    /// The template holding `file`, if any (not within a package of its own inside it).
     pub fn containing(&self, file: &Path) -> Option<&ScaffoldTemplate> {
-        self.templates.iter().find(|t| file.starts_with(&t.dir))
+        self.templates
+            .iter()
+            .find(|t| file.starts_with(&t.dir) && !t.packages.iter().any(|p| file.starts_with(p)))
     }
+}
+
+/// "a, b and c".
+fn join_evidence(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Whether package.json `"files"` ships `dir`: the message.
+fn shipped(package: &Manifest, package_dir: &Path, dir: &Path) -> Option<String> {
+    let entries = package.json.get("files")?.as_array()?;
+    let inner = dir.strip_prefix(package_dir).ok()?;
+    entries.iter().filter_map(|e| e.as_str()).find_map(|entry| {
+        let trimmed = entry.trim_start_matches("./").trim_end_matches('/');
+        if trimmed.is_empty() || trimmed.starts_with('!') {
+            return None;
+        }
+        let glob = globset::GlobBuilder::new(trimmed)
+            .literal_separator(true)
+            .build()
+            .ok()?
+            .compile_matcher();
+        inner
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .any(|a| glob.is_match(a))
+            .then(|| format!("package.json `files` ships it (`{entry}`)"))
+    })
+}
+
+/// Whether no tsconfig of the package (in `package_dir`) compiles `dir`: `Some(Some(message))`
+/// when one excludes it or their `include` leaves it out, `Some(None)` when the package has no
+/// tsconfig (no signal either way), and `None` when one includes it (or cannot be read).
+fn compiled(
+    package_dir: &Path,
+    tsconfigs: &[PathBuf],
+    dir: &Path,
+    rel: &dyn Fn(&Path) -> String,
+) -> Option<Option<String>> {
+    let mut own: Vec<&PathBuf> = tsconfigs
+        .iter()
+        .filter(|t| t.parent() == Some(package_dir) && !is_lint_config(t))
+        .collect();
+    own.sort();
+    if own.is_empty() {
+        return Some(None);
+    }
+    let mut excluded: Option<String> = None;
+    for tsconfig in &own {
+        let Some(value) = crate::access::read_to_string(tsconfig)
+            .ok()
+            .and_then(|text| super::tsconfig::parse_jsonc(&text).ok())
+        else {
+            // Unreadable: it may include anything.
+            return None;
+        };
+        if let Some(pattern) = excluding_pattern(package_dir, &value, dir) {
+            excluded.get_or_insert_with(|| format!("{} excludes it (`{pattern}`)", rel(tsconfig)));
+            continue;
+        }
+        if includes(package_dir, &value, dir) {
+            return None;
+        }
+    }
+    Some(Some(excluded.unwrap_or_else(|| {
+        let names: Vec<String> = own.iter().map(|t| rel(t)).collect();
+        format!(
+            "no tsconfig of the package includes it ({})",
+            names.join(", ")
+        )
+    })))
+}
+
+/// A tsconfig for type-aware linting (`tsconfig.eslint.json`, `tsconfig.lint.json`): it lists
+/// every file the linter reads, templates included, and compiles nothing.
+fn is_lint_config(tsconfig: &Path) -> bool {
+    tsconfig
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".eslint.json") || n.ends_with(".lint.json"))
+}
+
+/// Whether a tsconfig (`value`, in directory `base`) may include files of `dir`: a pattern of
+/// its `include` (`**/*` when absent and there is no `files`) reaching into it, or a file of
+/// `files` inside it. Inherited `include` is not followed, so one that `extends` another
+/// without its own is taken to include everything.
+fn includes(base: &Path, value: &serde_json::Value, dir: &Path) -> bool {
+    let listed = |key: &str| -> Option<Vec<String>> {
+        Some(
+            value
+                .get(key)?
+                .as_array()?
+                .iter()
+                .filter_map(|p| p.as_str().map(str::to_string))
+                .collect(),
+        )
+    };
+    let files = listed("files").unwrap_or_default();
+    if files
+        .iter()
+        .any(|f| base.join(f.trim_start_matches("./")).starts_with(dir))
+    {
+        return true;
+    }
+    let patterns = match listed("include") {
+        Some(patterns) => patterns,
+        None if value.get("files").is_some() => Vec::new(),
+        None => vec!["**/*".to_string()],
+    };
+    patterns.iter().any(|pattern| {
+        // The literal directories before the first wildcard.
+        let mut prefix = base.to_path_buf();
+        for segment in pattern.trim_start_matches("./").split('/') {
+            if segment.contains(['*', '?', '[', '{']) {
+                break;
+            }
+            if segment.is_empty() || segment == "." {
+                continue;
+            }
+            prefix.push(segment);
+        }
+        dir.starts_with(&prefix) || prefix.starts_with(dir)
+    })
 }
 
 /// The `exclude` pattern of a tsconfig (`value`, in directory `base`) that covers `dir` (the
@@ -138,6 +418,26 @@ fn excluding_pattern(base: &Path, value: &serde_json::Value, dir: &Path) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn include_patterns_reach_into_a_directory_or_leave_it_out() {
+        let base = Path::new("/tree/cli");
+        let parse = |text: &str| super::super::tsconfig::parse_jsonc(text).unwrap();
+        let narrow = parse("{\"include\": [\"src\", \"tsup.config.ts\", \"../reset.d.ts\"]}");
+        assert!(!includes(base, &narrow, &base.join("template")));
+        assert!(includes(base, &narrow, &base.join("src/loaders")));
+        let wide = parse("{\"include\": [\"src\", \"template/**/*.ts\"]}");
+        assert!(includes(base, &wide, &base.join("template")));
+        // No `include` and no `files`: everything.
+        assert!(includes(base, &parse("{}"), &base.join("template")));
+        assert!(!includes(
+            base,
+            &parse("{\"files\": [\"src/index.ts\"]}"),
+            &base.join("template")
+        ));
+        assert!(is_lint_config(Path::new("/tree/cli/tsconfig.eslint.json")));
+        assert!(!is_lint_config(Path::new("/tree/cli/tsconfig.build.json")));
+    }
 
     #[test]
     fn exclude_patterns_cover_a_directory_and_what_is_below_it() {
