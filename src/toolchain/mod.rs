@@ -92,6 +92,7 @@ impl Toolchain {
             manifests,
             &copies,
             path_literals,
+            &workspaces.members,
         );
         let generated = GeneratedPaths::load(root, files);
         let generated_workspaces = workspaces

@@ -23,7 +23,7 @@
 //! is not). A directory a tsconfig of the package includes is the package's code, never a
 //! template.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::copies::Copies;
@@ -78,14 +78,13 @@ impl ScaffoldTemplates {
         manifests: &Manifests,
         copies: &Copies,
         path_literals: &[(PathBuf, Vec<String>)],
+        workspace_members: &[(PathBuf, PathBuf)],
     ) -> ScaffoldTemplates {
         let rel = |p: &Path| crate::discover::relative(root, p);
-        let dirs: BTreeSet<&Path> = files
-            .iter()
-            .chain(tsconfigs)
-            .flat_map(|f| f.ancestors().skip(1))
-            .filter(|a| a.starts_with(root) && *a != root)
-            .collect();
+        // A folder of the tree (asked of a few candidates only: building the set of every
+        // file's folders cost more than the rest of this search on large trees).
+        let is_tree_dir =
+            |dir: &Path| dir.starts_with(root) && dir != root && crate::access::is_dir(dir);
         // The package whose template `dir` would be: the nearest manifest above it, when the
         // directory has none of its own.
         let package_of = |dir: &Path| -> Option<PathBuf> {
@@ -96,7 +95,7 @@ impl ScaffoldTemplates {
         let mut candidates: BTreeMap<PathBuf, Signals> = BTreeMap::new();
         for copy in &copies.copies {
             let dir = &copy.source;
-            if !dirs.contains(dir.as_path()) || package_of(dir).is_none() {
+            if !is_tree_dir(dir) || package_of(dir).is_none() {
                 continue;
             }
             candidates
@@ -136,7 +135,7 @@ impl ScaffoldTemplates {
             let mut dir = package_dir.to_path_buf();
             for segment in segments {
                 dir.push(segment);
-                if !dirs.contains(dir.as_path())
+                if !is_tree_dir(&dir)
                     || package_of(&dir).as_deref().and_then(Path::parent) != Some(package_dir)
                 {
                     break;
@@ -154,6 +153,13 @@ impl ScaffoldTemplates {
         }
         let mut found: BTreeMap<PathBuf, String> = BTreeMap::new();
         for (dir, signals) in candidates {
+            // A folder holding workspace members (`packages/`) is the workspace's own code.
+            if workspace_members
+                .iter()
+                .any(|(member, _)| member.starts_with(&dir))
+            {
+                continue;
+            }
             if package_of(&dir).is_none() {
                 continue;
             }
