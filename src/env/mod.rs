@@ -480,13 +480,7 @@ pub fn feature_gated_modules(project: &Project) -> Vec<bool> {
         if !runs(i) {
             continue;
         }
-        for (import, resolution) in module.facts.imports.iter().zip(&module.resolutions) {
-            if !import.kind.is_runtime() {
-                continue;
-            }
-            let Some(target) = resolved_module(project, resolution).filter(|t| *t != i) else {
-                continue;
-            };
+        for (import, target) in runtime_imports(project, i) {
             let gated = module.facts.gated_imports.contains(&import.specifier)
                 || flag_gated_import(project, i, &import.specifier);
             if gated && state[target] != 2 {
@@ -561,13 +555,7 @@ impl ValueHandOffs {
             if !exports {
                 continue;
             }
-            for (import, resolution) in module.facts.imports.iter().zip(&module.resolutions) {
-                if !import.kind.is_runtime() {
-                    continue;
-                }
-                let Some(target) = resolved_module(project, resolution).filter(|t| *t != i) else {
-                    continue;
-                };
+            for (import, target) in runtime_imports(project, i) {
                 if import.namespace
                     || import.kind == crate::facts::ImportKind::ReExport
                     || import.kind == crate::facts::ImportKind::Dynamic
@@ -692,6 +680,24 @@ fn imported_holds(
             };
             resolved_module(project, resolution)
                 .is_some_and(|target| exported_holds(project, target, &name.imported, holds, 0))
+        })
+}
+
+/// The run-time imports of module `module` that resolve to another module of the tree, with it.
+fn runtime_imports(
+    project: &Project,
+    module: usize,
+) -> impl Iterator<Item = (&crate::facts::Import, usize)> {
+    let m = &project.modules[module];
+    m.facts
+        .imports
+        .iter()
+        .zip(&m.resolutions)
+        .filter(|(import, _)| import.kind.is_runtime())
+        .filter_map(move |(import, resolution)| {
+            resolved_module(project, resolution)
+                .filter(|t| *t != module)
+                .map(|t| (import, t))
         })
 }
 

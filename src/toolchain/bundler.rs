@@ -1450,29 +1450,8 @@ impl<'a> Script<'a> {
             "__filename" => return Value::Path(self.file.to_path_buf()),
             _ => {}
         }
-        let mut cursor = self.root.walk();
-        for statement in self.root.named_children(&mut cursor) {
-            let declaration = match statement.kind() {
-                "lexical_declaration" | "variable_declaration" => statement,
-                "export_statement" => match statement.child_by_field_name("declaration") {
-                    Some(d) => d,
-                    None => continue,
-                },
-                _ => continue,
-            };
-            let mut inner = declaration.walk();
-            for declarator in declaration.named_children(&mut inner) {
-                if declarator.kind() == "variable_declarator"
-                    && declarator
-                        .child_by_field_name("name")
-                        .is_some_and(|n| self.text(n) == name)
-                    && let Some(value) = declarator.child_by_field_name("value")
-                {
-                    return self.eval(value, depth + 1);
-                }
-            }
-        }
-        Value::Unknown
+        self.declared_value(name)
+            .map_or(Value::Unknown, |value| self.eval(value, depth + 1))
     }
 }
 
