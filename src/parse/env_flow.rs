@@ -1183,7 +1183,7 @@ fn catch_only_logs(body: Node, text: &str) -> bool {
             matches!(
                 value.kind(),
                 "false" | "true" | "null" | "undefined" | "number" | "string" | "array" | "object"
-            ) && value.named_child_count() == 0
+            ) && (value.kind() == "string" || value.named_child_count() == 0)
         })
     });
     literal_return
