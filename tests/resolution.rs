@@ -419,6 +419,29 @@ fn a_scaffold_template_a_cli_copies_declares_its_packages_in_the_project_it_crea
 }
 
 #[test]
+fn a_folder_of_workspace_members_is_never_a_scaffold_template() {
+    // The root's build script names `packages/` by path and the root ships it by `files`, and
+    // no root tsconfig includes it: template evidence, but the folder holds the workspace's
+    // members (logto's `packages/`). Its own files stay checked: vitest is declared nowhere.
+    let lines = finding_lines(&check_json("fixtures/workspace-packages-named-by-path"));
+    assert!(
+        lines_of(&lines, "generated-import").is_empty(),
+        "{lines:#?}"
+    );
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert!(
+        unlisted[0].starts_with("error ")
+            && unlisted[0].contains("packages/vitest.shared.js")
+            && unlisted[0].contains("`vitest`"),
+        "{lines:#?}"
+    );
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(unresolved[0].contains("`./audit`"), "{lines:#?}");
+}
+
+#[test]
 fn a_template_a_cli_copies_in_code_and_ships_by_files_is_a_scaffold_template() {
     let json = check_json("fixtures/cli-runtime-template");
     let lines = finding_lines(&json);
