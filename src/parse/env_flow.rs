@@ -337,13 +337,7 @@ fn env_file_load(pair: Node, text: &str, loads: &mut Vec<EnvFileLoad>) {
     let Some(value) = pair.field("value").filter(|_| loader) else {
         return;
     };
-    let values: Vec<Node> = if value.kind() == "array" {
-        let mut cursor = value.walk();
-        value.named_children(&mut cursor).collect()
-    } else {
-        vec![value]
-    };
-    for value in values {
+    for value in super::elements_or_self(value) {
         match literal_env_path(value, text) {
             Some(load) => loads.push(load),
             // `path.join(process.cwd(), webDir, f)`: a folder computed at run time, so the

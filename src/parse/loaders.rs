@@ -179,13 +179,7 @@ fn loader_pair(pair: Node, text: &str, facts: &mut ModuleFacts) {
         _ => vec![value],
     };
     for value in values {
-        let patterns: Vec<Node> = if value.kind() == "array" {
-            let mut cursor = value.walk();
-            value.named_children(&mut cursor).collect()
-        } else {
-            vec![value]
-        };
-        for v in patterns {
+        for v in super::elements_or_self(value) {
             if let Some(pattern) = value_pattern(v, text) {
                 push(facts, pattern, span);
             }

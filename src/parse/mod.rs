@@ -113,6 +113,17 @@ pub(crate) const EXTRACTION_SOURCE: &str = concat!(
 
 /// The tree-sitter language of a dialect (components: the language of their scripts, which
 /// [`parse_module`] picks per file).
+/// The elements of an array literal, or the value itself (`'a'` or `['a', 'b']` where either
+/// is allowed).
+pub(super) fn elements_or_self(value: tree_sitter::Node) -> Vec<tree_sitter::Node> {
+    if value.kind() == "array" {
+        let mut cursor = value.walk();
+        value.named_children(&mut cursor).collect()
+    } else {
+        vec![value]
+    }
+}
+
 pub(crate) fn language(dialect: Dialect) -> Language {
     match dialect {
         Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
