@@ -176,7 +176,17 @@ pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
 /// else is refused before it is opened (and checked again on the open handle).
 /// The read is recorded for the result memo ([`crate::access`]).
 pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    let mut seen = None;
+    read_regular_file_stated(path, limit, None)
+}
+
+/// [`read_regular_file`] of a path whose metadata the caller has just read (`stated`): a
+/// regular file is opened without another stat (the handle's own metadata is still checked).
+pub fn read_regular_file_stated(
+    path: &Path,
+    limit: u64,
+    stated: Option<&std::fs::Metadata>,
+) -> std::io::Result<Vec<u8>> {
+    let mut seen = stated.filter(|m| m.is_file()).cloned();
     let read = read_regular(path, limit, &mut seen);
     match (&read, &seen) {
         (Ok(bytes), Some(meta)) => crate::access::note_read(path, meta, bytes),
@@ -202,10 +212,14 @@ fn read_regular(
             special_kind(&meta.file_type())
         ))
     };
-    let meta = std::fs::metadata(path)?;
-    *seen = Some(meta.clone());
-    if !meta.is_file() {
-        return Err(not_regular(&meta));
+    // Never open what is not a regular file (a named pipe would block the open): stat first,
+    // unless the caller already did and found a regular file.
+    if !seen.as_ref().is_some_and(|m| m.is_file()) {
+        let meta = std::fs::metadata(path)?;
+        *seen = Some(meta.clone());
+        if !meta.is_file() {
+            return Err(not_regular(&meta));
+        }
     }
     let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;

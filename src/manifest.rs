@@ -54,7 +54,7 @@ pub struct BrokenManifest {
 /// Every manifest in the tree, by directory.
 #[derive(Debug, Default)]
 pub struct Manifests {
-    by_dir: HashMap<PathBuf, Manifest>,
+    by_dir: rustc_hash::FxHashMap<PathBuf, Manifest>,
     workspace_names: HashMap<String, PathBuf>,
     /// Manifests that could not be read or parsed.
     pub broken: Vec<BrokenManifest>,
@@ -87,9 +87,14 @@ impl Manifests {
         dir: &'a Path,
         root: &'a Path,
     ) -> impl Iterator<Item = &'a Manifest> + 'a {
-        dir.ancestors()
-            .take_while(move |d| d.starts_with(root))
-            .filter_map(move |d| self.by_dir.get(d))
+        // The ancestors of a `dir` under `root` that are `root` or below it: counted by depth,
+        // not by a component-wise `starts_with` per level.
+        let depth = if dir.starts_with(root) {
+            root.components().count()
+        } else {
+            usize::MAX
+        };
+        crate::resolve::ancestors_to_depth(dir, depth).filter_map(move |d| self.by_dir.get(d))
     }
 
     /// The nearest manifest at or above `dir`.

@@ -1,7 +1,7 @@
 //! Turns each import specifier into a file, a package, a builtin, or an unresolved import
 //! with what was tried and the nearest real file. Built on `oxc_resolver`.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -353,8 +353,9 @@ impl<'t> ModuleResolver<'t> {
                 ResolverSet::new(&base_resolver, &alias, &scope.roots)
             })
             .collect();
-        let mut files_by_lowercase = HashMap::with_capacity(files.len());
-        let mut files_by_stem: HashMap<String, Vec<PathBuf>> = HashMap::new();
+        let mut files_by_lowercase =
+            HashMap::with_capacity_and_hasher(files.len(), Default::default());
+        let mut files_by_stem: HashMap<String, Vec<PathBuf>> = HashMap::default();
         for file in files {
             files_by_lowercase.insert(file.to_string_lossy().to_lowercase(), file.clone());
             if let Some(stem) = file_stem(file) {
@@ -364,7 +365,7 @@ impl<'t> ModuleResolver<'t> {
                     .push(file.clone());
             }
         }
-        let mut tsconfig_dirs = HashMap::new();
+        let mut tsconfig_dirs = HashMap::default();
         for path in tsconfigs {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if let Some(dir) = path.parent() {
@@ -396,8 +397,8 @@ impl<'t> ModuleResolver<'t> {
             dirs,
             files_by_stem,
             tsconfig_dirs,
-            suggestions: Mutex::new(HashMap::new()),
-            installed: Mutex::new(HashMap::new()),
+            suggestions: Mutex::new(HashMap::default()),
+            installed: Mutex::new(HashMap::default()),
             has_node_modules,
             tsconfig_failures,
         }
@@ -1418,6 +1419,15 @@ fn tried_summary(root: &Path, base: &Path) -> Vec<String> {
     }
 }
 
+/// `path` and its ancestors, nearest first, down to those of `depth` components (as `Path`
+/// counts and compares them): the ones that can equal a key of a map whose shortest key has
+/// `depth` components. A per-level hash lookup above that depth cannot match.
+pub fn ancestors_to_depth(path: &Path, depth: usize) -> impl Iterator<Item = &Path> {
+    let own = path.components().count();
+    path.ancestors()
+        .take((own + 1).saturating_sub(depth.max(1)))
+}
+
 /// Lexically normalises `a/b/../c` to `a/c` (no file system access; the target may not exist).
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -1596,6 +1606,26 @@ mod tests {
             relative_specifier(Path::new("/r/src"), Path::new("/r/src/app.js")),
             "./app.js"
         );
+    }
+
+    #[test]
+    fn ancestors_to_depth_stops_at_the_shallowest_key_depth() {
+        let path = Path::new("/r/packages/app/src");
+        let all: Vec<&Path> = ancestors_to_depth(path, 0).collect();
+        assert_eq!(all, path.ancestors().collect::<Vec<_>>());
+        let under_root: Vec<&Path> = ancestors_to_depth(path, 2).collect();
+        assert_eq!(
+            under_root,
+            [
+                Path::new("/r/packages/app/src"),
+                Path::new("/r/packages/app"),
+                Path::new("/r/packages"),
+                Path::new("/r"),
+            ]
+        );
+        assert_eq!(ancestors_to_depth(path, 5).count(), 1);
+        assert_eq!(ancestors_to_depth(path, 6).count(), 0);
+        assert_eq!(ancestors_to_depth(path, usize::MAX).count(), 0);
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub(super) struct Index<'t> {
 #[derive(Clone, Copy)]
 pub(super) struct Identifier<'t> {
     pub node: Node<'t>,
+    /// The node's parent, known to the walk (`Node::parent` searches down from the root).
+    pub parent: Option<Node<'t>>,
     pub in_type: bool,
     /// A plain `identifier` node (not a shorthand property or a type name).
     pub plain: bool,
@@ -233,6 +235,8 @@ pub(super) fn extract_indexed<'t>(
     let mut depth = 0u32;
     // The context of the current node's children, one entry per ancestor.
     let mut contexts: Vec<Context> = vec![Context::default()];
+    // The current node's ancestors, nearest last.
+    let mut ancestors: Vec<Node<'t>> = Vec::new();
     'walk: loop {
         let node = cursor.node();
         // Most nodes are punctuation, names and operators no concern reads: the table says
@@ -264,6 +268,7 @@ pub(super) fn extract_indexed<'t>(
             if plain || in_type || kind == "shorthand_property_identifier" {
                 index.identifiers.push(Identifier {
                     node,
+                    parent: ancestors.last().copied(),
                     in_type,
                     plain,
                 });
@@ -271,6 +276,7 @@ pub(super) fn extract_indexed<'t>(
         }
         if cursor.goto_first_child() {
             depth += 1;
+            ancestors.push(node);
             contexts.push(if flags & CONTEXT != 0 {
                 context.enter(kind)
             } else {
@@ -287,6 +293,7 @@ pub(super) fn extract_indexed<'t>(
             }
             depth -= 1;
             contexts.pop();
+            ancestors.pop();
         }
     }
     if root.has_error() {

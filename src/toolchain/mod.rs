@@ -13,7 +13,6 @@ pub mod tsconfig;
 pub mod workflows;
 pub mod workspaces;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::manifest::Manifests;
@@ -61,7 +60,7 @@ pub struct Toolchain {
     pub generated_workspaces: Vec<GeneratedWorkspace>,
     /// `alias_scopes` by directory (the last scope of a directory wins), built on first use:
     /// the resolver asks for every import, so a linear scan cost O(imports × scopes).
-    alias_scope_index: std::sync::OnceLock<std::collections::HashMap<PathBuf, usize>>,
+    alias_scope_index: std::sync::OnceLock<(rustc_hash::FxHashMap<PathBuf, usize>, usize)>,
 }
 
 impl Toolchain {
@@ -126,7 +125,7 @@ impl Toolchain {
     pub fn overlay(
         &self,
         root: &Path,
-        files: &HashSet<PathBuf>,
+        files: &rustc_hash::FxHashSet<PathBuf>,
         manifests: &Manifests,
     ) -> file_system::Overlay {
         let mut overlay = file_system::Overlay {
@@ -297,17 +296,21 @@ impl Toolchain {
     /// The alias scope (bundler config directory) that applies to a file in `dir`.
     /// The deepest scope whose directory holds `dir`.
     pub fn alias_scope(&self, dir: &Path) -> Option<usize> {
-        let index = self.alias_scope_index.get_or_init(|| {
-            self.alias_scopes
+        // The scopes by directory, and the depth of the shallowest.
+        let (index, shortest) = self.alias_scope_index.get_or_init(|| {
+            let index: rustc_hash::FxHashMap<PathBuf, usize> = self
+                .alias_scopes
                 .iter()
                 .enumerate()
                 .map(|(i, s)| (s.dir.clone(), i))
-                .collect()
+                .collect();
+            let shortest = index.keys().map(|k| k.components().count()).min();
+            (index, shortest.unwrap_or(0))
         });
         if index.is_empty() {
             return None;
         }
-        dir.ancestors().find_map(|a| index.get(a).copied())
+        crate::resolve::ancestors_to_depth(dir, *shortest).find_map(|a| index.get(a).copied())
     }
 }
 

@@ -28,7 +28,7 @@ pub struct TsconfigProblem {
 #[derive(Debug, Clone, Default)]
 pub struct TsconfigRepairs {
     /// Replacement text for tsconfigs whose unreadable `extends` entries were dropped.
-    pub texts: HashMap<PathBuf, String>,
+    pub texts: rustc_hash::FxHashMap<PathBuf, String>,
     /// One problem per tsconfig, sorted.
     pub problems: Vec<TsconfigProblem>,
 }
