@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::discover::relative;
 use crate::facts::{Import, ImportKind};
+use crate::file_role::{FileRole, file_role};
 use crate::manifest::{DependencyKind, Manifests, package_name};
 use crate::toolchain::Toolchain;
 use crate::toolchain::file_system::ToolchainFileSystem;
@@ -149,6 +150,21 @@ impl ResolverSet {
     }
 }
 
+/// The resolvers of one bundler alias scope.
+struct ScopedResolvers {
+    /// With every alias of the scope: for test files' value imports, and for everything when
+    /// no alias is a test runner's only.
+    all: ResolverSet,
+    /// Without the aliases only a test runner applies (Jest `moduleNameMapper`, Vitest
+    /// `test.alias`), when the scope has any: for everything else.
+    build: Option<ResolverSet>,
+}
+
+/// Whether an alias applies to an import (see [`ModuleResolver::in_test_run`]).
+fn applies(alias: &crate::toolchain::Alias, in_test_run: bool) -> bool {
+    in_test_run || !alias.tests_only
+}
+
 /// What an alias (tsconfig `paths`/`baseUrl`, a bundler alias) made of a specifier.
 struct AliasMapping {
     /// "tsconfig `paths` key `@/*` (tsconfig.json)".
@@ -166,7 +182,7 @@ pub struct ModuleResolver<'t> {
     toolchain: &'t Toolchain,
     base: ResolverSet,
     /// One set per bundler alias scope, same order as `toolchain.alias_scopes`.
-    scoped: Vec<ResolverSet>,
+    scoped: Vec<ScopedResolvers>,
     /// Every file in the tree by lower-cased path, for case-mismatch and suggestions.
     files_by_lowercase: HashMap<String, PathBuf>,
     files: HashSet<PathBuf>,
@@ -344,13 +360,23 @@ impl<'t> ModuleResolver<'t> {
             .alias_scopes
             .iter()
             .map(|scope| {
-                let alias: Vec<(String, Vec<AliasValue>)> = scope
-                    .aliases
-                    .iter()
-                    .filter(|a| !a.is_opaque())
-                    .map(|a| (a.key.clone(), vec![AliasValue::Path(a.target.clone())]))
-                    .collect();
-                ResolverSet::new(&base_resolver, &alias, &scope.roots)
+                let resolvers = |in_test_run: bool| {
+                    let alias: Vec<(String, Vec<AliasValue>)> = scope
+                        .aliases
+                        .iter()
+                        .filter(|a| !a.is_opaque() && applies(a, in_test_run))
+                        .map(|a| (a.key.clone(), vec![AliasValue::Path(a.target.clone())]))
+                        .collect();
+                    ResolverSet::new(&base_resolver, &alias, &scope.roots)
+                };
+                ScopedResolvers {
+                    all: resolvers(true),
+                    build: scope
+                        .aliases
+                        .iter()
+                        .any(|a| a.tests_only)
+                        .then(|| resolvers(false)),
+                }
             })
             .collect();
         let mut files_by_lowercase =
@@ -410,11 +436,27 @@ impl<'t> ModuleResolver<'t> {
         &self.tsconfig_failures
     }
 
-    fn resolvers_for(&self, dir: &Path) -> &ResolverSet {
-        self.toolchain
+    fn resolvers_for(&self, dir: &Path, in_test_run: bool) -> &ResolverSet {
+        match self
+            .toolchain
             .alias_scope(dir)
             .and_then(|i| self.scoped.get(i))
-            .unwrap_or(&self.base)
+        {
+            Some(ScopedResolvers {
+                build: Some(build), ..
+            }) if !in_test_run => build,
+            Some(scoped) => &scoped.all,
+            None => &self.base,
+        }
+    }
+
+    /// Whether a test runner's own aliases apply to `import`: it is a value import of a test
+    /// file. Jest's `moduleNameMapper` and Vitest's `test.alias` act only on the modules a
+    /// test run loads (the build never sees them), and a type-only import is erased before.
+    fn in_test_run(&self, importer: &Path, import: &Import) -> bool {
+        let type_only = import.kind == ImportKind::TypeOnly
+            || (!import.names.is_empty() && import.names.iter().all(|n| n.type_only));
+        !type_only && file_role(&relative(&self.root, importer)) == FileRole::Test
     }
 
     /// Resolves one import of `importer` (absolute path).
@@ -454,13 +496,49 @@ impl<'t> ModuleResolver<'t> {
         if !import.analysable {
             return Resolution::Unanalysable;
         }
+        let in_test_run = self.in_test_run(importer, import);
+        let resolution = self.resolve_for(importer, import, manifests, in_test_run);
+        let importer_dir = importer.parent().unwrap_or(&self.root);
+        if in_test_run
+            || !matches!(resolution, Resolution::Unresolved { .. })
+            || !self.test_alias_matches(importer_dir, &import.specifier)
+        {
+            return resolution;
+        }
+        // What nothing else resolves (`@/lib/x` with only Jest's `^@/(.*)$` naming it) the
+        // test runner's mapping is the project's one word on: it stands for the build's alias
+        // treeaudit does not read. A package it swaps for a test double stays the package.
+        match self.resolve_for(importer, import, manifests, true) {
+            Resolution::Unresolved { .. } => resolution,
+            through_test_alias => through_test_alias,
+        }
+    }
+
+    /// Whether an alias only a test runner applies matches `specifier` in `dir`'s scope.
+    fn test_alias_matches(&self, dir: &Path, specifier: &str) -> bool {
+        self.toolchain.alias_scope(dir).is_some_and(|i| {
+            self.toolchain.alias_scopes[i]
+                .aliases
+                .iter()
+                .any(|a| a.tests_only && alias_key_matches(&a.key, specifier).is_some())
+        })
+    }
+
+    /// Resolves one import, with the test runner's aliases or without them.
+    fn resolve_for(
+        &self,
+        importer: &Path,
+        import: &Import,
+        manifests: &Manifests,
+        in_test_run: bool,
+    ) -> Resolution {
         let specifier = import.specifier.as_str();
         let typescript = import.kind == ImportKind::TypeOnly || is_typescript_file(importer);
         let importer_dir = importer.parent().unwrap_or(&self.root);
         let resolver = self
-            .resolvers_for(importer_dir)
+            .resolvers_for(importer_dir, in_test_run)
             .pick(import.kind.uses_require_condition(), typescript);
-        if let Some(opaque) = self.through_opaque_alias(importer_dir, specifier) {
+        if let Some(opaque) = self.through_opaque_alias(importer_dir, specifier, in_test_run) {
             return opaque;
         }
         if let Some(path) = self.docs_site_rooted(importer, specifier) {
@@ -504,11 +582,11 @@ impl<'t> ModuleResolver<'t> {
                     return Resolution::Virtual { provider };
                 }
                 if let Some(resolution) =
-                    self.through_specifier_alias(importer_dir, specifier, manifests)
+                    self.through_specifier_alias(importer_dir, specifier, manifests, in_test_run)
                 {
                     return resolution;
                 }
-                self.unresolved(importer, specifier, error, manifests, resolver)
+                self.unresolved(importer, specifier, error, manifests, resolver, in_test_run)
             }
         }
     }
@@ -618,11 +696,17 @@ impl<'t> ModuleResolver<'t> {
     /// A bundler alias of the importer's scope, the first that matches `specifier`, whose
     /// target only running the config computes: the bundler serves the import from wherever
     /// that leads, which cannot be checked.
-    fn through_opaque_alias(&self, importer_dir: &Path, specifier: &str) -> Option<Resolution> {
+    fn through_opaque_alias(
+        &self,
+        importer_dir: &Path,
+        specifier: &str,
+        in_test_run: bool,
+    ) -> Option<Resolution> {
         let scope = &self.toolchain.alias_scopes[self.toolchain.alias_scope(importer_dir)?];
         let alias = scope
             .aliases
             .iter()
+            .filter(|a| applies(a, in_test_run))
             .find(|a| alias_key_matches(&a.key, specifier).is_some())
             .filter(|a| a.is_opaque())?;
         Some(Resolution::Virtual {
@@ -642,13 +726,18 @@ impl<'t> ModuleResolver<'t> {
         importer_dir: &Path,
         specifier: &str,
         manifests: &Manifests,
+        in_test_run: bool,
     ) -> Option<Resolution> {
         let scope = &self.toolchain.alias_scopes[self.toolchain.alias_scope(importer_dir)?];
-        let (alias, rest) = scope.aliases.iter().find_map(|a| {
-            alias_key_matches(&a.key, specifier)
-                .filter(|_| !a.target.starts_with('/') && !a.is_opaque())
-                .map(|rest| (a, rest))
-        })?;
+        let (alias, rest) = scope
+            .aliases
+            .iter()
+            .filter(|a| applies(a, in_test_run))
+            .find_map(|a| {
+                alias_key_matches(&a.key, specifier)
+                    .filter(|_| !a.target.starts_with('/') && !a.is_opaque())
+                    .map(|rest| (a, rest))
+            })?;
         let mapped = if rest.is_empty() {
             alias.target.clone()
         } else {
@@ -722,6 +811,7 @@ impl<'t> ModuleResolver<'t> {
         importer: &Path,
         specifier: &str,
         resolver: &ToolchainResolver,
+        in_test_run: bool,
     ) -> Option<AliasMapping> {
         let dir = importer.parent().unwrap_or(&self.root);
         if let Some(scope) = self
@@ -729,7 +819,7 @@ impl<'t> ModuleResolver<'t> {
             .alias_scope(dir)
             .map(|i| &self.toolchain.alias_scopes[i])
         {
-            for alias in &scope.aliases {
+            for alias in scope.aliases.iter().filter(|a| applies(a, in_test_run)) {
                 if let Some(rest) = alias_key_matches(&alias.key, specifier)
                     && alias.target.starts_with('/')
                 {
@@ -790,6 +880,7 @@ impl<'t> ModuleResolver<'t> {
         error: ResolveError,
         manifests: &Manifests,
         resolver: &ToolchainResolver,
+        in_test_run: bool,
     ) -> Resolution {
         let importer_dir = importer.parent().unwrap_or(&self.root);
         // oxc_resolver names absolute paths; output names files relative to the root.
@@ -800,7 +891,7 @@ impl<'t> ModuleResolver<'t> {
         };
         let bare = is_bare(specifier);
         let mapping = if bare {
-            self.alias_mapping(importer, specifier, resolver)
+            self.alias_mapping(importer, specifier, resolver, in_test_run)
         } else {
             None
         };

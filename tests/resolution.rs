@@ -248,6 +248,16 @@ fn lines_of<'a>(lines: &'a [String], rule: &str) -> Vec<&'a String> {
         .collect()
 }
 
+/// Asserts that `rule` reports exactly one finding, an error whose line holds every fragment.
+fn assert_one_error(lines: &[String], rule: &str, fragments: &[&str]) {
+    let found = lines_of(lines, rule);
+    assert_eq!(found.len(), 1, "{rule}: {lines:#?}");
+    assert!(
+        found[0].starts_with("error ") && fragments.iter().all(|f| found[0].contains(f)),
+        "{rule} {fragments:?}: {lines:#?}"
+    );
+}
+
 #[test]
 fn npm_workspace_hoisting_makes_phantom_imports_warnings_and_uninstalled_ones_errors() {
     let json = check_json("fixtures/phantom-npm-workspace");
@@ -832,4 +842,61 @@ fn an_alias_whose_replacement_only_the_running_config_computes_is_not_checked() 
         "{lines:#?}"
     );
     insta::assert_debug_snapshot!("vite_alias_computed", lines);
+}
+
+#[test]
+fn a_webpack_config_a_script_names_in_a_subfolder_aliases_the_whole_package() {
+    // requarks/wiki: `webpack --config dev/webpack/webpack.prod.js` runs from the package
+    // folder, so `path.join(process.cwd(), 'client/graph')` is <package>/client/graph and the
+    // alias reaches client/. Scoped to dev/webpack/ with cwd there, every `gql/…` import was
+    // an undeclared package.
+    let lines = finding_lines(&check_json(
+        "fixtures/webpack-config-in-subfolder-named-by-script",
+    ));
+    assert!(
+        lines_of(&lines, "unlisted-dependency").is_empty(),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("@/store/user")),
+        "{lines:#?}"
+    );
+    // The same alias names client/store/session, which does not exist.
+    assert_one_error(
+        &lines,
+        "unresolved-import",
+        &[
+            "client/index-app.js:5",
+            "dev/webpack/webpack.prod.js",
+            "`client/store/session`",
+        ],
+    );
+    insta::assert_debug_snapshot!("webpack_config_in_subfolder_named_by_script", lines);
+}
+
+#[test]
+fn a_jest_mapper_swaps_a_package_for_its_mock_in_test_files_only() {
+    // hedgedoc frontend: Jest maps `react-bootstrap-icons` to a mock. Production code (and
+    // any `import type`) gets the real package, which exports `Icon` and `IconProps`; they
+    // were checked against the mock.
+    let lines = finding_lines(&check_json("fixtures/jest-mapper-in-tests-only"));
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("`Icon`") || l.contains("`IconProps`")),
+        "{lines:#?}"
+    );
+    // A test still gets the mock, which has no `Bell`.
+    assert_one_error(
+        &lines,
+        "missing-export",
+        &["src/components/bell-button.test.tsx:3", "`Bell`"],
+    );
+    // Production code importing a component that is gone still fails.
+    assert_one_error(
+        &lines,
+        "unresolved-import",
+        &["pages/status.tsx:5", "`@/components/ui-badge`"],
+    );
+    insta::assert_debug_snapshot!("jest_mapper_in_tests_only", lines);
 }

@@ -34,6 +34,9 @@ pub struct Alias {
     pub target: String,
     /// The config file that says so (absolute).
     pub source: PathBuf,
+    /// Whether only a test runner applies it (Jest `moduleNameMapper`, Vitest `test.alias`):
+    /// it often swaps a real package for a test double, which the build never sees.
+    pub tests_only: bool,
 }
 
 /// The target of an alias whose replacement only running the config computes
@@ -706,6 +709,19 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
             }),
         }
     };
+    // Configs the packages' scripts hand to a tool (`webpack --config dev/webpack/prod.js`):
+    // the tool runs in the package's folder, whatever folder the config sits in.
+    let named: Vec<(PathBuf, ScriptConfig)> = manifests
+        .all()
+        .iter()
+        .filter_map(|m| Some((m.path.parent()?.to_path_buf(), &m.json)))
+        .flat_map(|(dir, json)| {
+            script_configs(&dir, json)
+                .into_iter()
+                .map(move |config| (dir.clone(), config))
+        })
+        .filter(|(_, config)| files.contains(&config.path))
+        .collect();
     let mut sorted: Vec<&PathBuf> = files.iter().collect();
     sorted.sort();
     // Deno configs (`deno.json`, `deno.jsonc`) by file, for workspace members.
@@ -722,7 +738,15 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
             let Ok(text) = crate::access::read_to_string(file) else {
                 continue;
             };
-            let found = read_script_config(file, &text);
+            // Run by a script of the package it sits in (the nearest such), the tool starts in
+            // that package's folder.
+            let cwd = named
+                .iter()
+                .filter(|(package, config)| &config.path == file && file.starts_with(package))
+                .map(|(package, _)| package.as_path())
+                .max_by_key(|package| package.components().count())
+                .unwrap_or(dir);
+            let found = read_script_config(file, cwd, &text);
             add(dir, found.aliases, found.roots, false);
         } else if matches!(name, ".babelrc" | ".babelrc.json" | "jest.config.json") {
             if let Some(value) = read_json(file) {
@@ -752,20 +776,27 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
         found
             .aliases
             .extend(script_import_maps(dir, &manifest.json, manifests));
-        // A config with a name of its own, given to the tool in a script
-        // (`vite build --config vite.tanstack.config.ts`), applies like a conventional one.
-        for config in script_configs(dir, &manifest.json) {
-            let named = config.file_name().and_then(|n| n.to_str());
-            if named.is_none_or(is_alias_config) || !files.contains(&config) {
+        // A config given to the tool in a script (`vite build --config vite.tanstack.config.ts`,
+        // `webpack --config dev/webpack/webpack.prod.js`) applies to everything the tool
+        // handles: the package's files. One found by its name in the package's own folder is
+        // read above already, with the same scope.
+        for (_, config) in named.iter().filter(|(package, _)| package == dir) {
+            let conventional = config
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_none_or(is_alias_config);
+            if conventional && config.path.parent() == Some(dir) {
                 continue;
             }
-            let (Some(config_dir), Ok(text)) =
-                (config.parent(), crate::access::read_to_string(&config))
-            else {
+            let Ok(text) = crate::access::read_to_string(&config.path) else {
                 continue;
             };
-            let more = read_script_config(&config, &text);
-            add(config_dir, more.aliases, more.roots, true);
+            let mut more = read_script_config(&config.path, dir, &text);
+            for alias in &mut more.aliases {
+                alias.tests_only |= config.tests_only;
+            }
+            add(dir, more.aliases, more.roots, true);
         }
         for key in ["jest", "babel"] {
             if let Some(value) = manifest.json.get(key) {
@@ -780,6 +811,7 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                 key: "$lib".into(),
                 target: dir.join("src/lib").to_string_lossy().into_owned(),
                 source: manifest.path.clone(),
+                tests_only: false,
             });
         }
         if manifest.dependencies.contains_key("@docusaurus/core") {
@@ -787,6 +819,7 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                 key: "@site".into(),
                 target: dir.to_string_lossy().into_owned(),
                 source: manifest.path.clone(),
+                tests_only: false,
             });
         }
         if manifest.dependencies.contains_key("nuxt") {
@@ -805,13 +838,16 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                     key: key.into(),
                     target: target.to_string_lossy().into_owned(),
                     source: manifest.path.clone(),
+                    tests_only: false,
                 });
             }
         }
         add(dir, found.aliases, found.roots, false);
     }
     for scope in &mut scopes {
-        scope.aliases.dedup_by(|a, b| a.key == b.key);
+        scope
+            .aliases
+            .dedup_by(|a, b| a.key == b.key && a.tests_only == b.tests_only);
         scope.roots.sort();
         scope.roots.dedup();
     }
@@ -935,6 +971,7 @@ fn member_exports(file: &Path, config: &serde_json::Value) -> Vec<Alias> {
                     .to_string_lossy()
                     .into_owned(),
                 source: file.to_path_buf(),
+                tests_only: false,
             })
         })
         .collect()
@@ -1015,10 +1052,14 @@ struct Script<'a> {
     text: &'a str,
     file: &'a Path,
     dir: &'a Path,
+    /// The directory the tool runs in (`process.cwd()`, the base of `path.resolve('x')`): the
+    /// package whose script names the config, else the config's own directory.
+    cwd: &'a Path,
     root: Node<'a>,
 }
 
-fn read_script_config(file: &Path, text: &str) -> Found {
+/// Reads a JavaScript/TypeScript config run by a tool started in `cwd`.
+fn read_script_config(file: &Path, cwd: &Path, text: &str) -> Found {
     let mut parser = Parser::new();
     if parser
         .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
@@ -1034,6 +1075,7 @@ fn read_script_config(file: &Path, text: &str) -> Found {
         text,
         file,
         dir,
+        cwd,
         root: tree.root_node(),
     };
     let mut found = Found::default();
@@ -1058,7 +1100,10 @@ impl<'a> Script<'a> {
                 ) {
                     let key = self.key_text(key);
                     match key.as_deref() {
-                        Some("alias") => self.collect_aliases(&self.eval(value, 0), found),
+                        Some("alias") => {
+                            let tests_only = self.under_test_key(node);
+                            self.collect_aliases(&self.eval(value, 0), found, tests_only)
+                        }
                         Some("moduleNameMapper") => {
                             // `<rootDir>` is the sibling `rootDir` setting when there is one.
                             let root_dir = node.parent().and_then(|object| {
@@ -1110,7 +1155,7 @@ impl<'a> Script<'a> {
                     && let Value::Str(key) = self.eval(index, 0)
                 {
                     let value = self.eval(right, 0);
-                    self.collect_aliases(&Value::Object(vec![(key, value)]), found);
+                    self.collect_aliases(&Value::Object(vec![(key, value)]), found, false);
                 }
             }
             _ => {}
@@ -1133,7 +1178,19 @@ impl<'a> Script<'a> {
         }
     }
 
-    fn collect_aliases(&self, value: &Value, found: &mut Found) {
+    /// Whether `node` sits inside a `test: { … }` object (Vitest's `test.alias`), which only
+    /// test runs read.
+    fn under_test_key(&self, node: Node<'a>) -> bool {
+        std::iter::successors(node.parent(), |n| n.parent()).any(|ancestor| {
+            ancestor.kind() == "pair"
+                && ancestor
+                    .field("key")
+                    .and_then(|key| self.key_text(key))
+                    .is_some_and(|key| key == "test")
+        })
+    }
+
+    fn collect_aliases(&self, value: &Value, found: &mut Found, tests_only: bool) {
         let mut push = |key: String, target: &Value| {
             let target = match target {
                 Value::Path(p) => p.to_string_lossy().into_owned(),
@@ -1142,15 +1199,16 @@ impl<'a> Script<'a> {
                         .to_string_lossy()
                         .into_owned()
                 }
-                // Vite: `/src` is relative to the project root, unless it exists as given.
+                // Vite: `/src` is relative to the project root (the working directory), unless
+                // it exists as given.
                 Value::Str(s) if s.starts_with('/') && !crate::access::exists(Path::new(s)) => self
-                    .dir
+                    .cwd
                     .join(s.trim_start_matches('/'))
                     .to_string_lossy()
                     .into_owned(),
                 // SvelteKit `kit.alias`: `'src/components'` is relative to the project.
-                Value::Str(s) if !s.is_empty() && crate::access::exists(self.dir.join(s)) => {
-                    self.dir.join(s).to_string_lossy().into_owned()
+                Value::Str(s) if !s.is_empty() && crate::access::exists(self.cwd.join(s)) => {
+                    self.cwd.join(s).to_string_lossy().into_owned()
                 }
                 Value::Str(s) if !s.is_empty() => s.clone(),
                 Value::Str(_) => return,
@@ -1164,6 +1222,7 @@ impl<'a> Script<'a> {
                 key,
                 target: target.trim_end_matches('/').to_string(),
                 source: self.file.to_path_buf(),
+                tests_only,
             });
         };
         match value {
@@ -1337,7 +1396,14 @@ impl<'a> Script<'a> {
                     .unwrap_or_default();
                 match name {
                     "resolve" | "join" => {
-                        let mut path = self.dir.to_path_buf();
+                        // `path.resolve('src')` starts from the working directory; a `join` of
+                        // relative parts is taken from the config's own folder.
+                        let mut path = if name == "resolve" {
+                            self.cwd
+                        } else {
+                            self.dir
+                        }
+                        .to_path_buf();
                         for arg in &args {
                             match arg {
                                 Value::Path(p) => path = p.clone(),
@@ -1358,7 +1424,7 @@ impl<'a> Script<'a> {
                         Some(Value::Path(p)) => Value::Path(p.parent().unwrap_or(p).to_path_buf()),
                         _ => Value::Unknown,
                     },
-                    "cwd" => Value::Path(self.dir.to_path_buf()),
+                    "cwd" => Value::Path(self.cwd.to_path_buf()),
                     _ => Value::Unknown,
                 }
             }
@@ -1513,6 +1579,7 @@ fn collect_mapper_pairs<'s>(
                 key: format!("{literal}$"),
                 target: target_path(&target),
                 source: source.to_path_buf(),
+                tests_only: true,
             });
         } else if let Some(base) = target.strip_suffix("$1") {
             // `^@/(.*)$ → <rootDir>/src/$1`: key `@` → `<rootDir>/src`.
@@ -1525,6 +1592,7 @@ fn collect_mapper_pairs<'s>(
                 key: key.to_string(),
                 target: target_path(base),
                 source: source.to_path_buf(),
+                tests_only: true,
             });
         }
     }
@@ -1576,6 +1644,7 @@ fn from_json_config(file: &Path, value: &serde_json::Value) -> Found {
                             key: key.trim_end_matches('/').to_string(),
                             target,
                             source: file.to_path_buf(),
+                            tests_only: false,
                         });
                     }
                 }
@@ -1645,9 +1714,18 @@ const CONFIG_TOOLS: &[&str] = &[
     "rsbuild",
 ];
 
+/// A config file a package's script hands to a tool.
+#[derive(Debug, PartialEq, Eq)]
+struct ScriptConfig {
+    /// Absolute path.
+    path: PathBuf,
+    /// Only a test runner (`vitest --config …`) is given it: its aliases apply to tests.
+    tests_only: bool,
+}
+
 /// Config files the package's scripts hand to a bundler or test runner with `--config <file>`,
-/// `--config=<file>` or (Vite, Vitest) `-c <file>`, as absolute paths, sorted.
-fn script_configs(dir: &Path, manifest: &serde_json::Value) -> Vec<PathBuf> {
+/// `--config=<file>` or (Vite, Vitest) `-c <file>`, sorted by path.
+fn script_configs(dir: &Path, manifest: &serde_json::Value) -> Vec<ScriptConfig> {
     let Some(scripts) = manifest.get("scripts").and_then(|s| s.as_object()) else {
         return Vec::new();
     };
@@ -1676,12 +1754,16 @@ fn script_configs(dir: &Path, manifest: &serde_json::Value) -> Vec<PathBuf> {
             };
             let file = file.trim_matches(|c| c == '"' || c == '\'' || c == ';');
             if !file.is_empty() {
-                out.push(crate::resolve::normalize(&dir.join(file)));
+                out.push(ScriptConfig {
+                    path: crate::resolve::normalize(&dir.join(file)),
+                    tests_only: tool == "vitest",
+                });
             }
         }
     }
-    out.sort();
-    out.dedup();
+    out.sort_by(|a, b| a.path.cmp(&b.path).then(a.tests_only.cmp(&b.tests_only)));
+    // A config also given to a bundler applies beyond tests.
+    out.dedup_by(|later, kept| later.path == kept.path);
     out
 }
 
@@ -1739,6 +1821,7 @@ fn import_map_entries(
             key,
             target: target.trim_end_matches('/').to_string(),
             source: file.to_path_buf(),
+            tests_only: false,
         });
     }
     out
@@ -1750,7 +1833,7 @@ mod tests {
 
     fn aliases(name: &str, text: &str) -> Vec<(String, String)> {
         let dir = Path::new("/app");
-        let found = read_script_config(&dir.join(name), text);
+        let found = read_script_config(&dir.join(name), dir, text);
         found
             .aliases
             .into_iter()
@@ -1831,11 +1914,59 @@ export default defineConfig({
     }
 
     #[test]
+    fn a_config_run_from_its_package_folder_reads_the_working_directory_there() {
+        let found = read_script_config(
+            Path::new("/app/dev/webpack/webpack.prod.js"),
+            Path::new("/app"),
+            "module.exports = { resolve: { alias: { gql: path.join(process.cwd(), 'client/graph'), '@': path.resolve('client'), conf: path.join(__dirname, 'conf') } } }",
+        );
+        let found: Vec<_> = found
+            .aliases
+            .into_iter()
+            .map(|a| (a.key, a.target))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                pair("gql", "/app/client/graph"),
+                pair("@", "/app/client"),
+                pair("conf", "/app/dev/webpack/conf"),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_jest_mappers_and_vitest_test_aliases_are_for_tests_only() {
+        let tests_only = |name: &str, text: &str| {
+            read_script_config(&Path::new("/app").join(name), Path::new("/app"), text)
+                .aliases
+                .into_iter()
+                .map(|a| (a.key, a.tests_only))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            tests_only(
+                "vite.config.ts",
+                "export default defineConfig({ resolve: { alias: { '@': '/src' } }, test: { alias: { 'virtual:pwa': './test/pwa-stub.ts' } } })",
+            ),
+            [("@".to_string(), false), ("virtual:pwa".to_string(), true)]
+        );
+        assert_eq!(
+            tests_only(
+                "jest.config.js",
+                "module.exports = { moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' } }",
+            ),
+            [("@".to_string(), true)]
+        );
+    }
+
+    #[test]
     fn import_maps_inherit_ancestor_entries_nearest_first_but_bundler_aliases_do_not() {
         let alias = |key: &str, target: &str, source: &str| Alias {
             key: key.into(),
             target: target.into(),
             source: PathBuf::from(source),
+            tests_only: false,
         };
         let mut scopes = vec![
             AliasScope {
@@ -1905,12 +2036,16 @@ export default defineConfig({
             "pack": "webpack --config=build/webpack.prod.js",
             "lint": "eslint --config .eslintrc.custom.js"
         }});
+        let config = |path: &str, tests_only: bool| ScriptConfig {
+            path: PathBuf::from(path),
+            tests_only,
+        };
         assert_eq!(
             script_configs(Path::new("/p"), &manifest),
             [
-                PathBuf::from("/p/build/webpack.prod.js"),
-                PathBuf::from("/p/vite.tanstack.config.ts"),
-                PathBuf::from("/p/vitest.unit.config.mts"),
+                config("/p/build/webpack.prod.js", false),
+                config("/p/vite.tanstack.config.ts", false),
+                config("/p/vitest.unit.config.mts", true),
             ]
         );
     }
