@@ -62,6 +62,15 @@ impl Dialect {
     }
 }
 
+/// Whether `path` is a TypeScript declaration file (`.d.ts`, `.d.mts`, `.d.cts`): types only,
+/// never loaded at run time.
+pub fn is_type_declaration(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
 /// A source file to analyse.
 #[derive(Debug, Clone)]
 pub struct SourceFile {

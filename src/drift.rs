@@ -218,6 +218,9 @@ fn read_tree(mut discovery: Discovery, known: &HashMap<u128, &ModuleFacts>) -> T
                 Some(facts) => (*facts).clone(),
                 None => parse_module(file.dialect, &bytes),
             };
+            if let Some(reason) = crate::project::parsed_skip_reason(&bytes, &facts) {
+                return SourceRead::Skipped(file, Some(digest), reason);
+            }
             SourceRead::Parsed(file, digest, Box::new(facts))
         })
         .collect();

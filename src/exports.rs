@@ -354,7 +354,7 @@ impl<'p> ExportIndex<'p> {
         {
             let name = crate::manifest::package_name(specifier).to_string();
             // A declaration file already resolved to the package's declarations.
-            let types = if is_declaration(&resolved) {
+            let types = if crate::discover::is_type_declaration(&resolved) {
                 self.packages.types_entries(from, specifier)
             } else {
                 Vec::new()
@@ -413,13 +413,6 @@ fn file_target(path: &Path) -> Target {
     } else {
         Target::Ignored
     }
-}
-
-fn is_declaration(path: &Path) -> bool {
-    let name = path.to_string_lossy();
-    [".d.ts", ".d.mts", ".d.cts"]
-        .iter()
-        .any(|ext| name.ends_with(ext))
 }
 
 /// Adds a star source's names (never its `default`).

@@ -75,6 +75,11 @@ pub struct Import {
     /// the module being absent (an optional dependency).
     #[serde(default)]
     pub optional: bool,
+    /// `require('x')` on a branch of a module-system test, as in a UMD wrapper (`typeof exports
+    /// == 'object' ? factory(require('x')) : define.amd ? … : factory(root.X)`): needed only
+    /// when Node or a bundler loads the file, not when a browser runs it from a script tag.
+    #[serde(default)]
+    pub module_system_branch: bool,
     /// Where the specifier is written.
     pub span: Span,
 }

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use crate::discover::{DiscoverOptions, Discovery, Skipped, SourceFile, discover};
 use crate::error::{Error, Result};
-use crate::facts::ModuleFacts;
+use crate::facts::{ImportKind, ModuleFacts};
 use crate::file_role::{FileRole, file_role};
 use crate::graph::{ImportEdge, ModuleGraph};
 use crate::manifest::Manifests;
@@ -39,6 +39,8 @@ pub struct Module {
     pub role: FileRole,
     /// One resolution per `facts.commented.imports` entry (imports inside comments).
     pub commented_resolutions: Vec<Resolution>,
+    /// The tsconfig that compiles it (TypeScript files only).
+    pub tsconfig: Option<PathBuf>,
 }
 
 /// Settings for one analysis.
@@ -140,6 +142,25 @@ impl Project {
             .unwrap_or(false)
     }
 
+    /// Whether module `m` runs without the target of its `import`: the import sits in a `try`
+    /// with a `catch`, or on a module-system branch of a UMD wrapper in a file that no module of
+    /// the tree imports and that is no entry Node runs (`main`, a start script). A vendored
+    /// bundle the browser loads from a script tag (or that a server serves from its static
+    /// folder) takes the globals branch; a bundler (which resolves every `require`) or Node
+    /// takes the CommonJS one.
+    pub fn copes_without(&self, m: usize, import: &crate::facts::Import) -> bool {
+        let run_by_node = || {
+            let entries = &self.entry_points().entries;
+            entries
+                .binary_search_by_key(&m, |e| e.file)
+                .is_ok_and(|i| !entries[i].bundled)
+        };
+        import.optional
+            || (import.module_system_branch
+                && self.graph.importers_of(m).next().is_none()
+                && !run_by_node())
+    }
+
     /// The module at an absolute path.
     pub fn module_at(&self, path: &Path) -> Option<usize> {
         // Modules are sorted by their `/`-separated relative path, which is not `Path`
@@ -177,12 +198,20 @@ struct LoadedModule {
 }
 
 impl Loaded {
-    fn module(
+    /// A parsed file, or its skip when what parsing found says it is no source after all.
+    fn parsed(
         file: SourceFile,
+        bytes: &[u8],
         facts: ModuleFacts,
         entry: Option<CacheEntry>,
         missed: bool,
     ) -> Self {
+        if let Some(reason) = parsed_skip_reason(bytes, &facts) {
+            return Loaded::Skipped(Skipped {
+                file: file.rel.clone(),
+                reason,
+            });
+        }
         Loaded::Module(Box::new(LoadedModule {
             file,
             facts,
@@ -228,7 +257,7 @@ fn load(
     let parse = |bytes: &[u8]| timings::work(Work::Parse, || parse_module(file.dialect, bytes));
     let Some(cache) = cache else {
         let facts = parse(&bytes);
-        return Loaded::module(file, facts, None, false);
+        return Loaded::parsed(file, &bytes, facts, None, false);
     };
     let (key, cached) = timings::work(Work::Cache, || {
         let key = cache::key(file.dialect, &bytes);
@@ -236,11 +265,49 @@ fn load(
     });
     if let Some(facts) = cached {
         let entry = CacheEntry { key, bytes: None };
-        return Loaded::module(file, facts, Some(entry), false);
+        return Loaded::parsed(file, &bytes, facts, Some(entry), false);
     }
     let facts = parse(&bytes);
     let entry = timings::work(Work::Cache, || FactCache::encode(key, &facts));
-    Loaded::module(file, facts, entry, true)
+    Loaded::parsed(file, &bytes, facts, entry, true)
+}
+
+/// Why a source file that was parsed is not analysed after all, or `None`. Shared by
+/// [`analyse`] and `drift`, like [`source_skip_reason`].
+///
+/// A file that stops parsing inside an EJS/ERB tag (`<%= … %>`, `<%- … %>`, `<% … %>`) is a
+/// template whose *output* is JavaScript: the server reads it as text and renders it
+/// (`ejs.render(fs.readFileSync('padBootstrap.js'))`), and neither Node nor a bundler loads
+/// the file itself. A tag inside a string literal parses and is never looked at; a genuine
+/// syntax error elsewhere in the file is still reported.
+pub fn parsed_skip_reason(bytes: &[u8], facts: &ModuleFacts) -> Option<String> {
+    let first_error = facts.syntax_errors.iter().map(|e| e.span.start).min()? as usize;
+    stops_inside_template_tag(bytes, first_error).then(|| {
+        "template with EJS/ERB tags (`<% … %>`) that renders to JavaScript, not JavaScript itself: not analysed".to_string()
+    })
+}
+
+/// Whether byte `offset` lies inside (or at the start of) a `<% … %>` tag that opens on its
+/// line.
+fn stops_inside_template_tag(bytes: &[u8], offset: usize) -> bool {
+    let offset = offset.min(bytes.len());
+    let line_start = bytes[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    // The tag may start a byte or two after the reported offset (`<` of `<%` or `%`).
+    let window_end = (offset + 2).min(bytes.len());
+    let Some(open) = bytes[line_start..window_end]
+        .windows(2)
+        .rposition(|w| w == b"<%")
+        .map(|i| line_start + i)
+    else {
+        return false;
+    };
+    bytes[open + 2..]
+        .windows(2)
+        .position(|w| w == b"%>")
+        .is_some_and(|close| offset <= open + 2 + close + 2)
 }
 
 /// Why a source file's content is not analysed (binary, minified bundle), or `None` to parse it.
@@ -551,12 +618,14 @@ pub fn assemble(
                 .iter()
                 .map(|import| resolver.resolve(&file.path, import, &manifests))
                 .collect();
+            let tsconfig = resolver.tsconfig_compiling(&file.path);
             Module {
                 file,
                 facts,
                 resolutions,
                 role,
                 commented_resolutions,
+                tsconfig,
             }
         })
         .collect();
@@ -614,6 +683,7 @@ fn build_graph(modules: &[Module]) -> ModuleGraph {
         .collect();
     let mut graph = ModuleGraph::with_modules(modules.len());
     for (from, module) in modules.iter().enumerate() {
+        let declaration = crate::discover::is_type_declaration(&module.file.path);
         for (i, (import, resolution)) in module
             .facts
             .imports
@@ -627,14 +697,13 @@ fn build_graph(modules: &[Module]) -> ModuleGraph {
                 _ => None,
             };
             if let Some(&to) = target {
-                graph.add_edge(
-                    from,
-                    to,
-                    ImportEdge {
-                        import: i,
-                        kind: import.kind,
-                    },
-                );
+                // Nothing in a declaration file runs: its imports only bring types.
+                let kind = if declaration {
+                    ImportKind::TypeOnly
+                } else {
+                    import.kind
+                };
+                graph.add_edge(from, to, ImportEdge { import: i, kind });
             }
         }
     }
@@ -677,7 +746,24 @@ pub fn parse_only(options: &AnalyseOptions) -> Result<ParseStats> {
 
 #[cfg(test)]
 mod skip_tests {
-    use super::source_skip_reason;
+    use super::{parsed_skip_reason, source_skip_reason};
+    use crate::discover::Dialect;
+
+    #[test]
+    fn a_file_that_stops_parsing_inside_an_ejs_tag_is_a_template() {
+        let skip = |source: &str| {
+            parsed_skip_reason(
+                source.as_bytes(),
+                &crate::parse::parse_module(Dialect::JavaScript, source.as_bytes()),
+            )
+        };
+        let template = "window.clientVars = {\n  version: <%-JSON.stringify(version)%>,\n};\n<% if (plugins) { %>\nload();\n<% } %>\n";
+        assert!(skip(template).is_some_and(|r| r.contains("EJS")));
+        // Tags in a string parse; an error away from any tag is a syntax error.
+        assert_eq!(skip("const page = '<%= title %>';\n"), None);
+        assert_eq!(skip("const page = '<%= title %>';\nrender(page;\n"), None);
+        assert_eq!(skip("if (a < b) { %>\n"), None);
+    }
 
     #[test]
     fn large_file_with_a_source_map_trailer_is_a_compiled_bundle() {

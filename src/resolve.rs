@@ -782,6 +782,16 @@ impl<'t> ModuleResolver<'t> {
             .map(|tsconfig| (tsconfig, false))
     }
 
+    /// The tsconfig that compiles the TypeScript file `file`: the one that includes it, else
+    /// the nearest one up the tree (`None` for JavaScript and for a tree without tsconfig).
+    pub fn tsconfig_compiling(&self, file: &Path) -> Option<PathBuf> {
+        if !is_typescript_file(file) || self.tsconfig_dirs.is_empty() {
+            return None;
+        }
+        self.tsconfig_of(file, &self.base.esm)
+            .map(|(tsconfig, _)| tsconfig.path().to_path_buf())
+    }
+
     /// For a file no tsconfig includes, the nearest tsconfig's `paths`/`baseUrl`.
     fn through_nearest_tsconfig(
         &self,

@@ -10,7 +10,7 @@ fn fixture() -> PathBuf {
 
 fn check_json(root: &Path) -> serde_json::Value {
     let output = Command::new(env!("CARGO_BIN_EXE_treeaudit"))
-        .args(["check", "--format", "json"])
+        .args(["check", "--format", "json", "--no-cache"])
         .arg(root)
         .output()
         .expect("run treeaudit");
@@ -30,6 +30,21 @@ fn missing_exports(report: &serde_json::Value) -> Vec<serde_json::Value> {
                 "specifier": f["specifier"], "name": f["name"],
                 "message": f["message"], "help": f["help"],
             })
+        })
+        .collect()
+}
+
+/// `file:line message` of each missing-export finding.
+fn located_messages(report: &serde_json::Value) -> Vec<String> {
+    missing_exports(report)
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["file"].as_str().unwrap_or(""),
+                f["line"],
+                f["message"].as_str().unwrap_or("")
+            )
         })
         .collect()
 }
@@ -112,23 +127,7 @@ fn jsdoc_typedef_and_callback_tags_are_type_exports_of_javascript_modules_only()
 #[test]
 fn a_config_that_imports_the_esm_way_and_assigns_module_exports_has_a_default() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tailwind-mixed-config");
-    let output = Command::new(env!("CARGO_BIN_EXE_treeaudit"))
-        .args(["check", "--format", "json", "--no-cache"])
-        .arg(&root)
-        .output()
-        .expect("run treeaudit");
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
-    let found: Vec<String> = missing_exports(&report)
-        .iter()
-        .map(|f| {
-            format!(
-                "{}:{} {}",
-                f["file"].as_str().unwrap_or(""),
-                f["line"],
-                f["message"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
+    let found = located_messages(&check_json(&root));
     // tailwind/base.tailwind.config.js has `import` statements and `module.exports = {…}`: only
     // an interop loader (jiti, which Tailwind uses) runs it, and its default is
     // `module.exports`. A name that object lacks is still missing, and so is the default of
@@ -141,4 +140,32 @@ fn a_config_that_imports_the_esm_way_and_assigns_module_exports_has_a_default() 
         ],
         "{found:#?}"
     );
+}
+
+#[test]
+fn a_declaration_file_without_a_default_gets_a_synthetic_one_where_the_tsconfig_allows_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dts-synthetic-default");
+    let report = check_json(&root);
+    let found = located_messages(&report);
+    // `esModuleInterop` lets `import graph from "fbgraph"` take src/types/fbgraph.d.ts (reached
+    // through `paths` "*", only named exports) as the CommonJS module it describes, and the
+    // self-import of express-session-types.d.ts likewise; that self-import, in a file nothing
+    // runs, is no import cycle either. A `.ts` source without a default has none, and the
+    // legacy tool's tsconfig sets no interop option, so its default import of a declaration
+    // compiles to `require("pdf-table").default`: both stay errors.
+    assert_eq!(
+        found,
+        [
+            "src/app.ts:2 `./lib/geo` has no default export",
+            "tools/legacy-report/src/report.ts:1 `pdf-table` has no default export",
+        ],
+        "{found:#?}"
+    );
+    // Nothing else: no import-cycle on the self-importing declaration file.
+    assert_eq!(
+        report["findings"].as_array().map(Vec::len),
+        Some(2),
+        "{report:#}"
+    );
+    insta::assert_json_snapshot!(missing_exports(&report));
 }

@@ -71,6 +71,39 @@ fn styled_components_variance_and_jsx_ampersands_are_not_syntax_errors() {
 }
 
 #[test]
+fn a_script_that_stops_parsing_inside_ejs_tags_is_a_template_not_a_syntax_error() {
+    let json = check_json("fixtures/ejs-templated-script");
+    // templates/padBootstrap.js is rendered by the server with ejs before it is JavaScript:
+    // it is listed as not analysed, with the reason. routes/pages.js holds EJS tags in a string
+    // literal and parses; routes/admin.js holds one too, but stops parsing at a missing `)`
+    // elsewhere on the line: a genuine syntax error.
+    let skipped: Vec<(&str, &str)> = json["skipped"]
+        .as_array()
+        .expect("skipped is an array")
+        .iter()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap_or(""),
+                s["reason"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(skipped.len(), 1, "{skipped:#?}");
+    assert_eq!(skipped[0].0, "templates/padBootstrap.js");
+    assert!(skipped[0].1.contains("EJS"), "{skipped:#?}");
+    let found = findings(&json);
+    assert_eq!(
+        found,
+        [(
+            "syntax-error".to_string(),
+            "node/routes/admin.js".to_string(),
+            7
+        )],
+    );
+    insta::assert_json_snapshot!("ejs_templated_script", json["skipped"]);
+}
+
+#[test]
 fn vue_svelte_and_astro_imports_are_resolved_at_their_lines() {
     let json = check_json("fixtures/component-islands");
     let found = findings(&json);

@@ -258,6 +258,14 @@ fn assert_one_error(lines: &[String], rule: &str, fragments: &[&str]) {
     );
 }
 
+/// The package each `unlisted-dependency` finding names, in finding order.
+fn unlisted_packages(lines: &[String]) -> Vec<&str> {
+    lines_of(lines, "unlisted-dependency")
+        .into_iter()
+        .filter_map(|l| l.split('`').nth(1))
+        .collect()
+}
+
 #[test]
 fn npm_workspace_hoisting_makes_phantom_imports_warnings_and_uninstalled_ones_errors() {
     let json = check_json("fixtures/phantom-npm-workspace");
@@ -557,11 +565,7 @@ fn nuxt_serves_its_hoisted_packages_and_scans_the_app_directory() {
 fn try_guarded_requires_and_workflow_installed_packages_are_not_unlisted() {
     let json = check_json("fixtures/optional-require-and-ci-scripts");
     let lines = finding_lines(&json);
-    let unlisted = lines_of(&lines, "unlisted-dependency");
-    let packages: Vec<&str> = unlisted
-        .iter()
-        .filter_map(|l| l.split('`').nth(1))
-        .collect();
+    let packages = unlisted_packages(&lines);
     // `@notify/ee-translation` is required inside try/catch; `@octokit/action` is installed
     // by the workflow step (`npm --prefix .github/workflows/scripts install`) before the
     // script runs; `prisma` by the migration image (`npm install -g` with `NODE_PATH` set).
@@ -577,6 +581,29 @@ fn try_guarded_requires_and_workflow_installed_packages_are_not_unlisted() {
         "{lines:#?}"
     );
     insta::assert_debug_snapshot!("optional_require_and_ci_scripts", lines);
+}
+
+#[test]
+fn requires_on_the_module_system_branches_of_a_umd_wrapper_are_optional() {
+    let json = check_json("fixtures/umd-vendored-bundle");
+    let lines = finding_lines(&json);
+    // public/js/lib/widget.min.js (bootstrap 4's minified wrapper) and sparkline.js (webpack's
+    // `webpackUniversalModuleDefinition`) require jquery, popper.js and moment only on the
+    // branch a CommonJS loader takes; the browser that loads them from the Pug layout takes
+    // the globals branch. The server's own requires stay errors: nodemailer at top level,
+    // sharp behind `typeof window` (which tells browser from server, not module systems), and
+    // validator in src/shared/validate.js, a UMD module the server requires, so Node takes
+    // its CommonJS branch.
+    assert_eq!(
+        unlisted_packages(&lines),
+        vec!["nodemailer", "sharp", "validator"],
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("public/js/lib/")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("umd_vendored_bundle", lines);
 }
 
 #[test]

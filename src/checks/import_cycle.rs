@@ -18,7 +18,8 @@ const DOCS: &str = "\
 ## What it does
 Finds each strongly connected component of value imports (`import`, `require`, `export …
 from`) and reports one cycle through it, in import order, at the import that closes it.
-Type-only imports and dynamic `import()` are excluded: they do not run at load time.
+Type-only imports and dynamic `import()` are excluded: they do not run at load time. So are
+the imports of declaration files (`.d.ts`), which never run.
 
 ## Why is this bad
 In a cycle, one module runs before the module it imports has finished: it sees `undefined`

@@ -9,7 +9,7 @@ use super::Rule;
 use crate::exports::{ExportIndex, ExportSet, Lookup, Target};
 use crate::facts::ImportKind;
 use crate::finding::{Finding, Severity};
-use crate::project::Project;
+use crate::project::{Module, Project};
 use crate::resolve::Resolution;
 
 /// The rule.
@@ -35,6 +35,15 @@ that exists only as a TypeScript type is reported too: it does not exist at run 
 mixes `import` statements with `module.exports = …` (a Tailwind config): only an interop loader
 (jiti, Babel, ts-node) runs such a file, and each makes `module.exports` the default. A file
 with ESM `export` statements has a default only if it exports one.
+
+`import x` of a declaration file (`.d.ts`) without `export default` is fine where the
+importer's tsconfig allows synthetic defaults (`allowSyntheticDefaultImports`, implied by
+`esModuleInterop`, `module: node16`…`nodenext`/`preserve`/`system` or `moduleResolution:
+bundler`, through `extends`): tsc then takes the declaration for a CommonJS module, as for
+a hand-written `src/types/fbgraph.d.ts` describing an untyped package, and at run time the
+default is `module.exports`. Not when the declaration exports `__esModule`, when an ES module
+imports an ES-module-format declaration under `node16`…`nodenext`, or when the JavaScript it
+describes sits beside it and is an ES module without a default. A `.ts` source never has one.
 
 When a shape cannot be known (`module.exports = factory()`, `export =`, `export *` from
 something unresolved) nothing is reported for it and it is counted in the summary
@@ -174,6 +183,9 @@ fn check_module(project: &Project, index: &ExportIndex, module: usize) -> Outcom
                 Lookup::Missing(_)
                     if name.imported == "default"
                         && node_esm_imports_commonjs(project, &m.file.path, &target) => {}
+                Lookup::Missing(set)
+                    if name.imported == "default"
+                        && has_synthetic_default(project, m, &target, &set, import.kind) => {}
                 Lookup::Missing(set) => {
                     let what = if name.imported == "default" {
                         "has no default export".to_string()
@@ -217,7 +229,6 @@ impl WithImportedName for Finding {
     }
 }
 
-/// The closest exported name, or what the module exports when that is short.
 /// Whether Node gives the importer `module.exports` as the default export: an ES module Node
 /// runs (`.mts`/`.mjs`, e.g. a script run with tsx) importing a file in CommonJS format (`.cts`,
 /// `.cjs`, or `.ts`/`.js` in a package without `"type": "module"`), whatever the file's syntax.
@@ -231,22 +242,88 @@ fn node_esm_imports_commonjs(project: &Project, importer: &Path, target: &Target
             .unwrap_or("")
             .to_string()
     };
-    if !matches!(ext(importer).as_str(), "mts" | "mjs") {
-        return false;
-    }
-    match ext(path).as_str() {
-        "cts" | "cjs" => true,
-        "ts" | "tsx" | "js" | "jsx" => {
+    matches!(ext(importer).as_str(), "mts" | "mjs")
+        && matches!(
+            ext(path).as_str(),
+            "cts" | "cjs" | "ts" | "tsx" | "js" | "jsx"
+        )
+        && !is_esm_format(project, path)
+}
+
+/// Whether Node (and tsc under `module: node16`…`nodenext`) takes the file for an ES module:
+/// `.mjs`/`.mts`/`.d.mts`, or any other extension but `.cjs`/`.cts` in a package whose
+/// `package.json` says `"type": "module"`.
+fn is_esm_format(project: &Project, path: &Path) -> bool {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "mjs" | "mts" => true,
+        "cjs" | "cts" => false,
+        _ => {
             let dir = path.parent().unwrap_or(&project.root);
             project
                 .manifests
                 .nearest(dir, &project.root)
-                .is_none_or(|m| m.json.get("type").and_then(|t| t.as_str()) != Some("module"))
+                .is_some_and(|m| m.json.get("type").and_then(|t| t.as_str()) == Some("module"))
         }
-        _ => false,
     }
 }
 
+/// Whether tsc lets a default import take a declaration file (`.d.ts`) that has no `export
+/// default` (checker `canHaveSyntheticDefault`). With `allowSyntheticDefaultImports` (see
+/// [`crate::toolchain::tsconfig::ModuleInterop`]) it presumes the declaration describes a
+/// CommonJS module, whatever syntax the declaration is written in (tsc makes no exception for
+/// ESM `export` statements), unless it exports `__esModule`; under `module: node16`…`nodenext`
+/// an ES module importing a declaration of ES module format gets none. At run time
+/// `__importDefault(require(…))` (or Node's CommonJS interop) makes the default
+/// `module.exports`. A `.ts` source never has one: tsc marks its output `__esModule`. Stricter
+/// than tsc in one case: a declaration whose JavaScript sits beside it in the tree and is an ES
+/// module without a default (tsc accepts the import; Node refuses it).
+fn has_synthetic_default(
+    project: &Project,
+    importer: &Module,
+    target: &Target,
+    set: &ExportSet,
+    kind: ImportKind,
+) -> bool {
+    let Target::File(path) = target else {
+        return false;
+    };
+    if kind == ImportKind::Require
+        || !crate::discover::is_type_declaration(path)
+        || set.names.contains_key("__esModule")
+    {
+        return false;
+    }
+    let Some(interop) = importer
+        .tsconfig
+        .as_ref()
+        .and_then(|t| project.toolchain.tsconfig_repairs.module_interop.get(t))
+    else {
+        return false;
+    };
+    if described_runtime_is_esm_without_default(project, path) {
+        return false;
+    }
+    if interop.node_formats && is_esm_format(project, &importer.file.path) {
+        return !is_esm_format(project, path);
+    }
+    interop.synthetic_defaults
+}
+
+/// Whether the JavaScript a declaration file describes (`x.js` beside `x.d.ts`, `x.mjs` beside
+/// `x.d.mts`) is a module of the tree with ESM exports and no default among them.
+fn described_runtime_is_esm_without_default(project: &Project, declaration: &Path) -> bool {
+    let name = declaration.to_string_lossy();
+    let runtime = [(".d.ts", ".js"), (".d.mts", ".mjs"), (".d.cts", ".cjs")]
+        .iter()
+        .find_map(|(types, js)| name.strip_suffix(types).map(|stem| format!("{stem}{js}")));
+    let Some(module) = runtime.and_then(|r| project.module_at(Path::new(&r))) else {
+        return false;
+    };
+    let exports = &project.modules[module].facts.exports;
+    exports.esm_exports && !exports.commonjs && !exports.names.iter().any(|n| n.name == "default")
+}
+
+/// The closest exported name, or what the module exports when that is short.
 fn help(set: &ExportSet, wanted: &str, kind: ImportKind, package: Option<&str>) -> String {
     let values: Vec<&str> = set
         .names
@@ -430,6 +507,30 @@ mod tests {
                 ("tailwind.config.js".to_string(), "default".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn a_declaration_of_javascript_beside_it_follows_that_javascript() {
+        let found = missing(&[
+            (
+                "tsconfig.json",
+                r#"{"compilerOptions":{"esModuleInterop":true}}"#,
+            ),
+            (
+                "src/app.ts",
+                "import format from './lib/format.js';\nimport legacy from './vendor/legacy.cjs';\n",
+            ),
+            // An ES module without a default: Node refuses the default import tsc accepts.
+            (
+                "src/lib/format.js",
+                "export function fmt() { return ''; }\n",
+            ),
+            ("src/lib/format.d.ts", "export function fmt(): string;\n"),
+            // CommonJS: its default is `module.exports`.
+            ("src/vendor/legacy.cjs", "module.exports = { x: 1 };\n"),
+            ("src/vendor/legacy.d.cts", "export const x: number;\n"),
+        ]);
+        assert_eq!(found, [("src/app.ts".to_string(), "default".to_string())]);
     }
 
     #[test]

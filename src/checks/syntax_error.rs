@@ -30,7 +30,10 @@ imports of them rather than trust an export list the grammar may have misread. P
 message are oxc's.
 
 Declaration files (`.d.ts`, `.d.mts`, `.d.cts`) are not checked: Node never loads them, and
-the TypeScript grammar lags behind the newest declaration syntax.
+the TypeScript grammar lags behind the newest declaration syntax. A file that stops parsing
+inside an EJS/ERB tag (`<%= … %>`, `<%- … %>`, `<% … %>`) is a template the server renders
+into JavaScript (`ejs.render(fs.readFileSync(…))`): it is listed as not analysed, with that
+reason. Tags inside string literals parse, and an error elsewhere is still reported.
 
 ## Examples
 Wrong:
@@ -42,13 +45,6 @@ Right:
       return items.reduce((a, b) => a + b, 0);
     }
 ";
-
-/// Declaration files (`.d.ts`) are never loaded at run time, and tree-sitter-typescript 0.23
-/// does not parse all of their newer syntax (`in`/`out` variance, `export type *`), so a parse
-/// failure there says more about the grammar than about the deploy.
-fn is_declaration_file(rel: &str) -> bool {
-    rel.ends_with(".d.ts") || rel.ends_with(".d.mts") || rel.ends_with(".d.cts")
-}
 
 /// Summary counter: files tree-sitter rejected and oxc accepted.
 pub const GRAMMAR_GAPS: &str = "grammar_gaps";
@@ -65,7 +61,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     for module in project
         .modules
         .iter()
-        .filter(|m| !is_declaration_file(&m.file.rel))
+        // Declaration files are never loaded at run time, and tree-sitter-typescript 0.23 does
+        // not parse all of their newer syntax (`in`/`out` variance, `export type *`), so a
+        // parse failure there says more about the grammar than about the deploy.
+        .filter(|m| !crate::discover::is_type_declaration(&m.file.path))
     {
         if let Some(offset) = module.facts.invalid_utf8_at {
             findings.push(

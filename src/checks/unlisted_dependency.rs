@@ -28,8 +28,11 @@ node-modules`, bun's hoisted linker, pnpm `node-linker=hoisted`) does bring is r
 `phantom-dependency` instead, as a warning. Node builtins (`fs`, `node:fs`) are fine; so are
 type-only imports of `@types/*` packages, packages a framework serves to its app (Nuxt's
 `vue-router`, `h3`, … when the app declares `nuxt`), a `require()` inside a `try` with a `catch`
-(an optional dependency), and packages a CI workflow step installs next to the scripts it
-runs (`npm --prefix .github/scripts install x`) or a Dockerfile installs for the files of its
+(an optional dependency) or on a branch of a UMD wrapper's module-system test (`typeof exports
+== 'object' ? factory(require('jquery')) : … define.amd …`) in a file that no module imports
+and that is no entry Node runs (a vendored bundle the browser runs through its globals
+branch), and packages a CI workflow step installs next to the scripts it runs (`npm --prefix
+.github/scripts install x`) or a Dockerfile installs for the files of its
 directory (`RUN npm install x`; `npm install -g x` only with `ENV NODE_PATH` set). The package imports of a scaffold template
 (a directory its package copies as files, excludes from its tsconfig and that holds a tsconfig
 of its own: the project a CLI creates) belong to the created project and are reported once by
@@ -171,7 +174,7 @@ pub(super) fn undeclared_package_imports(
         .enumerate()
         // A snippet loaded as text or a URL: no build resolves its imports.
         .filter(|(m, _)| !project.is_asset_only(*m))
-        .flat_map(move |(_, module)| {
+        .flat_map(move |(m, module)| {
             module
                 .facts
                 .imports
@@ -199,8 +202,9 @@ pub(super) fn undeclared_package_imports(
                     .is_some()
                         // `npm --prefix .github/scripts install x` in a workflow, then the script.
                         || project.toolchain.workflow_installed(name, dir);
-                    // `try { require('x') } catch {}`: an optional dependency, absent by design.
-                    if types_only || served || import.optional {
+                    // `try { require('x') } catch {}`: an optional dependency, absent by design;
+                    // a UMD wrapper's CommonJS branch in a bundle the browser loads.
+                    if types_only || served || project.copes_without(m, import) {
                         return None;
                     }
                     Some((module, import, types_package(project, import, name, dir)))

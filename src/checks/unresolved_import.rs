@@ -23,8 +23,11 @@ or not — except files the build loads only as assets (`import.meta.glob(…, {
 codemod test data that no code imports (`__testfixtures__/`, a `<stem>.input.ts` and
 `<stem>.output.ts` pair its tests read as text) is such a file too —
 and a `require()`/`import()` inside a `try` with a `catch`, which copes with the module being
-absent. A root-absolute import in an MDX page of a Mintlify site (`/snippets/x.mdx`) is
-resolved from the directory holding `docs.json`/`mint.json`. The message lists what was tried;
+absent, or on a branch of a UMD wrapper's module-system test (`typeof exports`, `typeof
+module`, `typeof define`, `define.amd`) in a file that no module imports and that is no entry
+Node runs (a vendored bundle the browser runs through its globals branch). A root-absolute
+import in an MDX page of a Mintlify site (`/snippets/x.mdx`) is resolved from the directory
+holding `docs.json`/`mint.json`. The message lists what was tried;
 the help names the nearest real file.
 
 ## Why is this bad
@@ -55,8 +58,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             else {
                 continue;
             };
-            // `try { require('x') } catch {}`: the code copes with the module being absent.
-            if import.optional {
+            // `try { require('x') } catch {}`: the code copes with the module being absent; a
+            // UMD wrapper's CommonJS branch in a bundle the browser loads never runs.
+            if project.copes_without(m, import) {
                 continue;
             }
             if reason.as_deref() == Some(crate::resolve::OUTSIDE_TREE) {

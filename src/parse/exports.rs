@@ -37,6 +37,7 @@ pub(super) fn export_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
             namespace: false,
             analysable: true,
             optional: false,
+            module_system_branch: false,
             span: span_of(source, text),
         };
         match clause {

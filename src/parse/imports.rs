@@ -35,6 +35,7 @@ pub(super) fn import_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
                 namespace: true,
                 analysable: true,
                 optional: false,
+                module_system_branch: false,
                 span: span_of(source, text),
             });
         }
@@ -54,6 +55,7 @@ pub(super) fn import_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
         namespace: false,
         analysable: true,
         optional: false,
+        module_system_branch: false,
         span: span_of(source, text),
     };
     let mut has_value_binding = false;
@@ -129,13 +131,14 @@ pub(super) fn require_call(node: Node, text: &str, kind: ImportKind, facts: &mut
     let mut import = Import {
         analysable: specifier.is_some(),
         optional: false,
+        module_system_branch: false,
         specifier: specifier.unwrap_or_default(),
         kind,
         names: Vec::new(),
         namespace: true,
         span: span_of(first, text),
     };
-    import.optional = in_try_block(node);
+    mark_guard(&mut import, node, text);
     let is_resolve = node
         .field("function")
         .is_some_and(|f| f.kind() == "member_expression");
@@ -269,50 +272,123 @@ pub(super) fn dynamic_import(node: Node, text: &str, facts: &mut ModuleFacts) {
     let mut import = Import {
         analysable: specifier.is_some(),
         optional: false,
+        module_system_branch: false,
         specifier: specifier.unwrap_or_default(),
         kind,
         names: Vec::new(),
         namespace: true,
         span: span_of(first, text),
     };
-    import.optional = in_try_block(node);
+    mark_guard(&mut import, node, text);
     bound_names(node, text, &mut import);
     facts.imports.push(import);
 }
 
-/// Whether a call sits in the body of a `try` that has a `catch` (within the same function):
-/// `try { require('optional') } catch {}` copes with the module being absent. Looks a bounded
-/// number of levels up (`Node::parent` costs the node's depth): a call nested deeper inside
-/// its statement is not taken as guarded.
-fn in_try_block(node: Node) -> bool {
+/// What makes a `require()`/`import()` call conditional on its surroundings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Guard {
+    /// Nothing: the module is needed.
+    None,
+    /// The body of a `try` that has a `catch`, in the same function
+    /// (`try { require('optional') } catch {}`): the code copes with the module being absent.
+    TryCatch,
+    /// A branch of a module-system test, as in a UMD wrapper (`typeof exports == "object" ?
+    /// factory(require("jquery")) : typeof define == "function" && define.amd ?
+    /// define(["jquery"], factory) : factory(root.jQuery)`): the same code also runs without it
+    /// (AMD, browser globals). A function defined on such a branch runs only there, so this
+    /// test looks through function boundaries.
+    ModuleSystemBranch,
+}
+
+/// Records on `import` how the call `node` that makes it is guarded.
+fn mark_guard(import: &mut Import, node: Node, text: &str) {
+    let guard = guard_of(node, text);
+    import.optional = guard == Guard::TryCatch;
+    import.module_system_branch = guard == Guard::ModuleSystemBranch;
+}
+
+/// How the call `node` is guarded. Looks a bounded number of levels up (`Node::parent` costs
+/// the node's depth): a call nested deeper is taken as unguarded.
+fn guard_of(node: Node, text: &str) -> Guard {
     const MAX_LEVELS: usize = 24;
     let mut child = node;
     let mut current = node.parent();
-    let mut levels = 0;
-    while let Some(n) = current {
-        levels += 1;
-        if levels > MAX_LEVELS {
-            return false;
-        }
-        match n.kind() {
-            "try_statement" => {
-                let in_body = n.field("body").map(|b| b.id()) == Some(child.id());
-                if in_body && n.field("handler").is_some() {
-                    return true;
-                }
+    let mut in_nested_function = false;
+    for _ in 0..MAX_LEVELS {
+        let Some(n) = current else {
+            return Guard::None;
+        };
+        let guard = match n.kind() {
+            "try_statement"
+                if !in_nested_function
+                    && n.field("body").map(|b| b.id()) == Some(child.id())
+                    && n.field("handler").is_some() =>
+            {
+                Guard::TryCatch
+            }
+            "ternary_expression" | "if_statement"
+                if n.field("condition")
+                    .is_some_and(|c| c.id() != child.id() && tests_module_system(c, text)) =>
+            {
+                Guard::ModuleSystemBranch
+            }
+            // `typeof module == "object" && module.exports && (module.exports = f(require("x")))`
+            "binary_expression"
+                if n.field("right").map(|r| r.id()) == Some(child.id())
+                    && n.field("operator")
+                        .is_some_and(|o| node_text(o, text) == "&&")
+                    && n.field("left")
+                        .is_some_and(|l| tests_module_system(l, text)) =>
+            {
+                Guard::ModuleSystemBranch
             }
             "function_declaration"
             | "function_expression"
+            | "function"
             | "arrow_function"
             | "method_definition"
-            | "class_declaration"
-            | "program" => return false,
-            _ => {}
+            | "class_declaration" => {
+                in_nested_function = true;
+                Guard::None
+            }
+            "program" => return Guard::None,
+            _ => Guard::None,
+        };
+        if guard != Guard::None {
+            return guard;
         }
         child = n;
         current = n.parent();
     }
-    false
+    Guard::None
+}
+
+/// Whether a condition tests which module system loads the code (`typeof exports`,
+/// `typeof module`, `typeof define`, `define.amd`), the way UMD wrappers choose a branch.
+fn tests_module_system(condition: Node, text: &str) -> bool {
+    // A module-system test is short; a long condition is something else that merely mentions one.
+    const MAX_TEST_BYTES: usize = 400;
+    let range = condition.byte_range();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    range.len() <= MAX_TEST_BYTES
+        && text.get(range).is_some_and(|test| {
+            let bytes = test.as_bytes();
+            [
+                "typeof exports",
+                "typeof module",
+                "typeof define",
+                "define.amd",
+            ]
+            .iter()
+            .any(|word| {
+                // Whole words: `typeof moduleLoader` or `redefine.amd` test something else.
+                test.match_indices(word).any(|(at, _)| {
+                    let end = at + word.len();
+                    (at == 0 || !is_word(bytes[at - 1]))
+                        && bytes.get(end).is_none_or(|&b| !is_word(b))
+                })
+            })
+        })
 }
 
 /// The specifier node of `require('x')` / `import('x')`, when `node` is such a call.
@@ -379,6 +455,34 @@ mod tests {
         .map(|(n, t)| (n.to_string(), *t))
         .collect();
         assert_eq!(imported, expected);
+    }
+
+    #[test]
+    fn requires_on_module_system_branches_are_optional_and_others_are_not() {
+        let optional = |source: &str| -> Vec<(String, bool)> {
+            parse_module(Dialect::JavaScript, source.as_bytes())
+                .imports
+                .iter()
+                .map(|i| (i.specifier.clone(), i.module_system_branch))
+                .collect()
+        };
+        // A jQuery plugin's wrapper: the require sits in a function defined on the CommonJS
+        // branch, which runs only there.
+        let plugin = "(function (factory) {\n  if (typeof define === 'function' && define.amd) {\n    define(['jquery'], factory);\n  } else if (typeof module === 'object' && module.exports) {\n    module.exports = function (root, jQuery) {\n      if (jQuery === undefined) { jQuery = require('jquery'); }\n      factory(jQuery);\n    };\n  } else { factory(window.jQuery); }\n}(function ($) { $.fn.tip = function () {}; }));\n";
+        assert_eq!(optional(plugin), [("jquery".to_string(), true)]);
+        let guarded_and = "typeof module === 'object' && module.exports && (module.exports = make(require('lodash')));\n";
+        assert_eq!(optional(guarded_and), [("lodash".to_string(), true)]);
+        // Not a module-system test, or the require is the test itself: a hard dependency.
+        let server = "const db = process.env.PG ? require('pg') : require('sqlite3');\nif (typeof require('ioredis') === 'function') {}\nconst mail = typeof moduleHooks === 'object' ? require('nodemailer') : null;\n";
+        assert_eq!(
+            optional(server),
+            [
+                ("pg".to_string(), false),
+                ("sqlite3".to_string(), false),
+                ("ioredis".to_string(), false),
+                ("nodemailer".to_string(), false),
+            ]
+        );
     }
 
     #[test]

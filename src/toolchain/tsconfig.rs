@@ -31,6 +31,89 @@ pub struct TsconfigRepairs {
     pub texts: rustc_hash::FxHashMap<PathBuf, String>,
     /// One problem per tsconfig, sorted.
     pub problems: Vec<TsconfigProblem>,
+    /// Each tsconfig of the tree → how it lets default imports reach modules without a
+    /// `default` export (its `extends` chain included).
+    pub module_interop: HashMap<PathBuf, ModuleInterop>,
+}
+
+/// How a tsconfig lets a default import (`import x from 'y'`) take a module that has no
+/// `default` export, as tsc derives it from `compilerOptions`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ModuleInterop {
+    /// `allowSyntheticDefaultImports`: set, or implied by `esModuleInterop` (itself implied by
+    /// `module` `node16`…`nodenext`/`preserve`), `module: "system"` or `moduleResolution:
+    /// "bundler"`. TypeScript 6 turns it on by default; the TypeScript 4 and 5 defaults are
+    /// read here, so a tree on TypeScript 6 without the options keeps the stricter answer.
+    pub synthetic_defaults: bool,
+    /// `module` is `node16`…`nodenext`: whether an import is ESM or CommonJS follows from each
+    /// file's format (extension, nearest `package.json` `type`), and an ES module importing an
+    /// ES module never gets a synthetic default.
+    pub node_formats: bool,
+}
+
+/// The `compilerOptions` [`ModuleInterop`] is derived from, as one tsconfig file sets them.
+#[derive(Debug, Clone, Default)]
+struct InteropOptions {
+    es_module_interop: Option<bool>,
+    allow_synthetic_default_imports: Option<bool>,
+    module: Option<String>,
+    module_resolution: Option<String>,
+}
+
+impl InteropOptions {
+    fn of(value: &serde_json::Value) -> InteropOptions {
+        let flag = |key: &str| {
+            value
+                .pointer(&format!("/compilerOptions/{key}"))
+                .and_then(|v| v.as_bool())
+        };
+        let word = |key: &str| {
+            value
+                .pointer(&format!("/compilerOptions/{key}"))
+                .and_then(|v| v.as_str())
+                .map(str::to_ascii_lowercase)
+        };
+        InteropOptions {
+            es_module_interop: flag("esModuleInterop"),
+            allow_synthetic_default_imports: flag("allowSyntheticDefaultImports"),
+            module: word("module"),
+            module_resolution: word("moduleResolution"),
+        }
+    }
+
+    /// These options over `base`'s: what the extending file sets wins, option by option.
+    fn over(&self, base: &InteropOptions) -> InteropOptions {
+        InteropOptions {
+            es_module_interop: self.es_module_interop.or(base.es_module_interop),
+            allow_synthetic_default_imports: self
+                .allow_synthetic_default_imports
+                .or(base.allow_synthetic_default_imports),
+            module: self.module.clone().or_else(|| base.module.clone()),
+            module_resolution: self
+                .module_resolution
+                .clone()
+                .or_else(|| base.module_resolution.clone()),
+        }
+    }
+
+    /// tsc's `getAllowSyntheticDefaultImports` and `getESModuleInterop` (TypeScript 5).
+    fn interop(&self) -> ModuleInterop {
+        let module = self.module.as_deref().unwrap_or("");
+        let node_formats = matches!(module, "node16" | "node18" | "node20" | "nodenext");
+        let es_module_interop = self
+            .es_module_interop
+            .unwrap_or(node_formats || module == "preserve");
+        let bundler = match self.module_resolution.as_deref() {
+            Some(resolution) => resolution == "bundler",
+            None => module == "preserve",
+        };
+        ModuleInterop {
+            synthetic_defaults: self
+                .allow_synthetic_default_imports
+                .unwrap_or(es_module_interop || module == "system" || bundler),
+            node_formats,
+        }
+    }
 }
 
 /// Reads `text` as tsconfig JSON (comments and trailing commas allowed).
@@ -74,6 +157,7 @@ pub fn repair(root: &Path, tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> Ts
         state: HashMap::new(),
         broken: BTreeMap::new(),
         bases: HashMap::new(),
+        interop: HashMap::new(),
     };
     for path in tsconfigs {
         walk.visit(path);
@@ -114,6 +198,13 @@ pub fn repair(root: &Path, tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> Ts
                 ),
             });
         }
+    }
+    let mut merged = HashMap::new();
+    for path in tsconfigs {
+        let options = walk.merged_interop(path, &mut merged, &mut HashSet::new());
+        repairs
+            .module_interop
+            .insert(path.clone(), options.interop());
     }
     for (path, broken) in walk.broken {
         let Ok(text) = crate::access::read_to_string(&path) else {
@@ -208,6 +299,8 @@ struct Walk {
     broken: BTreeMap<PathBuf, Vec<(String, String)>>,
     /// tsconfig → the base configs its readable entries name.
     bases: HashMap<PathBuf, Vec<PathBuf>>,
+    /// tsconfig → the interop options it sets itself.
+    interop: HashMap<PathBuf, InteropOptions>,
 }
 
 impl Walk {
@@ -242,6 +335,8 @@ impl Walk {
             }
         };
         self.state.insert(path.to_path_buf(), Visit::InProgress);
+        self.interop
+            .insert(path.to_path_buf(), InteropOptions::of(&value));
         let dir = path.parent().unwrap_or(Path::new("/"));
         for entry in extends_entries(&value) {
             let why = match self.locate(dir, &entry) {
@@ -263,6 +358,31 @@ impl Walk {
         }
         self.state.insert(path.to_path_buf(), Visit::Done);
         None
+    }
+
+    /// The interop options `path` ends up with: its bases' in `extends` order (a later entry
+    /// wins), then its own. `visiting` stops a cycle, which the walk has reported already.
+    fn merged_interop(
+        &self,
+        path: &Path,
+        merged: &mut HashMap<PathBuf, InteropOptions>,
+        visiting: &mut HashSet<PathBuf>,
+    ) -> InteropOptions {
+        if let Some(done) = merged.get(path) {
+            return done.clone();
+        }
+        if !visiting.insert(path.to_path_buf()) {
+            return InteropOptions::default();
+        }
+        let mut options = InteropOptions::default();
+        for base in self.bases.get(path).into_iter().flatten() {
+            options = self.merged_interop(base, merged, visiting).over(&options);
+        }
+        if let Some(own) = self.interop.get(path) {
+            options = own.over(&options);
+        }
+        merged.insert(path.to_path_buf(), options.clone());
+        options
     }
 
     /// Whether `target` is a base of `start`, through bases that are not the project's own
@@ -367,6 +487,56 @@ mod tests {
             std::fs::write(&path, text).expect("write");
         }
         (dir, root)
+    }
+
+    #[test]
+    fn synthetic_defaults_follow_tsc_defaults_through_extends() {
+        let (_dir, root) = tree(&[
+            (
+                "tsconfig.base.json",
+                r#"{"compilerOptions":{"esModuleInterop":true,"module":"commonjs"}}"#,
+            ),
+            // Inherits esModuleInterop.
+            (
+                "api/tsconfig.json",
+                r#"{"extends":"../tsconfig.base.json"}"#,
+            ),
+            // Turns the implied option back off.
+            (
+                "legacy/tsconfig.json",
+                r#"{"extends":"../tsconfig.base.json","compilerOptions":{"allowSyntheticDefaultImports":false}}"#,
+            ),
+            // tsc 5 defaults: commonjs without interop has none; bundler resolution and
+            // node16 imply it; node16 decides by file format.
+            (
+                "cli/tsconfig.json",
+                r#"{"compilerOptions":{"module":"commonjs"}}"#,
+            ),
+            (
+                "web/tsconfig.json",
+                r#"{"compilerOptions":{"module":"esnext","moduleResolution":"Bundler"}}"#,
+            ),
+            (
+                "node/tsconfig.json",
+                r#"{"compilerOptions":{"module":"NodeNext"}}"#,
+            ),
+        ]);
+        let configs: Vec<PathBuf> = ["api", "cli", "legacy", "node", "web"]
+            .iter()
+            .map(|d| root.join(d).join("tsconfig.json"))
+            .collect();
+        let fs = <ToolchainFileSystem as oxc_resolver::FileSystem>::new();
+        let repairs = repair(&root, &configs, fs);
+        let interop = |dir: &str| repairs.module_interop[&root.join(dir).join("tsconfig.json")];
+        let on = |node_formats| ModuleInterop {
+            synthetic_defaults: true,
+            node_formats,
+        };
+        assert_eq!(interop("api"), on(false));
+        assert_eq!(interop("legacy"), ModuleInterop::default());
+        assert_eq!(interop("cli"), ModuleInterop::default());
+        assert_eq!(interop("web"), on(false));
+        assert_eq!(interop("node"), on(true));
     }
 
     #[test]
