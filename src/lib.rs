@@ -203,14 +203,17 @@ pub fn audit(options: &Options) -> Result<Report> {
         ..Default::default()
     };
     let root_as_given = options.root.to_string_lossy().into_owned();
+    let report_of = |project: Project| {
+        let report = report_for(&project, &root_as_given);
+        project::free_in_background(project);
+        report
+    };
     let Some(cache_dir) = options.cache_dir.clone() else {
-        let project = analyse(&analyse_options)?;
-        return Ok(report_for(&project, &root_as_given));
+        return Ok(report_of(analyse(&analyse_options)?));
     };
     // The walk canonicalises the root too, and reports a root that cannot be.
     let Ok(real_root) = std::fs::canonicalize(&options.root) else {
-        let project = analyse(&analyse_options)?;
-        return Ok(report_for(&project, &root_as_given));
+        return Ok(report_of(analyse(&analyse_options)?));
     };
     let log = access::AccessLog::new(&real_root);
     project::in_recording_pool(options.threads, log.clone(), || {
@@ -219,8 +222,7 @@ pub fn audit(options: &Options) -> Result<Report> {
         if let Some(report) = timings::stage("memo", || memo.lookup(&root_as_given)) {
             return Ok(report);
         }
-        let project = project::analyse_walked(&analyse_options, discovery)?;
-        let report = report_for(&project, &root_as_given);
+        let report = report_of(project::analyse_walked(&analyse_options, discovery)?);
         timings::stage("memo write", || memo.store(&log, &report));
         Ok(report)
     })

@@ -221,6 +221,15 @@ impl Loaded {
     }
 }
 
+/// Frees `value` on a thread of its own: large structures (a project's modules, the
+/// resolvers' caches) take tens of milliseconds to free, time the caller need not wait for.
+/// Should no thread start, `value` is freed here.
+pub fn free_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("treeaudit-free".into())
+        .spawn(move || drop(value));
+}
+
 /// Reads and parses one file, or takes its facts from the cache. Also returns the entry to
 /// keep in the cache and whether it was a miss.
 fn load(
@@ -631,7 +640,7 @@ pub fn assemble(
         .collect();
 
     let tsconfig_failures = resolver.tsconfig_failures().to_vec();
-    drop(resolver);
+    resolver.release();
     toolchain
         .tsconfig_repairs
         .problems

@@ -436,6 +436,29 @@ impl<'t> ModuleResolver<'t> {
         &self.tsconfig_failures
     }
 
+    /// Ends resolution: the resolvers' caches (every path probed, every package.json and
+    /// tsconfig read) are freed on a thread of their own, off the single-threaded stages that
+    /// follow (freeing them took 2% of a cold run's CPU, all of it on the critical path).
+    pub fn release(self) {
+        let ModuleResolver {
+            base,
+            scoped,
+            files_by_lowercase,
+            files,
+            dirs,
+            files_by_stem,
+            ..
+        } = self;
+        crate::project::free_in_background((
+            base,
+            scoped,
+            files_by_lowercase,
+            files,
+            dirs,
+            files_by_stem,
+        ));
+    }
+
     fn resolvers_for(&self, dir: &Path, in_test_run: bool) -> &ResolverSet {
         match self
             .toolchain
