@@ -54,7 +54,10 @@ pub struct BrokenManifest {
 /// Every manifest in the tree, by directory.
 #[derive(Debug, Default)]
 pub struct Manifests {
-    by_dir: rustc_hash::FxHashMap<PathBuf, Manifest>,
+    /// Every manifest, sorted by path.
+    list: Vec<Manifest>,
+    /// Index into `list` by the manifest's directory.
+    by_dir: rustc_hash::FxHashMap<PathBuf, usize>,
     workspace_names: HashMap<String, PathBuf>,
     /// Manifests that could not be read or parsed.
     pub broken: Vec<BrokenManifest>,
@@ -64,6 +67,7 @@ impl Manifests {
     /// Reads every `package.json` found by discovery.
     pub fn load(paths: &[PathBuf]) -> Manifests {
         let mut manifests = Manifests::default();
+        let mut by_dir: rustc_hash::FxHashMap<PathBuf, Manifest> = Default::default();
         for path in paths {
             match read_manifest(path) {
                 Ok(manifest) => {
@@ -71,11 +75,18 @@ impl Manifests {
                         manifests.workspace_names.insert(name.clone(), path.clone());
                     }
                     if let Some(dir) = path.parent() {
-                        manifests.by_dir.insert(dir.to_path_buf(), manifest);
+                        by_dir.insert(dir.to_path_buf(), manifest);
                     }
                 }
                 Err(broken) => manifests.broken.push(broken),
             }
+        }
+        // Sorted once: [`Manifests::all`] is asked for on every phantom-dependency lookup.
+        let mut list: Vec<(PathBuf, Manifest)> = by_dir.into_iter().collect();
+        list.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+        for (i, (dir, manifest)) in list.into_iter().enumerate() {
+            manifests.by_dir.insert(dir, i);
+            manifests.list.push(manifest);
         }
         manifests
     }
@@ -94,7 +105,8 @@ impl Manifests {
         } else {
             usize::MAX
         };
-        crate::resolve::ancestors_to_depth(dir, depth).filter_map(move |d| self.by_dir.get(d))
+        crate::resolve::ancestors_to_depth(dir, depth)
+            .filter_map(move |d| self.by_dir.get(d).map(|&i| &self.list[i]))
     }
 
     /// The nearest manifest at or above `dir`.
@@ -125,9 +137,7 @@ impl Manifests {
 
     /// Every manifest, sorted by path.
     pub fn all(&self) -> Vec<&Manifest> {
-        let mut all: Vec<&Manifest> = self.by_dir.values().collect();
-        all.sort_by(|a, b| a.path.cmp(&b.path));
-        all
+        self.list.iter().collect()
     }
 }
 
