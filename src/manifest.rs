@@ -98,14 +98,7 @@ impl Manifests {
         dir: &'a Path,
         root: &'a Path,
     ) -> impl Iterator<Item = &'a Manifest> + 'a {
-        // The ancestors of a `dir` under `root` that are `root` or below it: counted by depth,
-        // not by a component-wise `starts_with` per level.
-        let depth = if dir.starts_with(root) {
-            root.components().count()
-        } else {
-            usize::MAX
-        };
-        crate::resolve::ancestors_to_depth(dir, depth)
+        crate::resolve::ancestors_under(dir, root)
             .filter_map(move |d| self.by_dir.get(d).map(|&i| &self.list[i]))
     }
 

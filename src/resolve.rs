@@ -1097,10 +1097,7 @@ impl<'t> ModuleResolver<'t> {
                 continue;
             };
             // The template's root or one of its folders is what lands in a package.
-            for copied in importer_dir
-                .ancestors()
-                .take_while(|a| a.starts_with(&template.dir))
-            {
+            for copied in ancestors_under(importer_dir, &template.dir) {
                 let inner = importer_dir.strip_prefix(copied).ok()?;
                 let target = normalize(&sibling.join(inner).join(specifier));
                 // Only an import that leaves the package means the same in every copy.
@@ -1552,6 +1549,18 @@ pub fn ancestors_to_depth(path: &Path, depth: usize) -> impl Iterator<Item = &Pa
         .take((own + 1).saturating_sub(depth.max(1)))
 }
 
+/// The ancestors of `path` (itself first) that lie under `base` or are `base`: what
+/// `path.ancestors().take_while(|a| a.starts_with(base))` gives, without a component-wise
+/// comparison per level.
+pub fn ancestors_under<'a>(path: &'a Path, base: &Path) -> impl Iterator<Item = &'a Path> {
+    let depth = if path.starts_with(base) {
+        base.components().count()
+    } else {
+        usize::MAX
+    };
+    ancestors_to_depth(path, depth)
+}
+
 /// Lexically normalises `a/b/../c` to `a/c` (no file system access; the target may not exist).
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -1750,6 +1759,13 @@ mod tests {
         assert_eq!(ancestors_to_depth(path, 5).count(), 1);
         assert_eq!(ancestors_to_depth(path, 6).count(), 0);
         assert_eq!(ancestors_to_depth(path, usize::MAX).count(), 0);
+        let under: Vec<&Path> = ancestors_under(path, Path::new("/r/packages")).collect();
+        let expected: Vec<&Path> = path
+            .ancestors()
+            .take_while(|a| a.starts_with("/r/packages"))
+            .collect();
+        assert_eq!(under, expected);
+        assert_eq!(ancestors_under(path, Path::new("/elsewhere")).count(), 0);
     }
 
     #[test]

@@ -346,9 +346,7 @@ impl InstallRoot {
             // Without a lockfile only the manifests say what an install brings.
             return declared_by();
         };
-        let nested = dir
-            .ancestors()
-            .take_while(|d| d.starts_with(&self.dir))
+        let nested = crate::resolve::ancestors_under(dir, &self.dir)
             .any(|d| self.nested.get(d).is_some_and(|n| n.contains(package)));
         if !(self.hoisted.contains(package) || nested) {
             return None;
