@@ -18,6 +18,9 @@ pub const DEFAULT_SKIPPED_DIRS: &[&str] = &[
     ".nuxt",
     ".output",
     ".svelte-kit",
+    // Astro's generated types (`astro sync`, rewritten by every `astro dev/build/check`), even
+    // when a project commits them.
+    ".astro",
     ".turbo",
     // Yarn Berry's own files (`releases/yarn-4.x.cjs`, `plugins/…cjs` that Yarn loads with its
     // own `require`, `cache/`, editor `sdks/`): the package manager's, not the project's code.
@@ -734,6 +737,20 @@ mod tests {
         write(dir.path(), "dist/index.js", "export {};\n");
         write(dir.path(), "build/index.js", "export {};\n");
         assert_eq!(sources(dir.path()), ["src/index.js"]);
+    }
+
+    #[test]
+    fn framework_generated_folders_are_skipped_even_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "package.json", r#"{"name":"docs"}"#);
+        write(dir.path(), "src/pages/index.ts", "export {};\n");
+        write(
+            dir.path(),
+            ".astro/content.d.ts",
+            "declare module 'astro:content' { export type C = typeof import('../src/content.config.mjs'); }\n",
+        );
+        write(dir.path(), ".svelte-kit/types/index.d.ts", "export {};\n");
+        assert_eq!(sources(dir.path()), ["src/pages/index.ts"]);
     }
 
     #[test]
