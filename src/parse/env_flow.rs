@@ -236,6 +236,23 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                     None => (ValueUse::Bare, None),
                 };
             }
+            // `function send(r, cleanup = process.env.CLEANUP)`: a parameter's default; the
+            // function's uses of the parameter decide (see `local_use`).
+            // (TypeScript: `required_parameter` with a `value`.)
+            "assignment_pattern" | "required_parameter" | "optional_parameter"
+                if (parent.field("right") == Some(current)
+                    || parent.field("value") == Some(current))
+                    && parameter_function(parent).is_some() =>
+            {
+                let name = parent
+                    .field("left")
+                    .or_else(|| parent.field("pattern"))
+                    .filter(|n| n.kind() == "identifier" && !interpolated);
+                return match name {
+                    Some(name) => (ValueUse::Stored, Some(name)),
+                    None => (ValueUse::Bare, None),
+                };
+            }
             "assignment_expression" if parent.field("right") == Some(current) => {
                 let name = parent.field("left").filter(|n| n.kind() == "identifier");
                 return match name {
@@ -733,8 +750,13 @@ fn parameter_copes(function: Node, position: usize, text: &str) -> bool {
 /// use makes it required, else one `Optional` use makes it optional. `depth` bounds locals
 /// stored into locals.
 fn local_use(binding: Node, text: &str, depth: u8) -> ValueUse {
-    if binding.parent().is_some_and(|p| p.kind() == "pair") {
+    let parent = binding.parent();
+    if parent.is_some_and(|p| p.kind() == "pair") {
         return table_entry_use(binding, text, depth);
+    }
+    // A parameter with a default: its uses are in the function, beside the parameter list.
+    if let Some(function) = parent.and_then(parameter_function) {
+        return local_use_in(binding, function, text, depth);
     }
     match enclosing_scope(binding) {
         Some(scope) => local_use_in(binding, scope, text, depth),
@@ -1014,6 +1036,32 @@ fn enclosing_scope(node: Node) -> Option<Node> {
         current = n.parent();
     }
     None
+}
+
+/// The function whose parameter list holds `pattern`, a parameter with a default
+/// (`cleanup = false`).
+fn parameter_function(pattern: Node) -> Option<Node> {
+    if !matches!(
+        pattern.kind(),
+        "assignment_pattern" | "required_parameter" | "optional_parameter"
+    ) {
+        return None;
+    }
+    let parameters = pattern
+        .parent()
+        .filter(|p| p.kind() == "formal_parameters")?;
+    parameters.parent().filter(|f| {
+        matches!(
+            f.kind(),
+            "function_declaration"
+                | "function_expression"
+                | "function"
+                | "arrow_function"
+                | "method_definition"
+                | "generator_function_declaration"
+                | "generator_function"
+        )
+    })
 }
 
 /// The local a destructured key binds: `{ X }` binds `X`, `{ X: x }` binds `x`.
@@ -3119,6 +3167,30 @@ mod tests {
         assert!(!optional(
             "const url = process.env.DATABASE_URL;\nconnect(url);\n",
             "DATABASE_URL"
+        ));
+    }
+
+    #[test]
+    fn a_parameter_default_follows_the_parameter_into_its_function() {
+        // Only truth-tested: unset means "off" (JavaScript and TypeScript parameter shapes).
+        let tested = "function trackSent(results, cleanup = process.env.CLEANUP_INSTALLS) {\n  if (results.length > 0 && cleanup) { prune(results); }\n}\n";
+        assert!(optional(tested, "CLEANUP_INSTALLS"));
+        assert!(optional(
+            "const send = async (to: string, dryRun: string | undefined = process.env.DRY_RUN) => {\n  if (dryRun) return;\n  await mail(to);\n};\n",
+            "DRY_RUN"
+        ));
+        assert!(optional(
+            "export function ping(verbose = process.env.PING_VERBOSE) {\n  if (verbose) log('ping');\n}\n",
+            "PING_VERBOSE"
+        ));
+        // Handed on as it is: required, as a direct read would be.
+        assert!(!optional(
+            "function client(url = process.env.API_URL) {\n  return fetch(url);\n}\n",
+            "API_URL"
+        ));
+        assert!(!optional(
+            "const connect = (url: string = process.env.DB_URL) => createPool(url);\n",
+            "DB_URL"
         ));
     }
 
