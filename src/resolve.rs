@@ -977,6 +977,12 @@ impl<'t> ModuleResolver<'t> {
                     reason,
                 };
             };
+            // An alias into `node_modules/<name>` (webpack `benchpress` →
+            // `node_modules/benchpressjs`) names the installed package: absent from a checkout
+            // like any package, and declared or not like one.
+            if let Some(package) = mapping.targets.iter().find_map(|t| installed_package(t)) {
+                return self.package_unresolved(importer, &package, reason, resolver, manifests);
+            }
             let shown: Vec<String> = mapping
                 .targets
                 .iter()
@@ -1549,6 +1555,23 @@ pub fn ancestors_to_depth(path: &Path, depth: usize) -> impl Iterator<Item = &Pa
         .take((own + 1).saturating_sub(depth.max(1)))
 }
 
+/// The package specifier a path inside an install names: `…/node_modules/benchpressjs/x` is
+/// `benchpressjs/x` (`@scope/name` too). Dot folders (`.prisma`, `.bin`, `.pnpm`) are not
+/// packages.
+fn installed_package(path: &Path) -> Option<String> {
+    let components: Vec<&str> = path
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect::<Option<_>>()?;
+    let at = components.iter().rposition(|c| *c == "node_modules")?;
+    let rest = &components[at + 1..];
+    let first = rest.first()?;
+    if first.starts_with('.') || (first.starts_with('@') && rest.len() < 2) {
+        return None;
+    }
+    Some(rest.join("/"))
+}
+
 /// The ancestors of `path` (itself first) that lie under `base` or are `base`: what
 /// `path.ancestors().take_while(|a| a.starts_with(base))` gives, without a component-wise
 /// comparison per level.
@@ -1766,6 +1789,22 @@ mod tests {
             .collect();
         assert_eq!(under, expected);
         assert_eq!(ancestors_under(path, Path::new("/elsewhere")).count(), 0);
+    }
+
+    #[test]
+    fn paths_inside_an_install_name_their_package() {
+        let named = |p: &str| installed_package(Path::new(p));
+        assert_eq!(
+            named("/r/node_modules/benchpressjs").as_deref(),
+            Some("benchpressjs")
+        );
+        assert_eq!(
+            named("/r/app/node_modules/@scope/ui/dist/x.js").as_deref(),
+            Some("@scope/ui/dist/x.js")
+        );
+        assert_eq!(named("/r/node_modules/.prisma/client"), None);
+        assert_eq!(named("/r/node_modules/@scope"), None);
+        assert_eq!(named("/r/src/lib"), None);
     }
 
     #[test]

@@ -902,6 +902,24 @@ fn a_webpack_config_a_script_names_in_a_subfolder_aliases_the_whole_package() {
 }
 
 #[test]
+fn a_bundler_alias_into_node_modules_names_the_installed_package() {
+    // NodeBB: `benchpress` → `node_modules/benchpressjs`. Without an install the folder is
+    // absent, like every package's: the declared package is fine, not a missing file.
+    let lines = finding_lines(&check_json("fixtures/webpack-alias-into-node-modules"));
+    assert!(
+        lines_of(&lines, "unresolved-import").is_empty(),
+        "{lines:#?}"
+    );
+    // An alias into the install folder of a package nobody declares is that package, undeclared.
+    assert_one_error(
+        &lines,
+        "unlisted-dependency",
+        &["public/src/client/stats.js:1", "`chart.js`"],
+    );
+    insta::assert_debug_snapshot!("webpack_alias_into_node_modules", lines);
+}
+
+#[test]
 fn a_jest_mapper_swaps_a_package_for_its_mock_in_test_files_only() {
     // hedgedoc frontend: Jest maps `react-bootstrap-icons` to a mock. Production code (and
     // any `import type`) gets the real package, which exports `Icon` and `IconProps`; they
