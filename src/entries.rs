@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::discover::Dialect;
+use crate::facts::ImportKind;
 use crate::file_role::FileRole;
 use crate::graph::{LoadEdge, Reach, Reachability};
 use crate::project::Project;
@@ -289,6 +290,7 @@ fn manifest_bundles(
     manifest: &crate::manifest::Manifest,
     config_dirs: &HashSet<&Path>,
 ) -> bool {
+    let dir = manifest.path.parent().unwrap_or(&project.root);
     let scripts = manifest
         .json
         .get("scripts")
@@ -309,9 +311,67 @@ fn manifest_bundles(
             if BUNDLERS.contains(&tool) || (tool == "bun" && segment.contains(" build")) {
                 return true;
             }
+            // `esr esbuild.ts`, `node scripts/build.mjs`: a build script calls the bundler.
+            let tokens: Vec<&str> = segment.split_whitespace().collect();
+            let runs_build_script = tokens.iter().position(|t| is_runner(t)).is_some_and(|r| {
+                tokens[r + 1..].iter().any(|token| {
+                    has_source_extension(token)
+                        && project
+                            .module_at(&normalize(&dir.join(token)))
+                            .is_some_and(|m| is_build_script(&project.modules[m]))
+                })
+            });
+            if runs_build_script {
+                return true;
+            }
         }
     }
-    config_dirs.contains(manifest.path.parent().unwrap_or(&project.root))
+    config_dirs.contains(dir)
+}
+
+/// Packages whose JavaScript API writes a bundle (`esbuild.build`, `vite.build`, `rollup()`,
+/// `webpack()`).
+const BUNDLER_PACKAGES: &[&str] = &[
+    "esbuild",
+    "vite",
+    "webpack",
+    "rollup",
+    "rolldown",
+    "@rspack/core",
+    "tsup",
+    "tsdown",
+    "@vercel/ncc",
+    "@parcel/core",
+    "unbuild",
+];
+
+/// A build script: a file named as a build step (`esbuild.main.ts`, `scripts/build.mjs`,
+/// `bundle.js`) that imports a bundler's API up front. What it names it bundles, not runs;
+/// a server that loads `vite` lazily for development (`await import('vite')`) is not one.
+fn is_build_script(module: &crate::project::Module) -> bool {
+    let stem = module.file.name().split('.').collect::<Vec<_>>();
+    let named_as_build = stem[..stem.len().saturating_sub(1)]
+        .iter()
+        .flat_map(|part| part.split(['-', '_']))
+        .any(|word| {
+            matches!(
+                word,
+                "build"
+                    | "bundle"
+                    | "compile"
+                    | "esbuild"
+                    | "rollup"
+                    | "rolldown"
+                    | "webpack"
+                    | "rspack"
+                    | "tsup"
+            )
+        });
+    named_as_build
+        && module.facts.imports.iter().any(|import| {
+            matches!(import.kind, ImportKind::Static | ImportKind::Require)
+                && BUNDLER_PACKAGES.contains(&crate::manifest::package_name(&import.specifier))
+        })
 }
 
 /// The source of an MDX document's entry: content, which marks no package as having a
@@ -625,12 +685,16 @@ impl Finder<'_> {
     /// A `main`/`exports` target of a workspace package. Written as TypeScript, JSX or a
     /// component (`./src/index.ts`), it is source no installed consumer can run under Node
     /// (which refuses to strip types under `node_modules`): it runs inside its importers in
-    /// the tree, which decide how, as a private package's library code does.
+    /// the tree, which decide how, as a private package's library code does. The root
+    /// package's own source `main` (`"main": "src/index.tsx"` beside `vite build`) is its
+    /// bundler's entry when the package bundles.
     fn add_public_path(&mut self, dir: &Path, path: &str, source: &str, index: bool) {
-        let saved = self.library;
-        self.library |= dir != self.project.root && is_uncompiled_source(path);
+        let saved = (self.library, self.bundled);
+        let uncompiled = is_uncompiled_source(path);
+        self.library |= dir != self.project.root && uncompiled;
+        self.bundled |= !self.library && uncompiled && self.package_bundles;
         self.add_written_path(dir, path, source, index);
-        self.library = saved;
+        (self.library, self.bundled) = saved;
     }
 
     /// Subpath patterns of `exports` (`"./*": "./src/*.ts"`, `"./emails/*": "./emails/*.tsx"`):
@@ -1101,15 +1165,26 @@ impl crate::toolchain::commands::CommandVisitor for Finder<'_> {
             return;
         };
         let mut first_argument = true;
+        let found_before = self.entries.len();
         for token in &tokens[runner + 1..] {
             if token.starts_with('-') {
                 continue;
             }
-            // The script a runner is given may lack an extension (`node generate`).
+            // The script a runner is given may lack an extension (`node generate`), or be a
+            // directory Node runs the index of (`node server`).
             if looks_like_path(token) || (first_argument && !token.contains('=')) {
-                self.add_written_path(dir, token, source, false);
+                self.add_written_path(dir, token, source, first_argument);
             }
             first_argument = false;
+        }
+        // `"start:electron": "esr esbuild.main.ts && electron ."` builds before it starts: the
+        // build script is a maintainer's step, whatever the script's name says.
+        for entry in &mut self.entries[found_before..] {
+            if entry.kind == EntryKind::Production
+                && is_build_script(&self.project.modules[entry.file])
+            {
+                entry.kind = EntryKind::Script;
+            }
         }
     }
 

@@ -499,6 +499,9 @@ pub enum DirectoryLoadKind {
     Autoload,
     /// `path.join(__dirname, 'helpers')` handed to some loader.
     PathReference,
+    /// `path.join(__dirname, 'build')` given as where a build tool writes (`outdir: …`,
+    /// webpack's `output: { path: … }`, `const outDir = …`): its files are named, not loaded.
+    OutputPath,
     /// A `require()`/`import()` of a computed specifier with a literal directory
     /// (`require('./' + name)`, `` import(`./jobs/${job}.js`) ``): `pattern` is a glob whose
     /// `*` may cross directories, as a bundler's context module would.

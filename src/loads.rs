@@ -182,8 +182,13 @@ fn directory_loads(
         if is_glob && matcher.is_none() {
             continue;
         }
-        // A named directory is a weaker signal than the loader call itself.
-        let rank = u8::from(load.kind == DirectoryLoadKind::PathReference);
+        // A named directory is a weaker signal than the loader call itself; a build's output
+        // directory is written, not run: its files are only named.
+        let rank = match load.kind {
+            DirectoryLoadKind::PathReference => 1,
+            DirectoryLoadKind::OutputPath => PATH_RANK,
+            _ => 0,
+        };
         let mut targets: Vec<usize> = modules_under(project, &fixed).collect();
         if !is_glob && let Some(file) = project.module_at(&base) {
             targets.push(file);

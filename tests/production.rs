@@ -35,6 +35,22 @@ fn findings(fixture: &str) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that `--show-entries` lists each of `expected` (`file  source`) for `fixture`.
+fn assert_lists_entries(fixture: &str, expected: &[&str]) {
+    let listed = entries(fixture);
+    for entry in expected {
+        assert!(listed.iter().any(|e| e == entry), "{entry} in {listed:?}");
+    }
+}
+
+/// The findings of one rule among `found`.
+fn of_rule<'f>(found: &'f [String], rule: &str) -> Vec<&'f String> {
+    found
+        .iter()
+        .filter(|f| f.split(' ').next() == Some(rule))
+        .collect()
+}
+
 /// `file  source` for every entry `--show-entries` lists.
 fn entries(fixture: &str) -> Vec<String> {
     let report = json(&["check", &format!("fixtures/{fixture}"), "--format", "json"]);
@@ -77,6 +93,69 @@ fn tsup_bundled_cli_inlines_its_dev_dependencies() {
             .contains(&"src/index.ts  package.json main (bundled)".to_string())
     );
     insta::assert_json_snapshot!("repro_10b", found);
+}
+
+#[test]
+fn an_electron_apps_build_scripts_and_the_directories_its_code_writes_run_nothing() {
+    // esbuild.main.ts (started by `start:electron`) bundles src/main.ts, writing into src/ in
+    // development; api/server.js writes src/api/routes.json. Neither runs those directories'
+    // files, and the main process is bundled: its devDependencies are inlined, as are the
+    // CLI's, which only the build script cli/esbuild.ts says is bundled. The API's handlers,
+    // required one by one from a readdir, do run as written.
+    let found = findings("electron-esbuild-desk");
+    assert_eq!(
+        of_rule(&found, "dev-dependency-at-runtime"),
+        ["dev-dependency-at-runtime api/handlers/invoices.js:1"],
+        "{found:?}"
+    );
+    // `process.env` in the main process is Node's; the renderer's `import.meta.env` is Vite's.
+    assert_eq!(
+        of_rule(&found, "client-env-exposure"),
+        ["client-env-exposure src/api/invoices.tsx:10"],
+        "{found:?}"
+    );
+    assert_lists_entries(
+        "electron-esbuild-desk",
+        &[
+            "esbuild.main.ts  package.json scripts.start:electron (maintainer script)",
+            "src/main.ts  package.json main (bundled)",
+            "cli/esbuild.ts  package.json scripts.build (maintainer script)",
+            "cli/src/index.ts  package.json main (bundled)",
+            "api/server.js  package.json scripts.start:api",
+        ],
+    );
+    insta::assert_json_snapshot!("electron_esbuild_desk", found);
+}
+
+#[test]
+fn a_source_main_of_a_package_that_bundles_is_the_bundles_entry() {
+    // `"main": "src/index.tsx"` beside `vite build` (the HTML template names no script: a
+    // plugin injects the entry): the editor packages are inlined into the bundle. serve.js,
+    // started by `node`, runs as written and needs `compression` installed.
+    let found = findings("vite-spa-source-main");
+    assert_eq!(found, ["dev-dependency-at-runtime serve.js:2"]);
+    assert_lists_entries(
+        "vite-spa-source-main",
+        &["src/index.tsx  package.json main (bundled)"],
+    );
+    insta::assert_json_snapshot!("vite_spa_source_main", found);
+}
+
+#[test]
+fn node_runs_the_index_of_a_directory_it_is_given() {
+    // `"start": "node server"` runs server/index.js: the production entry, which makes
+    // `"dev": "node dev"` (webpack's dev middleware) a maintainer script, not production code
+    // by default. The server's own `morgan` is a devDependency Node needs at run time.
+    let found = findings("node-directory-start");
+    assert_eq!(found, ["dev-dependency-at-runtime server/index.js:3"]);
+    assert_lists_entries(
+        "node-directory-start",
+        &[
+            "server/index.js  package.json scripts.start",
+            "dev/index.js  package.json scripts.dev (maintainer script)",
+        ],
+    );
+    insta::assert_json_snapshot!("node_directory_start", found);
 }
 
 #[test]

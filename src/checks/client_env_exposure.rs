@@ -31,6 +31,9 @@ framework inlines at build time:
   Astro): everything under the package's `src/`: only `VITE_*` is exposed.
 - Wasp apps (a Vite app with `.wasproot`, `main.wasp` or `main.wasp.ts`): Wasp sets Vite's
   `envPrefix`, so only `REACT_APP_*` is exposed.
+- Electron apps whose renderer Vite builds (`electron` in package.json too): `src/` also holds
+  the main process and preloads, where `process.env` is Node's, so only `import.meta.env`
+  reads count there.
 - Other `'use client'` files: `NEXT_PUBLIC_*`, `VITE_*` or `PUBLIC_*`.
 `NODE_ENV` is inlined by every bundler and is fine, and so are the keys of next.config's
 `env: {}` (Next.js inlines them into every bundle). Not counted: tests and tool configs,
@@ -69,6 +72,8 @@ enum ClientKind {
     Next,
     Vite,
     Wasp,
+    /// A Vite renderer beside Electron's main process and preloads in the same `src/`.
+    Electron,
     Other,
 }
 
@@ -76,7 +81,7 @@ impl ClientKind {
     fn public_prefixes(self) -> &'static [&'static str] {
         match self {
             ClientKind::Next => &["NEXT_PUBLIC_"],
-            ClientKind::Vite => &["VITE_"],
+            ClientKind::Vite | ClientKind::Electron => &["VITE_"],
             ClientKind::Wasp => &["REACT_APP_"],
             ClientKind::Other => &["NEXT_PUBLIC_", "VITE_", "PUBLIC_"],
         }
@@ -134,6 +139,8 @@ fn client_kind(project: &Project, module: &Module) -> Option<ClientKind> {
     if is_vite && parts.first().map(String::as_str) == Some("src") {
         return Some(if is_wasp_app(package_dir) {
             ClientKind::Wasp
+        } else if manifest.is_some_and(|m| declares(m, "electron")) {
+            ClientKind::Electron
         } else {
             ClientKind::Vite
         });
@@ -187,6 +194,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 || read.server_only
                 || read.form == EnvReadForm::Schema
                 || read.name == "NODE_ENV"
+                // Node's own `process.env` in Electron's main process, preloads and
+                // renderers with Node integration: Vite inlines only `import.meta.env`.
+                || (kind == ClientKind::Electron && read.form != EnvReadForm::ImportMetaEnv)
                 || kind
                     .public_prefixes()
                     .iter()
@@ -220,68 +230,81 @@ mod tests {
     use super::*;
     use crate::checks::test_support::run_rule;
 
+    /// `file variable` of every finding on the tree `files` makes.
+    fn exposed(files: &[(&str, &str)]) -> Vec<String> {
+        run_rule(&RULE, files)
+            .into_iter()
+            .map(|f| format!("{} {}", f.file, f.name.unwrap_or_default()))
+            .collect()
+    }
+
     #[test]
     fn next_client_component_reading_a_server_secret_is_reported() {
-        let findings = run_rule(
-            &RULE,
-            &[
-                (
-                    "package.json",
-                    r#"{"dependencies":{"next":"15","react":"19"}}"#,
-                ),
-                (
-                    "app/settings/SettingsForm.tsx",
-                    "'use client';\nconst key = process.env.SECRET_KEY;\nconst api = process.env.NEXT_PUBLIC_API_URL;\nconst dev = process.env.NODE_ENV;\n",
-                ),
-                (
-                    "app/settings/page.tsx",
-                    "const key = process.env.SECRET_KEY;\n",
-                ),
-                ("pages/api/hook.ts", "const key = process.env.SECRET_KEY;\n"),
-                (
-                    "pages/index.tsx",
-                    "export async function getServerSideProps() { return { props: { k: process.env.SECRET_KEY } }; }\nexport default function Home() { return process.env.ANALYTICS_ID; }\n",
-                ),
-            ],
-        );
-        let got: Vec<(&str, &str)> = findings
-            .iter()
-            .map(|f| (f.file.as_str(), f.name.as_deref().unwrap_or("")))
-            .collect();
+        let got = exposed(&[
+            (
+                "package.json",
+                r#"{"dependencies":{"next":"15","react":"19"}}"#,
+            ),
+            (
+                "app/settings/SettingsForm.tsx",
+                "'use client';\nconst key = process.env.SECRET_KEY;\nconst api = process.env.NEXT_PUBLIC_API_URL;\nconst dev = process.env.NODE_ENV;\n",
+            ),
+            (
+                "app/settings/page.tsx",
+                "const key = process.env.SECRET_KEY;\n",
+            ),
+            ("pages/api/hook.ts", "const key = process.env.SECRET_KEY;\n"),
+            (
+                "pages/index.tsx",
+                "export async function getServerSideProps() { return { props: { k: process.env.SECRET_KEY } }; }\nexport default function Home() { return process.env.ANALYTICS_ID; }\n",
+            ),
+        ]);
         assert_eq!(
             got,
             vec![
-                ("app/settings/SettingsForm.tsx", "SECRET_KEY"),
-                ("pages/index.tsx", "ANALYTICS_ID")
+                "app/settings/SettingsForm.tsx SECRET_KEY",
+                "pages/index.tsx ANALYTICS_ID"
             ]
         );
     }
 
     #[test]
     fn vite_src_needs_the_vite_prefix_but_sveltekit_does_not_count() {
-        let findings = run_rule(
-            &RULE,
-            &[
-                ("web/package.json", r#"{"devDependencies":{"vite":"6"}}"#),
-                (
-                    "web/src/api.ts",
-                    "const a = import.meta.env.VITE_API_URL;\nconst b = import.meta.env.API_TOKEN;\nconst m = import.meta.env.MODE;\n",
-                ),
-                ("web/vite.config.ts", "const t = process.env.API_TOKEN;\n"),
-                (
-                    "kit/package.json",
-                    r#"{"devDependencies":{"vite":"6","@sveltejs/kit":"2"}}"#,
-                ),
-                (
-                    "kit/src/hooks.server.ts",
-                    "const t = process.env.API_TOKEN;\n",
-                ),
-            ],
-        );
-        let got: Vec<(&str, &str)> = findings
-            .iter()
-            .map(|f| (f.file.as_str(), f.name.as_deref().unwrap_or("")))
-            .collect();
-        assert_eq!(got, vec![("web/src/api.ts", "API_TOKEN")]);
+        let got = exposed(&[
+            ("web/package.json", r#"{"devDependencies":{"vite":"6"}}"#),
+            (
+                "web/src/api.ts",
+                "const a = import.meta.env.VITE_API_URL;\nconst b = import.meta.env.API_TOKEN;\nconst m = import.meta.env.MODE;\n",
+            ),
+            ("web/vite.config.ts", "const t = process.env.API_TOKEN;\n"),
+            (
+                "kit/package.json",
+                r#"{"devDependencies":{"vite":"6","@sveltejs/kit":"2"}}"#,
+            ),
+            (
+                "kit/src/hooks.server.ts",
+                "const t = process.env.API_TOKEN;\n",
+            ),
+        ]);
+        assert_eq!(got, vec!["web/src/api.ts API_TOKEN"]);
+    }
+
+    #[test]
+    fn an_electron_apps_process_env_is_nodes_but_its_renderers_import_meta_env_is_vites() {
+        let got = exposed(&[
+            (
+                "package.json",
+                r#"{"devDependencies":{"vite":"5","electron":"33"}}"#,
+            ),
+            (
+                "src/main/window.ts",
+                "const url = process.env.APP_RENDER_URL;\nconst { HOME } = process.env;\n",
+            ),
+            (
+                "src/ui/api.ts",
+                "const a = import.meta.env.VITE_API_URL;\nconst b = import.meta.env.API_TOKEN;\n",
+            ),
+        ]);
+        assert_eq!(got, vec!["src/ui/api.ts API_TOKEN"]);
     }
 }

@@ -231,11 +231,10 @@ pub(super) fn extract_indexed<'t>(
     let root = tree.root_node();
     let table = KindTable::of(&tree.language());
     let mut cursor = root.walk();
-    // Counted here: `TreeCursor::depth` costs the depth itself, quadratic on a deep tree.
-    let mut depth = 0u32;
     // The context of the current node's children, one entry per ancestor.
     let mut contexts: Vec<Context> = vec![Context::default()];
-    // The current node's ancestors, nearest last.
+    // The current node's ancestors, nearest last (their count is its depth: `TreeCursor::depth`
+    // costs the depth itself, quadratic on a deep tree).
     let mut ancestors: Vec<Node<'t>> = Vec::new();
     'walk: loop {
         let node = cursor.node();
@@ -252,7 +251,7 @@ pub(super) fn extract_indexed<'t>(
                 .map_or_else(|| node.kind(), String::as_str)
         };
         if flags & VISIT != 0 {
-            visit(node, kind, depth, text, &mut facts, &mut env_aliases);
+            visit(node, kind, &ancestors, text, &mut facts, &mut env_aliases);
         }
         if flags & NOTE != 0 {
             index.note(kind, node);
@@ -275,7 +274,6 @@ pub(super) fn extract_indexed<'t>(
             }
         }
         if cursor.goto_first_child() {
-            depth += 1;
             ancestors.push(node);
             contexts.push(if flags & CONTEXT != 0 {
                 context.enter(kind)
@@ -291,7 +289,6 @@ pub(super) fn extract_indexed<'t>(
             if !cursor.goto_parent() {
                 break 'walk;
             }
-            depth -= 1;
             contexts.pop();
             ancestors.pop();
         }
@@ -321,11 +318,12 @@ const REGISTRATION_ARGUMENTS: &[&str] = &[
     "instance",
 ];
 
-/// One node: the constructs it starts, in the order the concerns expect them.
+/// One node: the constructs it starts, in the order the concerns expect them; `ancestors`
+/// are the node's, nearest last.
 fn visit(
     node: Node,
     kind: &str,
-    depth: u32,
+    ancestors: &[Node],
     text: &str,
     facts: &mut ModuleFacts,
     env_aliases: &mut Vec<(String, EnvReadForm)>,
@@ -333,7 +331,7 @@ fn visit(
     match kind {
         "import_statement" => import_statement(node, text, facts),
         "export_statement" => export_statement(node, text, facts),
-        "call_expression" => call_expression(node, text, facts),
+        "call_expression" => call_expression(node, ancestors, text, facts),
         "assignment_expression" => match node.field("left").map(|l| l.kind()) {
             Some("member_expression") => commonjs_assignment(node, text, facts),
             Some("subscript_expression") => commonjs_computed_assignment(node, text, facts),
@@ -378,8 +376,8 @@ fn visit(
         "comment" => comment_node(node, text, facts),
         "string" => {
             // `'use client'` as a statement of the program's prologue.
-            if depth == 2
-                && let Some(statement) = node.parent()
+            if ancestors.len() == 2
+                && let Some(statement) = ancestors.last().copied()
                 && statement.kind() == "expression_statement"
             {
                 use_client_directive(node, text, facts);
@@ -401,7 +399,7 @@ fn visit(
 }
 
 /// The calls that import, export, read env, mount routes or name paths.
-fn call_expression(node: Node, text: &str, facts: &mut ModuleFacts) {
+fn call_expression(node: Node, ancestors: &[Node], text: &str, facts: &mut ModuleFacts) {
     let Some(function) = node.field("function") else {
         return;
     };
@@ -485,7 +483,7 @@ fn call_expression(node: Node, text: &str, facts: &mut ModuleFacts) {
         glob_call(node, text, facts);
     }
     if object_name == Some("path") && matches!(property, Some("join" | "resolve")) {
-        path_reference(node, text, facts);
+        path_reference(node, ancestors, text, facts);
     }
     if object_name == Some("Object") && matches!(property, Some("assign" | "defineProperties")) {
         commonjs_object_call(node, text, facts);
@@ -498,7 +496,7 @@ fn call_expression(node: Node, text: &str, facts: &mut ModuleFacts) {
             .field("function")
             .is_some_and(|f| f.kind() == "identifier" && node_text(f, text) == "require")
     {
-        path_reference(node, text, facts);
+        path_reference(node, ancestors, text, facts);
     }
 }
 

@@ -94,8 +94,9 @@ pub(super) fn evaluate_path(node: Node, text: &str, depth: u32) -> Option<String
 }
 
 /// `path.join(__dirname, 'helpers')`: a directory named relative to the file, usually handed
-/// to a loader elsewhere (`registry.registerDir(dir)`); its files count as loaded.
-pub(super) fn path_reference(node: Node, text: &str, facts: &mut ModuleFacts) {
+/// to a loader elsewhere (`registry.registerDir(dir)`); its files count as loaded — unless the
+/// path is where a build tool writes (see [`is_output_path`]). `ancestors` are the call's.
+pub(super) fn path_reference(node: Node, ancestors: &[Node], text: &str, facts: &mut ModuleFacts) {
     let arguments = call_arguments(node);
     let mentions_dirname = arguments
         .iter()
@@ -111,11 +112,121 @@ pub(super) fn path_reference(node: Node, text: &str, facts: &mut ModuleFacts) {
     if last == "." || last == ".." {
         return;
     }
+    let kind = if is_output_path(node, ancestors, text) {
+        DirectoryLoadKind::OutputPath
+    } else {
+        DirectoryLoadKind::PathReference
+    };
     facts.directory_loads.push(DirectoryLoad {
-        kind: DirectoryLoadKind::PathReference,
+        kind,
         pattern,
         span: span_of(node, text),
     });
+}
+
+/// Whether the path expression `node` is where a build tool writes: the value of an output
+/// option (esbuild `outdir`/`outfile`, Vite/tsc `outDir`, webpack `output: { path }`, rollup
+/// `output: { dir }`) or of a variable or property named like one (`const outdir = dev ?
+/// path.join(__dirname, 'src') : path.join(__dirname, 'build')`), through conditionals,
+/// fallbacks, parentheses and `await`. A bundler writes that directory; nothing runs from it
+/// because it is named there. `ancestors` are the node's, nearest last.
+fn is_output_path(node: Node, ancestors: &[Node], text: &str) -> bool {
+    let mut child = node;
+    for (at, parent) in ancestors.iter().enumerate().rev() {
+        match parent.kind() {
+            "parenthesized_expression"
+            | "await_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression" => {}
+            "ternary_expression" if parent.field("condition") != Some(child) => {}
+            "binary_expression"
+                if parent
+                    .field("operator")
+                    .is_some_and(|o| matches!(node_text(o, text), "||" | "??")) => {}
+            "pair" if parent.field("value") == Some(child) => {
+                let Some(key) = parent.field("key") else {
+                    return false;
+                };
+                let key = literal_string(key, text).unwrap_or_else(|| node_text(key, text).into());
+                return names_output(&key)
+                    || (matches!(key.as_str(), "path" | "dir" | "file")
+                        && in_output_object(&ancestors[..at], text));
+            }
+            "variable_declarator" if parent.field("value") == Some(child) => {
+                return parent
+                    .field("name")
+                    .is_some_and(|n| n.kind() == "identifier" && names_output(node_text(n, text)));
+            }
+            "assignment_expression" if parent.field("right") == Some(child) => {
+                let Some(left) = parent.field("left") else {
+                    return false;
+                };
+                return match left.kind() {
+                    "identifier" => names_output(node_text(left, text)),
+                    "member_expression" => left.field("property").is_some_and(|p| {
+                        let property = node_text(p, text);
+                        names_output(property)
+                            || (matches!(property, "path" | "dir" | "file")
+                                && left.field("object").is_some_and(|o| {
+                                    node_text(o, text)
+                                        .rsplit('.')
+                                        .next()
+                                        .is_some_and(|last| last == "output")
+                                }))
+                    }),
+                    _ => false,
+                };
+            }
+            _ => return false,
+        }
+        child = *parent;
+    }
+    false
+}
+
+/// Whether the innermost of `ancestors` (nearest last) is an object literal given as `output:
+/// { … }` (or one of an `output: [ … ]` array): webpack's and rollup's output options.
+fn in_output_object(ancestors: &[Node], text: &str) -> bool {
+    let mut outer = ancestors.iter().rev();
+    if outer.next().is_none_or(|o| o.kind() != "object") {
+        return false;
+    }
+    let mut next = outer.next();
+    if next.is_some_and(|n| n.kind() == "array") {
+        next = outer.next();
+    }
+    next.is_some_and(|pair| {
+        pair.kind() == "pair"
+            && pair.field("key").is_some_and(|k| {
+                k.kind() == "property_identifier" && node_text(k, text) == "output"
+            })
+    })
+}
+
+/// An option or variable name that says where a build writes: `outdir`, `outDir`, `outfile`,
+/// `outputPath`, `distDir`, `buildDir`, `dest`… (case, `_` and `-` ignored). esbuild's
+/// `outbase` is not one: it names the *input* root.
+fn names_output(name: &str) -> bool {
+    const HEADS: &[&str] = &["output", "out", "dist", "dest", "build"];
+    let folded: String = name
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if matches!(
+        folded.as_str(),
+        "out" | "output" | "dist" | "dest" | "destination" | "buildoutput"
+    ) {
+        return true;
+    }
+    HEADS.iter().any(|head| {
+        folded.strip_prefix(head).is_some_and(|tail| {
+            // `buildFile` may name a build script: only a build *directory* is output.
+            matches!(tail, "dir" | "directory" | "path" | "folder")
+                || (tail == "file" && *head != "build")
+        })
+    })
 }
 
 /// The literal path strings among the arguments of `path.join`/`resolve` or a copy call
@@ -324,4 +435,56 @@ fn names_this_file(node: Node, text: &str) -> bool {
         && written.contains("fileURLToPath")
         && written.contains("import.meta.url")
         && !written.contains("dirname"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::discover::Dialect;
+    use crate::facts::DirectoryLoadKind;
+    use crate::parse::parse_module;
+
+    /// `(pattern, kind)` of every directory load of `source`.
+    fn loads(source: &str) -> Vec<(String, DirectoryLoadKind)> {
+        parse_module(Dialect::TypeScript, source.as_bytes())
+            .directory_loads
+            .into_iter()
+            .map(|d| (d.pattern, d.kind))
+            .collect()
+    }
+
+    #[test]
+    fn a_build_output_directory_is_written_not_loaded() {
+        use DirectoryLoadKind::{OutputPath, PathReference};
+        let found = loads(
+            "const outdir = dev ? path.join(__dirname, 'src') : (path.join(__dirname, 'build'));\n\
+             esbuild.build({ outfile: path.join(__dirname, 'app', 'main.js') });\n\
+             export default { output: { path: path.resolve(__dirname, 'public') }, build: { outDir: path.resolve(__dirname, 'www') } };\n\
+             config.output.path = path.join(__dirname, 'static');\n\
+             const distDir = process.env.OUT || path.join(__dirname, 'release');\n\
+             esbuild.build({ outbase: path.join(__dirname, 'lib'), entryPoints: [path.join(__dirname, 'entry')] });\n\
+             const pluginsDir = path.join(__dirname, 'plugins');\n\
+             loader.registerDir(path.join(__dirname, 'jobs'));\n\
+             const buildFile = path.join(__dirname, 'tasks');\n",
+        );
+        let expected = [
+            ("./src", OutputPath),
+            ("./build", OutputPath),
+            ("./app/main.js", OutputPath),
+            ("./public", OutputPath),
+            ("./www", OutputPath),
+            ("./static", OutputPath),
+            ("./release", OutputPath),
+            // esbuild's `outbase` and `entryPoints` are what it reads.
+            ("./lib", PathReference),
+            ("./entry", PathReference),
+            ("./plugins", PathReference),
+            ("./jobs", PathReference),
+            ("./tasks", PathReference),
+        ];
+        let expected: Vec<(String, DirectoryLoadKind)> = expected
+            .into_iter()
+            .map(|(p, k)| (p.to_string(), k))
+            .collect();
+        assert_eq!(found, expected);
+    }
 }
