@@ -115,6 +115,8 @@ pub struct Project {
     pub route_table_cache: std::sync::OnceLock<crate::routes::RouteTable>,
     /// Per module: loaded only as an asset, computed on first use ([`Project::is_asset_only`]).
     pub asset_only_cache: std::sync::OnceLock<Vec<bool>>,
+    /// Per module: an entry runs it, computed on first use ([`Project::retired_because`]).
+    pub run_by_entry_cache: std::sync::OnceLock<Vec<bool>>,
     /// Counts that checks report for the summary (`unanalysable_export_shapes`), by key.
     pub counters: std::sync::Mutex<std::collections::BTreeMap<&'static str, usize>>,
     /// The configuration (`entries`, `routes`, `env`, `paths`, … for the checks to read).
@@ -159,6 +161,28 @@ impl Project {
             || (import.module_system_branch
                 && self.graph.importers_of(m).next().is_none()
                 && !run_by_node())
+    }
+
+    /// Why module `m` is retired code nothing runs, when it is: it sits in an archive folder
+    /// or a path the project's dependency checker leaves out ([`crate::toolchain::retired`]),
+    /// and no entry (production, script, test or config) runs it through imports or loaders.
+    /// A path written as a string does not count here: the folder's own archive script and a
+    /// lint config's `ignores: ['migrations/archives']` name it without running it.
+    pub fn retired_because(&self, m: usize) -> Option<String> {
+        let reason = self
+            .toolchain
+            .retired
+            .reason(&self.root, &self.modules.get(m)?.file.path)?;
+        let run = self.run_by_entry_cache.get_or_init(|| {
+            let points = self.entry_points();
+            let starts: Vec<usize> = points.entries.iter().map(|e| e.file).collect();
+            self.graph
+                .reachable_from(&starts, &points.loads, |_, _| 0)
+                .iter()
+                .map(Option::is_some)
+                .collect()
+        });
+        (!run.get(m).copied().unwrap_or(true)).then_some(reason)
     }
 
     /// The module at an absolute path.
@@ -678,6 +702,7 @@ pub fn assemble(
         entry_points_cache: std::sync::OnceLock::new(),
         route_table_cache: std::sync::OnceLock::new(),
         asset_only_cache: std::sync::OnceLock::new(),
+        run_by_entry_cache: std::sync::OnceLock::new(),
         counters: Default::default(),
         config,
         toolchain,

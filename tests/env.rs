@@ -198,7 +198,6 @@ fn check_reports_undeclared_and_unused_env_with_the_right_severities() {
     got.sort();
     let expected: Vec<(String, String, String)> = [
         ("undeclared-env", "CDN_URL", "warning"),
-        ("undeclared-env", "DEBUG", "warning"),
         ("undeclared-env", "PG_POOL_MAX", "warning"),
         ("undeclared-env", "S3_BUCKET", "error"),
         ("undeclared-env", "S3_REGION", "warning"),
@@ -362,6 +361,15 @@ fn env_findings(name: &str) -> Vec<(String, String, String, String)> {
         .collect();
     got.sort();
     got
+}
+
+/// `NAME file` of every `undeclared-env` error of `check`.
+fn undeclared_errors(name: &str) -> Vec<String> {
+    env_findings(name)
+        .into_iter()
+        .filter(|(rule, severity, _, _)| rule == "undeclared-env" && severity == "error")
+        .map(|(_, _, name, file)| format!("{name} {file}"))
+        .collect()
 }
 
 #[test]
@@ -722,16 +730,47 @@ fn feature_paths_helpers_log_records_props_and_commented_template_lines() {
             .all(|v| v["name"] != "PRERENDER"),
         "{json}"
     );
-    let errors: Vec<String> = env_findings("env-feature-paths")
-        .into_iter()
-        .filter(|(rule, severity, _, _)| rule == "undeclared-env" && severity == "error")
-        .map(|(_, _, name, file)| format!("{name} {file}"))
-        .collect();
     assert_eq!(
-        errors,
+        undeclared_errors("env-feature-paths"),
         vec![
             "NEXT_PUBLIC_BOT_NAME apps/web/app/layout.jsx".to_string(),
             "S3_BUCKET apps/api/src/server.js".to_string()
         ]
+    );
+}
+
+#[test]
+fn commented_keys_of_a_committed_env_file_document_optional_settings() {
+    let (json, value) = env_json("env-commented-keys-committed");
+    insta::assert_snapshot!("env_commented_keys_committed_json", json);
+    // The tree's only env files are a committed `.env` and `.env.production`: their
+    // commented-out assignments document the optional settings, as a template's would.
+    for (name, declared_in) in [
+        ("AUTH0_DOMAIN", vec![".env"]),
+        ("AUTH0_AUDIENCE", vec![".env"]),
+        ("SENTRY_DSN", vec![".env.production"]),
+        ("PORT", vec![".env", ".env.production"]),
+        // Named only in a prose comment: declared nowhere.
+        ("SESSION_SECRET", vec![]),
+    ] {
+        assert_eq!(row(&value, name).2, declared_in, "{name} declared_in");
+    }
+    assert_eq!(
+        undeclared_errors("env-commented-keys-committed"),
+        vec!["SESSION_SECRET src/server.js".to_string()]
+    );
+}
+
+#[test]
+fn the_debug_packages_switch_is_a_tool_variable_not_a_required_setting() {
+    let (json, value) = env_json("env-debug-switch");
+    insta::assert_snapshot!("env_debug_switch_json", json);
+    // `debug.enable(process.env.DEBUG)`: unset turns debug output off.
+    assert_eq!(row(&value, "DEBUG").1, "platform");
+    // The same shape, a bare value handed to a call, for a secret nothing declares.
+    assert_eq!(row(&value, "STRIPE_SECRET_KEY").1, "undeclared");
+    assert_eq!(
+        undeclared_errors("env-debug-switch"),
+        vec!["STRIPE_SECRET_KEY server/index.js".to_string()]
     );
 }

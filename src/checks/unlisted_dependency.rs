@@ -36,7 +36,9 @@ branch), and packages a CI workflow step installs next to the scripts it runs (`
 directory (`RUN npm install x`; `npm install -g x` only with `ENV NODE_PATH` set). The package imports of a scaffold template
 (a directory its package copies as files, excludes from its tsconfig and that holds a tsconfig
 of its own: the project a CLI creates) belong to the created project and are reported once by
-`generated-import`. Works without `node_modules`.
+`generated-import`. A retired file (one no entry runs, in an `archive`/`archives`/`archived`
+folder or a path depcheck or knip is told to skip) gets a warning that says so. Works without
+`node_modules`.
 
 ## Why is this bad
 The import fails with `Cannot find package` after a clean install: pnpm links only declared
@@ -101,18 +103,20 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             Some(d) => format!("cd {d} && {add}"),
             None => add,
         };
-        findings.push(
-            Finding::new(
-                RULE.name,
-                RULE.default_severity,
-                &module.file.rel,
-                import.span,
-                message,
-            )
-            .with_help(format!("add it to dependencies: `{install}`"))
-            .with_specifier(&import.specifier)
-            .with_package(name),
-        );
+        let finding = Finding::new(
+            RULE.name,
+            RULE.default_severity,
+            &module.file.rel,
+            import.span,
+            message,
+        )
+        .with_help(format!("add it to dependencies: `{install}`"))
+        .with_specifier(&import.specifier)
+        .with_package(name);
+        findings.push(match project.module_by_rel(&module.file.rel) {
+            Some(m) => super::unless_retired(project, m, finding),
+            None => finding,
+        });
     }
 }
 

@@ -28,7 +28,11 @@ module`, `typeof define`, `define.amd`) in a file that no module imports and tha
 Node runs (a vendored bundle the browser runs through its globals branch). A root-absolute
 import in an MDX page of a Mintlify site (`/snippets/x.mdx`) is resolved from the directory
 holding `docs.json`/`mint.json`. The message lists what was tried;
-the help names the nearest real file.
+the help names the nearest real file. A file that no entry runs (through imports or loaders)
+and that sits in an `archive`/`archives`/`archived` folder, or in a path the project's
+dependency checker leaves out (depcheck `ignorePatterns`/`ignoreDirs`, knip `ignore`), is
+retired code, such as applied migrations an archive script moved without fixing their
+imports: its findings are warnings that say so.
 
 ## Why is this bad
 `node --check` passes, and the deploy fails with `Cannot find module '../config/database.js'`
@@ -110,7 +114,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 }
                 None => "no file with a similar name exists in the tree: it must be created or brought over".to_string(),
             };
-            findings.push(
+            findings.push(super::unless_retired(
+                project,
+                m,
                 Finding::new(
                     RULE.name,
                     RULE.default_severity,
@@ -120,7 +126,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 )
                 .with_help(help)
                 .with_specifier(&import.specifier),
-            );
+            ));
         }
     }
 }

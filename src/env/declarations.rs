@@ -55,8 +55,8 @@ pub enum DeclarationSource {
     BundlerConfig,
     /// `VAR=value cmd` / `cross-env VAR=value cmd` in a package.json script.
     PackageScript,
-    /// A commented-out `# VAR=` line of an env template (`.env.example`): documented as an
-    /// optional setting, never loaded by dotenv.
+    /// A commented-out `# VAR=` line of a dotenv file (`.env.example`, a committed `.env`):
+    /// documented as an optional setting, never loaded by dotenv.
     DotenvComment,
 }
 
@@ -235,16 +235,19 @@ pub fn load_declarations(
             };
         let result = if is_dotenv_name(name) {
             let mut items = dotenv_declarations(&rel, &text, &mut out.problems);
-            if super::dotenv::is_template_name(name) {
-                items.extend(super::dotenv::commented_keys(&text).into_iter().map(|k| {
-                    Declaration {
+            // A committed `.env` or `.env.production` often plays the template's part (the
+            // only env file of the tree, optional settings left commented out for a developer
+            // to switch on): its commented keys document as much as an `.env.example`'s.
+            items.extend(
+                super::dotenv::commented_keys(&text)
+                    .into_iter()
+                    .map(|k| Declaration {
                         name: k.name,
                         file: rel.clone(),
                         line: k.line,
                         source: DeclarationSource::DotenvComment,
-                    }
-                }));
-            }
+                    }),
+            );
             Ok(items)
         } else if is_dockerfile_name(name) {
             Ok(dockerfile_declarations(&rel, &text))

@@ -73,19 +73,11 @@ pub fn dotenv_keys(text: &str) -> (Vec<DotenvKey>, usize) {
     (keys, ignored)
 }
 
-/// Whether a dotenv-family file is a template others copy (`.env.example`, `.env.sample`,
-/// `.env-template`, `.env.dist`, `.env.defaults`) rather than a file something loads.
-pub fn is_template_name(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    ["example", "sample", "template", "dist", "default"]
-        .iter()
-        .any(|t| name.contains(t))
-}
-
-/// The keys of commented-out assignments (`# SENTRY_DSN=`, `#export X=1`) of a template. dotenv
-/// never loads them, but the template documents them: they are the optional settings a
-/// deploy may switch on. Only `NAME=` right after the `#` counts (prose that mentions
-/// `X=1` does not), with an upper-case name; values are not looked at.
+/// The keys of commented-out assignments (`# SENTRY_DSN=`, `#export X=1`) of a dotenv file.
+/// dotenv never loads them, but the file documents them, a template or a committed `.env`
+/// alike: they are the optional settings a deploy may switch on. Only `NAME=` right after the
+/// `#` counts (prose that mentions `X=1` does not), with an upper-case name; values are not
+/// looked at.
 pub fn commented_keys(text: &str) -> Vec<DotenvKey> {
     static COMMENTED: OnceLock<Regex> = OnceLock::new();
     let expression = COMMENTED.get_or_init(|| {
@@ -155,7 +147,7 @@ mod tests {
     }
 
     #[test]
-    fn commented_assignments_of_templates_are_documented_keys() {
+    fn commented_assignments_are_documented_keys() {
         let got: Vec<(String, u32)> = commented_keys(
             "# Copy to .env\nPORT=3000\n# SENTRY_DSN=\n## export UPLOAD_DIR=/uploads\n# disable it with PRERENDER=false\n#lower_case=1\n  #  GTM_ID = 'x'\n",
         )
@@ -170,10 +162,5 @@ mod tests {
                 ("GTM_ID".to_string(), 7)
             ]
         );
-        assert!(is_template_name(".env.example"));
-        assert!(is_template_name(".env-template"));
-        assert!(is_template_name("env.sample"));
-        assert!(!is_template_name(".env"));
-        assert!(!is_template_name(".env.production"));
     }
 }

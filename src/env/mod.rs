@@ -388,8 +388,8 @@ pub fn env_table(
             });
         }
     }
-    // A commented `# X=` template line documents a setting for code that reads it; alone,
-    // it is neither a declaration to use nor one a production env must provide.
+    // A commented `# X=` line of a dotenv file documents a setting for code that reads it;
+    // alone, it is neither a declaration to use nor one a production env must provide.
     let documented_only = |name: &String| {
         declared.get(name).is_some_and(|d| {
             d.iter()

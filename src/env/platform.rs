@@ -48,6 +48,9 @@ pub const PLATFORM_NAMES: &[&str] = &[
     "NODE_EXTRA_CA_CERTS",
     "NODE_APP_INSTANCE",
     "INIT_CWD",
+    // switches a library reads itself, off when unset: the `debug` package's namespaces
+    // (`DEBUG=express:*`), which Express, Knex, Socket.IO and many apps log through
+    "DEBUG",
     // CI
     "CI",
     "GITHUB_ACTIONS",
@@ -142,7 +145,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn runtime_and_hosting_names_are_platform_but_app_settings_are_not() {
+    fn runtime_hosting_and_tool_switch_names_are_platform_but_app_settings_are_not() {
         for name in [
             "NODE_ENV",
             "CI",
@@ -158,6 +161,8 @@ mod tests {
             "EXPO_OS",
             "https_proxy",
             "NO_PROXY",
+            "DEBUG",
+            "NODE_DEBUG",
         ] {
             assert!(is_platform_name(name), "{name}");
         }
@@ -167,6 +172,7 @@ mod tests {
             "NEXT_PUBLIC_API_URL",
             "VERCELL",
             "EXPO_PUBLIC_API_URL",
+            "DEBUG_MODE",
         ] {
             assert!(!is_platform_name(name), "{name}");
         }

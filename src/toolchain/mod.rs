@@ -8,6 +8,7 @@ pub mod copies;
 pub mod file_system;
 pub mod generated;
 pub mod installs;
+pub mod retired;
 pub mod templates;
 pub mod tsconfig;
 pub mod workflows;
@@ -52,6 +53,8 @@ pub struct Toolchain {
     pub copies: copies::Copies,
     /// Copied directories that are projects a CLI creates, not code of their package.
     pub templates: templates::ScaffoldTemplates,
+    /// Folders the project keeps but never runs (archives, paths its dependency checker skips).
+    pub retired: retired::RetiredPaths,
     /// Packages CI workflow steps install next to the scripts they run (set by the project
     /// from the workflow files discovery lists among env declarations).
     pub workflow_installs: Vec<workflows::WorkflowInstall>,
@@ -116,6 +119,7 @@ impl Toolchain {
             installs: Installs::load(root, manifests),
             copies,
             templates,
+            retired: retired::RetiredPaths::load(root, files, manifests),
             workflow_installs: Vec::new(),
             alias_scope_index: std::sync::OnceLock::new(),
         }
