@@ -920,6 +920,27 @@ fn a_bundler_alias_into_node_modules_names_the_installed_package() {
 }
 
 #[test]
+fn webpack_module_folders_in_a_build_copy_stand_for_the_copied_sources() {
+    // NodeBB: the build copies public/src into build/public/src and webpack's
+    // `resolve.modules` lists the copy, absent from a checkout: `translator` and
+    // `modules/alerts` are public/src's modules, not undeclared packages.
+    let lines = finding_lines(&check_json("fixtures/webpack-modules-build-copy"));
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("`translator`") || l.contains("`modules`")),
+        "{lines:#?}"
+    );
+    // A package no folder holds and nobody declares is still one.
+    assert_one_error(
+        &lines,
+        "unlisted-dependency",
+        &["public/src/modules/uploader.js:1", "`dropzone`"],
+    );
+    insta::assert_debug_snapshot!("webpack_modules_build_copy", lines);
+}
+
+#[test]
 fn a_jest_mapper_swaps_a_package_for_its_mock_in_test_files_only() {
     // hedgedoc frontend: Jest maps `react-bootstrap-icons` to a mock. Production code (and
     // any `import type`) gets the real package, which exports `Icon` and `IconProps`; they

@@ -1058,6 +1058,28 @@ struct Script<'a> {
     root: Node<'a>,
 }
 
+/// A module directory inside build output that a checkout does not have
+/// (`build/public/src`, which the build copies from `public/src` before bundling) stands for
+/// the source folder it mirrors, when that exists: the copy's modules are the source's.
+fn source_of_build_copy(dir: PathBuf, base: &Path) -> PathBuf {
+    if crate::access::is_dir(&dir) {
+        return dir;
+    }
+    let Ok(rel) = dir.strip_prefix(base) else {
+        return dir;
+    };
+    let mut components = rel.components();
+    let first = components.next().map(|c| c.as_os_str());
+    let mirrored = base.join(components.as_path());
+    if first.is_some_and(|f| ["build", "dist", ".build", "out"].iter().any(|b| f == *b))
+        && !components.as_path().as_os_str().is_empty()
+        && crate::access::is_dir(&mirrored)
+    {
+        return mirrored;
+    }
+    dir
+}
+
 /// Reads a JavaScript/TypeScript config run by a tool started in `cwd`.
 fn read_script_config(file: &Path, cwd: &Path, text: &str) -> Found {
     let mut parser = Parser::new();
@@ -1127,14 +1149,25 @@ impl<'a> Script<'a> {
                         Some("modules") | Some("root") => {
                             if let Value::Array(items) = self.eval(value, 0) {
                                 for item in items {
-                                    if let Value::Path(p) = item {
-                                        found.roots.push(p);
-                                    } else if let Value::Str(s) = item
-                                        && key.as_deref() == Some("root")
-                                    {
-                                        found
-                                            .roots
-                                            .push(crate::resolve::normalize(&self.dir.join(s)));
+                                    match item {
+                                        Value::Path(p) => {
+                                            found.roots.push(source_of_build_copy(p, self.cwd));
+                                        }
+                                        Value::Str(s) if key.as_deref() == Some("root") => {
+                                            found
+                                                .roots
+                                                .push(crate::resolve::normalize(&self.dir.join(s)));
+                                        }
+                                        // webpack looks a relative `modules` entry up from the
+                                        // importer's folder and its parents (like
+                                        // `node_modules`); a path (`build/public/src`) is the one
+                                        // under the folder webpack runs in. A bare name
+                                        // (`node_modules`, `web_modules`) is an install folder.
+                                        Value::Str(s) if s.contains('/') && !s.starts_with('/') => {
+                                            let dir = crate::resolve::normalize(&self.cwd.join(s));
+                                            found.roots.push(source_of_build_copy(dir, self.cwd));
+                                        }
+                                        _ => {}
                                     }
                                 }
                             }
