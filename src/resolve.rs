@@ -576,6 +576,13 @@ impl<'t> ModuleResolver<'t> {
                 },
             };
         }
+        if let Some(found) = self
+            .vite_rooted(importer_dir, specifier, manifests)
+            .iter()
+            .find_map(|path| resolver.resolve(importer_dir, &path.to_string_lossy()).ok())
+        {
+            return self.found(found.into_path_buf(), specifier, importer_dir, manifests);
+        }
         let result = match resolver.resolve_file(importer, specifier) {
             // A broken tsconfig must not hide every import below it: it is reported on its own.
             Err(
@@ -669,6 +676,37 @@ impl<'t> ModuleResolver<'t> {
                     || self.files.contains(&d.join("mint.json"))
             })?;
         Some(site.join(rest))
+    }
+
+    /// Where Vite looks for a root-absolute import (`import viteLogo from '/vite.svg'`, the
+    /// stock `npm create vite` app): its `publicDir` (`public/` beside the Vite root), then the
+    /// root itself. The Vite root is the nearest directory holding a `vite.config.*` or a
+    /// package.json that declares `vite`. Empty outside a Vite project; a file in neither
+    /// place stays unresolved.
+    fn vite_rooted(
+        &self,
+        importer_dir: &Path,
+        specifier: &str,
+        manifests: &Manifests,
+    ) -> Vec<PathBuf> {
+        let Some(rest) = specifier
+            .strip_prefix('/')
+            .filter(|r| !r.is_empty() && !r.starts_with('/'))
+        else {
+            return Vec::new();
+        };
+        let rest = strip_query(rest);
+        let vite_root = ancestors_under(importer_dir, &self.root).find(|dir| {
+            manifests.nearest(dir, &self.root).is_some_and(|m| {
+                m.path.parent() == Some(dir) && m.dependencies.contains_key("vite")
+            }) || ["js", "ts", "mjs", "mts", "cjs", "cts"]
+                .iter()
+                .any(|ext| self.files.contains(&dir.join(format!("vite.config.{ext}"))))
+        });
+        let Some(vite_root) = vite_root else {
+            return Vec::new();
+        };
+        vec![vite_root.join("public").join(rest), vite_root.join(rest)]
     }
 
     /// The resolution of a specifier that resolved to `path`.

@@ -927,3 +927,19 @@ fn a_jest_mapper_swaps_a_package_for_its_mock_in_test_files_only() {
     );
     insta::assert_debug_snapshot!("jest_mapper_in_tests_only", lines);
 }
+
+#[test]
+fn vite_root_absolute_imports_resolve_from_public_and_the_vite_root() {
+    // The stock create-vite `import viteLogo from '/vite.svg'` is public/vite.svg, and
+    // `/src/components/Header.jsx` is relative to the Vite root; `/missing.svg` is in neither.
+    let json = check_json("fixtures/vite-public-root-imports");
+    let lines = finding_lines(&json);
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].contains("src/components/Header.jsx")
+            && unresolved[0].contains("/missing.svg"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("vite_public_root_imports", lines);
+}
