@@ -943,3 +943,27 @@ fn vite_root_absolute_imports_resolve_from_public_and_the_vite_root() {
     );
     insta::assert_debug_snapshot!("vite_public_root_imports", lines);
 }
+
+#[test]
+fn a_project_the_pnpm_workspace_excludes_is_not_held_to_its_isolation() {
+    // packages/cli/test/fixtures/next-app is CLI test input that `!**/fixtures/**` leaves out
+    // of the workspace: pnpm links nothing for it, so its undeclared `next` (which apps/web
+    // installs) is a phantom, not an import pnpm's isolation breaks. The CLI itself is a
+    // member: its undeclared `kleur` still fails.
+    let lines = finding_lines(&check_json("fixtures/pnpm-workspace-excluded-fixtures"));
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert!(
+        unlisted[0].starts_with("error ")
+            && unlisted[0].contains("packages/cli/src/utils/detect-framework.js")
+            && unlisted[0].contains("`kleur`"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("error ") && l.contains("test/fixtures/")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("pnpm_workspace_excluded_fixtures", lines);
+}

@@ -94,6 +94,8 @@ impl Toolchain {
             &workspaces.members,
         );
         let generated = GeneratedPaths::load(root, files);
+        let mut installs = Installs::load(root, manifests);
+        installs.left_out = workspaces.left_out.clone();
         let generated_workspaces = workspaces
             .unmatched
             .iter()
@@ -113,7 +115,7 @@ impl Toolchain {
             virtual_prefixes: bundler::virtual_prefixes(manifests),
             generated,
             generated_workspaces,
-            installs: Installs::load(root, manifests),
+            installs,
             copies,
             templates,
             workflow_installs: Vec::new(),
