@@ -1083,6 +1083,21 @@ impl<'t> ModuleResolver<'t> {
         {
             return resolution;
         }
+        if let Some(copy) = self
+            .toolchain
+            .manifest_copies
+            .iter()
+            .find(|c| candidates.contains(&c.dest))
+        {
+            return Resolution::Generated {
+                directory: copy.dest.clone(),
+                generator: format!(
+                    "{} (copies `{}` there)",
+                    copy.by,
+                    relative(&self.root, &copy.source)
+                ),
+            };
+        }
         let tried = tried_summary(&self.root, &base);
         let suggestion = self
             .suggest(&base)

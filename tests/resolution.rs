@@ -967,3 +967,63 @@ fn a_project_the_pnpm_workspace_excludes_is_not_held_to_its_isolation() {
     );
     insta::assert_debug_snapshot!("pnpm_workspace_excluded_fixtures", lines);
 }
+
+#[test]
+fn a_root_manifest_copied_from_a_committed_template_is_the_roots_manifest() {
+    // The root package.json is git-ignored and made by `RUN cp …/install/package.json …/` in
+    // the Dockerfile and `cp install/package.json package.json` in CI: `nconf`, `express` and
+    // `winston` are declared there, and `./package.json` exists once the copy ran. The
+    // template does not declare `winston-transport`, and `../install/wizard` is gone.
+    let lines = finding_lines(&check_json("fixtures/copied-root-manifest"));
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert!(
+        unlisted[0].starts_with("error ")
+            && unlisted[0].contains("src/logger.js")
+            && unlisted[0].contains("`winston-transport`"),
+        "{lines:#?}"
+    );
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].contains("src/cli/setup.js") && unresolved[0].contains("../install/wizard"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("error ") && l.contains("package.json`")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("copied_root_manifest", lines);
+}
+
+#[test]
+fn without_a_copy_step_a_tree_with_no_root_manifest_keeps_its_unlisted_imports() {
+    // The same tree without its Dockerfile and workflow: nothing makes the root manifest.
+    let copy = tempfile::tempdir().expect("temp dir");
+    let from =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/copied-root-manifest");
+    for rel in [
+        ".gitignore",
+        "install/package.json",
+        "loader.js",
+        "app.js",
+        "src/logger.js",
+        "src/cli/setup.js",
+        "test/app.js",
+    ] {
+        let target = copy.path().join(rel);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(from.join(rel), &target).expect("copy");
+    }
+    let json = check_json(copy.path().to_str().expect("utf-8 path"));
+    let lines = finding_lines(&json);
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert!(
+        unlisted
+            .iter()
+            .any(|l| l.starts_with("error ") && l.contains("`nconf`")),
+        "{lines:#?}"
+    );
+}

@@ -55,6 +55,9 @@ pub struct Toolchain {
     /// Packages CI workflow steps install next to the scripts they run (set by the project
     /// from the workflow files discovery lists among env declarations).
     pub workflow_installs: Vec<workflows::WorkflowInstall>,
+    /// package.json files a Dockerfile or CI step creates by copying a committed one (set by
+    /// the project, which reads them as manifests).
+    pub manifest_copies: Vec<workflows::ManifestCopy>,
     /// Workspace globs that point into a path the project generates and that no package of the
     /// tree matches yet (`.wasp/out/*`, `.wasp/out/sdk/wasp` before `wasp start`), sorted.
     pub generated_workspaces: Vec<GeneratedWorkspace>,
@@ -119,6 +122,7 @@ impl Toolchain {
             copies,
             templates,
             workflow_installs: Vec::new(),
+            manifest_copies: Vec::new(),
             alias_scope_index: std::sync::OnceLock::new(),
         }
     }
