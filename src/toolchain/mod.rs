@@ -6,6 +6,7 @@ pub mod bundler;
 pub mod commands;
 pub mod copies;
 pub mod file_system;
+pub mod flow;
 pub mod generated;
 pub mod installs;
 pub mod templates;
@@ -58,6 +59,8 @@ pub struct Toolchain {
     /// package.json files a Dockerfile or CI step creates by copying a committed one (set by
     /// the project, which reads them as manifests).
     pub manifest_copies: Vec<workflows::ManifestCopy>,
+    /// Where the tree's `.js` is Flow-typed (`.flowconfig`, Babel's Flow preset).
+    pub flow: flow::FlowProjects,
     /// Workspace globs that point into a path the project generates and that no package of the
     /// tree matches yet (`.wasp/out/*`, `.wasp/out/sdk/wasp` before `wasp start`), sorted.
     pub generated_workspaces: Vec<GeneratedWorkspace>,
@@ -123,6 +126,7 @@ impl Toolchain {
             templates,
             workflow_installs: Vec::new(),
             manifest_copies: Vec::new(),
+            flow: flow::FlowProjects::load(files),
             alias_scope_index: std::sync::OnceLock::new(),
         }
     }
