@@ -949,14 +949,22 @@ fn a_project_the_pnpm_workspace_excludes_is_not_held_to_its_isolation() {
     // packages/cli/test/fixtures/next-app is CLI test input that `!**/fixtures/**` leaves out
     // of the workspace: pnpm links nothing for it, so its undeclared `next` (which apps/web
     // installs) is a phantom, not an import pnpm's isolation breaks. The CLI itself is a
-    // member: its undeclared `kleur` still fails.
+    // member: its undeclared `kleur` still fails. So does `vitest` in the connector template
+    // that `packages/connectors/*` names and `!packages/connectors/template` removes: it is
+    // copied into member packages, where pnpm links only what they declare.
     let lines = finding_lines(&check_json("fixtures/pnpm-workspace-excluded-fixtures"));
     let unlisted = lines_of(&lines, "unlisted-dependency");
-    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert_eq!(unlisted.len(), 2, "{lines:#?}");
     assert!(
         unlisted[0].starts_with("error ")
             && unlisted[0].contains("packages/cli/src/utils/detect-framework.js")
             && unlisted[0].contains("`kleur`"),
+        "{lines:#?}"
+    );
+    assert!(
+        unlisted[1].starts_with("error ")
+            && unlisted[1].contains("packages/connectors/template/src/index.test.js")
+            && unlisted[1].contains("`vitest`"),
         "{lines:#?}"
     );
     assert!(

@@ -43,9 +43,9 @@ pub struct Workspaces {
     /// Package directories a workspace glob matches but a `!pattern` explicitly excludes
     /// (a template the project copies into new packages), sorted.
     pub excluded: Vec<ExcludedPackage>,
-    /// Package directories below a workspace root that a `!pattern` matches and no workspace
-    /// has as a member (`packages/cli/test/fixtures/next-app` under `!**/fixtures/**`): the
-    /// package manager installs nothing for them, sorted.
+    /// Package directories below a workspace root that a `!pattern` matches, no include glob
+    /// names and no workspace has as a member (`packages/cli/test/fixtures/next-app` under
+    /// `!**/fixtures/**`): the package manager installs nothing for them, sorted.
     pub left_out: Vec<PathBuf>,
     /// Include globs that match no package directory of the tree, by the root declaring them
     /// (`.wasp/out/*` before the framework has generated its packages), sorted.
@@ -193,7 +193,12 @@ impl Workspaces {
                 if rel.is_empty() || rel.split('/').any(|c| c == "node_modules") {
                     continue;
                 }
-                if exclude.is_match(&rel) {
+                // A nested project no include glob names (`packages/cli/test/fixtures/app`
+                // under `!**/fixtures/**`) is outside the workspace. One an include glob names
+                // and a `!pattern` removes is a template copied into the packages beside it
+                // (logto's `!packages/connectors/templates`): its copies are members, held to
+                // the workspace's isolation like any.
+                if exclude.is_match(&rel) && !include.is_match(&rel) {
                     left_out.insert(dir.to_path_buf());
                 }
                 // `!packages/templates`: a directory the workspace leaves out on purpose.
