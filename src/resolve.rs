@@ -484,6 +484,9 @@ impl<'t> ModuleResolver<'t> {
 
     /// Resolves one import of `importer` (absolute path).
     pub fn resolve(&self, importer: &Path, import: &Import, manifests: &Manifests) -> Resolution {
+        if let Some(resolution) = self.through_inline_loaders(importer, import, manifests) {
+            return resolution;
+        }
         let resolution = self.resolve_here(importer, import, manifests);
         let Some(template) = self.toolchain.templates.containing(importer) else {
             return resolution;
@@ -676,6 +679,60 @@ impl<'t> ModuleResolver<'t> {
                     || self.files.contains(&d.join("mint.json"))
             })?;
         Some(site.join(rest))
+    }
+
+    /// webpack's inline loaders (`file-loader!ace-builds/src-noconflict/worker-html`, after an
+    /// optional `!`, `!!` or `-!`): in a webpack or Rspack project each part before the last
+    /// `!` is a loader package (without its `?query`) and the last is the request. The request
+    /// resolves as usual; a loader its importer cannot get from a manifest is that import's
+    /// undeclared package. `None` for a specifier without `!` or outside such a project.
+    fn through_inline_loaders(
+        &self,
+        importer: &Path,
+        import: &Import,
+        manifests: &Manifests,
+    ) -> Option<Resolution> {
+        let specifier = import.specifier.as_str();
+        if !specifier.contains('!') {
+            return None;
+        }
+        let importer_dir = importer.parent().unwrap_or(&self.root);
+        let webpack = manifests.ancestors(importer_dir, &self.root).any(|m| {
+            ["webpack", "@rspack/core", "@rspack/cli"]
+                .iter()
+                .any(|p| m.dependencies.contains_key(*p))
+        });
+        if !webpack {
+            return None;
+        }
+        let chain = specifier
+            .strip_prefix("-!")
+            .or_else(|| specifier.strip_prefix("!!"))
+            .or_else(|| specifier.strip_prefix('!'))
+            .unwrap_or(specifier);
+        let (loaders, request) = chain.rsplit_once('!')?;
+        for loader in loaders.split('!') {
+            let loader = loader.split('?').next().unwrap_or(loader);
+            if !is_bare(loader) {
+                continue;
+            }
+            let name = package_name(loader);
+            if manifests
+                .declaration(name, importer_dir, &self.root)
+                .is_none()
+            {
+                return Some(Resolution::Package {
+                    name: name.to_string(),
+                    declared: None,
+                    path: None,
+                });
+            }
+        }
+        let request = Import {
+            specifier: request.to_string(),
+            ..import.clone()
+        };
+        Some(self.resolve(importer, &request, manifests))
     }
 
     /// Where Vite looks for a root-absolute import (`import viteLogo from '/vite.svg'`, the

@@ -1035,3 +1035,26 @@ fn without_a_copy_step_a_tree_with_no_root_manifest_keeps_its_unlisted_imports()
         "{lines:#?}"
     );
 }
+
+#[test]
+fn webpack_inline_loaders_are_checked_as_loader_packages_and_a_request() {
+    // `file-loader!ace-builds/src-noconflict/worker-html`: `file-loader` and `ace-builds` are
+    // both declared. `!!raw-loader!../../templates/toolbar.html` reads a file that exists, but
+    // raw-loader is declared nowhere: the one finding, named by the loader.
+    let lines = finding_lines(&check_json("fixtures/webpack-inline-loaders"));
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert!(
+        unlisted[0].starts_with("error ")
+            && unlisted[0].contains("ace-editor.js:7")
+            && unlisted[0].contains("`raw-loader`"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("error ") && !l.contains("raw-loader")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("webpack_inline_loaders", lines);
+}
