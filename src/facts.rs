@@ -264,6 +264,10 @@ pub struct ModuleFacts {
     /// facts stand; the export list is marked unknowable.
     #[serde(default)]
     pub grammar_gap: bool,
+    /// A file both parsers rejected opens with a `// @flow` (or `/* @flow */`) pragma: Flow
+    /// syntax, which neither parser reads.
+    #[serde(default)]
+    pub flow_pragma: bool,
     /// Top-level declarations of a TypeScript file (`type`, `interface`, `const`, …): a
     /// `.d.ts` module exports them implicitly.
     #[serde(default)]

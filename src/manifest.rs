@@ -66,10 +66,32 @@ pub struct Manifests {
 impl Manifests {
     /// Reads every `package.json` found by discovery.
     pub fn load(paths: &[PathBuf]) -> Manifests {
+        Manifests::load_with_copies(paths, &[])
+    }
+
+    /// Reads every `package.json` found by discovery, and those the project's Dockerfiles or
+    /// CI create by copying a committed one (`(created, copied)` pairs): a directory whose
+    /// manifest is a copy of a template has the template's dependencies and scripts.
+    pub fn load_with_copies(paths: &[PathBuf], copies: &[(PathBuf, PathBuf)]) -> Manifests {
         let mut manifests = Manifests::default();
         let mut by_dir: rustc_hash::FxHashMap<PathBuf, Manifest> = Default::default();
-        for path in paths {
-            match read_manifest(path) {
+        let read = paths
+            .iter()
+            .map(|path| (path, read_manifest(path)))
+            // A broken template is reported once, where it is committed; its name stays there.
+            .chain(copies.iter().filter_map(|(created, copied)| {
+                let manifest = read_manifest(copied).ok()?;
+                Some((
+                    created,
+                    Ok(Manifest {
+                        path: created.clone(),
+                        name: None,
+                        ..manifest
+                    }),
+                ))
+            }));
+        for (path, manifest) in read {
+            match manifest {
                 Ok(manifest) => {
                     if let Some(name) = &manifest.name {
                         manifests.workspace_names.insert(name.clone(), path.clone());

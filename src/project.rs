@@ -604,7 +604,20 @@ pub fn assemble(
 ) -> Project {
     let root = discovery.root.clone();
     let setup = Instant::now();
-    let manifests = Manifests::load(&discovery.package_jsons);
+    // A root package.json that only a Dockerfile or CI step creates (copied from a committed
+    // template) is the root's manifest, as it is before any install.
+    let manifest_copies = crate::toolchain::workflows::manifest_copies(
+        &root,
+        &discovery.env_files,
+        &discovery.package_jsons,
+    );
+    let manifests = Manifests::load_with_copies(
+        &discovery.package_jsons,
+        &manifest_copies
+            .iter()
+            .map(|c| (c.dest.clone(), c.source.clone()))
+            .collect::<Vec<_>>(),
+    );
     let mut known_files: Vec<PathBuf> = parsed.iter().map(|(f, _)| f.path.clone()).collect();
     known_files.extend(discovery.other_files.iter().cloned());
     known_files.extend(discovery.data_files.iter().cloned());
@@ -624,6 +637,7 @@ pub fn assemble(
     );
     // Workflows are env declaration files too (their `env:` blocks).
     toolchain.workflow_installs = crate::toolchain::workflows::load(&root, &discovery.env_files);
+    toolchain.manifest_copies = manifest_copies;
     let resolver = ModuleResolver::new(
         &root,
         &known_files,

@@ -484,6 +484,9 @@ impl<'t> ModuleResolver<'t> {
 
     /// Resolves one import of `importer` (absolute path).
     pub fn resolve(&self, importer: &Path, import: &Import, manifests: &Manifests) -> Resolution {
+        if let Some(resolution) = self.through_inline_loaders(importer, import, manifests) {
+            return resolution;
+        }
         let resolution = self.resolve_here(importer, import, manifests);
         let Some(template) = self.toolchain.templates.containing(importer) else {
             return resolution;
@@ -575,6 +578,13 @@ impl<'t> ModuleResolver<'t> {
                     reason: None,
                 },
             };
+        }
+        if let Some(found) = self
+            .vite_rooted(importer_dir, specifier, manifests)
+            .iter()
+            .find_map(|path| resolver.resolve(importer_dir, &path.to_string_lossy()).ok())
+        {
+            return self.found(found.into_path_buf(), specifier, importer_dir, manifests);
         }
         let result = match resolver.resolve_file(importer, specifier) {
             // A broken tsconfig must not hide every import below it: it is reported on its own.
@@ -669,6 +679,91 @@ impl<'t> ModuleResolver<'t> {
                     || self.files.contains(&d.join("mint.json"))
             })?;
         Some(site.join(rest))
+    }
+
+    /// webpack's inline loaders (`file-loader!ace-builds/src-noconflict/worker-html`, after an
+    /// optional `!`, `!!` or `-!`): in a webpack or Rspack project each part before the last
+    /// `!` is a loader package (without its `?query`) and the last is the request. The request
+    /// resolves as usual; a loader its importer cannot get from a manifest is that import's
+    /// undeclared package. `None` for a specifier without `!` or outside such a project.
+    fn through_inline_loaders(
+        &self,
+        importer: &Path,
+        import: &Import,
+        manifests: &Manifests,
+    ) -> Option<Resolution> {
+        let specifier = import.specifier.as_str();
+        if !specifier.contains('!') {
+            return None;
+        }
+        let importer_dir = importer.parent().unwrap_or(&self.root);
+        let webpack = manifests.ancestors(importer_dir, &self.root).any(|m| {
+            ["webpack", "@rspack/core", "@rspack/cli"]
+                .iter()
+                .any(|p| m.dependencies.contains_key(*p))
+        });
+        if !webpack {
+            return None;
+        }
+        let chain = specifier
+            .strip_prefix("-!")
+            .or_else(|| specifier.strip_prefix("!!"))
+            .or_else(|| specifier.strip_prefix('!'))
+            .unwrap_or(specifier);
+        let (loaders, request) = chain.rsplit_once('!')?;
+        for loader in loaders.split('!') {
+            let loader = loader.split('?').next().unwrap_or(loader);
+            if !is_bare(loader) {
+                continue;
+            }
+            let name = package_name(loader);
+            if manifests
+                .declaration(name, importer_dir, &self.root)
+                .is_none()
+            {
+                return Some(Resolution::Package {
+                    name: name.to_string(),
+                    declared: None,
+                    path: None,
+                });
+            }
+        }
+        let request = Import {
+            specifier: request.to_string(),
+            ..import.clone()
+        };
+        Some(self.resolve(importer, &request, manifests))
+    }
+
+    /// Where Vite looks for a root-absolute import (`import viteLogo from '/vite.svg'`, the
+    /// stock `npm create vite` app): its `publicDir` (`public/` beside the Vite root), then the
+    /// root itself. The Vite root is the nearest directory holding a `vite.config.*` or a
+    /// package.json that declares `vite`. Empty outside a Vite project; a file in neither
+    /// place stays unresolved.
+    fn vite_rooted(
+        &self,
+        importer_dir: &Path,
+        specifier: &str,
+        manifests: &Manifests,
+    ) -> Vec<PathBuf> {
+        let Some(rest) = specifier
+            .strip_prefix('/')
+            .filter(|r| !r.is_empty() && !r.starts_with('/'))
+        else {
+            return Vec::new();
+        };
+        let rest = strip_query(rest);
+        let vite_root = ancestors_under(importer_dir, &self.root).find(|dir| {
+            manifests.nearest(dir, &self.root).is_some_and(|m| {
+                m.path.parent() == Some(dir) && m.dependencies.contains_key("vite")
+            }) || ["js", "ts", "mjs", "mts", "cjs", "cts"]
+                .iter()
+                .any(|ext| self.files.contains(&dir.join(format!("vite.config.{ext}"))))
+        });
+        let Some(vite_root) = vite_root else {
+            return Vec::new();
+        };
+        vec![vite_root.join("public").join(rest), vite_root.join(rest)]
     }
 
     /// The resolution of a specifier that resolved to `path`.
@@ -1050,6 +1145,21 @@ impl<'t> ModuleResolver<'t> {
             && let Some(resolution) = self.copied_import(importer, specifier)
         {
             return resolution;
+        }
+        if let Some(copy) = self
+            .toolchain
+            .manifest_copies
+            .iter()
+            .find(|c| candidates.contains(&c.dest))
+        {
+            return Resolution::Generated {
+                directory: copy.dest.clone(),
+                generator: format!(
+                    "{} (copies `{}` there)",
+                    copy.by,
+                    relative(&self.root, &copy.source)
+                ),
+            };
         }
         let tried = tried_summary(&self.root, &base);
         let suggestion = self

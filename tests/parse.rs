@@ -104,6 +104,40 @@ fn a_script_that_stops_parsing_inside_ejs_tags_is_a_template_not_a_syntax_error(
 }
 
 #[test]
+fn flow_typed_javascript_is_noted_not_reported_as_a_syntax_error() {
+    let json = check_json("fixtures/flow-babel-adapters");
+    // server/ strips Flow with Babel (.babelrc) and has a .flowconfig: its annotated .js, with
+    // a pragma or without, is a note. scripts/release-notes.js is Flow by its `// @flow`
+    // pragma alone. scripts/changelog.js is plain JavaScript with a missing `)`.
+    let severity_of = |file: &str| -> Vec<String> {
+        json["findings"]
+            .as_array()
+            .expect("findings is an array")
+            .iter()
+            .filter(|f| f["rule"] == "syntax-error" && f["file"] == file)
+            .map(|f| f["severity"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    for file in [
+        "server/src/index.js",
+        "server/src/Adapters/AdapterLoader.js",
+        "scripts/release-notes.js",
+    ] {
+        assert_eq!(severity_of(file), ["info"], "{file}: {json:#}");
+    }
+    assert_eq!(severity_of("scripts/changelog.js"), ["error"], "{json:#}");
+    // The error-tolerant parse still gives the Flow files' imports: the loader is reachable.
+    let found = findings(&json);
+    assert!(
+        !found
+            .iter()
+            .any(|(rule, file, _)| rule != "syntax-error" && file.starts_with("server/src/")),
+        "{found:#?}"
+    );
+    insta::assert_json_snapshot!("flow_babel_adapters", json["findings"]);
+}
+
+#[test]
 fn vue_svelte_and_astro_imports_are_resolved_at_their_lines() {
     let json = check_json("fixtures/component-islands");
     let found = findings(&json);

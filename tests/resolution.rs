@@ -997,3 +997,134 @@ fn broken_imports_of_archived_files_nothing_runs_are_warnings() {
     assert!(archived.iter().all(|l| l.starts_with("warning ")));
     insta::assert_debug_snapshot!("archived_migrations", lines);
 }
+
+#[test]
+fn vite_root_absolute_imports_resolve_from_public_and_the_vite_root() {
+    // The stock create-vite `import viteLogo from '/vite.svg'` is public/vite.svg, and
+    // `/src/components/Header.jsx` is relative to the Vite root; `/missing.svg` is in neither.
+    let json = check_json("fixtures/vite-public-root-imports");
+    let lines = finding_lines(&json);
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].contains("src/components/Header.jsx")
+            && unresolved[0].contains("/missing.svg"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("vite_public_root_imports", lines);
+}
+
+#[test]
+fn a_project_the_pnpm_workspace_excludes_is_not_held_to_its_isolation() {
+    // packages/cli/test/fixtures/next-app is CLI test input that `!**/fixtures/**` leaves out
+    // of the workspace: pnpm links nothing for it, so its undeclared `next` (which apps/web
+    // installs) is a phantom, not an import pnpm's isolation breaks. The CLI itself is a
+    // member: its undeclared `kleur` still fails. So does `vitest` in the connector template
+    // that `packages/connectors/*` names and `!packages/connectors/template` removes: it is
+    // copied into member packages, where pnpm links only what they declare.
+    let lines = finding_lines(&check_json("fixtures/pnpm-workspace-excluded-fixtures"));
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 2, "{lines:#?}");
+    assert!(
+        unlisted[0].starts_with("error ")
+            && unlisted[0].contains("packages/cli/src/utils/detect-framework.js")
+            && unlisted[0].contains("`kleur`"),
+        "{lines:#?}"
+    );
+    assert!(
+        unlisted[1].starts_with("error ")
+            && unlisted[1].contains("packages/connectors/template/src/index.test.js")
+            && unlisted[1].contains("`vitest`"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("error ") && l.contains("test/fixtures/")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("pnpm_workspace_excluded_fixtures", lines);
+}
+
+#[test]
+fn a_root_manifest_copied_from_a_committed_template_is_the_roots_manifest() {
+    // The root package.json is git-ignored and made by `RUN cp …/install/package.json …/` in
+    // the Dockerfile and `cp install/package.json package.json` in CI: `nconf`, `express` and
+    // `winston` are declared there, and `./package.json` exists once the copy ran. The
+    // template does not declare `winston-transport`, and `../install/wizard` is gone.
+    let lines = finding_lines(&check_json("fixtures/copied-root-manifest"));
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert!(
+        unlisted[0].starts_with("error ")
+            && unlisted[0].contains("src/logger.js")
+            && unlisted[0].contains("`winston-transport`"),
+        "{lines:#?}"
+    );
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].contains("src/cli/setup.js") && unresolved[0].contains("../install/wizard"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("error ") && l.contains("package.json`")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("copied_root_manifest", lines);
+}
+
+#[test]
+fn without_a_copy_step_a_tree_with_no_root_manifest_keeps_its_unlisted_imports() {
+    // The same tree without its Dockerfile and workflow: nothing makes the root manifest.
+    let copy = tempfile::tempdir().expect("temp dir");
+    let from =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/copied-root-manifest");
+    for rel in [
+        ".gitignore",
+        "install/package.json",
+        "loader.js",
+        "app.js",
+        "src/logger.js",
+        "src/cli/setup.js",
+        "test/app.js",
+    ] {
+        let target = copy.path().join(rel);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(from.join(rel), &target).expect("copy");
+    }
+    let json = check_json(copy.path().to_str().expect("utf-8 path"));
+    let lines = finding_lines(&json);
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert!(
+        unlisted
+            .iter()
+            .any(|l| l.starts_with("error ") && l.contains("`nconf`")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn webpack_inline_loaders_are_checked_as_loader_packages_and_a_request() {
+    // `file-loader!ace-builds/src-noconflict/worker-html`: `file-loader` and `ace-builds` are
+    // both declared. `!!raw-loader!../../templates/toolbar.html` reads a file that exists, but
+    // raw-loader is declared nowhere: the one finding, named by the loader.
+    let lines = finding_lines(&check_json("fixtures/webpack-inline-loaders"));
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert!(
+        unlisted[0].starts_with("error ")
+            && unlisted[0].contains("ace-editor.js:7")
+            && unlisted[0].contains("`raw-loader`"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("error ") && !l.contains("raw-loader")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("webpack_inline_loaders", lines);
+}

@@ -29,6 +29,11 @@ language, and a file only one parser rejects is valid. Such files are counted as
 imports of them rather than trust an export list the grammar may have misread. Position and
 message are oxc's.
 
+Flow-typed JavaScript (a `// @flow` pragma, or a project with a `.flowconfig`, `flow-bin`, or
+Babel's `@babel/preset-flow` / `plugin-transform-flow-strip-types`) is not checked: neither
+parser reads Flow annotations, and Babel strips them before Node runs the code. Such a file
+gets an info note instead; the facts the error-tolerant parse found are still used.
+
 Declaration files (`.d.ts`, `.d.mts`, `.d.cts`) are not checked: Node never loads them, and
 the TypeScript grammar lags behind the newest declaration syntax. A file that stops parsing
 inside an EJS/ERB tag (`<%= … %>`, `<%- … %>`, `<% … %>`) is a template the server renders
@@ -83,7 +88,30 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 .with_help("save the file as UTF-8; Node reads source files as UTF-8"),
             );
         }
-        if let Some(first) = module.facts.syntax_errors.first() {
+        if let Some(first) = module.facts.syntax_errors.first()
+            && is_flow(project, module)
+        {
+            findings.push(
+                Finding::new(
+                    RULE.name,
+                    Severity::Info,
+                    &module.file.rel,
+                    first.span,
+                    format!(
+                        "Flow-typed JavaScript ({}): Flow syntax is not checked; the imports, \
+                         exports and env reads an error-tolerant reading finds are used \
+                         (first unread syntax: {})",
+                        if module.facts.flow_pragma {
+                            "`@flow` pragma"
+                        } else {
+                            "the project strips Flow types"
+                        },
+                        first.message
+                    ),
+                )
+                .with_help("`flow check` (or the Babel build) is the judge of this file's syntax"),
+            );
+        } else if let Some(first) = module.facts.syntax_errors.first() {
             let more = module.facts.syntax_errors.len() - 1;
             let message = if more > 0 {
                 format!("syntax error: {} (and {more} more)", first.message)
@@ -99,6 +127,18 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// Whether a `.js` file is Flow-typed: its `@flow` pragma, or its project declares Flow
+/// (`.flowconfig`, `flow-bin`, Babel's Flow preset or plugin).
+fn is_flow(project: &Project, module: &crate::project::Module) -> bool {
+    module.file.dialect == crate::discover::Dialect::JavaScript
+        && (module.facts.flow_pragma
+            || project.toolchain.flow.covers(
+                module.file.path.parent().unwrap_or(&project.root),
+                &project.root,
+                &project.manifests,
+            ))
 }
 
 #[cfg(test)]

@@ -7,6 +7,16 @@ use tree_sitter::Node;
 use super::extract::{literal_string, node_text, span_of, specifier_name, top_level_initializer};
 use crate::facts::{EnvKey, EnvRead, EnvReadForm, ModuleFacts};
 
+/// Methods every object has from `Object.prototype`: called on `process.env`, not env names.
+const OBJECT_PROTOTYPE_METHODS: &[&str] = &[
+    "hasOwnProperty",
+    "propertyIsEnumerable",
+    "isPrototypeOf",
+    "toString",
+    "toLocaleString",
+    "valueOf",
+];
+
 /// Built-in `import.meta.env` keys of Vite and Astro: set by the tool, never by the user.
 const IMPORT_META_ENV_BUILTINS: &[&str] = &[
     "MODE",
@@ -79,6 +89,15 @@ fn env_object_use(
                 return;
             }
             if is_env_write(parent) {
+                return;
+            }
+            // `process.env.hasOwnProperty('CI')` calls a method every object inherits: it reads
+            // no variable of that name (and copes with `CI` unset: that is what it tests).
+            if OBJECT_PROTOTYPE_METHODS.contains(&property_name)
+                && parent.parent().is_some_and(|c| {
+                    c.kind() == "call_expression" && c.field("function") == Some(parent)
+                })
+            {
                 return;
             }
             if form == EnvReadForm::ImportMetaEnv
@@ -606,6 +625,25 @@ const { TWILIO_SID } = env;
         );
         assert_eq!(got[0].2, EnvReadForm::Destructure);
         assert_eq!(got[4].2, EnvReadForm::Alias);
+    }
+
+    #[test]
+    fn object_prototype_methods_called_on_process_env_are_no_reads() {
+        let source = r#"
+const ci = process.env.hasOwnProperty('CI') && process.env.CI !== 'false';
+const dump = process.env.toString();
+const token = process.env.GITHUB_TOKEN;
+"#;
+        let got = reads(Dialect::JavaScript, source);
+        let names: Vec<&str> = got.iter().map(|r| r.0.as_str()).collect();
+        assert!(
+            !names.contains(&"hasOwnProperty") && !names.contains(&"toString"),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&"CI") && names.contains(&"GITHUB_TOKEN"),
+            "{names:?}"
+        );
     }
 
     #[test]

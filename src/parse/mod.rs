@@ -223,7 +223,11 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
             None => syntax_errors::second_opinion(dialect, &text, false),
         };
         match verdict {
-            Some(error) => facts.syntax_errors = vec![error],
+            Some(error) => {
+                facts.syntax_errors = vec![error];
+                facts.flow_pragma =
+                    script_dialect == Dialect::JavaScript && syntax_errors::has_flow_pragma(&text);
+            }
             None => {
                 // Valid code the grammar misread: its facts stand, but an export may hide
                 // in the misread region, so the export list is not trusted.

@@ -93,6 +93,36 @@ pub(super) fn second_opinion(
     })
 }
 
+/// Whether the comments before the first statement hold Flow's `@flow` pragma (`// @flow`,
+/// `/* @flow strict */`), as Flow itself requires.
+pub(super) fn has_flow_pragma(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{feff}');
+    if rest.starts_with("#!") {
+        rest = rest.split_once('\n').map_or("", |(_, after)| after);
+    }
+    loop {
+        rest = rest.trim_start();
+        let comment = if let Some(line) = rest.strip_prefix("//") {
+            let (comment, after) = line.split_once('\n').unwrap_or((line, ""));
+            rest = after;
+            comment
+        } else if let Some(block) = rest.strip_prefix("/*") {
+            let Some((comment, after)) = block.split_once("*/") else {
+                return false;
+            };
+            rest = after;
+            comment
+        } else {
+            return false;
+        };
+        if comment.match_indices("@flow").any(|(at, m)| {
+            !comment[at + m.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        }) {
+            return true;
+        }
+    }
+}
+
 /// The 1-based line/column of a byte offset; columns count characters.
 fn span_at(text: &str, offset: usize) -> Span {
     let mut offset = offset;
@@ -106,5 +136,21 @@ fn span_at(text: &str, offset: usize) -> Span {
         column: before[line_start..].chars().count() as u32 + 1,
         start: offset as u32,
         end: offset as u32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_flow_pragma;
+
+    #[test]
+    fn the_flow_pragma_counts_only_in_leading_comments() {
+        assert!(has_flow_pragma("// @flow\nimport x from 'y';\n"));
+        assert!(has_flow_pragma(
+            "#!/usr/bin/env node\n/**\n * Parse\n * @flow strict\n */\n"
+        ));
+        assert!(!has_flow_pragma("'use strict';\n"));
+        assert!(!has_flow_pragma("// @flowtype\n"));
+        assert!(!has_flow_pragma("const a = 1; // @flow\n"));
     }
 }

@@ -113,6 +113,10 @@ pub struct InstallRoot {
 pub struct Installs {
     /// Sorted by path; the nearest root above a file applies.
     pub roots: Vec<InstallRoot>,
+    /// Package directories a workspace's `!pattern` leaves out, sorted (set from the
+    /// workspaces): the install does not link their dependencies, so its isolation is no
+    /// promise about what their imports find.
+    pub left_out: Vec<PathBuf>,
     root: PathBuf,
 }
 
@@ -145,6 +149,7 @@ impl Installs {
         roots.sort_by(|a, b| a.dir.cmp(&b.dir));
         Installs {
             roots,
+            left_out: Vec::new(),
             root: root.to_path_buf(),
         }
     }
@@ -186,7 +191,21 @@ impl Installs {
     /// clean install (isolated layout, or installed nowhere).
     pub fn phantom(&self, package: &str, dir: &Path, manifests: &Manifests) -> Option<Phantom> {
         let install = self.root_of(dir)?;
+        // A project the workspace leaves out (a test fixture under `!**/fixtures/**`) is not
+        // installed by it: its imports find what the directories above it hold, whatever the
+        // layout does for members, so an undeclared package the install brings is a phantom.
+        let left_out = manifests
+            .nearest(dir, &self.root)
+            .and_then(|m| m.path.parent())
+            .is_some_and(|d| {
+                d != install.dir
+                    && self
+                        .left_out
+                        .binary_search_by(|l| l.as_path().cmp(d))
+                        .is_ok()
+            });
         let hoisted_by = match &install.layout {
+            _ if left_out => None,
             Layout::Hoisted => None,
             Layout::Isolated { public_hoist } => Some(
                 public_hoist

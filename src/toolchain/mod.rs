@@ -6,6 +6,7 @@ pub mod bundler;
 pub mod commands;
 pub mod copies;
 pub mod file_system;
+pub mod flow;
 pub mod generated;
 pub mod installs;
 pub mod retired;
@@ -58,6 +59,11 @@ pub struct Toolchain {
     /// Packages CI workflow steps install next to the scripts they run (set by the project
     /// from the workflow files discovery lists among env declarations).
     pub workflow_installs: Vec<workflows::WorkflowInstall>,
+    /// package.json files a Dockerfile or CI step creates by copying a committed one (set by
+    /// the project, which reads them as manifests).
+    pub manifest_copies: Vec<workflows::ManifestCopy>,
+    /// Where the tree's `.js` is Flow-typed (`.flowconfig`, Babel's Flow preset).
+    pub flow: flow::FlowProjects,
     /// Workspace globs that point into a path the project generates and that no package of the
     /// tree matches yet (`.wasp/out/*`, `.wasp/out/sdk/wasp` before `wasp start`), sorted.
     pub generated_workspaces: Vec<GeneratedWorkspace>,
@@ -97,6 +103,8 @@ impl Toolchain {
             &workspaces.members,
         );
         let generated = GeneratedPaths::load(root, files);
+        let mut installs = Installs::load(root, manifests);
+        installs.left_out = workspaces.left_out.clone();
         let generated_workspaces = workspaces
             .unmatched
             .iter()
@@ -116,11 +124,13 @@ impl Toolchain {
             virtual_prefixes: bundler::virtual_prefixes(manifests),
             generated,
             generated_workspaces,
-            installs: Installs::load(root, manifests),
+            installs,
             copies,
             templates,
             retired: retired::RetiredPaths::load(root, files, manifests),
             workflow_installs: Vec::new(),
+            manifest_copies: Vec::new(),
+            flow: flow::FlowProjects::load(files),
             alias_scope_index: std::sync::OnceLock::new(),
         }
     }

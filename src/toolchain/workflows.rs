@@ -21,11 +21,14 @@ pub struct WorkflowInstall {
     pub package: String,
 }
 
-/// Reads every GitHub Actions workflow (`.github/workflows/*.yml`) and Dockerfile among `files`.
-pub fn load(root: &Path, files: &[PathBuf]) -> Vec<WorkflowInstall> {
-    let mut out = Vec::new();
+/// The GitHub Actions workflows (`.github/workflows/*.yml`) and Dockerfiles among `files`,
+/// read, each with whether it is a workflow.
+fn pipeline_files<'f>(
+    root: &Path,
+    files: &'f [PathBuf],
+) -> impl Iterator<Item = (&'f PathBuf, String, bool)> + 'f {
     let workflows = root.join(".github").join("workflows");
-    for file in files {
+    files.iter().filter_map(move |file| {
         let is_workflow = file.parent() == Some(workflows.as_path())
             && file.extension().is_some_and(|e| e == "yml" || e == "yaml");
         let is_dockerfile = file
@@ -33,11 +36,173 @@ pub fn load(root: &Path, files: &[PathBuf]) -> Vec<WorkflowInstall> {
             .and_then(|n| n.to_str())
             .is_some_and(crate::env::declarations::is_dockerfile_name);
         if !is_workflow && !is_dockerfile {
-            continue;
+            return None;
         }
-        let Ok(text) = crate::access::read_to_string(file) else {
-            continue;
-        };
+        let text = crate::access::read_to_string(file).ok()?;
+        Some((file, text, is_workflow))
+    })
+}
+
+/// A committed manifest that a Dockerfile or CI step copies to a directory without one
+/// (NodeBB: `install/package.json` → the git-ignored root `package.json`, by `RUN cp …` and
+/// `run: cp install/package.json package.json`): that directory's manifest once the copy ran.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ManifestCopy {
+    /// The `package.json` the copy creates (absolute; absent from the tree).
+    pub dest: PathBuf,
+    /// The committed `package.json` copied there (absolute).
+    pub source: PathBuf,
+    /// The root-relative Dockerfile or workflow that copies it.
+    pub by: String,
+}
+
+/// Every manifest copy the workflows and Dockerfiles among `files` make to a directory of the
+/// tree that has no `package.json` of its own (`package_jsons`, the committed ones).
+pub fn manifest_copies(
+    root: &Path,
+    files: &[PathBuf],
+    package_jsons: &[PathBuf],
+) -> Vec<ManifestCopy> {
+    let mut out = Vec::new();
+    for (file, text, is_workflow) in pipeline_files(root, files) {
+        let dockerfile_dir = file.parent().unwrap_or(root);
+        // In an image, the tree lands where `COPY . <dir>` puts it (`WORKDIR` + `.`).
+        let mut workdir = String::from("/");
+        let mut image_root: Option<String> = None;
+        for line in text.lines() {
+            let line = line.trim().trim_start_matches("- ").trim();
+            let line = line.strip_prefix("run:").unwrap_or(line).trim();
+            let mut words = line.split_whitespace();
+            let first = words.next();
+            if !is_workflow && first == Some("WORKDIR") {
+                if let Some(dir) = words.next() {
+                    workdir = image_path(&workdir, dir);
+                }
+                continue;
+            }
+            let commands: Vec<Vec<&str>> = match first {
+                Some("COPY" | "ADD") if !is_workflow => {
+                    let args: Vec<&str> = words.collect();
+                    if args.iter().any(|w| w.starts_with("--from")) {
+                        continue;
+                    }
+                    let args: Vec<&str> =
+                        args.into_iter().filter(|w| !w.starts_with("--")).collect();
+                    if args.len() == 2 && matches!(args[0], "." | "./") {
+                        image_root = Some(image_path(&workdir, args[1]));
+                    }
+                    vec![args]
+                }
+                _ => line
+                    .trim_start_matches("RUN ")
+                    .split(['&', ';', '|'])
+                    .filter_map(|command| {
+                        let mut words = command.split_whitespace();
+                        (words.next() == Some("cp")).then(|| {
+                            words
+                                .filter(|w| !w.starts_with('-') && *w != "\\")
+                                .collect()
+                        })
+                    })
+                    .collect(),
+            };
+            for args in commands {
+                let [source, dest] = args[..] else {
+                    continue;
+                };
+                let (source, dest) = (source.trim_matches('"'), dest.trim_matches('"'));
+                if Path::new(source)
+                    .file_name()
+                    .is_none_or(|n| n != "package.json")
+                {
+                    continue;
+                }
+                // An image path (`/usr/src/app/install/package.json`) names the tree's file
+                // whose root-relative path it ends with; the rest is where the tree lands.
+                let (source, landed) = if source.starts_with('/') {
+                    let Some((found, landed)) = package_jsons
+                        .iter()
+                        .filter_map(|p| {
+                            let rel = crate::discover::relative(root, p);
+                            let prefix = source.strip_suffix(rel.as_str())?.strip_suffix('/')?;
+                            Some((p, format!("{prefix}/"), rel.len()))
+                        })
+                        .max_by_key(|(_, _, len)| *len)
+                        .map(|(p, landed, _)| (p.clone(), landed))
+                    else {
+                        continue;
+                    };
+                    (found, Some(landed))
+                } else {
+                    let base = if is_workflow { root } else { dockerfile_dir };
+                    let Some(found) = [root, base]
+                        .iter()
+                        .map(|b| crate::resolve::normalize(&b.join(source)))
+                        .find(|p| package_jsons.contains(p))
+                    else {
+                        continue;
+                    };
+                    (found, None)
+                };
+                let dest = match dest.strip_prefix('/') {
+                    None => root.join(dest),
+                    Some(_) => {
+                        let landed = landed.or_else(|| {
+                            image_root
+                                .as_ref()
+                                .map(|r| format!("{}/", r.trim_end_matches('/')))
+                        });
+                        let dest_dir = format!("{}/", dest.trim_end_matches('/'));
+                        let Some(rest) = landed.as_deref().and_then(|l| {
+                            dest_dir.strip_prefix(l).or_else(|| dest.strip_prefix(l))
+                        }) else {
+                            continue;
+                        };
+                        root.join(rest)
+                    }
+                };
+                let dest = crate::resolve::normalize(&dest);
+                let dest = if dest.file_name().is_some_and(|n| n == "package.json") {
+                    dest
+                } else {
+                    dest.join("package.json")
+                };
+                if dest.starts_with(root)
+                    && dest != source
+                    && package_jsons.contains(&source)
+                    && !package_jsons.contains(&dest)
+                {
+                    out.push(ManifestCopy {
+                        dest,
+                        source,
+                        by: crate::discover::relative(root, file),
+                    });
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.dest == b.dest);
+    out
+}
+
+/// `dir` (absolute or relative to `workdir`) as an absolute image path.
+fn image_path(workdir: &str, dir: &str) -> String {
+    let dir = dir.trim_matches('"');
+    let path = if dir.starts_with('/') {
+        PathBuf::from(dir)
+    } else {
+        Path::new(workdir).join(dir)
+    };
+    crate::resolve::normalize(&path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Reads every GitHub Actions workflow (`.github/workflows/*.yml`) and Dockerfile among `files`.
+pub fn load(root: &Path, files: &[PathBuf]) -> Vec<WorkflowInstall> {
+    let mut out = Vec::new();
+    for (file, text, is_workflow) in pipeline_files(root, files) {
         let installs: Vec<Install> = if is_workflow {
             vec![Install {
                 dir: root.join(".github"),

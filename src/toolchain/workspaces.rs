@@ -43,6 +43,10 @@ pub struct Workspaces {
     /// Package directories a workspace glob matches but a `!pattern` explicitly excludes
     /// (a template the project copies into new packages), sorted.
     pub excluded: Vec<ExcludedPackage>,
+    /// Package directories below a workspace root that a `!pattern` matches, no include glob
+    /// names and no workspace has as a member (`packages/cli/test/fixtures/next-app` under
+    /// `!**/fixtures/**`): the package manager installs nothing for them, sorted.
+    pub left_out: Vec<PathBuf>,
     /// Include globs that match no package directory of the tree, by the root declaring them
     /// (`.wasp/out/*` before the framework has generated its packages), sorted.
     pub unmatched: Vec<UnmatchedGlob>,
@@ -175,6 +179,7 @@ impl Workspaces {
         let mut members: BTreeMap<PathBuf, PathBuf> = BTreeMap::new(); // member dir → ws root
         let mut roots: BTreeSet<PathBuf> = BTreeSet::new();
         let mut excluded: Vec<(PathBuf, PathBuf, String)> = Vec::new();
+        let mut left_out: BTreeSet<PathBuf> = BTreeSet::new();
         let mut unmatched = Vec::new();
         for (root, globs) in &declared {
             roots.insert(root.clone());
@@ -187,6 +192,14 @@ impl Workspaces {
                 let rel = crate::discover::relative(Path::new(""), rel);
                 if rel.is_empty() || rel.split('/').any(|c| c == "node_modules") {
                     continue;
+                }
+                // A nested project no include glob names (`packages/cli/test/fixtures/app`
+                // under `!**/fixtures/**`) is outside the workspace. One an include glob names
+                // and a `!pattern` removes is a template copied into the packages beside it
+                // (logto's `!packages/connectors/templates`): its copies are members, held to
+                // the workspace's isolation like any.
+                if exclude.is_match(&rel) && !include.is_match(&rel) {
+                    left_out.insert(dir.to_path_buf());
                 }
                 // `!packages/templates`: a directory the workspace leaves out on purpose.
                 if include.is_match(&rel)
@@ -306,6 +319,10 @@ impl Workspaces {
             packages,
             links: links.into_iter().collect(),
             excluded,
+            left_out: left_out
+                .into_iter()
+                .filter(|d| !members.contains_key(d))
+                .collect(),
             unmatched: {
                 unmatched.sort();
                 unmatched.dedup();
@@ -326,6 +343,13 @@ impl Workspaces {
             Ok(at) => Some(self.members[at].1.as_path()),
             Err(_) => self.roots.iter().find(|r| *r == dir).map(PathBuf::as_path),
         }
+    }
+
+    /// Whether the package in `dir` is one a workspace's `!pattern` leaves out.
+    pub fn is_left_out(&self, dir: &Path) -> bool {
+        self.left_out
+            .binary_search_by(|d| d.as_path().cmp(dir))
+            .is_ok()
     }
 
     /// The workspace package named `name`, if the tree has one.
