@@ -87,23 +87,49 @@ pub fn rule(name: &str) -> Option<&'static Rule> {
 /// the findings come back in catalogue order, as a sequential run would give them.
 pub fn run_all(project: &Project) -> Vec<Finding> {
     use rayon::prelude::*;
-    // Entries and reachability serve most rules: computed once, before the rules fan out.
-    project.entry_points();
+    let run = |rule: &Rule| {
+        let name = if crate::timings::enabled() {
+            format!("check:{}", rule.name)
+        } else {
+            String::new()
+        };
+        let mut findings = Vec::new();
+        crate::timings::stage(&name, || (rule.check)(project, &mut findings));
+        findings
+    };
+    // Entries and reachability serve most rules: computed once, before those rules fan out.
+    // `missing-export` needs neither (nor anything that asks for them): it runs meanwhile, on
+    // the other thread (the entry computation is single-threaded).
+    let early = &missing_export::RULE;
+    let ((), early_findings) = rayon::join(
+        || {
+            project.entry_points();
+        },
+        || run(early),
+    );
+    let mut early_findings = Some(early_findings);
     let per_rule: Vec<Vec<Finding>> = RULES
         .par_iter()
         .with_max_len(1)
         .map(|rule| {
-            let name = if crate::timings::enabled() {
-                format!("check:{}", rule.name)
+            if rule.name == early.name {
+                Vec::new()
             } else {
-                String::new()
-            };
-            let mut findings = Vec::new();
-            crate::timings::stage(&name, || (rule.check)(project, &mut findings));
-            findings
+                run(rule)
+            }
         })
         .collect();
-    per_rule.into_iter().flatten().collect()
+    per_rule
+        .into_iter()
+        .zip(RULES.iter())
+        .flat_map(|(findings, rule)| {
+            if rule.name == early.name {
+                early_findings.take().unwrap_or_default()
+            } else {
+                findings
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
