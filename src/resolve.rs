@@ -449,14 +449,8 @@ impl<'t> ModuleResolver<'t> {
             files_by_stem,
             ..
         } = self;
-        crate::project::free_in_background((
-            base,
-            scoped,
-            files_by_lowercase,
-            files,
-            dirs,
-            files_by_stem,
-        ));
+        let caches = (base, scoped, files_by_lowercase, files, dirs, files_by_stem);
+        crate::project::free_in_background(caches);
     }
 
     fn resolvers_for(&self, dir: &Path, in_test_run: bool) -> &ResolverSet {
