@@ -97,15 +97,7 @@ impl Workspaces {
                 continue;
             };
             // `workspaces` is an array, or an object with `packages` (yarn classic).
-            let globs = match manifest.json.get("workspaces") {
-                Some(serde_json::Value::Array(items)) => strings(items),
-                Some(serde_json::Value::Object(map)) => map
-                    .get("packages")
-                    .and_then(|p| p.as_array())
-                    .map(|items| strings(items))
-                    .unwrap_or_default(),
-                _ => Vec::new(),
-            };
+            let globs = member_globs(manifest.json.get("workspaces"), "packages");
             if !globs.is_empty() {
                 declared.push((dir.to_path_buf(), globs));
             }
@@ -585,10 +577,15 @@ fn npm_range_to_req(alternative: &str) -> Option<semver::VersionReq> {
 /// The member globs of a Deno workspace root config: `"workspace": ["./a", "./packages/*"]`
 /// or its long form `"workspace": { "members": [...] }`.
 pub(crate) fn deno_workspace_members(config: &serde_json::Value) -> Vec<String> {
-    match config.get("workspace") {
+    member_globs(config.get("workspace"), "members")
+}
+
+/// Member globs written as an array, or as an object holding the array under `long_key`.
+fn member_globs(value: Option<&serde_json::Value>, long_key: &str) -> Vec<String> {
+    match value {
         Some(serde_json::Value::Array(items)) => strings(items),
         Some(serde_json::Value::Object(map)) => map
-            .get("members")
+            .get(long_key)
             .and_then(|m| m.as_array())
             .map(|items| strings(items))
             .unwrap_or_default(),
