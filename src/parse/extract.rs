@@ -423,14 +423,14 @@ fn call_expression(node: Node, ancestors: &[Node], text: &str, facts: &mut Modul
         "identifier" => {
             let name = node_text(function, text);
             if name == "require" && has_arguments {
-                require_call(node, text, ImportKind::Require, facts);
+                require_call(node, ancestors, text, ImportKind::Require, facts);
             }
         }
-        "import" => dynamic_import(node, text, facts),
+        "import" => dynamic_import(node, ancestors, text, facts),
         _ => {}
     }
     if object_name == Some("require") && property == Some("resolve") {
-        require_call(node, text, ImportKind::Require, facts);
+        require_call(node, ancestors, text, ImportKind::Require, facts);
     }
     if object_name == Some("Object") && property == Some("defineProperty") {
         commonjs_define(node, text, facts);

@@ -113,7 +113,13 @@ pub(super) fn import_statement(node: Node, text: &str, facts: &mut ModuleFacts) 
 }
 
 /// `require('x')` / `require.resolve('x')`: with what the result is destructured into.
-pub(super) fn require_call(node: Node, text: &str, kind: ImportKind, facts: &mut ModuleFacts) {
+pub(super) fn require_call(
+    node: Node,
+    ancestors: &[Node],
+    text: &str,
+    kind: ImportKind,
+    facts: &mut ModuleFacts,
+) {
     let Some(arguments) = node.field("arguments") else {
         return;
     };
@@ -138,7 +144,7 @@ pub(super) fn require_call(node: Node, text: &str, kind: ImportKind, facts: &mut
         namespace: true,
         span: span_of(first, text),
     };
-    mark_guard(&mut import, node, text);
+    mark_guard(&mut import, node, ancestors, text);
     let is_resolve = node
         .field("function")
         .is_some_and(|f| f.kind() == "member_expression");
@@ -249,7 +255,7 @@ fn in_type_position(node: Node) -> bool {
     false
 }
 
-pub(super) fn dynamic_import(node: Node, text: &str, facts: &mut ModuleFacts) {
+pub(super) fn dynamic_import(node: Node, ancestors: &[Node], text: &str, facts: &mut ModuleFacts) {
     let Some(arguments) = node.field("arguments") else {
         return;
     };
@@ -279,7 +285,7 @@ pub(super) fn dynamic_import(node: Node, text: &str, facts: &mut ModuleFacts) {
         namespace: true,
         span: span_of(first, text),
     };
-    mark_guard(&mut import, node, text);
+    mark_guard(&mut import, node, ancestors, text);
     bound_names(node, text, &mut import);
     facts.imports.push(import);
 }
@@ -300,24 +306,21 @@ enum Guard {
     ModuleSystemBranch,
 }
 
-/// Records on `import` how the call `node` that makes it is guarded.
-fn mark_guard(import: &mut Import, node: Node, text: &str) {
-    let guard = guard_of(node, text);
+/// Records on `import` how the call `node` (whose ancestors are `ancestors`, nearest last) that
+/// makes it is guarded.
+fn mark_guard(import: &mut Import, node: Node, ancestors: &[Node], text: &str) {
+    let guard = guard_of(node, ancestors, text);
     import.optional = guard == Guard::TryCatch;
     import.module_system_branch = guard == Guard::ModuleSystemBranch;
 }
 
-/// How the call `node` is guarded. Looks a bounded number of levels up (`Node::parent` costs
-/// the node's depth): a call nested deeper is taken as unguarded.
-fn guard_of(node: Node, text: &str) -> Guard {
+/// How the call `node` is guarded, from its ancestors (the walk's, nearest last). Looks a
+/// bounded number of levels up: a call nested deeper is taken as unguarded.
+fn guard_of(node: Node, ancestors: &[Node], text: &str) -> Guard {
     const MAX_LEVELS: usize = 24;
     let mut child = node;
-    let mut current = node.parent();
     let mut in_nested_function = false;
-    for _ in 0..MAX_LEVELS {
-        let Some(n) = current else {
-            return Guard::None;
-        };
+    for &n in ancestors.iter().rev().take(MAX_LEVELS) {
         let guard = match n.kind() {
             "try_statement"
                 if !in_nested_function
@@ -358,7 +361,6 @@ fn guard_of(node: Node, text: &str) -> Guard {
             return guard;
         }
         child = n;
-        current = n.parent();
     }
     Guard::None
 }
