@@ -606,11 +606,9 @@ pub fn assemble(
     let setup = Instant::now();
     // A root package.json that only a Dockerfile or CI step creates (copied from a committed
     // template) is the root's manifest, as it is before any install.
-    let manifest_copies = crate::toolchain::workflows::manifest_copies(
-        &root,
-        &discovery.env_files,
-        &discovery.package_jsons,
-    );
+    let pipelines = crate::toolchain::workflows::pipeline_files(&root, &discovery.env_files);
+    let manifest_copies =
+        crate::toolchain::workflows::manifest_copies(&root, &pipelines, &discovery.package_jsons);
     let manifests = Manifests::load_with_copies(
         &discovery.package_jsons,
         &manifest_copies
@@ -636,7 +634,7 @@ pub fn assemble(
         &path_literals,
     );
     // Workflows are env declaration files too (their `env:` blocks).
-    toolchain.workflow_installs = crate::toolchain::workflows::load(&root, &discovery.env_files);
+    toolchain.workflow_installs = crate::toolchain::workflows::load(&root, &pipelines);
     toolchain.manifest_copies = manifest_copies;
     let resolver = ModuleResolver::new(
         &root,

@@ -21,26 +21,38 @@ pub struct WorkflowInstall {
     pub package: String,
 }
 
-/// The GitHub Actions workflows (`.github/workflows/*.yml`) and Dockerfiles among `files`,
-/// read, each with whether it is a workflow.
-fn pipeline_files<'f>(
-    root: &Path,
-    files: &'f [PathBuf],
-) -> impl Iterator<Item = (&'f PathBuf, String, bool)> + 'f {
+/// A GitHub Actions workflow (`.github/workflows/*.yml`) or a Dockerfile of the tree, read once
+/// for every pass over them ([`manifest_copies`], [`load`]).
+#[derive(Debug)]
+pub struct PipelineFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub is_workflow: bool,
+}
+
+/// The workflows and Dockerfiles among `files`, read.
+pub fn pipeline_files(root: &Path, files: &[PathBuf]) -> Vec<PipelineFile> {
     let workflows = root.join(".github").join("workflows");
-    files.iter().filter_map(move |file| {
-        let is_workflow = file.parent() == Some(workflows.as_path())
-            && file.extension().is_some_and(|e| e == "yml" || e == "yaml");
-        let is_dockerfile = file
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(crate::env::declarations::is_dockerfile_name);
-        if !is_workflow && !is_dockerfile {
-            return None;
-        }
-        let text = crate::access::read_to_string(file).ok()?;
-        Some((file, text, is_workflow))
-    })
+    files
+        .iter()
+        .filter_map(|file| {
+            let is_workflow = file.parent() == Some(workflows.as_path())
+                && file.extension().is_some_and(|e| e == "yml" || e == "yaml");
+            let is_dockerfile = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(crate::env::declarations::is_dockerfile_name);
+            if !is_workflow && !is_dockerfile {
+                return None;
+            }
+            let text = crate::access::read_to_string(file).ok()?;
+            Some(PipelineFile {
+                path: file.clone(),
+                text,
+                is_workflow,
+            })
+        })
+        .collect()
 }
 
 /// A committed manifest that a Dockerfile or CI step copies to a directory without one
@@ -60,11 +72,12 @@ pub struct ManifestCopy {
 /// tree that has no `package.json` of its own (`package_jsons`, the committed ones).
 pub fn manifest_copies(
     root: &Path,
-    files: &[PathBuf],
+    pipelines: &[PipelineFile],
     package_jsons: &[PathBuf],
 ) -> Vec<ManifestCopy> {
     let mut out = Vec::new();
-    for (file, text, is_workflow) in pipeline_files(root, files) {
+    for pipeline in pipelines {
+        let (file, text, is_workflow) = (&pipeline.path, &pipeline.text, pipeline.is_workflow);
         let dockerfile_dir = file.parent().unwrap_or(root);
         // In an image, the tree lands where `COPY . <dir>` puts it (`WORKDIR` + `.`).
         let mut workdir = String::from("/");
@@ -200,22 +213,23 @@ fn image_path(workdir: &str, dir: &str) -> String {
 }
 
 /// Reads every GitHub Actions workflow (`.github/workflows/*.yml`) and Dockerfile among `files`.
-pub fn load(root: &Path, files: &[PathBuf]) -> Vec<WorkflowInstall> {
+pub fn load(root: &Path, pipelines: &[PipelineFile]) -> Vec<WorkflowInstall> {
     let mut out = Vec::new();
-    for (file, text, is_workflow) in pipeline_files(root, files) {
+    for pipeline in pipelines {
+        let (file, text, is_workflow) = (&pipeline.path, &pipeline.text, pipeline.is_workflow);
         let installs: Vec<Install> = if is_workflow {
             vec![Install {
                 dir: root.join(".github"),
                 global: false,
             }]
         } else {
-            let global = finds_global_packages(&text);
+            let global = finds_global_packages(text);
             let dockerfile_dir = file.parent().unwrap_or(root);
             // A global install serves every file the image copies in (the build context is
             // usually the tree's root, whatever folder holds the Dockerfile); a local one,
             // the Dockerfile's folder.
             let copied = if global {
-                copied_dirs(root, dockerfile_dir, &text)
+                copied_dirs(root, dockerfile_dir, text)
             } else {
                 Vec::new()
             };
