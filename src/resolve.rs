@@ -1099,6 +1099,24 @@ impl<'t> ModuleResolver<'t> {
                 reason,
             };
         };
+        // `/x` in a Vite project: the places Vite serves it from, not the file system's root.
+        let served_from = self.vite_rooted(importer_dir, specifier, manifests);
+        if let Some(public) = served_from.first() {
+            let tried: Vec<String> = served_from
+                .iter()
+                .map(|p| relative(&self.root, &normalize(p)))
+                .collect();
+            return Resolution::Unresolved {
+                suggestion: self
+                    .suggest(public)
+                    .map(|found| relative_specifier(importer_dir, &found)),
+                reason: Some(format!(
+                    "Vite serves `{specifier}` from its public folder or its root: neither `{}` exists",
+                    tried.join("` nor `")
+                )),
+                tried,
+            };
+        }
         let candidates = candidates(&base);
         // The resolver failed for a reason other than a missing file (an invalid package.json
         // on the way, reported on its own by invalid-manifest): a candidate that exists with
