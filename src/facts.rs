@@ -510,6 +510,9 @@ pub enum DirectoryLoadKind {
     /// (`require('./' + name)`, `` import(`./jobs/${job}.js`) ``): `pattern` is a glob whose
     /// `*` may cross directories, as a bundler's context module would.
     ComputedImport,
+    /// A route module a React Router route config names (`route("about", "./about.tsx")`):
+    /// `pattern` is relative to the app directory, the folder that holds `root.tsx`.
+    RouteModule,
 }
 
 /// A directory (or glob) whose files are loaded without a literal import.

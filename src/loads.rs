@@ -152,6 +152,9 @@ fn directory_loads(
         }
         let pattern = &load.pattern;
         let base: PathBuf = match pattern.strip_prefix("{cwd}") {
+            _ if load.kind == DirectoryLoadKind::RouteModule => {
+                app_directory(project, dir, package_dir).join(pattern)
+            }
             Some(rest) => package_dir.join(rest.trim_start_matches('/')),
             None if load.kind == DirectoryLoadKind::Glob && pattern.starts_with('/') => {
                 package_dir.join(pattern.trim_start_matches('/'))
@@ -209,6 +212,23 @@ fn directory_loads(
                 ));
             }
         }
+    }
+}
+
+/// The app directory of a React Router project whose route config lies in `dir`: the
+/// nearest folder up to the package's that holds the root route (`root.tsx`), else the
+/// package's `app/`, else `dir`.
+fn app_directory(project: &Project, dir: &Path, package_dir: &Path) -> PathBuf {
+    const ROOTS: &[&str] = &["root.tsx", "root.jsx", "root.ts", "root.js"];
+    let holds_root = |d: &Path| ROOTS.iter().any(|r| project.module_at(&d.join(r)).is_some());
+    let found = dir
+        .ancestors()
+        .take_while(|d| d.starts_with(package_dir))
+        .find(|d| holds_root(d));
+    match found {
+        Some(d) => d.to_path_buf(),
+        None if holds_root(&package_dir.join("app")) => package_dir.join("app"),
+        None => dir.to_path_buf(),
     }
 }
 

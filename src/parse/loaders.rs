@@ -1,7 +1,8 @@
 //! Files loaded by a library from a path written in a config object, not by an import:
 //! ORM `entities` / `migrations` / `subscribers` / `models` globs (TypeORM, MikroORM,
 //! Sequelize), knex `migrations: { directory }`, `__dirname + '/migrations/**/*.ts'`, and
-//! scripts a page registers by URL (`navigator.serviceWorker.register('/sw.js')`).
+//! scripts a page registers by URL (`navigator.serviceWorker.register('/sw.js')`), and the
+//! route modules a React Router route config names (`route("about", "./about.tsx")`).
 //!
 //! Each becomes a [`DirectoryLoad`]: a glob or directory relative to the file
 //! (`__dirname`-based) or to the working directory (`{cwd}/…`, how ORMs read plain strings).
@@ -28,15 +29,76 @@ const LOADER_KEYS: &[&str] = &[
 /// Folders a server usually serves at `/`.
 const STATIC_DIRS: &[&str] = &["public", "static", ""];
 
-/// Fills `facts.directory_loads` with config-named loaders and URL-registered scripts.
+/// Modules that export React Router's route-config helpers (framework mode, and Remix's
+/// route config before it).
+const ROUTE_CONFIG_MODULES: &[&str] = &["@react-router/dev/routes", "@remix-run/route-config"];
+
+/// The route-config helpers that name a route module, with the argument that names it:
+/// `route(path, file, …)`, `index(file, …)`, `layout(file, …)`.
+const ROUTE_HELPERS: &[(&str, u32)] = &[("route", 1), ("index", 0), ("layout", 0)];
+
+/// Fills `facts.directory_loads` with config-named loaders, URL-registered scripts and the
+/// route modules of a route config.
 pub(super) fn extract_loaders(index: &Index, text: &str, facts: &mut ModuleFacts) {
+    let helpers = route_helpers(facts);
     for (kind, node) in index.of(&[Kind::Pair, Kind::Call]) {
         match kind {
             Kind::Pair => loader_pair(node, text, facts),
-            Kind::Call => registered_script(node, text, facts),
+            Kind::Call => {
+                registered_script(node, text, facts);
+                if !helpers.is_empty() {
+                    route_module(node, text, &helpers, facts);
+                }
+            }
             _ => {}
         }
     }
+}
+
+/// The local names of the route-config helpers the file imports, with the argument each
+/// names its route module by.
+fn route_helpers(facts: &ModuleFacts) -> Vec<(String, u32)> {
+    facts
+        .imports
+        .iter()
+        .filter(|i| ROUTE_CONFIG_MODULES.contains(&i.specifier.as_str()))
+        .flat_map(|i| &i.names)
+        .filter(|n| !n.type_only)
+        .filter_map(|n| {
+            let (_, at) = ROUTE_HELPERS.iter().find(|(h, _)| *h == n.imported)?;
+            Some((n.local.clone().unwrap_or_else(|| n.imported.clone()), *at))
+        })
+        .collect()
+}
+
+/// `route("about", "./about.tsx")`: the route module, as written (relative to the app
+/// directory, not to the config file; `loads` resolves it there).
+fn route_module(call: Node, text: &str, helpers: &[(String, u32)], facts: &mut ModuleFacts) {
+    let Some(function) = call.field("function") else {
+        return;
+    };
+    if function.kind() != "identifier" {
+        return;
+    }
+    let name = node_text(function, text);
+    let Some((_, at)) = helpers.iter().find(|(h, _)| h == name) else {
+        return;
+    };
+    let Some(file) = call
+        .field("arguments")
+        .and_then(|a| a.named_child(*at))
+        .and_then(|a| string_value(a, text))
+    else {
+        return;
+    };
+    if file.is_empty() || file.contains("${") {
+        return;
+    }
+    facts.directory_loads.push(DirectoryLoad {
+        kind: DirectoryLoadKind::RouteModule,
+        pattern: file,
+        span: span_of(call, text),
+    });
 }
 
 fn node_text<'a>(node: Node, text: &'a str) -> &'a str {
