@@ -109,6 +109,20 @@ struct ResolverSet {
     types_cjs: ToolchainResolver,
 }
 
+/// Frameworks that build with Vite and hand it their public folder, as (package a package.json
+/// declares, the stem of a config file that marks the project, public folder): a root-absolute
+/// import (`/logo.svg?url`) in their projects is served from there. SvelteKit names its folder
+/// `static/`. Frameworks come before `vite` itself, which their projects declare too.
+const VITE_HOSTS: &[(&str, Option<&str>, &str)] = &[
+    ("astro", Some("astro"), "public"),
+    ("@sveltejs/kit", Some("svelte"), "static"),
+    ("@react-router/dev", Some("react-router"), "public"),
+    ("@solidjs/start", None, "public"),
+    ("@tanstack/react-start", None, "public"),
+    ("@analogjs/platform", None, "public"),
+    ("vite", Some("vite"), "public"),
+];
+
 impl ResolverSet {
     fn new(
         base: &ToolchainResolver,
@@ -268,6 +282,20 @@ pub fn options() -> ResolveOptions {
         tsconfig: Some(TsconfigDiscovery::Auto),
         ..ResolveOptions::default()
     }
+}
+
+/// The other TypeScript extension tsc also tries for a specifier that names one
+/// (`loadModuleFromFileNoImplicitExtensions`: `./x.ts` finds `x.tsx`, `./x.tsx` and `./x.jsx`
+/// find `x.ts`). Only a type-only import may lean on it: it never reaches the bundler, which
+/// takes the extension literally.
+fn swapped_typescript_extension(specifier: &str) -> Option<String> {
+    let (stem, ext) = specifier.rsplit_once('.')?;
+    let other = match ext {
+        "ts" if !stem.ends_with(".d") => "tsx",
+        "tsx" | "jsx" => "ts",
+        _ => return None,
+    };
+    Some(format!("{stem}.{other}"))
 }
 
 /// How TypeScript resolves for the type checker: a declaration file stands in for the module
@@ -605,6 +633,12 @@ impl<'t> ModuleResolver<'t> {
                 if let Some(path) = self.through_nearest_tsconfig(importer, specifier, resolver) {
                     return self.found(path, specifier, importer_dir, manifests);
                 }
+                if import.kind == ImportKind::TypeOnly
+                    && let Some(path) = swapped_typescript_extension(specifier)
+                        .and_then(|swapped| resolver.resolve_file(importer, &swapped).ok())
+                {
+                    return self.found(path.into_path_buf(), specifier, importer_dir, manifests);
+                }
                 if let Some(provider) = self.toolchain.virtual_provider(specifier) {
                     return Resolution::Virtual { provider };
                 }
@@ -732,8 +766,9 @@ impl<'t> ModuleResolver<'t> {
     /// Where Vite looks for a root-absolute import (`import viteLogo from '/vite.svg'`, the
     /// stock `npm create vite` app): its `publicDir` (`public/` beside the Vite root), then the
     /// root itself. The Vite root is the nearest directory holding a `vite.config.*` or a
-    /// package.json that declares `vite`. Empty outside a Vite project; a file in neither
-    /// place stays unresolved.
+    /// package.json that declares `vite`, or a framework that builds with Vite ([`VITE_HOSTS`]:
+    /// an Astro site declares `astro`, not `vite`). Empty outside a Vite project; a file in
+    /// neither place stays unresolved.
     fn vite_rooted(
         &self,
         importer_dir: &Path,
@@ -747,17 +782,26 @@ impl<'t> ModuleResolver<'t> {
             return Vec::new();
         };
         let rest = strip_query(rest);
-        let vite_root = ancestors_under(importer_dir, &self.root).find(|dir| {
-            manifests.nearest(dir, &self.root).is_some_and(|m| {
-                m.path.parent() == Some(dir) && m.dependencies.contains_key("vite")
-            }) || ["js", "ts", "mjs", "mts", "cjs", "cts"]
-                .iter()
-                .any(|ext| self.files.contains(&dir.join(format!("vite.config.{ext}"))))
+        let has_config = |dir: &Path, stem: &str| {
+            ["js", "ts", "mjs", "mts", "cjs", "cts"].iter().any(|ext| {
+                self.files
+                    .contains(&dir.join(format!("{stem}.config.{ext}")))
+            })
+        };
+        let served = ancestors_under(importer_dir, &self.root).find_map(|dir| {
+            let manifest = manifests
+                .nearest(dir, &self.root)
+                .filter(|m| m.path.parent() == Some(dir));
+            VITE_HOSTS.iter().find_map(|&(package, config, public)| {
+                let declared = manifest.is_some_and(|m| m.dependencies.contains_key(package));
+                let configured = config.is_some_and(|stem| has_config(dir, stem));
+                (declared || configured).then(|| (dir.to_path_buf(), public))
+            })
         });
-        let Some(vite_root) = vite_root else {
+        let Some((vite_root, public)) = served else {
             return Vec::new();
         };
-        vec![vite_root.join("public").join(rest), vite_root.join(rest)]
+        vec![vite_root.join(public).join(rest), vite_root.join(rest)]
     }
 
     /// The resolution of a specifier that resolved to `path`.

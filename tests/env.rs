@@ -740,6 +740,35 @@ fn feature_paths_helpers_log_records_props_and_commented_template_lines() {
 }
 
 #[test]
+fn an_env_helper_behind_a_workspace_stub_is_followed_to_its_source() {
+    // `import { parseEnvInt } from "shared/util"` runs packages/shared/util.js, a stub
+    // `module.exports = require("./dist/util")` whose build output maps back to src/util/:
+    // the helper there returns its default when the value is unset, so the reads handed to it
+    // (directly, or through a destructured local) are optional. The secret nothing copes with
+    // is still the one error.
+    let (json, value) = env_json("workspace-env-helper-stub");
+    insta::assert_snapshot!("env_workspace_env_helper_stub_json", json);
+    for name in [
+        "PORT",
+        "JOB_TIMEOUT_MS",
+        "CRON_DISABLED",
+        "IS_CLOUD",
+        "DEFAULT_CONVERSION_WINDOW_HOURS",
+    ] {
+        assert_eq!(
+            row(&value, name),
+            (false, "undeclared".to_string(), vec![]),
+            "{name}"
+        );
+    }
+    assert!(row(&value, "SESSION_SECRET").0);
+    assert_eq!(
+        undeclared_errors("workspace-env-helper-stub"),
+        vec!["SESSION_SECRET packages/back-end/src/util/secrets.ts".to_string()]
+    );
+}
+
+#[test]
 fn commented_keys_of_a_committed_env_file_document_optional_settings() {
     let (json, value) = env_json("env-commented-keys-committed");
     insta::assert_snapshot!("env_commented_keys_committed_json", json);

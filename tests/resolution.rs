@@ -1015,6 +1015,64 @@ fn vite_root_absolute_imports_resolve_from_public_and_the_vite_root() {
 }
 
 #[test]
+fn frameworks_that_build_with_vite_serve_root_absolute_imports_from_their_public_folder() {
+    // An Astro site declares `astro`, not `vite`, yet Vite serves its public/ at the root; a
+    // SvelteKit app's public folder is static/. Only the badge that exists in neither place
+    // (an import the build would fail on) is reported.
+    let lines = finding_lines(&check_json("fixtures/vite-framework-public-imports"));
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].contains("apps/landing/src/components/Homepage.tsx")
+            && unresolved[0].contains("/google-play-badge.png?url")
+            && unresolved[0].contains("apps/landing/public/google-play-badge.png"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("vite_framework_public_imports", lines);
+}
+
+#[test]
+fn a_type_only_import_may_name_the_other_typescript_extension_a_value_import_may_not() {
+    // tsc tries `.tsx` for `./x.ts` and `.ts` for `./x.tsx`; the two type-only imports that
+    // lean on it never reach Vite. The value import of `feature.jsx` does, and Vite takes the
+    // extension literally: it stays an error, pointing at `feature.ts`.
+    let lines = finding_lines(&check_json("fixtures/type-import-extension-swap"));
+    let unresolved = lines_of(&lines, "unresolved-import");
+    assert_eq!(unresolved.len(), 1, "{lines:#?}");
+    assert!(
+        unresolved[0].starts_with("error ")
+            && unresolved[0].contains("src/component/feature/FeatureView.tsx:7")
+            && unresolved[0].contains("feature.jsx"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("type_import_extension_swap", lines);
+}
+
+#[test]
+fn a_decorated_file_keeps_only_the_type_imports_decorator_metadata_writes_out() {
+    // With emitDecoratorMetadata, tsc writes a constructor parameter's type out as
+    // `design:paramtypes`: the service's undeclared cache store is loaded at run time. The
+    // guard's `Request`, a type argument in an undecorated method, is erased as in any file.
+    // The spec's `custom-renderer` is a Jest virtual mock (`{ virtual: true }`): no package.
+    let lines = finding_lines(&check_json("fixtures/nest-decorated-type-imports"));
+    let unlisted = lines_of(&lines, "unlisted-dependency");
+    assert_eq!(unlisted.len(), 1, "{lines:#?}");
+    assert!(
+        unlisted[0].starts_with("error ")
+            && unlisted[0].contains("src/resume/resume.service.ts")
+            && unlisted[0].contains("`cache-manager-redis-store`"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("`express`") || l.contains("custom-renderer")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("nest_decorated_type_imports", lines);
+}
+
+#[test]
 fn a_project_the_pnpm_workspace_excludes_is_not_held_to_its_isolation() {
     // packages/cli/test/fixtures/next-app is CLI test input that `!**/fixtures/**` leaves out
     // of the workspace: pnpm links nothing for it, so its undeclared `next` (which apps/web

@@ -266,13 +266,17 @@ pub fn env_table(
         let is_production = production.get(i).copied().unwrap_or(false);
         let gated = gated.get(i).copied().unwrap_or(false);
         for read in module.facts.env_reads.iter().chain(&helper_reads[i]) {
+            // Every call the value is handed to copes (one for a direct read, one per use of
+            // a destructured local).
             let handed_to_coping_function = || {
-                module
+                let mut handoffs = module
                     .facts
                     .env_handoffs
                     .iter()
                     .filter(|h| h.start == read.span.start)
-                    .any(|h| imported_function_copes(project, i, &h.callee, h.argument))
+                    .peekable();
+                handoffs.peek().is_some()
+                    && handoffs.all(|h| imported_function_copes(project, i, &h.callee, h.argument))
             };
             let site = ReadSite {
                 file: module.file.rel.clone(),
@@ -714,7 +718,8 @@ fn resolved_module(project: &Project, resolution: &crate::resolve::Resolution) -
 }
 
 /// What module `module` exports as `name` satisfies `holds` (the module's facts and the name
-/// there), followed a few re-export hops deep (`export { f } from`, `export * from`).
+/// there), followed a few re-export hops deep (`export { f } from`, `export * from`, and a
+/// CommonJS stub `module.exports = require('./dist/x')` whose build output maps to source).
 fn exported_holds(
     project: &Project,
     module: usize,
@@ -729,13 +734,20 @@ fn exported_holds(
     if depth >= 4 || name == "default" {
         return false;
     }
+    let passthrough = facts.exports.passthrough.as_deref();
     facts
         .imports
         .iter()
         .zip(&project.modules[module].resolutions)
-        .filter(|(import, _)| import.kind == crate::facts::ImportKind::ReExport)
+        .filter(|(import, _)| {
+            import.kind == crate::facts::ImportKind::ReExport
+                || passthrough == Some(import.specifier.as_str())
+        })
         .any(|(import, resolution)| {
-            let inner = if import.names.is_empty() && import.namespace {
+            let inner = if passthrough == Some(import.specifier.as_str()) {
+                // `module.exports = require('./dist/util')`: every name is the target's.
+                Some(name.to_string())
+            } else if import.names.is_empty() && import.namespace {
                 // `export * from './x'`
                 Some(name.to_string())
             } else {

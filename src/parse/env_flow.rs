@@ -1581,14 +1581,43 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
         .filter_map(|r| {
             let node =
                 root.descendant_for_byte_range(r.span.start as usize, r.span.end as usize)?;
-            let (callee, argument) = handed_to_call(node, text)?;
-            Some(EnvHandoff {
+            let calls = if r.form == EnvReadForm::Destructure {
+                destructured_handoffs(node, text)?
+            } else {
+                vec![handed_to_call(node, text)?]
+            };
+            Some(calls.into_iter().map(|(callee, argument)| EnvHandoff {
                 start: r.span.start,
                 callee,
                 argument,
-            })
+            }))
         })
+        .flatten()
         .collect();
+}
+
+/// `const { IS_CLOUD } = process.env` whose local is only ever handed to calls
+/// (`stringToBoolean(IS_CLOUD)`): one hand-off per use, all of which must cope. `None` when
+/// some use is anything else (the local's own flow decides then) or there is no use.
+fn destructured_handoffs(key: Node, text: &str) -> Option<Vec<(String, usize)>> {
+    let local = destructured_local(key)?;
+    let scope = enclosing_scope(local)?;
+    let name = node_text(local, text);
+    // `{ IS_CLOUD }` in an object literal is a use too, and not a call's argument.
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "shorthand_property_identifier" && node_text(node, text) == name {
+            return None;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    let calls: Option<Vec<_>> = candidate_uses(scope, false, name, text)
+        .into_iter()
+        .filter(|node| node.start_byte() > local.end_byte())
+        .map(|node| handed_to_call(node, text))
+        .collect();
+    calls.filter(|calls| !calls.is_empty())
 }
 
 /// `export const SEGMENT_KEY = import.meta.env.VITE_SEGMENT_KEY` with no use of

@@ -427,6 +427,54 @@ pub(super) fn required_specifier(node: Node, text: &str) -> Option<String> {
     literal_string(first, text)
 }
 
+/// Drops the imports of modules a Jest test declares virtual (`jest.mock('custom-provider',
+/// factory, { virtual: true })`): the mock is the module, created for the test run and
+/// existing nowhere else, so the import is neither a file to resolve nor a package to declare.
+pub(super) fn drop_virtual_mocks(
+    index: &super::extract::Index,
+    text: &str,
+    facts: &mut ModuleFacts,
+) {
+    if !text.contains("virtual") {
+        return;
+    }
+    let mut virtual_modules = Vec::new();
+    for (_, call) in index.of(&[super::extract::Kind::Call]) {
+        let Some(function) = call.field("function") else {
+            continue;
+        };
+        if !matches!(
+            node_text(function, text),
+            "jest.mock" | "jest.doMock" | "jest.unstable_mockModule"
+        ) {
+            continue;
+        }
+        let arguments = call_arguments(call);
+        let (Some(specifier), Some(options)) = (
+            arguments.first().and_then(|a| literal_string(*a, text)),
+            arguments.get(2).filter(|o| o.kind() == "object"),
+        ) else {
+            continue;
+        };
+        let mut cursor = options.walk();
+        let is_virtual = options.named_children(&mut cursor).any(|pair| {
+            pair.kind() == "pair"
+                && pair
+                    .field("key")
+                    .is_some_and(|k| node_text(k, text) == "virtual")
+                && pair.field("value").is_some_and(|v| v.kind() == "true")
+        });
+        if is_virtual {
+            virtual_modules.push(specifier);
+        }
+    }
+    if !virtual_modules.is_empty() {
+        facts
+            .imports
+            .retain(|import| !virtual_modules.contains(&import.specifier));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::discover::Dialect;

@@ -185,6 +185,7 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
             let (mut facts, index) = extract::extract_indexed(&tree, &text, typescript);
             endpoints::extract_endpoints(tree.root_node(), &index, &text, &mut facts);
             loaders::extract_loaders(&index, &text, &mut facts);
+            imports::drop_virtual_mocks(&index, &text, &mut facts);
             if typescript {
                 types::erase_type_only_imports(&tree, &index, &text, &mut facts);
                 types::top_level_declarations(&tree, &text, &mut facts);

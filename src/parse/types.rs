@@ -24,8 +24,9 @@ struct Uses {
 /// esbuild and swc drop such an import, side effects included, so it is no run-time edge.
 /// Names used only as types are marked `type_only` even when the import also brings values.
 ///
-/// Files with decorators are left alone: `emitDecoratorMetadata` turns constructor
-/// parameter types into run-time references (NestJS injection).
+/// In a file with decorators, a type in a position `emitDecoratorMetadata` writes out
+/// (`design:paramtypes`, `design:type`, `design:returntype`: NestJS injection) counts as a
+/// value; see [`in_metadata_position`].
 pub(super) fn erase_type_only_imports(
     tree: &Tree,
     index: &Index,
@@ -56,12 +57,10 @@ pub(super) fn erase_type_only_imports(
         .flat_map(|(_, locals)| locals.iter())
         .map(|l| (l.as_str(), Uses::default()))
         .collect();
-    if index.of(&[Kind::Decorator]).next().is_some() {
-        return;
-    }
+    let decorated = index.of(&[Kind::Decorator]).next().is_some();
     for identifier in &index.identifiers {
         if let Some(u) = uses.get_mut(node_text(identifier.node, text)) {
-            if identifier.in_type {
+            if identifier.in_type && !(decorated && in_metadata_position(identifier.node, text)) {
                 u.types += 1;
             } else {
                 u.values += 1;
@@ -90,6 +89,55 @@ pub(super) fn erase_type_only_imports(
             import.kind = ImportKind::TypeOnly;
         }
     }
+}
+
+/// Whether a type-position identifier is one `emitDecoratorMetadata` turns into a run-time
+/// reference: in the annotation of a constructor parameter (a decorated class's
+/// `design:paramtypes`), of a parameter or the return type of a decorated method, or of a
+/// decorated property. Other type positions of a decorated file (a type argument in a method
+/// body, an undecorated method's signature, a local's annotation) are erased as anywhere.
+/// Which classes are decorated is not checked: a constructor parameter always counts.
+fn in_metadata_position(identifier: Node, text: &str) -> bool {
+    let decorated = |member: Node| {
+        let mut cursor = member.walk();
+        let own = member
+            .children(&mut cursor)
+            .any(|c| c.kind() == "decorator");
+        // Decorators may also sit before the member in the class body.
+        own || member
+            .prev_named_sibling()
+            .is_some_and(|p| p.kind() == "decorator")
+    };
+    let mut annotation = None;
+    let mut current = identifier;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "type_annotation" if annotation.is_none() => annotation = Some(parent),
+            "required_parameter" | "optional_parameter" if annotation.is_some() => {
+                let Some(method) = parent.parent().and_then(|list| list.parent()) else {
+                    return false;
+                };
+                return method.kind() == "method_definition"
+                    && (method
+                        .child_by_field_name("name")
+                        .is_some_and(|n| node_text(n, text) == "constructor")
+                        || decorated(method)
+                        || decorated(parent));
+            }
+            "method_definition" if annotation.is_some() => return decorated(parent),
+            "public_field_definition" if annotation.is_some() => return decorated(parent),
+            "statement_block"
+            | "class_body"
+            | "program"
+            | "arrow_function"
+            | "function_expression" => {
+                return false;
+            }
+            _ => {}
+        }
+        current = parent;
+    }
+    false
 }
 
 /// Local names bound by an `import … from` statement, except `type`-marked ones.
