@@ -177,6 +177,8 @@ fn is_other_interesting(name: &str) -> bool {
             .any(|ext| name.ends_with(ext))
         || name == "wrangler.json"
         || name == "wrangler.jsonc"
+        // An Nx project's build targets name its entry (`options.main`).
+        || name == "project.json"
 }
 
 /// The most a `package.json`, tsconfig, env or configuration file may hold (they are read

@@ -436,6 +436,8 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
             found.procfile(file);
         } else if name.starts_with("ecosystem.config.") {
             found.ecosystem(file);
+        } else if name == "project.json" {
+            found.nx_project(file);
         } else if is_template(name) {
             found.template(file);
         }
@@ -969,6 +971,74 @@ impl Finder<'_> {
         }
     }
 
+    /// An Nx `project.json`: the `main` of each target's options (`@nx/webpack:webpack`,
+    /// `@nx/esbuild:esbuild`, `@nx/js:tsc`…), a path from the Nx workspace root (the folder
+    /// holding `nx.json`). A bundling executor's output inlines its dependencies.
+    fn nx_project(&mut self, file: &Path) {
+        let Ok(text) = crate::access::read_to_string(file) else {
+            return;
+        };
+        let Ok(Some(json)) =
+            jsonc_parser::parse_to_serde_value(&text, &crate::resolve::jsonc_options())
+        else {
+            return;
+        };
+        let Some(targets) = json.get("targets").and_then(|t| t.as_object()) else {
+            return;
+        };
+        let dir = file.parent().unwrap_or(&self.project.root);
+        let workspace = crate::resolve::ancestors_under(dir, &self.project.root)
+            .find(|d| crate::access::is_file(d.join("nx.json")))
+            .unwrap_or(&self.project.root)
+            .to_path_buf();
+        for (name, target) in targets {
+            let executor = target
+                .get("executor")
+                .and_then(|e| e.as_str())
+                .unwrap_or("");
+            let bundled = ["webpack", "esbuild", "rollup", "rspack", "vite", "angular"]
+                .iter()
+                .any(|b| executor.contains(b));
+            let Some(options) = target.get("options") else {
+                continue;
+            };
+            // `main` (`@nx/webpack`, `@nx/js:tsc`), Angular's `browser`/`server`/`polyfills`
+            // (a string or a list; package names such as `zone.js` find no file), and the
+            // files `fileReplacements` swap in for a configuration.
+            let mut named: Vec<(String, &str)> = Vec::new();
+            for key in ["main", "browser", "server", "polyfills"] {
+                let paths = match options.get(key) {
+                    Some(serde_json::Value::String(path)) => vec![path.as_str()],
+                    Some(serde_json::Value::Array(paths)) => {
+                        paths.iter().filter_map(|p| p.as_str()).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                named.extend(paths.into_iter().map(|p| (format!("options.{key}"), p)));
+            }
+            let configurations = target.get("configurations").and_then(|c| c.as_object());
+            for (configuration, value) in configurations.into_iter().flatten() {
+                let replacements = value.get("fileReplacements").and_then(|r| r.as_array());
+                for with in replacements
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.get("with"))
+                {
+                    if let Some(path) = with.as_str() {
+                        let key = format!("configurations.{configuration}.fileReplacements");
+                        named.push((key, path));
+                    }
+                }
+            }
+            for (key, path) in named {
+                let source = format!("{} targets.{name}.{key}", self.project.relative(file));
+                self.with(EntryKind::Production, bundled, |f| {
+                    f.add_written_path(&workspace, path, &source, false)
+                });
+            }
+        }
+    }
+
     fn procfile(&mut self, file: &Path) {
         let Ok(text) = crate::access::read_to_string(file) else {
             return;
@@ -1050,6 +1120,30 @@ impl Finder<'_> {
             let name = module.file.name();
             if at_package_root && module.role == FileRole::Production && is_tool_config(name) {
                 self.push(i, "tool configuration by name", EntryKind::Config);
+                continue;
+            }
+            // Storybook loads `.storybook/main.*`, `preview.*` and `manager.*`; tools that
+            // follow the `.config/` convention (Prisma's `.config/prisma.ts`) load theirs from
+            // the package's `.config/` folder.
+            let folder = dir.file_name().and_then(|n| n.to_str());
+            let stem = strip_source_extension(name);
+            let conventional = match folder {
+                Some(".storybook") => {
+                    matches!(stem, "main" | "preview" | "manager") && stem != name
+                }
+                Some(".config") => {
+                    stem != name
+                        && dir.parent().is_some_and(|package| {
+                            self.project
+                                .manifests
+                                .nearest(package, &self.project.root)
+                                .is_some_and(|m| m.path.parent() == Some(package))
+                        })
+                }
+                _ => false,
+            };
+            if conventional {
+                self.push(i, "tool configuration by folder", EntryKind::Config);
             }
         }
     }

@@ -22,8 +22,10 @@ const DOCS: &str = "\
 Follows imports (and directory loaders) from every entry point: `package.json` `main`,
 `module`, `bin`, `exports`, files run by `scripts` (`node`, `tsx`, `ts-node`, `nodemon`,
 `bun`, `deno run`, `pm2 start`), Dockerfile `CMD`/`ENTRYPOINT`, Procfile, PM2 ecosystem
-files, framework conventions (Next.js, Remix, SvelteKit, Nuxt, Astro, Vite `index.html`),
-tests and configs, and `--entry FILE`. A production source file nothing reaches is reported.
+files, Nx `project.json` targets (`options.main`, `browser`, `polyfills`, `fileReplacements`),
+React Router route configs, framework conventions (Next.js, Remix, SvelteKit, Nuxt, Astro,
+Vite `index.html`), tests and configs (`*.config.*`, `.storybook/`, a package's `.config/`),
+and `--entry FILE`. A production source file nothing reaches is reported.
 A file reached only from tests gets `info` (\"reached only from tests\"). Route files already
 reported by `unmounted-route` are not reported again, and nothing is reported for a package
 in which no production entry was found, nor for the files of a scaffold template (a directory a
