@@ -220,7 +220,11 @@ fn directory_loads(
 /// package's `app/`, else `dir`.
 fn app_directory(project: &Project, dir: &Path, package_dir: &Path) -> PathBuf {
     const ROOTS: &[&str] = &["root.tsx", "root.jsx", "root.ts", "root.js"];
-    let holds_root = |d: &Path| ROOTS.iter().any(|r| project.module_at(&d.join(r)).is_some());
+    let holds_root = |d: &Path| {
+        ROOTS
+            .iter()
+            .any(|r| project.module_at(&d.join(r)).is_some())
+    };
     let found = dir
         .ancestors()
         .take_while(|d| d.starts_with(package_dir))
