@@ -205,6 +205,11 @@ pub struct ModuleFacts {
     /// `undefined`, which only its own module can tell (see `coping_parameters`).
     #[serde(default)]
     pub env_handoffs: Vec<EnvHandoff>,
+    /// Required reads whose value is a field of the options object given to a call of an
+    /// imported function (`WorkOS({ connection: process.env.X })`): optional when the package
+    /// it comes from treats each option as optional (see `env::package_options_optional`).
+    #[serde(default)]
+    pub env_option_handoffs: Vec<EnvHandoff>,
     /// Exported functions of this module, by exported name, and the parameters (0-based) each
     /// copes with being undefined (`value?: string` tested before use, a default value).
     #[serde(default)]
@@ -444,6 +449,10 @@ pub struct EnvBinding {
     pub start: u32,
     /// The exported name or the token.
     pub name: String,
+    /// The binding holds the read as it is (`export const X = process.env.X`), nothing
+    /// computed from it at load (`Number.parseInt(…)`, `env.get('X').required()`).
+    #[serde(default)]
+    pub as_is: bool,
 }
 
 /// What a mount call attaches.

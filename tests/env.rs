@@ -803,3 +803,88 @@ fn the_debug_packages_switch_is_a_tool_variable_not_a_required_setting() {
         vec!["STRIPE_SECRET_KEY server/index.js".to_string()]
     );
 }
+
+#[test]
+fn options_handed_on_whole_are_optional_and_options_given_to_a_client_are_required() {
+    let (json, value) = env_json("env-option-objects");
+    insta::assert_snapshot!("env_option_objects_json", json);
+    let required = |name: &str| row(&value, name).0;
+    // Defaults merged under the caller's options, fields of a returned config (also as
+    // shorthand locals), a field JSON.stringify drops, an exported constant nothing imports,
+    // one an importer validates with a predicate beside a fallback, a helper whose parameter
+    // is `s?: string`, a number parser that falls back on NaN.
+    for name in [
+        "EMAIL_HOST",
+        "EMAIL_USER",
+        "EMAIL_PASSWORD",
+        "EMAIL_PORT",
+        "FEEDBACK_URI_PATH",
+        "BUILD_DATE",
+        "AUTH_TYPE",
+        "CLOUD_SECRET",
+        "REMOTE_EVAL_EDGE_HOST",
+        "REMOTE_EVAL_EDGE_API_TOKEN",
+        "LOG_LEVEL",
+        "UPLOAD_MAX_SIZE_IN_BYTES",
+    ] {
+        assert!(!required(name), "{name} is handed to code that copes");
+    }
+    // The same shapes where the code insists: `X!` and `X.toLowerCase()` in the returned
+    // config, a helper using its `string` parameter, options given straight to a client
+    // (`new Pool({ … })`, `Sentry.init({ … })`, `fetch(url, { headers })`, a table handed
+    // whole to `createClient`), an imported constant used in `new URL`, a predicate whose
+    // `false` throws, a number parser that throws on NaN.
+    for name in [
+        "SESSION_SIGNING_KEY",
+        "STORAGE_REGION",
+        "DEPLOY_STAGE",
+        "REPORTING_DATABASE_URL",
+        "SENTRY_DSN",
+        "LICENSE_API_KEY",
+        "CACHE_REDIS_URL",
+        "JOBS_API_URL",
+        "UPLOAD_REGION",
+        "WORKER_CONCURRENCY",
+        // An env helper that throws when unset, its value in a returned object.
+        "CURRENCY_API_KEY",
+    ] {
+        assert!(required(name), "{name} is required");
+    }
+    let errors: Vec<String> = undeclared_errors("env-option-objects")
+        .into_iter()
+        .map(|e| e.split(' ').next().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "CACHE_REDIS_URL",
+            "CURRENCY_API_KEY",
+            "DEPLOY_STAGE",
+            "JOBS_API_URL",
+            "LICENSE_API_KEY",
+            "REPORTING_DATABASE_URL",
+            "SENTRY_DSN",
+            "SESSION_SIGNING_KEY",
+            "STORAGE_REGION",
+            "UPLOAD_REGION",
+            "WORKER_CONCURRENCY"
+        ]
+    );
+}
+
+#[test]
+fn auth_js_v5_provider_options_are_optional_and_next_auth_4_credentials_are_required() {
+    let (json, _) = env_json("env-authjs-providers");
+    insta::assert_snapshot!("env_authjs_providers_json", json);
+    // Auth.js v5 (`next-auth: beta`) providers fill their settings from `AUTH_<PROVIDER>_*`;
+    // the storage driver's URL is the app's own; the admin app's next-auth 4 providers need
+    // their client credentials.
+    assert_eq!(
+        undeclared_errors("env-authjs-providers"),
+        vec![
+            "AUTH_REDIS_URL auth.ts".to_string(),
+            "LINKEDIN_CLIENT_ID admin/pages/api/auth/[...nextauth].ts".to_string(),
+            "LINKEDIN_CLIENT_SECRET admin/pages/api/auth/[...nextauth].ts".to_string(),
+        ]
+    );
+}

@@ -278,6 +278,14 @@ pub fn env_table(
                 handoffs.peek().is_some()
                     && handoffs.all(|h| imported_function_copes(project, i, &h.callee, h.argument))
             };
+            let option_of_coping_package = || {
+                module
+                    .facts
+                    .env_option_handoffs
+                    .iter()
+                    .filter(|h| h.start == read.span.start)
+                    .any(|h| package_options_optional(project, i, &h.callee))
+            };
             let site = ReadSite {
                 file: module.file.rel.clone(),
                 line: read.span.line,
@@ -285,6 +293,7 @@ pub fn env_table(
                 has_default: read.has_default
                     || gated
                     || handed_to_coping_function()
+                    || option_of_coping_package()
                     || hand_offs.cope(project, i, read.span.start)
                     || flag_gated_read(project, i, read.span.start),
                 production: is_production,
@@ -524,7 +533,8 @@ pub fn feature_gated_modules(project: &Project) -> Vec<bool> {
 /// binding, the classes injecting a provided token. A read whose value leaves so is optional
 /// when every production module receiving it copes with it being unset (tests it before
 /// use), and at least one does: `export const SEGMENT_KEY = import.meta.env.X` imported only
-/// where `!!SEGMENT_KEY` switches the feature.
+/// where `!!SEGMENT_KEY` switches the feature. An exported binding no module imports (in a
+/// module that is no entry and is not imported whole) is needed by nothing.
 #[derive(Default)]
 struct ValueHandOffs {
     /// `(module, exported name)` → (importers that cope, importers that do not).
@@ -533,6 +543,9 @@ struct ValueHandOffs {
     whole: std::collections::BTreeSet<usize>,
     /// Injection token → (injections that cope, injections that do not).
     tokens: BTreeMap<String, (usize, usize)>,
+    /// Entry modules of any kind: a package's `main` or a framework file has importers out
+    /// of sight.
+    entries: std::collections::BTreeSet<usize>,
 }
 
 impl ValueHandOffs {
@@ -546,6 +559,14 @@ impl ValueHandOffs {
             .modules
             .iter()
             .any(|m| !m.facts.env_providers.is_empty());
+        if exports {
+            hand_offs.entries = project
+                .entry_points()
+                .entries
+                .iter()
+                .map(|e| e.file)
+                .collect();
+        }
         for (i, module) in project.modules.iter().enumerate() {
             if module.role != FileRole::Production {
                 continue;
@@ -595,8 +616,16 @@ impl ValueHandOffs {
             .iter()
             .filter(|e| e.start == start)
             .any(|e| {
-                !self.whole.contains(&module)
-                    && all_cope(self.imports.get(&(module, e.name.clone())))
+                if self.whole.contains(&module) {
+                    return false;
+                }
+                match self.imports.get(&(module, e.name.clone())) {
+                    // Exported as it is, imported by nobody, and no entry: no code needs the
+                    // value. (A value computed at load, `env.get('X').required()`, still is
+                    // computed whenever the module loads.)
+                    None => e.as_is && !self.entries.contains(&module),
+                    counts => all_cope(counts),
+                }
             })
             || facts
                 .env_providers
@@ -604,6 +633,57 @@ impl ValueHandOffs {
                 .filter(|p| p.start == start)
                 .any(|p| all_cope(self.tokens.get(&p.name)))
     }
+}
+
+/// `callee`, imported by module `module` from a package, takes an options object each field
+/// of which may be left out. Auth.js (v5: `next-auth@5`, `@auth/core` and its framework
+/// packages) provider factories fill every option they need from `AUTH_<PROVIDER>_*` and keep
+/// the rest as overrides: a provider in the list with none of its settings only has its own
+/// sign-in fail, as the bare `GitHub` entry beside it does. next-auth 4 providers need
+/// their `clientId`/`clientSecret` from the app, so their options stay required.
+fn package_options_optional(project: &Project, module: usize, callee: &str) -> bool {
+    let m = &project.modules[module];
+    let Some(import) = m.facts.imports.iter().find(|import| {
+        import.kind.is_runtime()
+            && import
+                .names
+                .iter()
+                .any(|n| n.local.as_deref().unwrap_or(&n.imported) == callee)
+    }) else {
+        return false;
+    };
+    let specifier = import.specifier.as_str();
+    if specifier.starts_with("@auth/") && specifier.contains("/providers/") {
+        return true;
+    }
+    if !specifier.starts_with("next-auth/providers/") {
+        return false;
+    }
+    let Some(dir) = m.file.path.parent() else {
+        return false;
+    };
+    project
+        .manifests
+        .ancestors(dir, &project.root)
+        .find_map(|manifest| {
+            ["dependencies", "devDependencies", "peerDependencies"]
+                .iter()
+                .find_map(|field| manifest.json.get(field)?.get("next-auth")?.as_str())
+        })
+        .is_some_and(authjs_v5_range)
+}
+
+/// A `next-auth` version range of Auth.js v5 (`beta`, `^5.0.0-beta.25`, `5`).
+fn authjs_v5_range(range: &str) -> bool {
+    if range.contains("beta") {
+        return true;
+    }
+    let digits: String = range
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse::<u32>().is_ok_and(|major| major >= 5)
 }
 
 /// `callee`, imported by module `module`, copes with its parameter `argument` being

@@ -91,11 +91,26 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
     // Built into a string (`${X}/a`, `X + '/a'`): the result is always set, so whoever gets
     // it (a local, a prop, a payload) cannot tell the variable was missing.
     let mut interpolated = false;
+    // `process.env.X!`, `process.env.X.trim()`: the code insists the value is there, wherever
+    // it goes next. So may an env helper (`assertEnv('X')` throws when unset), whose value is
+    // judged here from its call.
+    let mut insisted = access.kind() == "call_expression";
     while let Some(parent) = current.parent() {
         let is_left = parent.field("left") == Some(current);
         match parent.kind() {
+            "non_null_expression" => {
+                insisted = true;
+                current = parent
+            }
+            // `return { feedbackUriPath }`: a local placed in an object as it is.
+            "object" if current.kind() == "shorthand_property_identifier" => {
+                return if !insisted && handed_off(parent, text, 2) {
+                    (ValueUse::Optional, None)
+                } else {
+                    (ValueUse::Bare, None)
+                };
+            }
             "parenthesized_expression"
-            | "non_null_expression"
             | "as_expression"
             | "satisfies_expression"
             | "type_assertion"
@@ -131,6 +146,11 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 {
                     return (ValueUse::Optional, None);
                 }
+                // `isValidLevel(LOG_LEVEL) ? LOG_LEVEL : 'info'`, `isNaN(n) ? fallback : n`:
+                // a predicate chooses between the value and a fallback.
+                if !insisted && selects_fallback(call, text) {
+                    return (ValueUse::Optional, None);
+                }
                 return (ValueUse::Bare, None);
             }
             "template_substitution" | "template_string" => {
@@ -147,6 +167,7 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
                 let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else {
                     return (ValueUse::Bare, None);
                 };
+                insisted = true;
                 current = call;
             }
             "binary_expression" => {
@@ -222,9 +243,21 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
             }
             // `const hooks = { alerts: process.env.HOOK_ALERTS, … }`: a lookup table whose
             // entries are read by a computed key (`hooks[type]`); those reads decide.
+            // A field of an object handed on whole (returned, merged, spread, serialised):
+            // the options of code out of sight, which decides what it does without them
+            // (`const defaultEmail = { host: process.env.EMAIL_HOST }` merged with the
+            // caller's options; `JSON.stringify({ secret: process.env.X })` drops it). An
+            // object given straight to a call (`new Pool({ connectionString: … })`) is that
+            // callee's to use now, and a value the code insists on (`X!`, `X.trim()`) stays
+            // required.
             "pair" if !interpolated && parent.field("value") == Some(current) => {
                 return match (lookup_table_binding(parent), parent.field("key")) {
-                    (Some(_), Some(key)) => (ValueUse::Stored, Some(key)),
+                    (Some(_), Some(key)) if !insisted => (ValueUse::Stored, Some(key)),
+                    (None, _)
+                        if !insisted && parent.parent().is_some_and(|o| handed_off(o, text, 2)) =>
+                    {
+                        (ValueUse::Optional, None)
+                    }
                     _ => (ValueUse::Bare, None),
                 };
             }
@@ -278,6 +311,154 @@ pub(super) fn value_use<'t>(access: Node<'t>, text: &str) -> (ValueUse, Option<N
         }
     }
     (ValueUse::Bare, None)
+}
+
+/// The value at `node` (an object literal, or a table of options by its name) leaves the
+/// code in sight without being used: returned to the caller, spread or merged into other
+/// options (`mergeAll([defaults, options.email])`, `Object.assign`, `{ ...defaults }`),
+/// serialised (`JSON.stringify`, which drops undefined fields), or kept in a local that only
+/// goes such ways. Whoever receives it decides whether a field may be missing. An object
+/// given straight to a call (`new Pool({ … })`, `Sentry.init({ … })`), assigned or exported is
+/// used there (or by importers, who see it as it is), so it is not handed off. `depth` bounds
+/// locals followed.
+fn handed_off(node: Node, text: &str, depth: u8) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "object"
+            | "array"
+            | "spread_element" => current = parent,
+            "pair" if parent.field("value") == Some(current) => current = parent,
+            "ternary_expression" if parent.field("condition") != Some(current) => current = parent,
+            "binary_expression"
+                if parent
+                    .field("operator")
+                    .is_some_and(|o| matches!(o.kind(), "||" | "??")) =>
+            {
+                current = parent
+            }
+            "return_statement" => return enclosing_function(parent).is_some_and(is_exported),
+            "arrow_function" => {
+                return parent.field("body") == Some(current) && is_exported(parent);
+            }
+            "arguments" => {
+                let Some(function) = parent
+                    .parent()
+                    .filter(|c| c.kind() == "call_expression")
+                    .and_then(|c| c.field("function"))
+                else {
+                    return false;
+                };
+                return is_merge_or_serialise(node_text(function, text));
+            }
+            "variable_declarator" if parent.field("value") == Some(current) => {
+                let Some(name) = parent.field("name").filter(|n| n.kind() == "identifier") else {
+                    return false;
+                };
+                return depth > 0 && local_handed_off(name, text, depth - 1);
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The function a `return` belongs to.
+fn enclosing_function(statement: Node) -> Option<Node> {
+    let mut current = statement.parent();
+    while let Some(node) = current {
+        if matches!(
+            node.kind(),
+            "function_declaration"
+                | "function_expression"
+                | "arrow_function"
+                | "method_definition"
+                | "generator_function_declaration"
+        ) {
+            return Some(node);
+        }
+        current = node.parent();
+    }
+    None
+}
+
+/// `export function f`, `export const f = () =>`, `export default function`: a function whose
+/// callers are out of sight (a local one's callers are followed instead, see
+/// `function_feeds_only_logs`).
+fn is_exported(function: Node) -> bool {
+    // `export const f = () =>`: the declarator, its declaration, then the export.
+    let declaration = function
+        .parent()
+        .filter(|d| d.kind() == "variable_declarator")
+        .and_then(|d| d.parent());
+    declaration
+        .unwrap_or(function)
+        .parent()
+        .is_some_and(|e| e.kind() == "export_statement")
+}
+
+/// Every use of the local `binding` hands its value off whole (see [`handed_off`]), and the
+/// local is not exported (importers are out of sight here).
+fn local_handed_off(binding: Node, text: &str, depth: u8) -> bool {
+    let exported = binding
+        .parent()
+        .and_then(|d| d.parent())
+        .and_then(|d| d.parent())
+        .is_some_and(|e| e.kind() == "export_statement");
+    let Some(scope) = enclosing_scope(binding).filter(|_| !exported) else {
+        return false;
+    };
+    let name = node_text(binding, text);
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+            && node_text(node, text) == name
+            && node.start_byte() > binding.end_byte()
+            && !handed_off(node, text, depth)
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// `JSON.stringify`, and functions that merge objects (`Object.assign`, `mergeAll`,
+/// `deepmerge`, `_.merge`, `defaultsDeep`).
+fn is_merge_or_serialise(function: &str) -> bool {
+    let name = function.rsplit('.').next().unwrap_or(function);
+    function == "JSON.stringify"
+        || name.starts_with("merge")
+        || name.ends_with("Merge")
+        || name.eq_ignore_ascii_case("deepmerge")
+        || matches!(name, "assign" | "defaults" | "defaultsDeep")
+}
+
+/// `call` is a predicate that picks between two branches, the other one a fallback: the
+/// condition of a `?:`, or of an `if` with an `else` (also negated: `!isValid(x) ? d : x`).
+fn selects_fallback(call: Node, text: &str) -> bool {
+    let mut current = call;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "parenthesized_expression" => current = parent,
+            "unary_expression"
+                if parent.field("operator").map(|o| node_text(o, text)) == Some("!") =>
+            {
+                current = parent
+            }
+            "ternary_expression" => return parent.field("condition") == Some(current),
+            "if_statement" => {
+                return parent.field("condition") == Some(current)
+                    && parent.field("alternative").is_some();
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The name a `const`/`let` binds to the object literal holding `pair` directly.
@@ -733,17 +914,45 @@ fn parameter_copes(function: Node, position: usize, text: &str) -> bool {
             })
         })
     };
-    // `function f(value = 'd')`: the parameter has a default.
+    // `function f(value = 'd')`: the parameter has a default. `f(s?: string)`,
+    // `f(s: string | undefined)`: TypeScript makes the function handle undefined.
     let defaulted = function
         .field("parameters")
         .and_then(|p| {
             let mut cursor = p.walk();
-            let list: Vec<Node> = p.named_children(&mut cursor).collect();
-            list.get(position)
-                .map(|p| p.kind() == "assignment_pattern" || p.field("value").is_some())
+            let list: Vec<Node> = p
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .collect();
+            list.get(position).map(|p| {
+                p.kind() == "assignment_pattern"
+                    || p.field("value").is_some()
+                    || p.kind() == "optional_parameter"
+                    || p.field("type").is_some_and(|t| admits_undefined(t, text))
+            })
         })
         .unwrap_or(false);
-    defaulted || parameter.is_some_and(|p| local_use_in(p, function, text, 0) == ValueUse::Optional)
+    defaulted || parameter.is_some_and(|p| local_use_in(p, function, text, 1) == ValueUse::Optional)
+}
+
+/// A parameter's type annotation is a union naming `undefined` (`string | undefined`).
+fn admits_undefined(annotation: Node, text: &str) -> bool {
+    let mut stack = vec![annotation];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "type_annotation" | "union_type" | "parenthesized_type" => {
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+            }
+            "predefined_type" | "literal_type" | "undefined" | "type_identifier"
+                if node_text(node, text) == "undefined" =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// How the uses of the local `name` (declared by `binding`) treat its value: one `Required`
@@ -818,7 +1027,7 @@ impl IdentifierSpans {
         let spans = index
             .identifiers
             .iter()
-            .filter(|i| i.plain)
+            .filter(|i| i.plain || i.node.kind() == "shorthand_property_identifier")
             .map(|i| (i.node.start_byte(), i.node.end_byte()))
             .collect();
         IDENTIFIER_SPANS.with(|s| *s.borrow_mut() = Some(spans));
@@ -847,7 +1056,7 @@ fn candidate_uses<'t>(scope: Node<'t>, field: bool, name: &str, text: &str) -> V
                     .take_while(|&&(s, _)| s < end)
                     .filter(|&&(s, e)| text.get(s..e) == Some(name))
                     .filter_map(|&(s, e)| scope.descendant_for_byte_range(s, e))
-                    .filter(|n| n.kind() == "identifier")
+                    .filter(|n| matches!(n.kind(), "identifier" | "shorthand_property_identifier"))
                     .collect(),
             )
         });
@@ -865,7 +1074,8 @@ fn candidate_uses<'t>(scope: Node<'t>, field: bool, name: &str, text: &str) -> V
                     .field("property")
                     .is_some_and(|p| node_text(p, text) == name)
         } else {
-            node.kind() == "identifier" && node_text(node, text) == name
+            matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+                && node_text(node, text) == name
         };
         if is_use {
             uses.push(node);
@@ -965,6 +1175,9 @@ fn table_entry_use(key: Node, text: &str, depth: u8) -> ValueUse {
                     None => continue,
                 }
             }
+            // The table handed on whole where nothing here reads its entries (returned,
+            // merged with the caller's options, serialised): not a use of this entry.
+            _ if handed_off(node, text, depth) => continue,
             _ => ValueUse::Bare,
         };
         match use_ {
@@ -1566,12 +1779,22 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
     };
     facts.env_exports = unguarded()
         .filter_map(|(start, node)| {
-            exported_unused_binding(node, index, text).map(|name| EnvBinding { start, name })
+            exported_unused_binding(node, index, text).map(|name| EnvBinding {
+                start,
+                name,
+                as_is: node
+                    .parent()
+                    .is_some_and(|d| d.kind() == "variable_declarator"),
+            })
         })
         .collect();
     facts.env_providers = unguarded()
         .filter_map(|(start, node)| {
-            injection_token(node, text).map(|name| EnvBinding { start, name })
+            injection_token(node, text).map(|name| EnvBinding {
+                start,
+                name,
+                as_is: false,
+            })
         })
         .collect();
     facts.env_handoffs = facts
@@ -1594,6 +1817,47 @@ pub(super) fn module_env_pass(root: Node, text: &str, index: &Index, facts: &mut
         })
         .flatten()
         .collect();
+    facts.env_option_handoffs = unguarded()
+        .filter_map(|(start, node)| {
+            let (callee, argument) = option_of_call(node, text)?;
+            Some(EnvHandoff {
+                start,
+                callee,
+                argument,
+            })
+        })
+        .collect();
+}
+
+/// `f({ key: process.env.X })`: the plain function whose object-literal argument (at that
+/// position) holds the value as a field.
+fn option_of_call(access: Node, text: &str) -> Option<(String, usize)> {
+    let mut current = access;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "parenthesized_expression" | "non_null_expression" | "as_expression" => {
+                current = parent
+            }
+            "pair" if parent.field("value") == Some(current) => {
+                let object = parent.parent().filter(|o| o.kind() == "object")?;
+                let arguments = object.parent().filter(|a| a.kind() == "arguments")?;
+                let call = arguments
+                    .parent()
+                    .filter(|c| c.kind() == "call_expression")?;
+                let function = call
+                    .field("function")
+                    .filter(|f| f.kind() == "identifier")?;
+                let mut cursor = arguments.walk();
+                let position = arguments
+                    .named_children(&mut cursor)
+                    .filter(|a| a.kind() != "comment")
+                    .position(|a| a == object)?;
+                return Some((node_text(function, text).to_string(), position));
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// `const { IS_CLOUD } = process.env` whose local is only ever handed to calls
@@ -3293,7 +3557,9 @@ mod tests {
             ),
             "APP_VERSION"
         ));
-        assert!(!optional(
+        // Exported, the record goes to callers out of sight, who decide what a missing
+        // field means (as for the fields of a response payload).
+        assert!(optional(
             &source.replace("function base(", "export function base("),
             "APP_VERSION"
         ));
@@ -3383,6 +3649,25 @@ mod tests {
             assert!(optional(source, name), "{name}");
         }
         for name in ["ADMIN_PORT", "CC_A", "CC_B"] {
+            assert!(!optional(source, name), "{name}");
+        }
+    }
+
+    #[test]
+    fn option_fields_handed_on_whole_and_predicates_beside_a_fallback_are_optional() {
+        let source = "const defaults = { host: process.env.MAIL_HOST, key: process.env.MAIL_KEY! };\nexport function config(o) {\n  const path = process.env.FEEDBACK_PATH;\n  const pool = { url: process.env.POOL_URL };\n  connect(pool);\n  send(JSON.stringify({ secret: process.env.CLOUD_SECRET }));\n  return { ...mergeAll([defaults, o]), path, date: process.env.BUILD_DATE, region: process.env.REGION.trim() };\n}\nconst valid = (l: string) => ['info'].includes(l);\nexport const level = valid(process.env.LEVEL) ? process.env.LEVEL : 'info';\nfunction upper(s?: string) { return s ? s.toUpperCase() : s; }\nfunction kind(s?: string, d = 'x') { return upper(s) ?? d; }\nexport const k = kind(process.env.KIND);\nfunction strict(s: string) { return s.toUpperCase(); }\nexport const st = strict(process.env.STAGE);\nfunction num(v, d) { const n = Number(v); return isNaN(n) ? d : n; }\nexport const size = num(process.env.SIZE, 20);\nexport const dsn = init({ dsn: process.env.DSN });\n";
+        for name in [
+            "MAIL_HOST",
+            "FEEDBACK_PATH",
+            "CLOUD_SECRET",
+            "BUILD_DATE",
+            "LEVEL",
+            "KIND",
+            "SIZE",
+        ] {
+            assert!(optional(source, name), "{name}");
+        }
+        for name in ["MAIL_KEY", "POOL_URL", "REGION", "STAGE", "DSN"] {
             assert!(!optional(source, name), "{name}");
         }
     }
