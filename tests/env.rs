@@ -740,6 +740,26 @@ fn feature_paths_helpers_log_records_props_and_commented_template_lines() {
 }
 
 #[test]
+fn settings_a_readme_documents_in_a_code_block_are_declared() {
+    // An MCP server is configured by its client: the README's `"env": { … }` block and its
+    // `docker run -e` line are where a deployer learns what to set. A name the README only
+    // mentions in prose is no declaration, and its read (NaN handed to a timeout) stays an error.
+    let (json, value) = env_json("env-readme-documented");
+    insta::assert_snapshot!("env_readme_documented_json", json);
+    for name in ["NOTES_API_ADDR", "NOTES_API_KEY"] {
+        assert_eq!(
+            row(&value, name),
+            (true, "declared".to_string(), vec!["README.md".to_string()]),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        undeclared_errors("env-readme-documented"),
+        vec!["NOTES_TIMEOUT_MS src/index.js".to_string()]
+    );
+}
+
+#[test]
 fn an_env_helper_behind_a_workspace_stub_is_followed_to_its_source() {
     // `import { parseEnvInt } from "shared/util"` runs packages/shared/util.js, a stub
     // `module.exports = require("./dist/util")` whose build output maps back to src/util/:

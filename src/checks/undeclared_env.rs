@@ -26,7 +26,8 @@ commented `# X=` line of a template documents an optional setting),
 docker-compose, Dockerfiles (`Dockerfile*`, `*.dockerfile`), wrangler.toml, app.yaml,
 vercel.json, fly.toml `[env]`, snapcraft.yaml, render.yaml, Heroku app.json, netlify.toml,
 Kubernetes container `env:`, package.json script assignments, next.config `env`, bundler
-`define`s, schema keys, and GitHub workflow `env:` (only for what the workflow runs).
+`define`s, schema keys, the code blocks of a package README (`VAR=…`, `-e VAR=…`, an
+`\"env\": { … }` object's keys), and GitHub workflow `env:` (only for what the workflow runs).
 In a workspace, a package's reads are checked against its own sources, those of the
 packages that depend on it, and the root's.
 A read is required only when its value is used with no default and no guard, following the

@@ -58,6 +58,10 @@ pub enum DeclarationSource {
     /// A commented-out `# VAR=` line of a dotenv file (`.env.example`, a committed `.env`):
     /// documented as an optional setting, never loaded by dotenv.
     DotenvComment,
+    /// A setting a package's README documents in a code block: `VAR=value`, `-e VAR=…`, or a
+    /// key of an `"env": { "VAR": … }` object (the configuration an MCP client or a container
+    /// runner passes to the program).
+    Readme,
 }
 
 /// `VAR=value` assignments in package.json scripts (`cross-env VITE_APP_GIT_SHA=$SHA vite
@@ -831,6 +835,65 @@ fn workflow_declarations(
         named_declarations(rel, text, names, 0, DeclarationSource::Workflow),
         runs,
     ))
+}
+
+/// The settings a README documents inside fenced code blocks: `VAR=value` words (`export
+/// VAR=…`, `docker run -e VAR=…`, a quoted `"VAR=…"` argument), and the keys of an
+/// `"env": { … }` object. Only upper-case names with an underscore count, so prose and
+/// ordinary JSON keys do not.
+pub fn readme_declarations(rel: &str, text: &str) -> Vec<Declaration> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    let mut in_env_object = false;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_block = !in_block;
+            in_env_object = false;
+            continue;
+        }
+        if !in_block {
+            continue;
+        }
+        let documented = |name: &str| {
+            is_variable_name(name)
+                && name.contains('_')
+                && name.len() >= 4
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        };
+        // `VAR=value`, `export VAR=…`, `docker run -e VAR=…`, `"VAR=…",` in an args list.
+        let mut names: Vec<&str> = trimmed
+            .split_whitespace()
+            .filter_map(|word| word.trim_start_matches(['"', '\'']).split_once('='))
+            .map(|(name, _)| name)
+            .collect();
+        if in_env_object {
+            if trimmed.starts_with('}') {
+                in_env_object = false;
+            } else if let Some(rest) = trimmed.strip_prefix('"')
+                && let Some((name, tail)) = rest.split_once('"')
+                && tail.trim_start().starts_with(':')
+            {
+                names.push(name);
+            }
+        }
+        if trimmed.starts_with("\"env\"") && trimmed.ends_with('{') {
+            in_env_object = true;
+        }
+        for name in names.into_iter().filter(|n| documented(n)) {
+            if !out.iter().any(|d: &Declaration| d.name == name) {
+                out.push(Declaration {
+                    name: name.to_string(),
+                    file: rel.to_string(),
+                    line: i as u32 + 1,
+                    source: DeclarationSource::Readme,
+                });
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -252,6 +252,7 @@ pub fn env_table(
     for d in config_declarations(project)
         .into_iter()
         .chain(package_script_declarations(project))
+        .chain(readme_declarations(project))
     {
         declared.entry(d.name.clone()).or_default().push(d);
     }
@@ -405,8 +406,12 @@ pub fn env_table(
     // alone, it is neither a declaration to use nor one a production env must provide.
     let documented_only = |name: &String| {
         declared.get(name).is_some_and(|d| {
-            d.iter()
-                .all(|d| d.source == DeclarationSource::DotenvComment)
+            d.iter().all(|d| {
+                matches!(
+                    d.source,
+                    DeclarationSource::DotenvComment | DeclarationSource::Readme
+                )
+            })
         })
     };
     let mut names: Vec<&String> = reads
@@ -965,6 +970,27 @@ pub fn is_bundler_config(rel: &str) -> bool {
         .iter()
         .any(|p| name.starts_with(p))
     })
+}
+
+/// The settings each package's README documents (see [`declarations::readme_declarations`]).
+fn readme_declarations(project: &Project) -> Vec<Declaration> {
+    let mut out = Vec::new();
+    for manifest in project.manifests.all() {
+        let Some(dir) = manifest.path.parent() else {
+            continue;
+        };
+        for name in ["README.md", "readme.md", "Readme.md"] {
+            let path = dir.join(name);
+            if let Ok(text) = crate::access::read_to_string(&path) {
+                out.extend(declarations::readme_declarations(
+                    &project.relative(&path),
+                    &text,
+                ));
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// `VAR=value` assignments in every package.json's scripts.
