@@ -1112,11 +1112,13 @@ impl Finder<'_> {
             let Some(dir) = module.file.path.parent() else {
                 continue;
             };
-            let at_package_root = self
-                .project
-                .manifests
-                .nearest(dir, &self.project.root)
-                .is_some_and(|m| m.path.parent() == Some(dir));
+            let package_root = |d: &Path| {
+                self.project
+                    .manifests
+                    .nearest(d, &self.project.root)
+                    .is_some_and(|m| m.path.parent() == Some(d))
+            };
+            let at_package_root = package_root(dir);
             let name = module.file.name();
             if at_package_root && module.role == FileRole::Production && is_tool_config(name) {
                 self.push(i, "tool configuration by name", EntryKind::Config);
@@ -1131,15 +1133,7 @@ impl Finder<'_> {
                 Some(".storybook") => {
                     matches!(stem, "main" | "preview" | "manager") && stem != name
                 }
-                Some(".config") => {
-                    stem != name
-                        && dir.parent().is_some_and(|package| {
-                            self.project
-                                .manifests
-                                .nearest(package, &self.project.root)
-                                .is_some_and(|m| m.path.parent() == Some(package))
-                        })
-                }
+                Some(".config") => stem != name && dir.parent().is_some_and(package_root),
                 _ => false,
             };
             if conventional {

@@ -837,6 +837,17 @@ fn workflow_declarations(
     ))
 }
 
+/// A name a README's code block may set: upper case, with an underscore (`API_KEY`, not
+/// `PATH` or a JSON key).
+fn is_documented_setting(name: &str) -> bool {
+    is_variable_name(name)
+        && name.contains('_')
+        && name.len() >= 4
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// The settings a README documents inside fenced code blocks: `VAR=value` words (`export
 /// VAR=…`, `docker run -e VAR=…`, a quoted `"VAR=…"` argument), and the keys of an
 /// `"env": { … }` object. Only upper-case names with an underscore count, so prose and
@@ -855,14 +866,6 @@ pub fn readme_declarations(rel: &str, text: &str) -> Vec<Declaration> {
         if !in_block {
             continue;
         }
-        let documented = |name: &str| {
-            is_variable_name(name)
-                && name.contains('_')
-                && name.len() >= 4
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        };
         // `VAR=value`, `export VAR=…`, `docker run -e VAR=…`, `"VAR=…",` in an args list.
         let mut names: Vec<&str> = trimmed
             .split_whitespace()
@@ -882,7 +885,7 @@ pub fn readme_declarations(rel: &str, text: &str) -> Vec<Declaration> {
         if trimmed.starts_with("\"env\"") && trimmed.ends_with('{') {
             in_env_object = true;
         }
-        for name in names.into_iter().filter(|n| documented(n)) {
+        for name in names.into_iter().filter(|n| is_documented_setting(n)) {
             if !out.iter().any(|d: &Declaration| d.name == name) {
                 out.push(Declaration {
                     name: name.to_string(),

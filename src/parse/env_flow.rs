@@ -403,28 +403,22 @@ fn is_exported(function: Node) -> bool {
 /// Every use of the local `binding` hands its value off whole (see [`handed_off`]), and the
 /// local is not exported (importers are out of sight here).
 fn local_handed_off(binding: Node, text: &str, depth: u8) -> bool {
-    let exported = binding
+    let Some(scope) = enclosing_scope(binding).filter(|_| !declared_exported(binding)) else {
+        return false;
+    };
+    candidate_uses(scope, false, node_text(binding, text), text)
+        .into_iter()
+        .filter(|node| node.start_byte() > binding.end_byte())
+        .all(|node| handed_off(node, text, depth))
+}
+
+/// The name `binding` of `export const binding = …`: its importers are out of sight.
+fn declared_exported(binding: Node) -> bool {
+    binding
         .parent()
         .and_then(|d| d.parent())
         .and_then(|d| d.parent())
-        .is_some_and(|e| e.kind() == "export_statement");
-    let Some(scope) = enclosing_scope(binding).filter(|_| !exported) else {
-        return false;
-    };
-    let name = node_text(binding, text);
-    let mut stack = vec![scope];
-    while let Some(node) = stack.pop() {
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-        if matches!(node.kind(), "identifier" | "shorthand_property_identifier")
-            && node_text(node, text) == name
-            && node.start_byte() > binding.end_byte()
-            && !handed_off(node, text, depth)
-        {
-            return false;
-        }
-    }
-    true
+        .is_some_and(|e| e.kind() == "export_statement")
 }
 
 /// `JSON.stringify`, and functions that merge objects (`Object.assign`, `mergeAll`,
@@ -1113,12 +1107,7 @@ fn table_entry_use(key: Node, text: &str, depth: u8) -> ValueUse {
         "string" => node_text(key, text).trim_matches(['"', '\'']),
         _ => return ValueUse::Bare,
     };
-    let exported = table
-        .parent()
-        .and_then(|d| d.parent())
-        .and_then(|d| d.parent())
-        .is_some_and(|e| e.kind() == "export_statement");
-    let Some(scope) = enclosing_scope(table).filter(|_| !exported) else {
+    let Some(scope) = enclosing_scope(table).filter(|_| !declared_exported(table)) else {
         return ValueUse::Bare;
     };
     let name = node_text(table, text);
@@ -1841,18 +1830,7 @@ fn option_of_call(access: Node, text: &str) -> Option<(String, usize)> {
             "pair" if parent.field("value") == Some(current) => {
                 let object = parent.parent().filter(|o| o.kind() == "object")?;
                 let arguments = object.parent().filter(|a| a.kind() == "arguments")?;
-                let call = arguments
-                    .parent()
-                    .filter(|c| c.kind() == "call_expression")?;
-                let function = call
-                    .field("function")
-                    .filter(|f| f.kind() == "identifier")?;
-                let mut cursor = arguments.walk();
-                let position = arguments
-                    .named_children(&mut cursor)
-                    .filter(|a| a.kind() != "comment")
-                    .position(|a| a == object)?;
-                return Some((node_text(function, text).to_string(), position));
+                return plain_call_argument(arguments, object, text);
             }
             _ => return None,
         }
@@ -1866,17 +1844,8 @@ fn option_of_call(access: Node, text: &str) -> Option<(String, usize)> {
 fn destructured_handoffs(key: Node, text: &str) -> Option<Vec<(String, usize)>> {
     let local = destructured_local(key)?;
     let scope = enclosing_scope(local)?;
-    let name = node_text(local, text);
-    // `{ IS_CLOUD }` in an object literal is a use too, and not a call's argument.
-    let mut stack = vec![scope];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "shorthand_property_identifier" && node_text(node, text) == name {
-            return None;
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    let calls: Option<Vec<_>> = candidate_uses(scope, false, name, text)
+    // A use that is no call's argument (`{ IS_CLOUD }` in an object too) gives `None`.
+    let calls: Option<Vec<_>> = candidate_uses(scope, false, node_text(local, text), text)
         .into_iter()
         .filter(|node| node.start_byte() > local.end_byte())
         .map(|node| handed_to_call(node, text))
@@ -2689,22 +2658,28 @@ fn handed_to_call(access: Node, text: &str) -> Option<(String, usize)> {
             "parenthesized_expression" | "non_null_expression" | "as_expression" => {
                 current = parent
             }
-            "arguments" => {
-                let call = parent.parent().filter(|c| c.kind() == "call_expression")?;
-                let function = call
-                    .field("function")
-                    .filter(|f| f.kind() == "identifier")?;
-                let mut cursor = parent.walk();
-                let position = parent
-                    .named_children(&mut cursor)
-                    .filter(|a| a.kind() != "comment")
-                    .position(|a| a == current)?;
-                return Some((node_text(function, text).to_string(), position));
-            }
+            "arguments" => return plain_call_argument(parent, current, text),
             _ => return None,
         }
     }
     None
+}
+
+/// `argument` of the `arguments` of a call to a plain function (`f(…)`): the function's name
+/// and the argument's position (0-based, comments not counted).
+fn plain_call_argument(arguments: Node, argument: Node, text: &str) -> Option<(String, usize)> {
+    let call = arguments
+        .parent()
+        .filter(|c| c.kind() == "call_expression")?;
+    let function = call
+        .field("function")
+        .filter(|f| f.kind() == "identifier")?;
+    let mut cursor = arguments.walk();
+    let position = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .position(|a| a == argument)?;
+    Some((node_text(function, text).to_string(), position))
 }
 
 /// The exported functions of a module (`export function f`, `export const f = (…) =>`) and

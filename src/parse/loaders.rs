@@ -12,7 +12,7 @@ use tree_sitter::Node;
 
 use crate::facts::{DirectoryLoad, DirectoryLoadKind, ModuleFacts};
 
-use super::extract::{Index, Kind, span_of};
+use super::extract::{Index, Kind, call_arguments, span_of};
 
 /// Config keys whose values name files an ORM or migration runner loads.
 const LOADER_KEYS: &[&str] = &[
@@ -84,10 +84,9 @@ fn route_module(call: Node, text: &str, helpers: &[(String, u32)], facts: &mut M
     let Some((_, at)) = helpers.iter().find(|(h, _)| h == name) else {
         return;
     };
-    let Some(file) = call
-        .field("arguments")
-        .and_then(|a| a.named_child(*at))
-        .and_then(|a| string_value(a, text))
+    let Some(file) = call_arguments(call)
+        .get(*at as usize)
+        .and_then(|a| string_value(*a, text))
     else {
         return;
     };

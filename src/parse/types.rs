@@ -108,24 +108,25 @@ fn in_metadata_position(identifier: Node, text: &str) -> bool {
             .prev_named_sibling()
             .is_some_and(|p| p.kind() == "decorator")
     };
-    let mut annotation = None;
+    let mut annotated = false;
     let mut current = identifier;
     while let Some(parent) = current.parent() {
         match parent.kind() {
-            "type_annotation" if annotation.is_none() => annotation = Some(parent),
-            "required_parameter" | "optional_parameter" if annotation.is_some() => {
+            "type_annotation" => annotated = true,
+            "required_parameter" | "optional_parameter" if annotated => {
                 let Some(method) = parent.parent().and_then(|list| list.parent()) else {
                     return false;
                 };
                 return method.kind() == "method_definition"
                     && (method
-                        .child_by_field_name("name")
+                        .field("name")
                         .is_some_and(|n| node_text(n, text) == "constructor")
                         || decorated(method)
                         || decorated(parent));
             }
-            "method_definition" if annotation.is_some() => return decorated(parent),
-            "public_field_definition" if annotation.is_some() => return decorated(parent),
+            "method_definition" | "public_field_definition" if annotated => {
+                return decorated(parent);
+            }
             "statement_block"
             | "class_body"
             | "program"
