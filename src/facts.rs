@@ -188,6 +188,11 @@ pub struct ModuleFacts {
     /// The file is compiled or bundled output: it carries a `sourceMappingURL` comment.
     #[serde(default)]
     pub compiled: bool,
+    /// The module is nothing but import statements that bind names it never uses (a file
+    /// that checks a list of imports resolves, for the type checker or a reader): it does
+    /// nothing when run. See [`crate::project::Project::retired_because`].
+    #[serde(default)]
+    pub import_probe: bool,
     /// Keys of an `env: { … }` object literal with their lines (next.config's `env`: the
     /// framework inlines each key into every bundle).
     #[serde(default)]

@@ -165,14 +165,31 @@ impl Project {
 
     /// Why module `m` is retired code nothing runs, when it is: it sits in an archive folder
     /// or a path the project's dependency checker leaves out ([`crate::toolchain::retired`]),
-    /// and no entry (production, script, test or config) runs it through imports or loaders.
+    /// or it only lists imports whose names it never uses (a check that they resolve, red by
+    /// design once a list of old imports is kept), and no entry (production, script, test or
+    /// config) runs it through imports or loaders. Such a list needs only that nothing imports
+    /// it and no entry but its test folder names it: it holds no test, and exports nothing a
+    /// loader could want.
     /// A path written as a string does not count here: the folder's own archive script and a
     /// lint config's `ignores: ['migrations/archives']` name it without running it.
     pub fn retired_because(&self, m: usize) -> Option<String> {
+        let module = self.modules.get(m)?;
+        if module.facts.import_probe {
+            // It exports nothing, so no loader wants it (a directory scan that reaches it
+            // loads its neighbours for what they export), and a "test file" without a test
+            // is no test: only an import or an entry of another kind runs it.
+            let points = self.entry_points();
+            let entry = points
+                .entries
+                .iter()
+                .any(|e| e.file == m && e.kind != crate::entries::EntryKind::Test);
+            return (!entry && self.graph.importers_of(m).next().is_none())
+                .then(|| "it only lists imports, binding names it never uses".to_string());
+        }
         let reason = self
             .toolchain
             .retired
-            .reason(&self.root, &self.modules.get(m)?.file.path)?;
+            .reason(&self.root, &module.file.path)?;
         let run = self.run_by_entry_cache.get_or_init(|| {
             let points = self.entry_points();
             let starts: Vec<usize> = points.entries.iter().map(|e| e.file).collect();
@@ -226,10 +243,17 @@ impl Loaded {
     fn parsed(
         file: SourceFile,
         bytes: &[u8],
-        facts: ModuleFacts,
+        mut facts: ModuleFacts,
         entry: Option<CacheEntry>,
         missed: bool,
     ) -> Self {
+        if is_declaration_file(&file.rel) {
+            // A declaration file is never emitted or run: everything it imports, at the top or
+            // in a `declare module "x" { import … }` block, is for the type checker only.
+            for import in &mut facts.imports {
+                import.kind = crate::facts::ImportKind::TypeOnly;
+            }
+        }
         if let Some(reason) = parsed_skip_reason(bytes, &facts) {
             return Loaded::Skipped(Skipped {
                 file: file.rel.clone(),
@@ -243,6 +267,16 @@ impl Loaded {
             missed,
         }))
     }
+}
+
+/// Whether a root-relative path names a TypeScript declaration file (`.d.ts`, `.d.mts`,
+/// `.d.cts`, and `.d.css.ts`-style names such as `x.d.json.ts`).
+fn is_declaration_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    [".ts", ".mts", ".cts"].iter().any(|ext| {
+        name.strip_suffix(ext)
+            .is_some_and(|stem| stem.ends_with(".d") || stem.contains(".d."))
+    })
 }
 
 /// Frees `value` on a thread of its own: large structures (a project's modules, the

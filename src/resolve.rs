@@ -625,6 +625,21 @@ impl<'t> ModuleResolver<'t> {
         match result {
             Ok(resolution) => {
                 let path = resolution.into_path_buf();
+                if self.esm_base_url_directory(importer, specifier, &path, resolver, manifests) {
+                    // tsc, Node and bundlers all take the package here.
+                    let packages_only = resolver.clone_with_options(ResolveOptions {
+                        tsconfig: None,
+                        ..resolver.options().clone()
+                    });
+                    return match packages_only.resolve(importer_dir, specifier) {
+                        Ok(found) => {
+                            self.found(found.into_path_buf(), specifier, importer_dir, manifests)
+                        }
+                        Err(_) => {
+                            self.package_unresolved(importer, specifier, None, resolver, manifests)
+                        }
+                    };
+                }
                 self.registry_namesake(&path, specifier, importer_dir, manifests)
                     .unwrap_or_else(|| self.found(path, specifier, importer_dir, manifests))
             }
@@ -649,6 +664,62 @@ impl<'t> ModuleResolver<'t> {
                 }
                 self.unresolved(importer, specifier, error, manifests, resolver, in_test_run)
             }
+        }
+    }
+
+    /// Whether a bare import reached `path` only as the `index` file of the directory
+    /// `baseUrl` names (`vite` → `./vite/index.ts` beside the package's vite config) in a file
+    /// tsc reads as an ES module under `module: node16`…`nodenext` (`.mts`/`.mjs`, or a package
+    /// of `"type": "module"`): ESM has no directory modules, so tsc tries the `baseUrl` path as
+    /// a file only and then takes the package, as Node and bundlers (which ignore `baseUrl`) do.
+    fn esm_base_url_directory(
+        &self,
+        importer: &Path,
+        specifier: &str,
+        path: &Path,
+        resolver: &ToolchainResolver,
+        manifests: &Manifests,
+    ) -> bool {
+        if !is_bare(specifier)
+            || path.file_stem().is_none_or(|stem| stem != "index")
+            || !path.starts_with(&self.root)
+        {
+            return false;
+        }
+        let Some((tsconfig, _)) = self.tsconfig_of(importer, resolver) else {
+            return false;
+        };
+        let Some(base_url) = &tsconfig.compiler_options.base_url else {
+            return false;
+        };
+        if path.parent() != Some(normalize(&base_url.join(specifier)).as_path())
+            || tsconfig
+                .compiler_options
+                .paths
+                .as_ref()
+                .is_some_and(|paths| paths.keys().any(|k| paths_key_matches(k, specifier)))
+        {
+            return false;
+        }
+        let node_formats = self
+            .toolchain
+            .tsconfig_repairs
+            .module_interop
+            .get(tsconfig.path())
+            .is_some_and(|interop| interop.node_formats);
+        node_formats && self.is_esm_file(importer, manifests)
+    }
+
+    /// Whether Node (and tsc under `node16`…`nodenext`) reads `file` as an ES module: by its
+    /// extension, else by the nearest `package.json` `type`.
+    fn is_esm_file(&self, file: &Path, manifests: &Manifests) -> bool {
+        match file.extension().and_then(|e| e.to_str()) {
+            Some("mts" | "mjs") => true,
+            Some("cts" | "cjs") => false,
+            _ => file
+                .parent()
+                .and_then(|dir| manifests.nearest(dir, &self.root))
+                .is_some_and(|m| m.json.get("type").and_then(|t| t.as_str()) == Some("module")),
         }
     }
 

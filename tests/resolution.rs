@@ -991,11 +991,80 @@ fn broken_imports_of_archived_files_nothing_runs_are_warnings() {
     );
     let archived: Vec<&String> = lines
         .iter()
-        .filter(|l| l.contains("in an archived file nothing runs"))
+        .filter(|l| l.contains("nothing runs this file (no entry reaches it"))
         .collect();
     assert_eq!(archived.len(), 6, "{lines:#?}");
     assert!(archived.iter().all(|l| l.starts_with("warning ")));
     insta::assert_debug_snapshot!("archived_migrations", lines);
+}
+
+#[test]
+fn a_list_of_imports_nothing_runs_warns_and_a_list_the_server_runs_fails() {
+    // test/import-test/v2-imports.ts lists every import a 2.x integration could write, binding
+    // names it never uses: red by design for what 3.0 removed, and run by nothing (it holds no
+    // test, so the test folder does not make it one). src/polyfills.ts is such a list too, but
+    // the server imports it first; scripts/backfill.ts uses what it imports. Both keep errors.
+    let lines = finding_lines(&check_json("fixtures/import-checklist"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 2, "{lines:#?}");
+    assert!(errors[0].contains("scripts/backfill.ts") && errors[1].contains("src/polyfills.ts"));
+    let listed: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("test/import-test/v2-imports.ts"))
+        .collect();
+    assert_eq!(listed.len(), 3, "{lines:#?}");
+    assert!(listed.iter().all(|l| l.starts_with("warning ")
+        && l.contains("it only lists imports, binding names it never uses")));
+    insta::assert_debug_snapshot!("import_checklist", lines);
+}
+
+#[test]
+fn sample_projects_in_a_test_fixtures_folder_are_data_not_code() {
+    // test/fixtures/next-app and vite-app each hold a package.json: sample projects the CLI
+    // under test writes `components/ui/button` into, trimmed to what the tests read (no assets,
+    // no clsx). The test's own missing helper is still reported.
+    let lines = finding_lines(&check_json("fixtures/cli-test-fixture-projects"));
+    assert!(
+        !lines.iter().any(|l| l.contains("test/fixtures/")),
+        "{lines:#?}"
+    );
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("test/detect.test.ts") && errors[0].contains("copy-fixture"));
+    insta::assert_debug_snapshot!("cli_test_fixture_projects", lines);
+}
+
+#[test]
+fn an_es_module_under_nodenext_takes_the_package_over_a_base_url_directory() {
+    // `vite` beside a `vite/` folder (with index.ts) under `baseUrl: "."`: ESM has no directory
+    // modules, so tsc under NodeNext takes the package. A baseUrl file still resolves, and its
+    // missing export is reported.
+    let lines = finding_lines(&check_json("fixtures/baseurl-esm-directory-shadow"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("src/main.ts") && errors[0].contains("retryLimit"));
+    insta::assert_debug_snapshot!("baseurl_esm_directory_shadow", lines);
+}
+
+#[test]
+fn k6_scripts_import_the_modules_of_the_k6_runtime() {
+    let lines = finding_lines(&check_json("fixtures/k6-load-test-scripts"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("`dotenv`"), "{lines:#?}");
+    assert!(!lines.iter().any(|l| l.contains("`k6")), "{lines:#?}");
+    insta::assert_debug_snapshot!("k6_load_test_scripts", lines);
+}
+
+#[test]
+fn imports_in_a_declaration_file_need_only_types() {
+    // `turndown` inside `declare module "@joplin/turndown" { … }` is typed by the root's
+    // @types/turndown; `highlight.js` has neither a declaration nor types.
+    let lines = finding_lines(&check_json("fixtures/dts-ambient-module-imports"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("`highlight.js`"), "{lines:#?}");
+    insta::assert_debug_snapshot!("dts_ambient_module_imports", lines);
 }
 
 #[test]

@@ -48,7 +48,8 @@ describes sits beside it and is an ES module without a default. A `.ts` source n
 When a shape cannot be known (`module.exports = factory()`, `export =`, `export *` from
 something unresolved) nothing is reported for it and it is counted in the summary
 (`unanalysable export shapes`); packages missing from `node_modules` are counted as
-`packages not installed`.
+`packages not installed`. In retired code (see `unresolved-import`: a file no entry runs that
+sits in an archive folder, or only lists imports it never uses) a missing name is a warning.
 
 ## Why is this bad
 Node refuses to start: `SyntaxError: The requested module 'hono' does not provide an export
@@ -213,6 +214,13 @@ fn check_module(project: &Project, index: &ExportIndex, module: usize) -> Outcom
                 }
             }
         }
+    }
+    if !outcome.findings.is_empty() {
+        let findings = std::mem::take(&mut outcome.findings);
+        outcome.findings = findings
+            .into_iter()
+            .map(|f| super::unless_retired(project, module, f))
+            .collect();
     }
     outcome
 }

@@ -60,15 +60,16 @@ pub const RULES: &[&Rule] = &[
     &unreadable_env_file::RULE,
 ];
 
-/// A broken import of retired code (an archived migration no entry reaches) breaks no deploy:
-/// the finding becomes a warning that says why. Reachable code keeps its error.
+/// A broken import of retired code (an archived migration no entry reaches, a list of imports
+/// nothing runs) breaks no deploy: the finding becomes a warning that says why. Reachable code
+/// keeps its error.
 fn unless_retired(project: &Project, module: usize, mut finding: Finding) -> Finding {
     if finding.severity == Severity::Error
         && let Some(why) = project.retired_because(module)
     {
         finding.severity = Severity::Warning;
         finding.message = format!(
-            "{}; in an archived file nothing runs (no entry reaches it, and {why})",
+            "{}; nothing runs this file (no entry reaches it, and {why})",
             finding.message
         );
     }

@@ -37,7 +37,8 @@ directory (`RUN npm install x`; `npm install -g x` only with `ENV NODE_PATH` set
 (a directory its package copies as files, excludes from its tsconfig and that holds a tsconfig
 of its own: the project a CLI creates) belong to the created project and are reported once by
 `generated-import`. A retired file (one no entry runs, in an `archive`/`archives`/`archived`
-folder or a path depcheck or knip is told to skip) gets a warning that says so. Works without
+folder or a path depcheck or knip is told to skip, or a file that only lists imports, binding
+names it never uses) gets a warning that says so. Works without
 `node_modules`.
 
 ## Why is this bad

@@ -21,7 +21,9 @@ way Node and TypeScript do, and reports those that point at nothing, in every fi
 or not — except files the build loads only as assets (`import.meta.glob(…, { query: '?url' })`,
 `?raw` imports): snippets a page shows or a REPL compiles, whose imports no build resolves;
 codemod test data that no code imports (`__testfixtures__/`, a `<stem>.input.ts` and
-`<stem>.output.ts` pair its tests read as text) is such a file too —
+`<stem>.output.ts` pair its tests read as text) is such a file too, and so is a file of a
+sample project a test works on (its nearest `package.json` sits in a `fixtures/` folder of a
+test folder: `test/fixtures/next-app/`) —
 and a `require()`/`import()` inside a `try` with a `catch`, which copes with the module being
 absent, or on a branch of a UMD wrapper's module-system test (`typeof exports`, `typeof
 module`, `typeof define`, `define.amd`) in a file that no module imports and that is no entry
@@ -32,7 +34,9 @@ the help names the nearest real file. A file that no entry runs (through imports
 and that sits in an `archive`/`archives`/`archived` folder, or in a path the project's
 dependency checker leaves out (depcheck `ignorePatterns`/`ignoreDirs`, knip `ignore`), is
 retired code, such as applied migrations an archive script moved without fixing their
-imports: its findings are warnings that say so.
+imports: its findings are warnings that say so. So is a file that only lists imports, binding
+names it never uses, that nothing runs (a list of every import an old version allowed, red by
+design for what was removed); in a test folder it holds no test, so it is no test entry.
 
 ## Why is this bad
 `node --check` passes, and the deploy fails with `Cannot find module '../config/database.js'`

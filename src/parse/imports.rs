@@ -427,6 +427,28 @@ pub(super) fn required_specifier(node: Node, text: &str) -> Option<String> {
     literal_string(first, text)
 }
 
+/// Whether the module is nothing but import statements, and at least one binds a name: a
+/// name nothing can use, since no other statement exists (`import { Banner, Button } from
+/// 'payload/components'`, listed to check that each import resolves). Comments may sit
+/// between them.
+pub(super) fn is_import_probe(root: Node) -> bool {
+    let mut cursor = root.walk();
+    let mut binds = false;
+    for statement in root.named_children(&mut cursor) {
+        match statement.kind() {
+            "import_statement" => {
+                let mut inner = statement.walk();
+                binds |= statement
+                    .named_children(&mut inner)
+                    .any(|c| c.kind() == "import_clause");
+            }
+            "comment" | "hash_bang_line" | "empty_statement" => {}
+            _ => return false,
+        }
+    }
+    binds
+}
+
 /// Drops the imports of modules a Jest test declares virtual (`jest.mock('custom-provider',
 /// factory, { virtual: true })`): the mock is the module, created for the test run and
 /// existing nowhere else, so the import is neither a file to resolve nor a package to declare.

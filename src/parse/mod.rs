@@ -186,6 +186,9 @@ pub fn parse_module(dialect: Dialect, bytes: &[u8]) -> ModuleFacts {
             endpoints::extract_endpoints(tree.root_node(), &index, &text, &mut facts);
             loaders::extract_loaders(&index, &text, &mut facts);
             imports::drop_virtual_mocks(&index, &text, &mut facts);
+            if blocks.is_none() {
+                facts.import_probe = imports::is_import_probe(tree.root_node());
+            }
             if typescript {
                 types::erase_type_only_imports(&tree, &index, &text, &mut facts);
                 types::top_level_declarations(&tree, &text, &mut facts);

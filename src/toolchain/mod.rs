@@ -187,6 +187,11 @@ impl Toolchain {
         if specifier == "bun" {
             return Some("the Bun runtime".to_string());
         }
+        // The k6 load-testing binary runs its scripts with built-in modules (`k6`, `k6/http`,
+        // `k6/metrics`): nothing to install (`@types/k6` types them).
+        if specifier == "k6" || specifier.starts_with("k6/") {
+            return Some("the k6 load-testing runtime".to_string());
+        }
         if let Some(known) = self.virtual_prefixes.iter().find(|v| v.serves(specifier)) {
             return Some(known.provider.to_string());
         }
