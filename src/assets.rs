@@ -77,7 +77,8 @@ pub fn asset_only_modules(project: &Project) -> Vec<bool> {
     asset
 }
 
-/// Per module: whether it is codemod test data by its path: under `__testfixtures__/`, or
+/// Per module: whether it is test data by its path: in a test folder's `fixtures/` (see
+/// [`in_test_fixtures`]), or codemod test data: under `__testfixtures__/`, or
 /// named `<stem>.input.<ext>`/`<stem>.output.<ext>` in a directory that holds at least one
 /// complete input/output pair (the lone inputs there are the cases the transform must leave
 /// alone: `non-matching.input.ts`). Whether code imports it is decided by the caller.
@@ -95,39 +96,27 @@ fn fixture_data(project: &Project) -> Vec<bool> {
         .map(|m| {
             in_testfixtures_dir(&m.file.rel)
                 || fixture_name(&m.file.rel).is_some_and(|(dir, _, _)| pair_dirs.contains(dir))
-                || in_fixture_project(project, m)
+                || in_test_fixtures(m)
         })
         .collect()
 }
 
-/// Whether the module belongs to a sample project a test works on: a `package.json` inside a
-/// `fixtures/` (or `__fixtures__/`) folder of a test folder (`test/fixtures/next-app/`,
-/// `packages/tests/fixtures/vite-app/`) is the nearest one above it. A CLI under test runs
-/// against such a project, copied or in place; its imports are that project's (often trimmed
-/// to what the test needs: a lockfile, no assets), not code of the tree.
-fn in_fixture_project(project: &Project, module: &crate::project::Module) -> bool {
-    let rel = &module.file.rel;
-    let segments: Vec<&str> = rel.split('/').collect();
+/// Whether the module sits in a `fixtures/` (or `__fixtures__/`) folder of a test folder
+/// (`test/fixtures/next-app/`, `src/__tests__/evals/fixtures/`): sample code or a sample project
+/// a test reads as text or hands to the CLI under test, copied or in place. Its imports are the
+/// sample's (often trimmed to what the test needs: no assets, no sibling modules), not code of
+/// the tree. A fixture a test imports is code again (see the caller).
+fn in_test_fixtures(module: &crate::project::Module) -> bool {
+    let segments: Vec<&str> = module.file.rel.split('/').collect();
     let Some(test_at) = segments
         .iter()
         .position(|s| matches!(*s, "test" | "tests" | "__tests__" | "e2e"))
     else {
         return false;
     };
-    let Some(fixtures_at) = segments[test_at + 1..segments.len() - 1]
+    segments[test_at + 1..segments.len() - 1]
         .iter()
-        .position(|s| matches!(*s, "fixtures" | "__fixtures__"))
-        .map(|i| test_at + 1 + i)
-    else {
-        return false;
-    };
-    let fixtures_dir = project.root.join(segments[..=fixtures_at].join("/"));
-    module
-        .file
-        .path
-        .parent()
-        .and_then(|dir| project.manifests.nearest(dir, &project.root))
-        .is_some_and(|m| m.path.starts_with(&fixtures_dir))
+        .any(|s| matches!(*s, "fixtures" | "__fixtures__"))
 }
 
 fn has_asset_query(specifier: &str) -> bool {

@@ -247,7 +247,7 @@ impl Loaded {
         entry: Option<CacheEntry>,
         missed: bool,
     ) -> Self {
-        if is_declaration_file(&file.rel) {
+        if crate::discover::is_type_declaration(&file.path) {
             // A declaration file is never emitted or run: everything it imports, at the top or
             // in a `declare module "x" { import … }` block, is for the type checker only.
             for import in &mut facts.imports {
@@ -267,16 +267,6 @@ impl Loaded {
             missed,
         }))
     }
-}
-
-/// Whether a root-relative path names a TypeScript declaration file (`.d.ts`, `.d.mts`,
-/// `.d.cts`, and `.d.css.ts`-style names such as `x.d.json.ts`).
-fn is_declaration_file(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    [".ts", ".mts", ".cts"].iter().any(|ext| {
-        name.strip_suffix(ext)
-            .is_some_and(|stem| stem.ends_with(".d") || stem.contains(".d."))
-    })
 }
 
 /// Frees `value` on a thread of its own: large structures (a project's modules, the

@@ -124,17 +124,23 @@ const VITE_HOSTS: &[(&str, Option<&str>, &str)] = &[
 ];
 
 impl ResolverSet {
+    /// `conditions` are the tree's custom `exports` conditions (tsconfig `customConditions`),
+    /// matched besides each resolver's own.
     fn new(
         base: &ToolchainResolver,
         alias: &[(String, Vec<AliasValue>)],
         roots: &[PathBuf],
+        conditions: &[String],
     ) -> Self {
         let with = |options: ResolveOptions| {
             let mut modules = options.modules.clone();
             modules.extend(roots.iter().map(|r| r.to_string_lossy().into_owned()));
+            let mut condition_names = options.condition_names.clone();
+            condition_names.extend(conditions.iter().cloned());
             base.clone_with_options(ResolveOptions {
                 alias: alias.to_vec(),
                 modules,
+                condition_names,
                 ..options
             })
         };
@@ -383,7 +389,11 @@ impl<'t> ModuleResolver<'t> {
         let fs = ToolchainFileSystem::with_overlay(overlay);
         let base_resolver = ResolverGeneric::new_with_file_system(fs, options());
         let tsconfig_failures = tsconfig_failures(root, tsconfigs, toolchain, &base_resolver);
-        let base = ResolverSet::new(&base_resolver, &[], &[]);
+        // A package whose `exports` offers its source under a condition of the project's own
+        // (`{ ".": { "webstudio": "./src/index.ts" } }`, with `customConditions: ["webstudio"]`
+        // in the shared tsconfig) resolves there, as tsc and the bundler configured alike do.
+        let conditions = &toolchain.tsconfig_repairs.custom_conditions;
+        let base = ResolverSet::new(&base_resolver, &[], &[], conditions);
         let scoped = toolchain
             .alias_scopes
             .iter()
@@ -395,7 +405,7 @@ impl<'t> ModuleResolver<'t> {
                         .filter(|a| !a.is_opaque() && applies(a, in_test_run))
                         .map(|a| (a.key.clone(), vec![AliasValue::Path(a.target.clone())]))
                         .collect();
-                    ResolverSet::new(&base_resolver, &alias, &scope.roots)
+                    ResolverSet::new(&base_resolver, &alias, &scope.roots, conditions)
                 };
                 ScopedResolvers {
                     all: resolvers(true),
@@ -645,7 +655,9 @@ impl<'t> ModuleResolver<'t> {
             }
             Err(ResolveError::Builtin { resolved, .. }) => Resolution::Builtin { name: resolved },
             Err(error) => {
-                if let Some(path) = self.through_nearest_tsconfig(importer, specifier, resolver) {
+                if let Some(path) =
+                    self.through_nearest_tsconfig(importer, specifier, resolver, manifests)
+                {
                     return self.found(path, specifier, importer_dir, manifests);
                 }
                 if import.kind == ImportKind::TypeOnly
@@ -1019,22 +1031,34 @@ impl<'t> ModuleResolver<'t> {
             .map(|(tsconfig, _)| tsconfig.path().to_path_buf())
     }
 
-    /// For a file no tsconfig includes, the nearest tsconfig's `paths`/`baseUrl`.
+    /// For a file no tsconfig includes, the nearest tsconfig's `paths`/`baseUrl`. For a file
+    /// only a tsconfig of an enclosing package includes (a monorepo root's catch-all), its own
+    /// package's `tsconfig.json`: the one tsx, Bun and ts-node read when a package script runs
+    /// the file (`bun run ./scripts/build.mts`), whatever its `include` says.
     fn through_nearest_tsconfig(
         &self,
         importer: &Path,
         specifier: &str,
         resolver: &ToolchainResolver,
+        manifests: &Manifests,
     ) -> Option<PathBuf> {
         if specifier.starts_with('.') || specifier.starts_with('/') || self.tsconfig_dirs.is_empty()
         {
             return None;
         }
-        let (tsconfig, owned) = self.tsconfig_of(importer, resolver)?;
-        if owned {
-            return None;
-        }
         let dir = importer.parent()?;
+        let (owner, owned) = self.tsconfig_of(importer, resolver)?;
+        let tsconfig = if owned {
+            let package_dir = manifests.nearest(dir, &self.root)?.path.parent()?;
+            let owner_dir = owner.path().parent()?;
+            if owner_dir == package_dir || !package_dir.starts_with(owner_dir) {
+                return None;
+            }
+            let own = self.tsconfig_dirs.get(package_dir)?;
+            resolver.resolve_tsconfig(own).ok()?
+        } else {
+            owner
+        };
         tsconfig
             .resolve_path_alias_or_base_url(specifier)
             .into_iter()
@@ -1159,6 +1183,16 @@ impl<'t> ModuleResolver<'t> {
             return Resolution::Generated {
                 directory: generated.path,
                 generator: generated.generator,
+            };
+        }
+        // A folder `.gitmodules` names, not checked out (a private edition's `src/ee`): the
+        // file is in another repository.
+        if let Some(base) = &base
+            && let Some(submodule) = self.toolchain.unchecked_out_submodule(base)
+        {
+            return Resolution::Generated {
+                directory: submodule.to_path_buf(),
+                generator: "`git submodule update --init` (a submodule in .gitmodules)".to_string(),
             };
         }
         if bare {

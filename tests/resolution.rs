@@ -1068,6 +1068,121 @@ fn imports_in_a_declaration_file_need_only_types() {
 }
 
 #[test]
+fn a_package_script_run_by_bun_reads_its_package_tsconfig_over_the_root_catch_all() {
+    // The root tsconfig includes every .mts file but maps nothing; apps/docs/tsconfig.json maps
+    // `@/*` and includes only .ts/.tsx. Bun runs scripts/*.mts with the package's tsconfig.
+    let lines = finding_lines(&check_json("fixtures/monorepo-script-package-tsconfig"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("`@/registry/bases`"), "{lines:#?}");
+    insta::assert_debug_snapshot!("monorepo_script_package_tsconfig", lines);
+}
+
+#[test]
+fn an_import_into_a_submodule_not_checked_out_is_not_a_missing_file() {
+    // src/ee is a submodule (.gitmodules) absent from the checkout: one info names it. A file
+    // missing from the tree itself stays an error.
+    let lines = finding_lines(&check_json("fixtures/git-submodule-edition"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("`../services/html`"), "{lines:#?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("info generated-import")
+            && l.contains("`src/ee`")
+            && l.contains("git submodule")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("git_submodule_edition", lines);
+}
+
+#[test]
+fn a_file_the_formatter_and_linter_skip_may_be_broken_on_purpose() {
+    // fixtures/syntax-error.js is in .prettierignore and oxlint's ignorePatterns, and nothing
+    // imports it: a warning. src/legacy/report.js is broken too, imported by nothing, and no
+    // tool skips it: an error.
+    let lines = finding_lines(&check_json("fixtures/broken-on-purpose-fixture"));
+    let syntax = lines_of(&lines, "syntax-error");
+    assert_eq!(syntax.len(), 2, "{lines:#?}");
+    assert!(syntax[0].starts_with("warning ") && syntax[0].contains("fixtures/syntax-error.js"));
+    assert!(syntax[1].starts_with("error ") && syntax[1].contains("src/legacy/report.js"));
+    insta::assert_debug_snapshot!("broken_on_purpose_fixture", lines);
+}
+
+#[test]
+fn exports_under_a_custom_condition_the_tsconfig_enables_resolve() {
+    // `source` comes from customConditions in the shared tsconfig the app extends; nothing
+    // enables `storybook`.
+    let lines = finding_lines(&check_json("fixtures/custom-export-conditions"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("`@x/icons`"), "{lines:#?}");
+    insta::assert_debug_snapshot!("custom_export_conditions", lines);
+}
+
+#[test]
+fn a_placeholder_module_typed_ambiently_is_not_a_package_to_install() {
+    let lines = finding_lines(&check_json("fixtures/ambient-placeholder-modules"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("`__ANALYTICS__`"), "{lines:#?}");
+    insta::assert_debug_snapshot!("ambient_placeholder_modules", lines);
+}
+
+#[test]
+fn env_reads_a_zod_schema_validates_follow_the_schema_fields() {
+    // rawEnv = { X: process.env.X, … }; schema.safeParse(rawEnv): optional and defaulted
+    // fields are warnings, the required SESSION_SECRET declared nowhere is the error.
+    let lines = finding_lines(&check_json("fixtures/env-schema-validated-object"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("`SESSION_SECRET`"), "{lines:#?}");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("warning undeclared-env") && l.contains("(with a default)"))
+            .count(),
+        3,
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("env_schema_validated_object", lines);
+}
+
+#[test]
+fn a_git_ignored_file_a_script_writes_is_generated() {
+    // `sandbox:bundle-libraries` runs src/bundle-libraries.js, which names the git-ignored
+    // bundle it writes; nothing writes polyfills-bundle.js.
+    let lines = finding_lines(&check_json("fixtures/gitignored-generated-bundle"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("`../polyfills-bundle`"), "{lines:#?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("info generated-import")
+            && l.contains("`npm run sandbox:bundle-libraries`")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("gitignored_generated_bundle", lines);
+}
+
+#[test]
+fn a_cli_template_type_checked_in_place_warns_about_what_the_cli_writes() {
+    // templates/ is named by the CLI (`new URL('../templates', import.meta.url)`), shipped by
+    // `files` and holds a project with its own package.json, though the CLI's tsconfig
+    // includes it. Its import of `./__generated__/routes` is a warning; the CLI's own missing
+    // `./banner.js` is the error.
+    let lines = finding_lines(&check_json("fixtures/cli-templates-checked-in-place"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("`./banner.js`"), "{lines:#?}");
+    assert!(
+        lines.iter().any(|l| l
+            .starts_with("warning unresolved-import templates/basic/app/root.tsx")
+            && l.contains("is a scaffold template")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("cli_templates_checked_in_place", lines);
+}
+
+#[test]
 fn vite_root_absolute_imports_resolve_from_public_and_the_vite_root() {
     // The stock create-vite `import viteLogo from '/vite.svg'` is public/vite.svg, and
     // `/src/components/Header.jsx` is relative to the Vite root; `/missing.svg` is in neither.

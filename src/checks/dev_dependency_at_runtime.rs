@@ -25,7 +25,8 @@ scripts, Dockerfile `CMD`; see `unreachable-file`) that is not bundled. Code a b
 worker) is skipped: the bundler inlines its dependencies. So are maintainer scripts (`seed`,
 `build`, CI steps), test setups and build configs, imports used only as types (erased by
 TypeScript), and packages a workspace package lists in its own `dependencies` (installed in
-production through it). When no entry point is detected, every file that is not a test
+production through it), and `electron`, which the Electron runtime provides to the app it
+runs (packagers refuse it in `dependencies`). When no entry point is detected, every file that is not a test
 (`*.test.*`, `*.spec.*`, `__tests__/`, `test/`, `tests/`, `e2e/`) or tool configuration
 (`*.config.*`) counts as production code.
 
@@ -73,7 +74,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             else {
                 continue;
             };
-            if !import.kind.is_runtime() || installed.contains(name.as_str()) {
+            // The Electron runtime provides `electron` to the app it runs; packagers refuse it
+            // in `dependencies`, so an Electron app must declare it as a devDependency.
+            if !import.kind.is_runtime() || installed.contains(name.as_str()) || name == "electron"
+            {
                 continue;
             }
             findings.push(
@@ -121,6 +125,28 @@ mod tests {
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(findings[0].file, "src/services/billing.js");
         assert_eq!(findings[0].package.as_deref(), Some("dayjs"));
+    }
+
+    #[test]
+    fn the_electron_runtime_provides_electron_to_its_main_process() {
+        let findings = run_rule(
+            &RULE,
+            &[
+                (
+                    "package.json",
+                    r#"{"main":"src/main.js","scripts":{"start":"electron ."},"devDependencies":{"electron":"^33","electron-log":"^5"}}"#,
+                ),
+                (
+                    "src/main.js",
+                    "const { app } = require('electron');\nconst log = require('electron-log');\n",
+                ),
+            ],
+        );
+        let packages: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| f.package.as_deref())
+            .collect();
+        assert_eq!(packages, vec!["electron-log"], "{findings:?}");
     }
 
     #[test]

@@ -64,6 +64,7 @@ pub const RULES: &[&Rule] = &[
 /// nothing runs) breaks no deploy: the finding becomes a warning that says why. Reachable code
 /// keeps its error.
 fn unless_retired(project: &Project, module: usize, mut finding: Finding) -> Finding {
+    finding = unless_scaffolded(project, module, finding);
     if finding.severity == Severity::Error
         && let Some(why) = project.retired_because(module)
     {
@@ -71,6 +72,27 @@ fn unless_retired(project: &Project, module: usize, mut finding: Finding) -> Fin
         finding.message = format!(
             "{}; nothing runs this file (no entry reaches it, and {why})",
             finding.message
+        );
+    }
+    finding
+}
+
+/// A broken import inside a package of a scaffold template (a project a CLI writes, then
+/// completes: `shadcn init` adds `components/ui/button`, `webstudio build` writes
+/// `app/__generated__/`) breaks no deploy of this tree: a warning that says so.
+fn unless_scaffolded(project: &Project, module: usize, mut finding: Finding) -> Finding {
+    if finding.severity == Severity::Error
+        && let Some(template) = project
+            .modules
+            .get(module)
+            .and_then(|m| project.toolchain.templates.package_holding(&m.file.path))
+    {
+        finding.severity = Severity::Warning;
+        finding.message = format!(
+            "{}; in a project the CLI completes when it writes one (`{}` is a scaffold template: {})",
+            finding.message,
+            project.relative(&template.dir),
+            template.evidence
         );
     }
     finding

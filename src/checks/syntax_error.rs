@@ -39,6 +39,9 @@ the TypeScript grammar lags behind the newest declaration syntax. A file that st
 inside an EJS/ERB tag (`<%= … %>`, `<%- … %>`, `<% … %>`) is a template the server renders
 into JavaScript (`ejs.render(fs.readFileSync(…))`): it is listed as not analysed, with that
 reason. Tags inside string literals parse, and an error elsewhere is still reported.
+A file that no module imports and that the project's formatter or linter is told to skip
+(`.prettierignore`, `.eslintignore`, oxlint `ignorePatterns`) may be broken on purpose (a
+fixture a test copies into place to see the error reported): its syntax error is a warning.
 
 ## Examples
 Wrong:
@@ -63,13 +66,14 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     if gaps > 0 {
         project.set_counter(GRAMMAR_GAPS, gaps);
     }
-    for module in project
+    for (m, module) in project
         .modules
         .iter()
+        .enumerate()
         // Declaration files are never loaded at run time, and tree-sitter-typescript 0.23 does
         // not parse all of their newer syntax (`in`/`out` variance, `export type *`), so a
         // parse failure there says more about the grammar than about the deploy.
-        .filter(|m| !crate::discover::is_type_declaration(&m.file.path))
+        .filter(|(_, m)| !crate::discover::is_type_declaration(&m.file.path))
     {
         if let Some(offset) = module.facts.invalid_utf8_at {
             findings.push(
@@ -113,14 +117,25 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             );
         } else if let Some(first) = module.facts.syntax_errors.first() {
             let more = module.facts.syntax_errors.len() - 1;
-            let message = if more > 0 {
+            let mut message = if more > 0 {
                 format!("syntax error: {} (and {more} more)", first.message)
             } else {
                 format!("syntax error: {}", first.message)
             };
+            let mut severity = RULE.default_severity;
+            // Broken on purpose: the project's formatter and linter are told not to read it,
+            // and no module imports it (a test copies it into place to see the error).
+            if project.graph.importers_of(m).next().is_none()
+                && let Some(why) = project.toolchain.retired.unparsed_reason(&module.file.path)
+            {
+                severity = Severity::Warning;
+                message.push_str(&format!(
+                    "; nothing imports the file, and {why}: kept unparsable on purpose?"
+                ));
+            }
             findings.push(Finding::new(
                 RULE.name,
-                RULE.default_severity,
+                severity,
                 &module.file.rel,
                 first.span,
                 message,

@@ -38,7 +38,9 @@ directory (`RUN npm install x`; `npm install -g x` only with `ENV NODE_PATH` set
 of its own: the project a CLI creates) belong to the created project and are reported once by
 `generated-import`. A retired file (one no entry runs, in an `archive`/`archives`/`archived`
 folder or a path depcheck or knip is told to skip, or a file that only lists imports, binding
-names it never uses) gets a warning that says so. Works without
+names it never uses) gets a warning that says so. A placeholder no registry package can be
+named (a leading `_` or `.`: `__CLIENT__`) that an ambient `declare module` types is a
+specifier a generator rewrites, not a package. Works without
 `node_modules`.
 
 ## Why is this bad
@@ -173,6 +175,14 @@ pub(super) fn package_dir_below_install_root(
 pub(super) fn undeclared_package_imports(
     project: &Project,
 ) -> impl Iterator<Item = (&Module, &Import, std::borrow::Cow<'_, str>)> {
+    // `declare module "__CLIENT__" { … }`: a placeholder a generator rewrites, typed ambiently.
+    let ambient: std::rc::Rc<std::collections::HashSet<&str>> = std::rc::Rc::new(
+        project
+            .modules
+            .iter()
+            .flat_map(|m| m.facts.ambient_modules.iter().map(String::as_str))
+            .collect(),
+    );
     project
         .modules
         .iter()
@@ -180,6 +190,7 @@ pub(super) fn undeclared_package_imports(
         // A snippet loaded as text or a URL: no build resolves its imports.
         .filter(|(m, _)| !project.is_asset_only(*m))
         .flat_map(move |(m, module)| {
+            let ambient = ambient.clone();
             module
                 .facts
                 .imports
@@ -194,6 +205,13 @@ pub(super) fn undeclared_package_imports(
                     else {
                         return None;
                     };
+                    // No registry package can be named so (a leading `_` or `.`), and the tree
+                    // types it with an ambient declaration: nothing to install.
+                    let placeholder = name.starts_with(['_', '.'])
+                        && ambient.contains(strip_query(&import.specifier));
+                    if placeholder {
+                        return None;
+                    }
                     let types_only = import.kind == ImportKind::TypeOnly
                         && (name.starts_with("@types/") || types_declared(project, module, name));
                     let dir = module.file.path.parent().unwrap_or(&project.root);
@@ -215,6 +233,13 @@ pub(super) fn undeclared_package_imports(
                     Some((module, import, types_package(project, import, name, dir)))
                 })
         })
+}
+
+/// A specifier without its `?query` (`__CSS__?url`).
+fn strip_query(specifier: &str) -> &str {
+    specifier
+        .split_once('?')
+        .map_or(specifier, |(path, _)| path)
 }
 
 /// The package a type-only import of an undeclared `name` really needs: `@types/x` when only

@@ -21,9 +21,10 @@ way Node and TypeScript do, and reports those that point at nothing, in every fi
 or not — except files the build loads only as assets (`import.meta.glob(…, { query: '?url' })`,
 `?raw` imports): snippets a page shows or a REPL compiles, whose imports no build resolves;
 codemod test data that no code imports (`__testfixtures__/`, a `<stem>.input.ts` and
-`<stem>.output.ts` pair its tests read as text) is such a file too, and so is a file of a
-sample project a test works on (its nearest `package.json` sits in a `fixtures/` folder of a
-test folder: `test/fixtures/next-app/`) —
+`<stem>.output.ts` pair its tests read as text) is such a file too, and so is a file in a
+`fixtures/` folder of a test folder that no code imports (`test/fixtures/next-app/`, a sample
+project the CLI under test works on; `__tests__/evals/fixtures/`, snippets a test reads as
+text) —
 and a `require()`/`import()` inside a `try` with a `catch`, which copes with the module being
 absent, or on a branch of a UMD wrapper's module-system test (`typeof exports`, `typeof
 module`, `typeof define`, `define.amd`) in a file that no module imports and that is no entry

@@ -172,7 +172,7 @@ fn env_read(access: Node, name: String, key: EnvKey, text: &str, form: EnvReadFo
         name,
         key,
         span: span_of(access, text),
-        has_default: read_has_default(access, text),
+        has_default: read_has_default(access, text) || schema_field_has_default(access, text),
         form,
         server_only: in_server_only_function(access, text),
     }
@@ -322,6 +322,84 @@ pub(super) fn env_alias_reads(
 /// context; `env_flow` then follows locals and the module's presence tests).
 fn read_has_default(access: Node, text: &str) -> bool {
     super::env_flow::value_use(access, text).0 == super::env_flow::ValueUse::Optional
+}
+
+/// Whether a read is a field of an object a zod schema validates, and that field of the
+/// schema is optional or defaulted: `const rawEnv = { X: process.env.X }` (or the object
+/// inline) with `schema.safeParse(rawEnv)`, `schema = z.object({ X: z.string().optional() })`.
+fn schema_field_has_default(access: Node, text: &str) -> bool {
+    let Some(pair) = access
+        .parent()
+        .filter(|p| p.kind() == "pair" && p.field("value") == Some(access))
+    else {
+        return false;
+    };
+    let (Some(key), Some(object)) = (pair.field("key"), pair.parent()) else {
+        return false;
+    };
+    if object.kind() != "object" {
+        return false;
+    }
+    let key = specifier_name(key, text);
+    let validated_by = |call: Node| -> Option<bool> {
+        let callee = call.field("function")?;
+        let method = callee.field("property").map(|p| node_text(p, text));
+        if callee.kind() != "member_expression"
+            || !matches!(
+                method,
+                Some("parse" | "safeParse" | "parseAsync" | "safeParseAsync")
+            )
+        {
+            return None;
+        }
+        let schema = zod_object_literal(callee.field("object")?, text)?;
+        let mut cursor = schema.walk();
+        let field = schema
+            .named_children(&mut cursor)
+            .filter(|p| p.kind() == "pair")
+            .find(|p| {
+                p.field("key")
+                    .is_some_and(|k| specifier_name(k, text) == key)
+            })?;
+        Some(schema_value_has_default(field.field("value")?, text))
+    };
+    let Some(holder) = object.parent() else {
+        return false;
+    };
+    match holder.kind() {
+        // schema.safeParse({ X: process.env.X })
+        "arguments" => holder.parent().and_then(validated_by).unwrap_or(false),
+        // const rawEnv = { … }; … schema.safeParse(rawEnv)
+        "variable_declarator" if holder.field("value") == Some(object) => {
+            let Some(name) = holder
+                .field("name")
+                .filter(|n| n.kind() == "identifier")
+                .map(|n| node_text(n, text))
+            else {
+                return false;
+            };
+            let mut root = holder;
+            while let Some(parent) = root.parent() {
+                root = parent;
+            }
+            let mut stack = vec![root];
+            while let Some(node) = stack.pop() {
+                if node.kind() == "arguments" {
+                    let mut cursor = node.walk();
+                    let passes = node
+                        .named_children(&mut cursor)
+                        .any(|a| a.kind() == "identifier" && node_text(a, text) == name);
+                    if passes && let Some(found) = node.parent().and_then(validated_by) {
+                        return found;
+                    }
+                }
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+            }
+            false
+        }
+        _ => false,
+    }
 }
 
 fn in_server_only_function(node: Node, text: &str) -> bool {

@@ -373,6 +373,14 @@ fn visit(
         {
             new_router(node, text, facts);
         }
+        // `new URL("../templates", import.meta.url)`: a folder named relative to the file.
+        "new_expression"
+            if node
+                .field("constructor")
+                .is_some_and(|c| node_text(c, text) == "URL") =>
+        {
+            super::paths::module_relative_url(node, text, facts);
+        }
         "comment" => comment_node(node, text, facts),
         "string" => {
             // `'use client'` as a statement of the program's prologue.

@@ -252,6 +252,31 @@ pub(super) fn path_literals(node: Node, text: &str, facts: &mut ModuleFacts) {
     }
 }
 
+/// `new URL("../templates", import.meta.url)`: the relative path, as written (`./`/`../`
+/// first), among the path literals: a directory the file names relative to itself.
+pub(super) fn module_relative_url(node: Node, text: &str, facts: &mut ModuleFacts) {
+    let args = call_arguments(node);
+    let (Some(first), Some(base)) = (args.first(), args.get(1)) else {
+        return;
+    };
+    if node_text(*base, text) != "import.meta.url" {
+        return;
+    }
+    let Some(value) = literal_string(*first, text) else {
+        return;
+    };
+    if (value.starts_with("./") || value.starts_with("../"))
+        && value.len() <= 200
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '-' | '@'))
+        && value.chars().any(|c| c.is_ascii_alphabetic())
+        && !facts.path_literals.contains(&value)
+    {
+        facts.path_literals.push(value);
+    }
+}
+
 /// A path expression with its unknown parts as `*`: `` `./jobs/${name}.js` `` is
 /// `./jobs/*.js`, `'./' + name` is `./*`, `path.join(__dirname, 'jobs', name)` is
 /// `./jobs/*`. Paths are relative to the file's directory.

@@ -334,10 +334,15 @@ fn writing_script(
     manifests: &Manifests,
     root: &Path,
 ) -> Option<String> {
-    let scripts = [ignored_dir, importer_dir]
+    let (package_dir, scripts) = [ignored_dir, importer_dir]
         .into_iter()
         .filter_map(|dir| manifests.nearest(dir, root))
-        .find_map(|m| m.json.get("scripts").and_then(|s| s.as_object()))?;
+        .find_map(|m| {
+            Some((
+                m.path.parent()?,
+                m.json.get("scripts").and_then(|s| s.as_object())?,
+            ))
+        })?;
     scripts
         .iter()
         .find(|(script, command)| {
@@ -355,6 +360,41 @@ fn writing_script(
                 .iter()
                 .find(|s| scripts.contains_key(**s))
                 .map(|s| s.to_string())
+        })
+        .or_else(|| {
+            // `"sandbox:bundle-libraries": "node ./src/bundle-libraries.js"`, a setup step whose
+            // code names the file it writes (`path.join(__dirname, 'bundle-browser-rollup.js')`)
+            // and writes files. Not the app's own start, dev or test runs.
+            let file_name = ignored_dir.file_name()?.to_str()?;
+            scripts
+                .iter()
+                .filter(|(script, _)| {
+                    !matches!(
+                        script.split(':').next().unwrap_or(script),
+                        "start" | "dev" | "serve" | "test" | "lint" | "watch"
+                    )
+                })
+                .find(|(_, command)| {
+                    command.as_str().is_some_and(|c| {
+                        c.split_whitespace()
+                            .filter(|word| {
+                                [".js", ".mjs", ".cjs", ".ts", ".mts"]
+                                    .iter()
+                                    .any(|ext| word.ends_with(ext))
+                            })
+                            .any(|word| {
+                                let file = crate::resolve::normalize(&package_dir.join(word));
+                                file.starts_with(root)
+                                    && crate::access::read_to_string(&file).is_ok_and(|code| {
+                                        code.contains(file_name)
+                                            && ["writeFile", "outputFile", "createWriteStream"]
+                                                .iter()
+                                                .any(|w| code.contains(w))
+                                    })
+                            })
+                    })
+                })
+                .map(|(name, _)| name.clone())
         })
 }
 

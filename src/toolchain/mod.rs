@@ -67,6 +67,9 @@ pub struct Toolchain {
     /// Workspace globs that point into a path the project generates and that no package of the
     /// tree matches yet (`.wasp/out/*`, `.wasp/out/sdk/wasp` before `wasp start`), sorted.
     pub generated_workspaces: Vec<GeneratedWorkspace>,
+    /// Paths `.gitmodules` at the root names (absolute, sorted): folders another repository
+    /// fills when the submodule is checked out.
+    pub submodules: Vec<PathBuf>,
     /// `alias_scopes` by directory (the last scope of a directory wins), built on first use:
     /// the resolver asks for every import, so a linear scan cost O(imports × scopes).
     alias_scope_index: std::sync::OnceLock<(rustc_hash::FxHashMap<PathBuf, usize>, usize)>,
@@ -131,8 +134,18 @@ impl Toolchain {
             workflow_installs: Vec::new(),
             manifest_copies: Vec::new(),
             flow: flow::FlowProjects::load(files),
+            submodules: submodules(root),
             alias_scope_index: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The submodule folder holding `path` when that folder is not checked out (absent, or
+    /// empty as git leaves it): what lies below it comes from another repository.
+    pub fn unchecked_out_submodule(&self, path: &Path) -> Option<&Path> {
+        let dir = self.submodules.iter().find(|s| path.starts_with(s))?;
+        let empty =
+            crate::access::read_dir(dir).map_or(true, |mut entries| entries.next().is_none());
+        empty.then_some(dir.as_path())
     }
 
     /// The overlay the resolver reads the tree through.
@@ -348,4 +361,26 @@ fn declared_out_dir(package_dir: &Path, out: &Path) -> bool {
                     .is_some_and(|p| crate::resolve::normalize(&package_dir.join(p)) == out)
             })
         })
+}
+
+/// The `path = …` entries of the root's `.gitmodules`, absolute and sorted.
+fn submodules(root: &Path) -> Vec<PathBuf> {
+    let Ok(text) = crate::access::read_to_string(root.join(".gitmodules")) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = text
+        .lines()
+        .filter_map(|line| {
+            let (key, value) = line.trim().split_once('=')?;
+            let value = value.trim().trim_matches('"').trim_end_matches('/');
+            (key.trim() == "path"
+                && !value.is_empty()
+                && !value.starts_with('/')
+                && !value.split('/').any(|s| s == ".."))
+            .then(|| root.join(value))
+        })
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }

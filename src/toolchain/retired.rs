@@ -33,10 +33,35 @@ struct IgnoredBy {
     source: String,
 }
 
+impl IgnoredBy {
+    /// The patterns (gitignore syntax) relative to `dir`, or `None` when none is usable. A
+    /// pattern that does not parse is skipped, as the tool itself would fail on it.
+    fn from_lines<'a>(
+        dir: &Path,
+        lines: impl IntoIterator<Item = &'a str>,
+        source: String,
+    ) -> Option<IgnoredBy> {
+        let mut builder = GitignoreBuilder::new(dir);
+        for line in lines {
+            let _ = builder.add_line(None, line);
+        }
+        let patterns = builder.build().ok().filter(|p| !p.is_empty())?;
+        Some(IgnoredBy {
+            dir: dir.to_path_buf(),
+            patterns,
+            source,
+        })
+    }
+}
+
 /// Every folder the project marks as retired.
 #[derive(Debug, Default)]
 pub struct RetiredPaths {
     ignored: Vec<IgnoredBy>,
+    /// What the project's formatter and linter are told not to read (`.prettierignore`,
+    /// `.eslintignore`, oxlint's `ignorePatterns`): a file there that does not parse may be
+    /// broken on purpose (a fixture a test copies into place to see the error reported).
+    unparsed: Vec<IgnoredBy>,
 }
 
 impl RetiredPaths {
@@ -87,7 +112,49 @@ impl RetiredPaths {
                 ignored.extend(ignored_by(dir, &config, keys, &rel, ""));
             }
         }
-        RetiredPaths { ignored }
+        let mut unparsed = Vec::new();
+        for file in files {
+            let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let (Some(dir), true) = (
+                file.parent(),
+                matches!(
+                    name,
+                    ".prettierignore" | ".eslintignore" | ".oxlintrc.json" | ".oxlintrc.jsonc"
+                ),
+            ) else {
+                continue;
+            };
+            let Ok(text) = crate::access::read_to_string(file) else {
+                continue;
+            };
+            let rel = crate::discover::relative(root, file);
+            if name.starts_with(".oxlintrc") {
+                if let Ok(config) = crate::toolchain::tsconfig::parse_jsonc(&text) {
+                    unparsed.extend(ignored_by(dir, &config, &["ignorePatterns"], &rel, ""));
+                }
+                continue;
+            }
+            unparsed.extend(IgnoredBy::from_lines(dir, text.lines(), format!("`{rel}`")));
+        }
+        RetiredPaths { ignored, unparsed }
+    }
+
+    /// The formatter or linter configuration that is told not to read `file` (absolute), if
+    /// one is: `` `.prettierignore` leaves out `tests/**/syntax-error.js` ``.
+    pub fn unparsed_reason(&self, file: &Path) -> Option<String> {
+        self.unparsed.iter().find_map(|by| {
+            if !file.starts_with(&by.dir) {
+                return None;
+            }
+            match by.patterns.matched_path_or_any_parents(file, false) {
+                ignore::Match::Ignore(glob) => {
+                    Some(format!("{} leaves out `{}`", by.source, glob.original()))
+                }
+                _ => None,
+            }
+        })
     }
 
     /// Why `file` (absolute, below `root`) sits in a retired folder: the configuration that
@@ -149,20 +216,11 @@ fn ignored_by(
             }
             _ => continue,
         };
-        let mut builder = GitignoreBuilder::new(dir);
-        for pattern in patterns {
-            // A pattern that does not parse is skipped, as the tool itself would fail on it.
-            let _ = builder.add_line(None, pattern);
-        }
-        if let Ok(patterns) = builder.build()
-            && !patterns.is_empty()
-        {
-            out.push(IgnoredBy {
-                dir: dir.to_path_buf(),
-                patterns,
-                source: format!("{file} `{prefix}{key}`"),
-            });
-        }
+        out.extend(IgnoredBy::from_lines(
+            dir,
+            patterns,
+            format!("{file} `{prefix}{key}`"),
+        ));
     }
     out
 }

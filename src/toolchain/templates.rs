@@ -123,16 +123,39 @@ impl ScaffoldTemplates {
             if crate::file_role::file_role(&rel(file)) != crate::file_role::FileRole::Production {
                 continue;
             }
-            // A path relative to the package root (`path.join(PKG_ROOT, "template/base")`);
-            // `./x` and `../x` are relative to the file.
-            if literal.starts_with('.') {
+            // A path relative to the package root (`path.join(PKG_ROOT, "template/base")`), or
+            // to the file (`new URL("../templates", import.meta.url)`, `./x` and `../x`): the
+            // latter must land in the package, below its root.
+            let (start, rest) = if literal.starts_with("./") || literal.starts_with("../") {
+                let Some(file_dir) = file.parent() else {
+                    continue;
+                };
+                let mut at = file_dir.to_path_buf();
+                let mut rest = literal.as_str();
+                loop {
+                    if let Some(r) = rest.strip_prefix("./") {
+                        rest = r;
+                    } else if let Some(r) = rest.strip_prefix("../") {
+                        at.pop();
+                        rest = r;
+                    } else {
+                        break;
+                    }
+                }
+                if !at.starts_with(package_dir) {
+                    continue;
+                }
+                (at, rest)
+            } else if literal.starts_with('.') {
+                continue;
+            } else {
+                (package_dir.to_path_buf(), literal.as_str())
+            };
+            let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+            if segments.is_empty() || segments.iter().any(|s| s.starts_with('.')) {
                 continue;
             }
-            let segments: Vec<&str> = literal.split('/').filter(|s| !s.is_empty()).collect();
-            if segments.iter().any(|s| s.starts_with('.')) {
-                continue;
-            }
-            let mut dir = package_dir.to_path_buf();
+            let mut dir = start;
             for segment in segments {
                 dir.push(segment);
                 if !is_tree_dir(&dir)
@@ -169,10 +192,7 @@ impl ScaffoldTemplates {
             let Some(package_dir) = package.path.parent() else {
                 continue;
             };
-            let Some(compiled) = compiled(package_dir, tsconfigs, &dir, &rel) else {
-                // A tsconfig of the package includes it: the package's own code.
-                continue;
-            };
+            let compiled = compiled(package_dir, tsconfigs, &dir, &rel);
             let shipped = shipped(package, package_dir, &dir);
             let shipped_signal = shipped.is_some();
             let project_config = files
@@ -194,6 +214,16 @@ impl ScaffoldTemplates {
                 })
                 .min()
                 .map(|(_, f)| format!("it holds a project of its own (`{}`)", rel(f)));
+            // A tsconfig of the package includes it: the package's own code, unless it holds
+            // projects of their own (a CLI's templates type-checked in place).
+            let holds_package = manifests.all().into_iter().any(|m| {
+                m.path
+                    .parent()
+                    .is_some_and(|p| p == dir || p.parent() == Some(dir.as_path()))
+            });
+            let Some(compiled) = compiled.or_else(|| holds_package.then_some(None)) else {
+                continue;
+            };
             let is_named = signals.named.is_some();
             let is_copied = signals.copied.is_some();
             let has_project = project_config.is_some();
@@ -256,6 +286,14 @@ impl ScaffoldTemplates {
             });
         }
         ScaffoldTemplates { templates }
+    }
+
+    /// The template holding `file` inside one of its packages (`templates/defaults/app/x.tsx`
+    /// with `templates/defaults/package.json`): a project the CLI completes when it creates one.
+    pub fn package_holding(&self, file: &Path) -> Option<&ScaffoldTemplate> {
+        self.templates
+            .iter()
+            .find(|t| file.starts_with(&t.dir) && t.packages.iter().any(|p| file.starts_with(p)))
     }
 
     /// The template holding `file`, if any (not within a package of its own inside it).

@@ -34,6 +34,9 @@ pub struct TsconfigRepairs {
     /// Each tsconfig of the tree → how it lets default imports reach modules without a
     /// `default` export (its `extends` chain included).
     pub module_interop: HashMap<PathBuf, ModuleInterop>,
+    /// Every `customConditions` entry a tsconfig of the tree ends up with (its `extends` chain
+    /// included), sorted: `exports` conditions tsc matches besides the standard ones.
+    pub custom_conditions: Vec<String>,
 }
 
 /// How a tsconfig lets a default import (`import x from 'y'`) take a module that has no
@@ -58,6 +61,7 @@ struct InteropOptions {
     allow_synthetic_default_imports: Option<bool>,
     module: Option<String>,
     module_resolution: Option<String>,
+    custom_conditions: Option<Vec<String>>,
 }
 
 impl InteropOptions {
@@ -78,6 +82,15 @@ impl InteropOptions {
             allow_synthetic_default_imports: flag("allowSyntheticDefaultImports"),
             module: word("module"),
             module_resolution: word("moduleResolution"),
+            custom_conditions: value
+                .pointer("/compilerOptions/customConditions")
+                .and_then(|v| v.as_array())
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect()
+                }),
         }
     }
 
@@ -93,6 +106,10 @@ impl InteropOptions {
                 .module_resolution
                 .clone()
                 .or_else(|| base.module_resolution.clone()),
+            custom_conditions: self
+                .custom_conditions
+                .clone()
+                .or_else(|| base.custom_conditions.clone()),
         }
     }
 
@@ -203,9 +220,14 @@ pub fn repair(root: &Path, tsconfigs: &[PathBuf], fs: ToolchainFileSystem) -> Ts
     for path in tsconfigs {
         let options = walk.merged_interop(path, &mut merged, &mut HashSet::new());
         repairs
+            .custom_conditions
+            .extend(options.custom_conditions.iter().flatten().cloned());
+        repairs
             .module_interop
             .insert(path.clone(), options.interop());
     }
+    repairs.custom_conditions.sort();
+    repairs.custom_conditions.dedup();
     for (path, broken) in walk.broken {
         let Ok(text) = crate::access::read_to_string(&path) else {
             continue;
