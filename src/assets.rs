@@ -97,6 +97,7 @@ fn fixture_data(project: &Project) -> Vec<bool> {
             in_testfixtures_dir(&m.file.rel)
                 || fixture_name(&m.file.rel).is_some_and(|(dir, _, _)| pair_dirs.contains(dir))
                 || in_test_fixtures(m)
+                || project.manifests.template_holding(&m.file.path).is_some()
         })
         .collect()
 }

@@ -394,6 +394,7 @@ pub fn detect_entries(project: &Project, extra: &[PathBuf]) -> Vec<Entry> {
         bundled: false,
         package_bundles: false,
         library: false,
+        skip_export_patterns: false,
         tsc_project: None,
         saved_tsc_projects: Vec::new(),
     };
@@ -501,6 +502,9 @@ struct Finder<'p> {
     /// Whether the entries being added are the `main`/`exports` of a private package that
     /// another package of the tree depends on.
     library: bool,
+    /// Whether `exports` subpath patterns of the package being read are not entries (an
+    /// unpublished package nothing in the tree depends on).
+    skip_export_patterns: bool,
     /// The tsconfig a `tsc -p` of the shell script being read compiled.
     tsc_project: Option<PathBuf>,
     /// `tsc_project` of each enclosing shell script being read.
@@ -655,9 +659,77 @@ impl Finder<'_> {
                 });
         let saved = self.library;
         self.library = library;
+        // An unpublished package no package of the tree depends on (a folder of maintainer
+        // scripts with a boilerplate `"./*": "./src/*.js"`): nothing loads its subpath
+        // patterns, and its scripts say what runs.
+        let has_dependents = name.is_some_and(|name| {
+            self.project
+                .manifests
+                .all()
+                .iter()
+                .any(|m| m.name.as_deref() != Some(name) && m.dependencies.contains_key(name))
+        });
+        let saved_patterns = self.skip_export_patterns;
+        // Unpublishable (private, or no `version`, which npm refuses to publish).
+        let unpublished = private || json.get("version").is_none();
+        self.skip_export_patterns = unpublished && !has_dependents && dir != self.project.root;
         self.package_exports(dir, json);
+        self.skip_export_patterns = saved_patterns;
+        self.preconstruct_entrypoints(dir, json);
         self.library = saved;
         self.bin_and_scripts(dir, json);
+    }
+
+    /// A package built by preconstruct names its entry sources in `preconstruct.entrypoints`
+    /// (globs relative to `src/`, `index.{js,jsx,ts,tsx}` by default), which its `exports`
+    /// map reaches as flat build output (`./dist/pkg-pages-Home.js`, no path back to
+    /// `src/pages/Home/index.tsx`): each matching source is a public entry.
+    fn preconstruct_entrypoints(&mut self, dir: &Path, json: &serde_json::Value) {
+        let Some(config) = json.get("preconstruct") else {
+            return;
+        };
+        let patterns: Vec<&str> = match config.get("entrypoints") {
+            Some(serde_json::Value::Array(items)) => {
+                items.iter().filter_map(|i| i.as_str()).collect()
+            }
+            // The root's `preconstruct.packages` lists packages, not entries.
+            _ if config.get("packages").is_some() => return,
+            _ => vec!["index.{js,jsx,ts,tsx}"],
+        };
+        let mut set = globset::GlobSetBuilder::new();
+        for pattern in patterns {
+            let pattern = pattern.trim_start_matches("./");
+            if let Ok(glob) = globset::GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .build()
+            {
+                set.add(glob);
+            }
+        }
+        let Ok(set) = set.build() else {
+            return;
+        };
+        let src = dir.join("src");
+        let matched: Vec<usize> = self
+            .project
+            .modules
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.role == FileRole::Production)
+            .filter(|(_, m)| {
+                m.file
+                    .path
+                    .strip_prefix(&src)
+                    .is_ok_and(|inner| set.is_match(inner))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let saved = self.library;
+        self.library = saved || dir != self.project.root;
+        for i in matched {
+            self.push(i, "package.json preconstruct.entrypoints", self.kind);
+        }
+        self.library = saved;
     }
 
     /// `main`, `module` and `exports` of a package.
@@ -704,7 +776,7 @@ impl Finder<'_> {
     /// included, as Node reads it). A target in compiled output (`./dist/*.js`) matches its
     /// sources under `src/`.
     fn export_patterns(&mut self, dir: &Path, patterns: &[String]) {
-        if patterns.is_empty() {
+        if patterns.is_empty() || self.skip_export_patterns {
             return;
         }
         let dir_rel = self.project.relative(dir);

@@ -49,6 +49,9 @@ pub struct BrokenManifest {
     pub column: u32,
     /// What is wrong.
     pub message: String,
+    /// The text holds template tags (`{% for … %}`, `{{ name }}`): the input of a code
+    /// generator (Jinja, Nunjucks, Handlebars), not a package of the tree.
+    pub template: bool,
 }
 
 /// Every manifest in the tree, by directory.
@@ -150,6 +153,16 @@ impl Manifests {
             .map(|p| (DependencyKind::Workspace, p.as_path()))
     }
 
+    /// The directory of a generator's template package (its `package.json` holds template
+    /// tags) that holds `file`, if any: nothing in it is code of the tree as written.
+    pub fn template_holding(&self, file: &Path) -> Option<&Path> {
+        self.broken
+            .iter()
+            .filter(|b| b.template)
+            .filter_map(|b| b.path.parent())
+            .find(|dir| file.starts_with(dir))
+    }
+
     /// Every manifest, sorted by path.
     pub fn all(&self) -> Vec<&Manifest> {
         self.list.iter().collect()
@@ -162,16 +175,21 @@ fn read_manifest(path: &Path) -> Result<Manifest, BrokenManifest> {
         line,
         column,
         message,
+        template: false,
     };
     let bytes = crate::discover::read_regular_file(path, crate::discover::MAX_MANIFEST_BYTES)
         .map_err(|e| broken(1, 1, format!("cannot read: {e}")))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let json: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        broken(
-            e.line() as u32,
-            e.column() as u32,
-            format!("invalid JSON: {e}"),
-        )
+        let text = String::from_utf8_lossy(bytes);
+        BrokenManifest {
+            template: text.contains("{%") || text.contains("{{"),
+            ..broken(
+                e.line() as u32,
+                e.column() as u32,
+                format!("invalid JSON: {e}"),
+            )
+        }
     })?;
     let Some(object) = json.as_object() else {
         return Err(broken(1, 1, "expected a JSON object".to_string()));

@@ -1183,6 +1183,71 @@ fn a_cli_template_type_checked_in_place_warns_about_what_the_cli_writes() {
 }
 
 #[test]
+fn preconstruct_entrypoints_are_public_entries() {
+    // `exports` points at flat build output (dist/admin-kit-core-pages-Home.js) with no path
+    // back to src/pages/Home/index.tsx; `preconstruct.entrypoints` names the sources. Only the
+    // stray OldCard.tsx is unreachable.
+    let lines = finding_lines(&check_json("fixtures/preconstruct-entrypoints"));
+    let unreachable = lines_of(&lines, "unreachable-file");
+    assert_eq!(unreachable.len(), 1, "{lines:#?}");
+    assert!(
+        unreachable[0].contains("components/OldCard.tsx"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("preconstruct_entrypoints", lines);
+}
+
+#[test]
+fn a_controller_a_module_wrapping_decorator_lists_is_mounted() {
+    // @AppPlugin({ controllers: [ProductsController] }) wraps @Module; OrdersController is in
+    // no module's or plugin's list.
+    let lines = finding_lines(&check_json("fixtures/nest-plugin-decorator"));
+    let unmounted = lines_of(&lines, "unmounted-route");
+    assert_eq!(unmounted.len(), 1, "{lines:#?}");
+    assert!(
+        unmounted[0].contains("src/orders.controller.ts"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("nest_plugin_decorator", lines);
+}
+
+#[test]
+fn a_code_generators_template_package_is_not_code_of_the_tree() {
+    // generator/template/package.json holds `{% for … %}`: one info, and its sources (with
+    // `{{ … }}` specifiers and undeclared vitest) are not checked. tools/seed/package.json's
+    // trailing comma is the error.
+    let lines = finding_lines(&check_json("fixtures/generator-template-package"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(
+        errors[0].starts_with("error invalid-manifest tools/seed/package.json"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("generator/template/src/")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("generator_template_package", lines);
+}
+
+#[test]
+fn subpath_patterns_of_an_unpublished_package_nothing_depends_on_are_no_entries() {
+    // @acme/scripts: `"./*": "./src/*.js"`, no version, no dependents: its files are the
+    // scripts its package.json runs, and their env reads are warnings.
+    let lines = finding_lines(&check_json("fixtures/scripts-package-exports-pattern"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("`SESSION_SECRET`"), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("warning undeclared-env") && l.contains("`STRIPE_SECRET_KEY`")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("scripts_package_exports_pattern", lines);
+}
+
+#[test]
 fn vite_root_absolute_imports_resolve_from_public_and_the_vite_root() {
     // The stock create-vite `import viteLogo from '/vite.svg'` is public/vite.svg, and
     // `/src/components/Header.jsx` is relative to the Vite root; `/missing.svg` is in neither.

@@ -18,7 +18,8 @@ const DOCS: &str = "\
 ## What it does
 Reports a `package.json` that is not valid JSON (npm, unlike TypeScript, allows no comments or
 trailing commas in it). The rest of the tree is still analysed; packages it would have declared
-are treated as undeclared.
+are treated as undeclared. A `package.json` that holds template tags (`{% for … %}`, `{{ name
+}}`) is a code generator's template: one info, and nothing in its folder is checked as code.
 
 ## Why is this bad
 `npm ci` refuses to install anything, so the deploy fails before the app starts.
@@ -38,6 +39,22 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             start: 0,
             end: 0,
         };
+        if broken.template {
+            // `{% for version in versions %}`: a generator renders it into a package elsewhere.
+            findings.push(
+                Finding::new(
+                    RULE.name,
+                    Severity::Info,
+                    &project.relative(&broken.path),
+                    span,
+                    "a code generator's template (it holds `{% … %}`/`{{ … }}` tags): its folder \
+                     is not checked as code of the tree"
+                        .to_string(),
+                )
+                .with_help("audit the package the generator renders to have it checked"),
+            );
+            continue;
+        }
         findings.push(
             Finding::new(
                 RULE.name,

@@ -74,6 +74,8 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         // not parse all of their newer syntax (`in`/`out` variance, `export type *`), so a
         // parse failure there says more about the grammar than about the deploy.
         .filter(|(_, m)| !crate::discover::is_type_declaration(&m.file.path))
+        // A code generator's template (`{% for … %}` lines) is not JavaScript as written.
+        .filter(|(_, m)| project.manifests.template_holding(&m.file.path).is_none())
     {
         if let Some(offset) = module.facts.invalid_utf8_at {
             findings.push(

@@ -29,7 +29,9 @@ reported when it is:
 - `imported-not-mounted`: a file that mounts routes imports it but never mounts it;
 - `unreferenced`: nothing imports or mounts it.
 Files covered by a directory loader (`readdirSync` + `require` in a loop, `import.meta.glob`,
-`@fastify/autoload`) are `directory-loaded` and never reported.
+`@fastify/autoload`) are `directory-loaded` and never reported. A NestJS controller counts as
+mounted when the `controllers` of an `@Module({ … })` lists it, or of a class decorator of the
+project's own that wraps `@Module` (`@VendurePlugin({ controllers: [ … ] })`).
 
 ## Why is this bad
 A route that exists in the tree but is not mounted answers 404 in production. Some are dead

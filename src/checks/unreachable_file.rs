@@ -20,7 +20,9 @@ pub const RULE: Rule = Rule {
 const DOCS: &str = "\
 ## What it does
 Follows imports (and directory loaders) from every entry point: `package.json` `main`,
-`module`, `bin`, `exports`, files run by `scripts` (`node`, `tsx`, `ts-node`, `nodemon`,
+`module`, `bin`, `exports` (and a preconstruct package's `preconstruct.entrypoints`, which its
+flat `dist` exports do not name; not the subpath patterns of an unpublished package, private or
+without a `version`, that nothing in the tree depends on), files run by `scripts` (`node`, `tsx`, `ts-node`, `nodemon`,
 `bun`, `deno run`, `pm2 start`), Dockerfile `CMD`/`ENTRYPOINT`, Procfile, PM2 ecosystem
 files, Nx `project.json` targets (`options.main`, `browser`, `polyfills`, `fileReplacements`),
 React Router route configs, framework conventions (Next.js, Remix, SvelteKit, Nuxt, Astro,
@@ -91,6 +93,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 .templates
                 .containing(&module.file.path)
                 .is_some()
+            || project.manifests.template_holding(&module.file.path).is_some()
             || config_entries.contains(&i)
             // Codemod fixtures that no code imports: data its tests read as text.
             || ((crate::file_role::fixture_name(&module.file.rel).is_some()

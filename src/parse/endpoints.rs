@@ -460,12 +460,29 @@ fn nest_class(class: Node, text: &str, facts: &mut ModuleFacts) {
 /// `@Module({ controllers: [UsersController] })`: the controllers this module registers.
 /// The list may be built: `[...authControllers]`, `flag ? [A] : [A, B]`, or a name bound to
 /// an array elsewhere in the file; every class name found in it counts.
+///
+/// A class decorator of the project's own that wraps `@Module` (`@VendurePlugin({ imports,
+/// controllers, providers })` calls `Module(metadata)(target)`) counts when its object holds
+/// `controllers`, as module metadata does.
 fn module_decorator(root: Node, decorator: Node, text: &str, facts: &mut ModuleFacts) {
-    let Some(("Module", Some(options))) = decorator_call(decorator, text) else {
+    let Some((callee, Some(options))) = decorator_call(decorator, text) else {
         return;
     };
     if options.kind() != "object" {
         return;
+    }
+    if callee != "Module" {
+        let keys: Vec<&str> = {
+            let mut cursor = options.walk();
+            options
+                .named_children(&mut cursor)
+                .filter(|p| p.kind() == "pair")
+                .filter_map(|p| p.field("key").map(|k| node_text(k, text)))
+                .collect()
+        };
+        if !keys.contains(&"controllers") {
+            return;
+        }
     }
     let mut cursor = options.walk();
     for pair in options
