@@ -1248,6 +1248,16 @@ fn subpath_patterns_of_an_unpublished_package_nothing_depends_on_are_no_entries(
 }
 
 #[test]
+fn the_nuxthub_module_generates_its_db_package() {
+    // @nuxthub/core is declared: `@nuxthub/db` is its generated package. zod is declared nowhere.
+    let lines = finding_lines(&check_json("fixtures/nuxthub-generated-db"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("`zod`"), "{lines:#?}");
+    insta::assert_debug_snapshot!("nuxthub_generated_db", lines);
+}
+
+#[test]
 fn vite_root_absolute_imports_resolve_from_public_and_the_vite_root() {
     // The stock create-vite `import viteLogo from '/vite.svg'` is public/vite.svg, and
     // `/src/components/Header.jsx` is relative to the Vite root; `/missing.svg` is in neither.

@@ -27,7 +27,8 @@ An undeclared package that a hoisting install (npm, Yarn classic, Yarn `nodeLink
 node-modules`, bun's hoisted linker, pnpm `node-linker=hoisted`) does bring is reported by
 `phantom-dependency` instead, as a warning. Node builtins (`fs`, `node:fs`) are fine; so are
 type-only imports of `@types/*` packages, packages a framework serves to its app (Nuxt's
-`vue-router`, `h3`, … when the app declares `nuxt`), a `require()` inside a `try` with a `catch`
+`vue-router`, `h3`, … when the app declares `nuxt`; `@nuxthub/db`, which the declared
+`@nuxthub/core` module generates), a `require()` inside a `try` with a `catch`
 (an optional dependency) or on a branch of a UMD wrapper's module-system test (`typeof exports
 == 'object' ? factory(require('jquery')) : … define.amd …`) in a file that no module imports
 and that is no entry Node runs (a vendored bundle the browser runs through its globals

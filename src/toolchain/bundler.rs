@@ -594,29 +594,34 @@ const PLUGIN_VIRTUAL: &[(&str, VirtualPrefix)] = &[
 /// Packages a framework makes importable from its app without the app declaring them: Nuxt
 /// writes `compilerOptions.paths` for its `typescript.hoist` list into `.nuxt/tsconfig.json`
 /// (pointing at its own copies) and resolves bare imports through its own `modulesDir`, so
-/// `import { useRoute } from 'vue-router'` works under pnpm's isolated layout.
-const FRAMEWORK_SERVED: &[(&str, &[&str])] = &[(
-    "nuxt",
-    &[
-        "nitro/types",
-        "nitro/runtime",
-        "nitropack",
-        "srvx",
-        "defu",
-        "h3",
-        "consola",
-        "ofetch",
-        "@unhead/vue",
-        "@nuxt/devtools",
-        "vue",
-        "@vue/runtime-core",
-        "@vue/compiler-sfc",
-        "vue-router",
-        "unplugin-vue-router/client",
-        "@nuxt/schema",
+/// `import { useRoute } from 'vue-router'` works under pnpm's isolated layout. NuxtHub's module
+/// (`@nuxthub/core`) generates the `@nuxthub/db` package (its client and the merged schema of
+/// `server/db/schema*`) on `nuxt prepare`.
+const FRAMEWORK_SERVED: &[(&str, &[&str])] = &[
+    ("@nuxthub/core", &["@nuxthub/db"]),
+    (
         "nuxt",
-    ],
-)];
+        &[
+            "nitro/types",
+            "nitro/runtime",
+            "nitropack",
+            "srvx",
+            "defu",
+            "h3",
+            "consola",
+            "ofetch",
+            "@unhead/vue",
+            "@nuxt/devtools",
+            "vue",
+            "@vue/runtime-core",
+            "@vue/compiler-sfc",
+            "vue-router",
+            "unplugin-vue-router/client",
+            "@nuxt/schema",
+            "nuxt",
+        ],
+    ),
+];
 
 /// The framework that serves `specifier` to a file in `dir` (a package a manifest from `dir`
 /// up declares), when the specifier is one it makes importable without a declaration.
