@@ -646,22 +646,8 @@ impl Finder<'_> {
     }
 
     fn package_json(&mut self, dir: &Path, json: &serde_json::Value) {
-        // A private package's `main`/`exports` is a library of its workspace: its code runs
-        // inside whatever imports it (a bundled page, a server), which decides how.
         let private = json.get("private").and_then(|p| p.as_bool()) == Some(true);
         let name = json.get("name").and_then(|n| n.as_str());
-        let library =
-            private
-                && name.is_some_and(|name| {
-                    self.project.manifests.all().iter().any(|m| {
-                        m.name.as_deref() != Some(name) && m.dependencies.contains_key(name)
-                    })
-                });
-        let saved = self.library;
-        self.library = library;
-        // An unpublished package no package of the tree depends on (a folder of maintainer
-        // scripts with a boilerplate `"./*": "./src/*.js"`): nothing loads its subpath
-        // patterns, and its scripts say what runs.
         let has_dependents = name.is_some_and(|name| {
             self.project
                 .manifests
@@ -669,9 +655,17 @@ impl Finder<'_> {
                 .iter()
                 .any(|m| m.name.as_deref() != Some(name) && m.dependencies.contains_key(name))
         });
-        let saved_patterns = self.skip_export_patterns;
-        // Unpublishable (private, or no `version`, which npm refuses to publish).
+        // A private package's `main`/`exports` is a library of its workspace when another
+        // package depends on it: its code runs inside whatever imports it (a bundled page, a
+        // server), which decides how.
+        let saved = self.library;
+        self.library = private && has_dependents;
+        // An unpublished package (private, or without the `version` npm needs to publish) no
+        // package of the tree depends on, such as a folder of maintainer scripts with a
+        // boilerplate `"./*": "./src/*.js"`: nothing loads its subpath patterns, and its
+        // scripts say what runs.
         let unpublished = private || json.get("version").is_none();
+        let saved_patterns = self.skip_export_patterns;
         self.skip_export_patterns = unpublished && !has_dependents && dir != self.project.root;
         self.package_exports(dir, json);
         self.skip_export_patterns = saved_patterns;

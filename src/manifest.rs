@@ -153,6 +153,19 @@ impl Manifests {
             .map(|p| (DependencyKind::Workspace, p.as_path()))
     }
 
+    /// Whether Node (and tsc under `module: node16`…`nodenext`) takes `file` for an ES module:
+    /// `.mjs`/`.mts`/`.d.mts`, or any other extension but `.cjs`/`.cts` in a package whose
+    /// nearest `package.json` says `"type": "module"`.
+    pub fn is_esm_file(&self, file: &Path, root: &Path) -> bool {
+        match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+            "mjs" | "mts" => true,
+            "cjs" | "cts" => false,
+            _ => self
+                .nearest(file.parent().unwrap_or(root), root)
+                .is_some_and(|m| m.is_module),
+        }
+    }
+
     /// The directory of a generator's template package (its `package.json` holds template
     /// tags) that holds `file`, if any: nothing in it is code of the tree as written.
     pub fn template_holding(&self, file: &Path) -> Option<&Path> {

@@ -719,20 +719,7 @@ impl<'t> ModuleResolver<'t> {
             .module_interop
             .get(tsconfig.path())
             .is_some_and(|interop| interop.node_formats);
-        node_formats && self.is_esm_file(importer, manifests)
-    }
-
-    /// Whether Node (and tsc under `node16`…`nodenext`) reads `file` as an ES module: by its
-    /// extension, else by the nearest `package.json` `type`.
-    fn is_esm_file(&self, file: &Path, manifests: &Manifests) -> bool {
-        match file.extension().and_then(|e| e.to_str()) {
-            Some("mts" | "mjs") => true,
-            Some("cts" | "cjs") => false,
-            _ => file
-                .parent()
-                .and_then(|dir| manifests.nearest(dir, &self.root))
-                .is_some_and(|m| m.json.get("type").and_then(|t| t.as_str()) == Some("module")),
-        }
+        node_formats && manifests.is_esm_file(importer, &self.root)
     }
 
     /// A bare import that reached the workspace package of its name while the importer's

@@ -219,7 +219,7 @@ fn check_module(project: &Project, index: &ExportIndex, module: usize) -> Outcom
         let findings = std::mem::take(&mut outcome.findings);
         outcome.findings = findings
             .into_iter()
-            .map(|f| super::unless_retired(project, module, f))
+            .map(|f| super::unless_inert(project, module, f))
             .collect();
     }
     outcome
@@ -258,21 +258,9 @@ fn node_esm_imports_commonjs(project: &Project, importer: &Path, target: &Target
         && !is_esm_format(project, path)
 }
 
-/// Whether Node (and tsc under `module: node16`…`nodenext`) takes the file for an ES module:
-/// `.mjs`/`.mts`/`.d.mts`, or any other extension but `.cjs`/`.cts` in a package whose
-/// `package.json` says `"type": "module"`.
+/// [`crate::manifest::Manifests::is_esm_file`], in this project.
 fn is_esm_format(project: &Project, path: &Path) -> bool {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "mjs" | "mts" => true,
-        "cjs" | "cts" => false,
-        _ => {
-            let dir = path.parent().unwrap_or(&project.root);
-            project
-                .manifests
-                .nearest(dir, &project.root)
-                .is_some_and(|m| m.json.get("type").and_then(|t| t.as_str()) == Some("module"))
-        }
-    }
+    project.manifests.is_esm_file(path, &project.root)
 }
 
 /// Whether tsc lets a default import take a declaration file (`.d.ts`) that has no `export

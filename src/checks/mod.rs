@@ -60,10 +60,11 @@ pub const RULES: &[&Rule] = &[
     &unreadable_env_file::RULE,
 ];
 
-/// A broken import of retired code (an archived migration no entry reaches, a list of imports
-/// nothing runs) breaks no deploy: the finding becomes a warning that says why. Reachable code
-/// keeps its error.
-fn unless_retired(project: &Project, module: usize, mut finding: Finding) -> Finding {
+/// A broken import in code no deploy of this tree runs breaks no deploy: the finding becomes a
+/// warning that says why. That is a file of a scaffold template's project (see
+/// [`unless_scaffolded`]), or retired code (an archived migration no entry reaches, a list of
+/// imports nothing runs). Reachable code keeps its error.
+fn unless_inert(project: &Project, module: usize, mut finding: Finding) -> Finding {
     finding = unless_scaffolded(project, module, finding);
     if finding.severity == Severity::Error
         && let Some(why) = project.retired_because(module)

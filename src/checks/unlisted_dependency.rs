@@ -118,7 +118,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         .with_specifier(&import.specifier)
         .with_package(name);
         findings.push(match project.module_by_rel(&module.file.rel) {
-            Some(m) => super::unless_retired(project, m, finding),
+            Some(m) => super::unless_inert(project, m, finding),
             None => finding,
         });
     }

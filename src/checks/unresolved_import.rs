@@ -119,7 +119,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 }
                 None => "no file with a similar name exists in the tree: it must be created or brought over".to_string(),
             };
-            findings.push(super::unless_retired(
+            findings.push(super::unless_inert(
                 project,
                 m,
                 Finding::new(

@@ -195,7 +195,7 @@ impl ScaffoldTemplates {
             let compiled = compiled(package_dir, tsconfigs, &dir, &rel);
             let shipped = shipped(package, package_dir, &dir);
             let shipped_signal = shipped.is_some();
-            let project_config = files
+            let project_files: Vec<(u8, &PathBuf)> = files
                 .iter()
                 .chain(tsconfigs)
                 .chain(manifests.all().into_iter().map(|m| &m.path))
@@ -212,15 +212,14 @@ impl ScaffoldTemplates {
                     };
                     Some((rank, f))
                 })
+                .collect();
+            let project_config = project_files
+                .iter()
                 .min()
                 .map(|(_, f)| format!("it holds a project of its own (`{}`)", rel(f)));
             // A tsconfig of the package includes it: the package's own code, unless it holds
             // projects of their own (a CLI's templates type-checked in place).
-            let holds_package = manifests.all().into_iter().any(|m| {
-                m.path
-                    .parent()
-                    .is_some_and(|p| p == dir || p.parent() == Some(dir.as_path()))
-            });
+            let holds_package = project_files.iter().any(|(rank, _)| *rank == 1);
             let Some(compiled) = compiled.or_else(|| holds_package.then_some(None)) else {
                 continue;
             };
