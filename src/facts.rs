@@ -171,6 +171,11 @@ pub struct ModuleFacts {
     /// by path, such as the scaffold templates a CLI copies at run time.
     #[serde(default)]
     pub path_literals: Vec<String>,
+    /// Folders of the repository the code checks out of a fresh clone of it, as the folder
+    /// holding what it names (`git sparse-checkout set templates/${name}` gives `templates`):
+    /// the project templates a CLI fetches from its own repository.
+    #[serde(default)]
+    pub checked_out_paths: Vec<String>,
     /// Imports and mounts written inside comments (commented-out code), parsed from the
     /// comment text.
     #[serde(default)]
@@ -565,6 +570,8 @@ pub struct CommentText {
     pub start: u32,
     /// A `//` comment (may join its neighbours).
     pub line_comment: bool,
+    /// A `/** … */` documentation comment: its tag lines (`@this import('…')`) name types.
+    pub doc_comment: bool,
 }
 
 /// A `// treeaudit-ignore-next-line RULE[, RULE] -- reason` comment.

@@ -644,18 +644,25 @@ pub fn assemble(
     known_files.extend(discovery.other_files.iter().cloned());
     known_files.extend(discovery.data_files.iter().cloned());
     known_files.extend(discovery.ignored.iter().cloned());
-    // Folders a package names by path in its code (scaffold templates it copies at run time).
-    let path_literals: Vec<(PathBuf, Vec<String>)> = parsed
-        .iter()
-        .filter(|(_, facts)| !facts.path_literals.is_empty())
-        .map(|(file, facts)| (file.path.clone(), facts.path_literals.clone()))
-        .collect();
+    // Folders a package names by path in its code (scaffold templates it copies at run time, or
+    // checks out of its repository).
+    let per_file = |field: fn(&ModuleFacts) -> &Vec<String>| -> Vec<(PathBuf, Vec<String>)> {
+        parsed
+            .iter()
+            .filter(|(_, facts)| !field(facts).is_empty())
+            .map(|(file, facts)| (file.path.clone(), field(facts).clone()))
+            .collect()
+    };
+    let named = crate::toolchain::templates::NamedFolders {
+        path_literals: per_file(|f| &f.path_literals),
+        checked_out: per_file(|f| &f.checked_out_paths),
+    };
     let mut toolchain = crate::toolchain::Toolchain::load(
         &root,
         &known_files,
         &discovery.tsconfigs,
         &manifests,
-        &path_literals,
+        &named,
     );
     // Workflows are env declaration files too (their `env:` blocks).
     toolchain.workflow_installs = crate::toolchain::workflows::load(&root, &pipelines);

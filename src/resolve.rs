@@ -125,22 +125,33 @@ const VITE_HOSTS: &[(&str, Option<&str>, &str)] = &[
 
 impl ResolverSet {
     /// `conditions` are the tree's custom `exports` conditions (tsconfig `customConditions`),
-    /// matched besides each resolver's own.
+    /// matched besides each resolver's own; `extensions` those the scope's bundler tries
+    /// (`.vue`), in its order before the usual ones.
     fn new(
         base: &ToolchainResolver,
         alias: &[(String, Vec<AliasValue>)],
         roots: &[PathBuf],
         conditions: &[String],
+        extensions: &[String],
     ) -> Self {
         let with = |options: ResolveOptions| {
             let mut modules = options.modules.clone();
             modules.extend(roots.iter().map(|r| r.to_string_lossy().into_owned()));
             let mut condition_names = options.condition_names.clone();
             condition_names.extend(conditions.iter().cloned());
+            let mut tried = extensions.to_vec();
+            tried.extend(
+                options
+                    .extensions
+                    .iter()
+                    .filter(|e| !extensions.contains(e))
+                    .cloned(),
+            );
             base.clone_with_options(ResolveOptions {
                 alias: alias.to_vec(),
                 modules,
                 condition_names,
+                extensions: tried,
                 ..options
             })
         };
@@ -393,7 +404,7 @@ impl<'t> ModuleResolver<'t> {
         // (`{ ".": { "webstudio": "./src/index.ts" } }`, with `customConditions: ["webstudio"]`
         // in the shared tsconfig) resolves there, as tsc and the bundler configured alike do.
         let conditions = &toolchain.tsconfig_repairs.custom_conditions;
-        let base = ResolverSet::new(&base_resolver, &[], &[], conditions);
+        let base = ResolverSet::new(&base_resolver, &[], &[], conditions, &[]);
         let scoped = toolchain
             .alias_scopes
             .iter()
@@ -405,7 +416,13 @@ impl<'t> ModuleResolver<'t> {
                         .filter(|a| !a.is_opaque() && applies(a, in_test_run))
                         .map(|a| (a.key.clone(), vec![AliasValue::Path(a.target.clone())]))
                         .collect();
-                    ResolverSet::new(&base_resolver, &alias, &scope.roots, conditions)
+                    ResolverSet::new(
+                        &base_resolver,
+                        &alias,
+                        &scope.roots,
+                        conditions,
+                        &scope.extensions,
+                    )
                 };
                 ScopedResolvers {
                     all: resolvers(true),

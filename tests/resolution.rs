@@ -1183,6 +1183,122 @@ fn a_cli_template_type_checked_in_place_warns_about_what_the_cli_writes() {
 }
 
 #[test]
+fn cli_templates_checked_out_of_the_repository_are_scaffold_templates() {
+    // `git sparse-checkout set templates/${name}`: the CLI fetches `templates/` from its own
+    // repository, so what the projects there import is completed after the copy (warnings).
+    // The CLI's missing `./banner.js` and the unfetched `examples/basic` stay errors.
+    let lines = finding_lines(&check_json("fixtures/cli-templates-sparse-checkout"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 2, "{lines:#?}");
+    assert!(
+        errors.iter().any(|l| l.contains("`./banner.js`")),
+        "{lines:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("error unresolved-import examples/basic/app/page.tsx")),
+        "{lines:#?}"
+    );
+    let scaffolded = lines
+        .iter()
+        .filter(|l| l.starts_with("warning ") && l.contains("checks it out of a clone"))
+        .count();
+    assert_eq!(scaffolded, 3, "{lines:#?}");
+    insta::assert_debug_snapshot!("cli_templates_sparse_checkout", lines);
+}
+
+#[test]
+fn bundler_extensions_let_vue_components_be_imported_without_one() {
+    // `resolve.extensions` with `.vue` (Vite) and Nuxt 2's webpack defaults resolve
+    // `./App` to `App.vue`; Vite's defaults (admin) and Nuxt 3 (docs) do not.
+    let lines = finding_lines(&check_json("fixtures/vue-extensionless-imports"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 3, "{lines:#?}");
+    for expected in [
+        "apps/admin/src/main.js",
+        "apps/dashboard/src/App.vue",
+        "apps/docs/pages/index.vue",
+    ] {
+        assert!(
+            errors
+                .iter()
+                .any(|l| l.starts_with(&format!("error unresolved-import {expected}"))),
+            "{expected}: {lines:#?}"
+        );
+    }
+    assert!(
+        errors.iter().all(|l| !l.contains("apps/shop/")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("vue_extensionless_imports", lines);
+}
+
+#[test]
+fn a_commonjs_helper_with_a_fallback_defaults_the_env_read() {
+    // `module.exports.toNumber = (val, fallback = 0) => …` copes with an unset value;
+    // `exports.parseList` calls `val.split` and does not.
+    let lines = finding_lines(&check_json("fixtures/env-commonjs-helper-fallback"));
+    let env = lines_of(&lines, "undeclared-env");
+    assert_eq!(env.len(), 3, "{lines:#?}");
+    let errors: Vec<&&String> = env.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(errors[0].contains("ALLOWED_ORIGINS"), "{lines:#?}");
+    insta::assert_debug_snapshot!("env_commonjs_helper_fallback", lines);
+}
+
+#[test]
+fn a_hoisted_npm_alias_is_installed_under_its_alias() {
+    // pnpm `nodeLinker: hoisted`: the sibling's `mantine-react-table` (an `npm:` alias) sits in
+    // node_modules under the alias, so an undeclared import of it is a phantom dependency.
+    let lines = finding_lines(&check_json("fixtures/pnpm-hoisted-npm-alias"));
+    assert_one_error(&lines, "unlisted-dependency", &["`nanoid`"]);
+    let phantom = lines_of(&lines, "phantom-dependency");
+    assert_eq!(phantom.len(), 2, "{lines:#?}");
+    assert!(
+        phantom.iter().any(|l| l.contains("`mantine-react-table`")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("pnpm_hoisted_npm_alias", lines);
+}
+
+#[test]
+fn docusaurus_docs_outside_the_site_use_its_aliases() {
+    // `path: '../docs'` in the site's docs plugin: the MDX there is compiled by the site, so
+    // `@site/…` is the site folder, not a package; a missing component stays an error.
+    let lines = finding_lines(&check_json("fixtures/docusaurus-docs-outside-site"));
+    assert_one_error(
+        &lines,
+        "unresolved-import",
+        &["docs/install.mdx", "@site/src/components/Platforms"],
+    );
+    assert!(
+        lines_of(&lines, "unlisted-dependency").is_empty(),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("docusaurus_docs_outside_site", lines);
+}
+
+#[test]
+fn a_read_a_zod_preprocess_step_returns_takes_the_schema_default() {
+    // `z.preprocess(() => process.env.X, z.string().optional().default(…))` parses unset into
+    // the default; the same step into a required schema fails when it is unset.
+    let lines = finding_lines(&check_json("fixtures/env-zod-preprocess-default"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 1, "{lines:#?}");
+    assert!(
+        errors[0].starts_with("error undeclared-env") && errors[0].contains("`WEBHOOK_URL`"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("warning undeclared-env")
+            && l.contains("`POSTHOG_API_HOST` is read (with a default)")),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("env_zod_preprocess_default", lines);
+}
+
+#[test]
 fn preconstruct_entrypoints_are_public_entries() {
     // `exports` points at flat build output (dist/admin-kit-core-pages-Home.js) with no path
     // back to src/pages/Home/index.tsx; `preconstruct.entrypoints` names the sources. Only the

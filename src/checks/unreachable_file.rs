@@ -85,13 +85,19 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         {
             continue;
         }
-        // A scaffold template is shipped as files for the projects a CLI creates, not run.
+        // A scaffold template (and each project inside one) is shipped as files for the
+        // projects a CLI creates, not run.
         if is_compiled_output(module)
             || is_served_asset(module)
             || project
                 .toolchain
                 .templates
                 .containing(&module.file.path)
+                .is_some()
+            || project
+                .toolchain
+                .templates
+                .package_holding(&module.file.path)
                 .is_some()
             || project.manifests.template_holding(&module.file.path).is_some()
             || config_entries.contains(&i)

@@ -38,6 +38,7 @@ pub(super) fn comment_node(node: Node, text: &str, facts: &mut ModuleFacts) {
         end_line: node.end_position().row as u32 + 1,
         start: node.start_byte() as u32,
         line_comment,
+        doc_comment: raw.starts_with("/**"),
     });
 }
 
@@ -128,6 +129,22 @@ pub(super) fn comment_blocks(mut comments: Vec<CommentText>) -> Vec<CommentText>
         ".route(",
         ".register(",
     ];
+    // A JSDoc tag line (`@this import('../routers/ApiRouter')`, `@type {import('x').T}`)
+    // names types, never commented-out code: it is blanked, keeping the line count.
+    for block in blocks.iter_mut().filter(|b| b.doc_comment) {
+        block.text = block
+            .text
+            .lines()
+            .map(|l| {
+                if l.trim_start().starts_with('@') {
+                    ""
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
     blocks.retain(|b| CODE_MARKERS.iter().any(|m| b.text.contains(m)));
     blocks
 }
@@ -207,5 +224,26 @@ fn source_map_comment(raw: &str, facts: &mut ModuleFacts) {
         && !facts.compiled
     {
         facts.compiled = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::discover::Dialect;
+    use crate::parse::parse_module;
+
+    #[test]
+    fn jsdoc_type_tags_are_not_commented_out_code() {
+        let facts = parse_module(
+            Dialect::JavaScript,
+            b"class BackupController {\n  /**\n   * @this import('../routers/ApiRouter')\n   * @param {import('express').Request} req\n   */\n  list(req) {}\n}\n/* app.use('/backups', require('./routes/backups')) */\n",
+        );
+        let specifiers: Vec<&str> = facts
+            .commented
+            .imports
+            .iter()
+            .map(|i| i.specifier.as_str())
+            .collect();
+        assert_eq!(specifiers, vec!["./routes/backups"]);
     }
 }

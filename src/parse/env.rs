@@ -172,7 +172,9 @@ fn env_read(access: Node, name: String, key: EnvKey, text: &str, form: EnvReadFo
         name,
         key,
         span: span_of(access, text),
-        has_default: read_has_default(access, text) || schema_field_has_default(access, text),
+        has_default: read_has_default(access, text)
+            || schema_field_has_default(access, text)
+            || preprocessed_into_optional_schema(access, text),
         form,
         server_only: in_server_only_function(access, text),
     }
@@ -405,6 +407,47 @@ fn schema_field_has_default(access: Node, text: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether the read is what a zod `preprocess` callback returns and the schema it feeds is
+/// optional or defaulted: `z.preprocess((v) => { … return process.env.X }, z.string().optional()
+/// .default('https://…'))` parses an unset value into the default.
+fn preprocessed_into_optional_schema(access: Node, text: &str) -> bool {
+    let mut node = access;
+    let function = loop {
+        let Some(parent) = node.parent() else {
+            return false;
+        };
+        match parent.kind() {
+            "return_statement"
+            | "statement_block"
+            | "parenthesized_expression"
+            | "if_statement"
+            | "else_clause"
+            | "binary_expression"
+            | "ternary_expression" => node = parent,
+            "arrow_function" | "function_expression" => break parent,
+            _ => return false,
+        }
+    };
+    let Some(arguments) = function.parent().filter(|a| a.kind() == "arguments") else {
+        return false;
+    };
+    let mut cursor = arguments.walk();
+    let args: Vec<Node> = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .collect();
+    let is_preprocess = arguments
+        .parent()
+        .and_then(|call| call.field("function"))
+        .and_then(|callee| callee.field("property"))
+        .is_some_and(|p| node_text(p, text) == "preprocess");
+    is_preprocess
+        && args.first() == Some(&function)
+        && args
+            .get(1)
+            .is_some_and(|schema| schema_value_has_default(*schema, text))
 }
 
 fn in_server_only_function(node: Node, text: &str) -> bool {

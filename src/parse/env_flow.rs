@@ -2682,8 +2682,9 @@ fn plain_call_argument(arguments: Node, argument: Node, text: &str) -> Option<(S
     Some((node_text(function, text).to_string(), position))
 }
 
-/// The exported functions of a module (`export function f`, `export const f = (…) =>`) and
-/// which of their parameters cope with undefined.
+/// The exported functions of a module (`export function f`, `export const f = (…) =>`,
+/// CommonJS `module.exports.f = (…) =>` and `exports.f = function …`) and which of their
+/// parameters cope with undefined.
 fn coping_parameters(root: Node, text: &str) -> Vec<(String, usize)> {
     if !text.contains("export") {
         return Vec::new();
@@ -2691,20 +2692,34 @@ fn coping_parameters(root: Node, text: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     let mut cursor = root.walk();
     for statement in root.named_children(&mut cursor) {
-        if statement.kind() != "export_statement" {
-            continue;
-        }
-        let Some(declaration) = statement.field("declaration") else {
-            continue;
-        };
         let mut functions: Vec<(String, Node)> = Vec::new();
-        match declaration.kind() {
-            "function_declaration" => {
+        if statement.kind() == "expression_statement"
+            && let Some(assignment) = statement
+                .named_child(0)
+                .filter(|n| n.kind() == "assignment_expression")
+            && let (Some(left), Some(value)) = (assignment.field("left"), assignment.field("right"))
+            && left.kind() == "member_expression"
+            && matches!(value.kind(), "arrow_function" | "function_expression")
+            && left
+                .field("object")
+                .is_some_and(|o| matches!(node_text(o, text), "exports" | "module.exports"))
+            && let Some(property) = left.field("property")
+        {
+            functions.push((node_text(property, text).to_string(), value));
+        }
+        let declaration = (statement.kind() == "export_statement")
+            .then(|| statement.field("declaration"))
+            .flatten();
+        match declaration
+            .map(|d| (d.kind(), d))
+            .unwrap_or(("", statement))
+        {
+            ("function_declaration", declaration) => {
                 if let Some(name) = declaration.field("name") {
                     functions.push((node_text(name, text).to_string(), declaration));
                 }
             }
-            "lexical_declaration" | "variable_declaration" => {
+            ("lexical_declaration" | "variable_declaration", declaration) => {
                 let mut inner = declaration.walk();
                 for declarator in declaration.named_children(&mut inner) {
                     if let (Some(name), Some(value)) =

@@ -391,8 +391,16 @@ fn visit(
                 use_client_directive(node, text, facts);
             }
             path_string(node, text, facts);
+            if node_text(node, text).contains("sparse-checkout") {
+                super::paths::sparse_checkout(node, text, facts);
+            }
         }
-        "template_string" => super::paths::path_template(node, text, facts),
+        "template_string" => {
+            super::paths::path_template(node, text, facts);
+            if node_text(node, text).contains("sparse-checkout") {
+                super::paths::sparse_checkout(node, text, facts);
+            }
+        }
         "ambient_declaration" => {
             let mut cursor = node.walk();
             let declares_module = node.named_children(&mut cursor).any(|c| {

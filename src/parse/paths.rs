@@ -252,6 +252,82 @@ pub(super) fn path_literals(node: Node, text: &str, facts: &mut ModuleFacts) {
     }
 }
 
+/// `git sparse-checkout set templates/${name}`, as an argument array (`["sparse-checkout",
+/// "set", `templates/${dir}`]`) or a command string: the folder holding each path checked out
+/// (`templates`), among the checked-out paths. `node` is a string or template string that
+/// holds `sparse-checkout`.
+pub(super) fn sparse_checkout(node: Node, text: &str, facts: &mut ModuleFacts) {
+    // The text of a string or template, with `${…}` as `*`.
+    let words = |n: Node| -> Option<String> {
+        match n.kind() {
+            "string" => literal_string(n, text),
+            "template_string" => {
+                let raw = node_text(n, text);
+                let inner = raw.get(1..raw.len().saturating_sub(1))?;
+                let mut out = String::new();
+                let mut rest = inner;
+                while let Some(at) = rest.find("${") {
+                    out.push_str(&rest[..at]);
+                    out.push('*');
+                    let close = rest[at..].find('}')?;
+                    rest = &rest[at + close + 1..];
+                }
+                out.push_str(rest);
+                Some(out)
+            }
+            _ => None,
+        }
+    };
+    let Some(own) = words(node) else {
+        return;
+    };
+    let mut paths: Vec<String> = Vec::new();
+    if own == "sparse-checkout" {
+        // One element of an argument array: the paths follow it.
+        let Some(array) = node.parent().filter(|p| p.kind() == "array") else {
+            return;
+        };
+        let mut cursor = array.walk();
+        let elements: Vec<Node> = array.named_children(&mut cursor).collect();
+        let Some(at) = elements.iter().position(|e| e.id() == node.id()) else {
+            return;
+        };
+        paths.extend(elements[at + 1..].iter().filter_map(|e| words(*e)));
+    } else {
+        // A command string: `git sparse-checkout set templates/*`.
+        let mut tokens = own.split_whitespace();
+        if tokens.by_ref().any(|t| t == "sparse-checkout") {
+            paths.extend(tokens.map(str::to_string));
+        }
+    }
+    for path in paths {
+        if matches!(path.as_str(), "set" | "add" | "init") || path.starts_with('-') {
+            continue;
+        }
+        // The literal folders before the first unknown or last segment.
+        let path = path.trim_start_matches("./").trim_start_matches('/');
+        let mut segments: Vec<&str> = path.split('/').collect();
+        segments.pop();
+        let known: Vec<&str> = segments
+            .into_iter()
+            .take_while(|s| {
+                !s.is_empty()
+                    && *s != ".."
+                    && *s != "."
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+            })
+            .collect();
+        if known.is_empty() {
+            continue;
+        }
+        let folder = known.join("/");
+        if !facts.checked_out_paths.contains(&folder) {
+            facts.checked_out_paths.push(folder);
+        }
+    }
+}
+
 /// `new URL("../templates", import.meta.url)`: the relative path, as written (`./`/`../`
 /// first), among the path literals: a directory the file names relative to itself.
 pub(super) fn module_relative_url(node: Node, text: &str, facts: &mut ModuleFacts) {
@@ -511,5 +587,24 @@ mod tests {
             .map(|(p, k)| (p.to_string(), k))
             .collect();
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn a_sparse_checkout_names_the_folder_it_fetches() {
+        let checked_out =
+            |source: &str| parse_module(Dialect::TypeScript, source.as_bytes()).checked_out_paths;
+        assert_eq!(
+            checked_out(
+                "await execa('git', ['-C', dir, 'sparse-checkout', 'set', `templates/${name}`]);\n"
+            ),
+            vec!["templates".to_string()]
+        );
+        assert_eq!(
+            checked_out("execSync(`git sparse-checkout set examples/apps/${name} --cone`);\n"),
+            vec!["examples/apps".to_string()]
+        );
+        // A clone of some other folder, or no folder at all: nothing named.
+        assert!(checked_out("run(['sparse-checkout', 'set', name]);\n").is_empty());
+        assert!(checked_out("run(['sparse-checkout', 'init']);\n").is_empty());
     }
 }

@@ -23,6 +23,10 @@ pub struct AliasScope {
     /// Directories bare specifiers are also looked up in (webpack `resolve.modules`, babel
     /// module-resolver `root`).
     pub roots: Vec<PathBuf>,
+    /// Extensions the bundler tries for a specifier written without one, in its order, when
+    /// they go beyond the usual script extensions: `resolve.extensions` of a Vite or webpack
+    /// config (`['.js', '.vue']`), and `.vue` where Nuxt 2 or Vue CLI set it.
+    pub extensions: Vec<String>,
 }
 
 /// One alias.
@@ -693,8 +697,13 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
     // scope only a config named in a script (`--config x.ts`) makes.
     let mut conventional: Vec<PathBuf> = Vec::new();
     let mut script_only: Vec<PathBuf> = Vec::new();
-    let mut add = |dir: &Path, aliases: Vec<Alias>, roots: Vec<PathBuf>, by_script: bool| {
-        if aliases.is_empty() && roots.is_empty() {
+    let mut add = |dir: &Path, found: Found, by_script: bool| {
+        let Found {
+            aliases,
+            roots,
+            extensions,
+        } = found;
+        if aliases.is_empty() && roots.is_empty() && extensions.is_empty() {
             return;
         }
         if by_script {
@@ -706,11 +715,17 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
             Some(scope) => {
                 scope.aliases.extend(aliases);
                 scope.roots.extend(roots);
+                for extension in extensions {
+                    if !scope.extensions.contains(&extension) {
+                        scope.extensions.push(extension);
+                    }
+                }
             }
             None => scopes.push(AliasScope {
                 dir: dir.to_path_buf(),
                 aliases,
                 roots,
+                extensions,
             }),
         }
     };
@@ -751,19 +766,17 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                 .map(|(package, _)| package.as_path())
                 .max_by_key(|package| package.components().count())
                 .unwrap_or(dir);
-            let found = read_script_config(file, cwd, &text);
-            add(dir, found.aliases, found.roots, false);
+            add(dir, read_script_config(file, cwd, &text), false);
         } else if matches!(name, ".babelrc" | ".babelrc.json" | "jest.config.json") {
             if let Some(value) = read_json(file) {
-                let found = from_json_config(file, &value);
-                add(dir, found.aliases, found.roots, false);
+                add(dir, from_json_config(file, &value), false);
             }
         } else if is_import_map_file(file)
             && let Some(value) = read_json(file)
         {
-            add(dir, import_map(file, &value), Vec::new(), false);
+            add(dir, Found::of(import_map(file, &value)), false);
             for (scope_dir, aliases) in import_map_scopes(file, &value) {
-                add(&scope_dir, aliases, Vec::new(), false);
+                add(&scope_dir, Found::of(aliases), false);
             }
             if name != "import_map.json" {
                 deno_configs.push((file.clone(), value));
@@ -771,7 +784,7 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
         }
     }
     for (root_dir, members) in deno_workspace_members(&deno_configs) {
-        add(&root_dir, members, Vec::new(), false);
+        add(&root_dir, Found::of(members), false);
     }
     for manifest in manifests.all() {
         let Some(dir) = manifest.path.parent() else {
@@ -801,7 +814,7 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
             for alias in &mut more.aliases {
                 alias.tests_only |= config.tests_only;
             }
-            add(dir, more.aliases, more.roots, true);
+            add(dir, more, true);
         }
         for key in ["jest", "babel"] {
             if let Some(value) = manifest.json.get(key) {
@@ -820,12 +833,18 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
             });
         }
         if manifest.dependencies.contains_key("@docusaurus/core") {
-            found.aliases.push(Alias {
+            let site = Alias {
                 key: "@site".into(),
                 target: dir.to_string_lossy().into_owned(),
                 source: manifest.path.clone(),
                 tests_only: false,
-            });
+            };
+            // A docs or blog plugin whose `path` lies outside the site (`path: '../docs'`):
+            // the site's build compiles those files too, with its aliases.
+            for outside in docusaurus_outside_paths(dir) {
+                add(&outside, Found::of(vec![site.clone()]), false);
+            }
+            found.aliases.push(site);
         }
         if manifest.dependencies.contains_key("nuxt") {
             let src = if crate::access::is_dir(dir.join("app")) {
@@ -847,7 +866,16 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
                 });
             }
         }
-        add(dir, found.aliases, found.roots, false);
+        // Nuxt 2 and Vue CLI build with webpack configs that add `.vue` to `resolve.extensions`
+        // (Nuxt 3 builds with Vite, whose defaults do not).
+        let major = |name: &str| declared_major(&manifest.json, name);
+        if major("nuxt").is_some_and(|m| m < 3)
+            || major("nuxt-edge").is_some_and(|m| m < 3)
+            || manifest.dependencies.contains_key("@vue/cli-service")
+        {
+            found.extensions.push(".vue".into());
+        }
+        add(dir, found, false);
     }
     for scope in &mut scopes {
         scope
@@ -1039,6 +1067,70 @@ fn read_json(path: &Path) -> Option<serde_json::Value> {
 struct Found {
     aliases: Vec<Alias>,
     roots: Vec<PathBuf>,
+    extensions: Vec<String>,
+}
+
+impl Found {
+    fn of(aliases: Vec<Alias>) -> Found {
+        Found {
+            aliases,
+            ..Found::default()
+        }
+    }
+}
+
+/// The folders outside the site `dir` that its Docusaurus config hands to a content plugin
+/// (`path: '../docs'`, relative to the site), when they exist.
+fn docusaurus_outside_paths(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for name in [
+        "docusaurus.config.js",
+        "docusaurus.config.ts",
+        "docusaurus.config.mjs",
+    ] {
+        let Ok(text) = crate::access::read_to_string(dir.join(name)) else {
+            continue;
+        };
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("path:") {
+            rest = &rest[at + "path:".len()..];
+            let value = rest.trim_start();
+            let Some(quote) = value
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '\'' | '"' | '`'))
+            else {
+                continue;
+            };
+            let Some(end) = value[1..].find(quote) else {
+                continue;
+            };
+            let path = &value[1..1 + end];
+            if !path.starts_with("../") {
+                continue;
+            }
+            let folder = crate::resolve::normalize(&dir.join(path));
+            if crate::access::is_dir(&folder) && !dir.starts_with(&folder) && !out.contains(&folder)
+            {
+                out.push(folder);
+            }
+        }
+    }
+    out
+}
+
+/// The major version a manifest declares for `name` (`"^2.17.0"` is 2), when its range starts
+/// with one.
+fn declared_major(json: &serde_json::Value, name: &str) -> Option<u64> {
+    let spec = ["dependencies", "devDependencies"]
+        .iter()
+        .find_map(|field| json.get(field)?.get(name)?.as_str())?;
+    let digits: String = spec
+        .trim_start_matches(['^', '~', '>', '=', 'v', ' '])
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 /// A value of a config expression, as far as it can be known without running anything.
@@ -1151,6 +1243,20 @@ impl<'a> Script<'a> {
                             });
                             self.collect_mappers(&self.eval(value, 0), found, root_dir.as_deref())
                         }
+                        // `resolve: { extensions: ['.mjs', '.js', '.vue'] }` (Vite, webpack).
+                        Some("extensions") if self.in_resolve_object(node) => {
+                            if let Value::Array(items) = self.eval(value, 0) {
+                                for item in items {
+                                    if let Value::Str(ext) = item
+                                        && ext.len() > 1
+                                        && ext.starts_with('.')
+                                        && !found.extensions.contains(&ext)
+                                    {
+                                        found.extensions.push(ext);
+                                    }
+                                }
+                            }
+                        }
                         Some("modules") | Some("root") => {
                             if let Value::Array(items) = self.eval(value, 0) {
                                 for item in items {
@@ -1214,6 +1320,17 @@ impl<'a> Script<'a> {
             "number" => Some(self.text(key).to_string()),
             _ => None,
         }
+    }
+
+    /// Whether the pair `node` is a field of a `resolve: { … }` object.
+    fn in_resolve_object(&self, node: Node<'a>) -> bool {
+        node.parent()
+            .filter(|object| object.kind() == "object")
+            .and_then(|object| object.parent())
+            .filter(|pair| pair.kind() == "pair")
+            .and_then(|pair| pair.field("key"))
+            .and_then(|key| self.key_text(key))
+            .is_some_and(|key| key == "resolve")
     }
 
     /// Whether `node` sits inside a `test: { … }` object (Vitest's `test.alias`), which only
@@ -2015,11 +2132,13 @@ export default defineConfig({
                     alias("@", "/w/src", "/w/vite.config.ts"),
                 ],
                 roots: Vec::new(),
+                extensions: Vec::new(),
             },
             AliasScope {
                 dir: "/w/packages/a".into(),
                 aliases: vec![alias("preact$", "npm:preact@11", "/w/packages/a/deno.json")],
                 roots: Vec::new(),
+                extensions: Vec::new(),
             },
             AliasScope {
                 dir: "/w/packages/a/tests".into(),
@@ -2029,6 +2148,7 @@ export default defineConfig({
                     "/w/packages/a/tests/vite.config.ts",
                 )],
                 roots: Vec::new(),
+                extensions: Vec::new(),
             },
         ];
         inherit_import_maps(&mut scopes);

@@ -583,9 +583,27 @@ fn yarn_lock_names(text: &str) -> HashSet<String> {
 fn pnpm_lock_names(text: &str) -> HashSet<String> {
     let mut names = HashSet::new();
     let mut in_packages = false;
+    let mut in_importers = false;
+    let mut in_dependencies = false;
     for line in text.lines() {
         if !line.starts_with(' ') && !line.is_empty() {
             in_packages = line == "packages:";
+            in_importers = line == "importers:";
+            continue;
+        }
+        // The importers' own dependency keys: an npm alias (`mantine-react-table:` with
+        // `version: mantine-react-table-open@9.0.3`) is installed under the alias.
+        if in_importers {
+            let indent = line.len() - line.trim_start().len();
+            let key = line.trim().trim_end_matches(':');
+            if indent == 4 {
+                in_dependencies = matches!(
+                    key,
+                    "dependencies" | "devDependencies" | "optionalDependencies"
+                );
+            } else if indent == 6 && in_dependencies && line.ends_with(':') {
+                names.insert(key.trim_matches(|c| c == '"' || c == '\'').to_string());
+            }
             continue;
         }
         let Some(key) = line.strip_prefix("  ") else {
@@ -686,10 +704,11 @@ mod tests {
         names.sort();
         assert_eq!(names, ["@babel/core", "lodash", "pump"]);
 
-        let pnpm = "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      zod:\n        specifier: ^3\n\npackages:\n\n  '@babel/core@7.2.0':\n    resolution: {integrity: x}\n\n  express@4.18.2:\n    resolution: {integrity: y}\n\n  /old-style/1.0.0:\n    resolution: {integrity: z}\n\nsnapshots:\n\n  never@1.0.0(react@18.0.0):\n    dependencies: {}\n";
+        let pnpm = "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      zod:\n        specifier: ^3\n      tbl:\n        specifier: npm:real-tbl@1.0.0\n        version: real-tbl@1.0.0\n\npackages:\n\n  '@babel/core@7.2.0':\n    resolution: {integrity: x}\n\n  express@4.18.2:\n    resolution: {integrity: y}\n\n  /old-style/1.0.0:\n    resolution: {integrity: z}\n\nsnapshots:\n\n  never@1.0.0(react@18.0.0):\n    dependencies: {}\n";
         let mut names: Vec<_> = pnpm_lock_names(pnpm).into_iter().collect();
         names.sort();
-        assert_eq!(names, ["@babel/core", "express", "old-style"]);
+        // The importers' keys too: an npm alias (`tbl`) is installed under its alias.
+        assert_eq!(names, ["@babel/core", "express", "old-style", "tbl", "zod"]);
 
         let bun = "{\n  \"lockfileVersion\": 1,\n  \"workspaces\": {\n    \"\": {\n      \"name\": \"root\",\n    },\n  },\n  \"packages\": {\n    \"@ai-sdk/google\": [\"@ai-sdk/google@3.0.53\"],\n\n    \"hono\": [\"hono@4.0.0\"],\n\n    \"@ai-sdk/google/@ai-sdk/provider\": [\"@ai-sdk/provider@3.0.8\"],\n    \"a/b\": [\"b@1.0.0\"],\n  }\n}\n";
         let mut names: Vec<_> = bun_lock_names(bun).into_iter().collect();

@@ -83,7 +83,7 @@ impl Toolchain {
         files: &[PathBuf],
         tsconfigs: &[PathBuf],
         manifests: &Manifests,
-        path_literals: &[(PathBuf, Vec<String>)],
+        named: &templates::NamedFolders,
     ) -> Toolchain {
         let workspaces = Workspaces::load(manifests, files);
         // Base configs may come from workspace packages (`@acme/tsconfig/base.json`).
@@ -102,7 +102,7 @@ impl Toolchain {
             tsconfigs,
             manifests,
             &copies,
-            path_literals,
+            named,
             &workspaces.members,
         );
         let generated = GeneratedPaths::load(root, files);

@@ -58,10 +58,19 @@ pub struct ScaffoldTemplates {
     pub templates: Vec<ScaffoldTemplate>,
 }
 
+/// The folders source files name, per file: the literal paths they hand to `path.join` or a
+/// copy call, and the folders they check out of a clone of the repository.
+#[derive(Debug, Default)]
+pub struct NamedFolders {
+    pub path_literals: Vec<(PathBuf, Vec<String>)>,
+    pub checked_out: Vec<(PathBuf, Vec<String>)>,
+}
+
 /// What points at one candidate directory.
 #[derive(Default)]
 struct Signals {
-    /// A script copies it: the message.
+    /// A script copies it, or the code checks it out of a clone of the repository: the
+    /// message.
     copied: Option<String>,
     /// The package's code names it: the message.
     named: Option<String>,
@@ -69,15 +78,15 @@ struct Signals {
 
 impl ScaffoldTemplates {
     /// Finds the directories that the evidence (see the module) makes templates. `files` are
-    /// every file of the tree, `tsconfigs` its tsconfigs and jsconfigs, `path_literals` the
-    /// literal paths each source file hands to `path.join` or a copy call.
+    /// every file of the tree, `tsconfigs` its tsconfigs and jsconfigs, `named` the folders
+    /// each source file names.
     pub fn load(
         root: &Path,
         files: &[PathBuf],
         tsconfigs: &[PathBuf],
         manifests: &Manifests,
         copies: &Copies,
-        path_literals: &[(PathBuf, Vec<String>)],
+        named: &NamedFolders,
         workspace_members: &[(PathBuf, PathBuf)],
     ) -> ScaffoldTemplates {
         let rel = |p: &Path| crate::discover::relative(root, p);
@@ -106,7 +115,35 @@ impl ScaffoldTemplates {
                     format!("{} copies it as files (to `{}`)", copy.by, rel(&copy.dest))
                 });
         }
-        let mut named: Vec<(&PathBuf, &String)> = path_literals
+        // `git sparse-checkout set templates/${name}` in the code the package runs: a CLI that
+        // fetches the folder from its own repository to make a project of it.
+        let mut checked_out: Vec<(&PathBuf, &String)> = named
+            .checked_out
+            .iter()
+            .filter(|(file, _)| {
+                crate::file_role::file_role(&rel(file)) == crate::file_role::FileRole::Production
+            })
+            .flat_map(|(file, folders)| folders.iter().map(move |f| (file, f)))
+            .collect();
+        checked_out.sort();
+        for (file, folder) in checked_out {
+            let dir = root.join(folder);
+            if file.starts_with(&dir) || !is_tree_dir(&dir) || package_of(&dir).is_none() {
+                continue;
+            }
+            candidates
+                .entry(dir)
+                .or_default()
+                .copied
+                .get_or_insert_with(|| {
+                    format!(
+                        "{} checks it out of a clone of the repository (`git sparse-checkout`)",
+                        rel(file)
+                    )
+                });
+        }
+        let mut named: Vec<(&PathBuf, &String)> = named
+            .path_literals
             .iter()
             .flat_map(|(file, literals)| literals.iter().map(move |l| (file, l)))
             .collect();
@@ -176,10 +213,11 @@ impl ScaffoldTemplates {
         }
         let mut found: BTreeMap<PathBuf, String> = BTreeMap::new();
         for (dir, signals) in candidates {
-            // A folder holding workspace members (`packages/`) is the workspace's own code.
+            // A folder holding workspace members (`packages/`) is the workspace's own code; the
+            // members of a workspace inside it (a monorepo template) are the template's.
             if workspace_members
                 .iter()
-                .any(|(member, _)| member.starts_with(&dir))
+                .any(|(member, workspace)| member.starts_with(&dir) && !workspace.starts_with(&dir))
             {
                 continue;
             }
