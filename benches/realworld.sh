@@ -73,12 +73,21 @@ for t in trees:
     per = collections.defaultdict(collections.Counter)
     # Files in the pinned commit whose content the corpus snapshot lacks (over its size limit):
     # an error naming one is an artifact of the snapshot, listed apart and not counted.
-    missing = {os.path.basename(p): p for p in t.get("snapshot_missing", [])}
+    # A relative specifier must name that very file; another (an alias) its file name.
+    missing_paths = set(t.get("snapshot_missing", []))
+    missing = {os.path.basename(p): p for p in missing_paths}
+    prefix = "" if t.get("path", ".") == "." else t["path"].rstrip("/") + "/"
+    def lacks(f):
+        spec = (f.get("specifier") or "").split("?")[0]
+        if spec.startswith("."):
+            named = os.path.normpath(os.path.join(os.path.dirname(prefix + f["file"]), spec))
+            return named if named in missing_paths else None
+        return missing.get(os.path.basename(spec))
     for f in data.get("findings", []):
         per[f["rule"]][f["severity"]] += 1
-        spec = os.path.basename(f.get("specifier") or "")
-        if f["severity"] == "error" and spec in missing:
-            artifacts.append(f"{name} {f['file']}:{f['line']} {f['rule']}: {missing[spec]} is absent from the snapshot only")
+        absent = lacks(f) if f["severity"] == "error" else None
+        if absent:
+            artifacts.append(f"{name} {f['file']}:{f['line']} {f['rule']}: {absent} is absent from the snapshot only")
             continue
         total[f["rule"]][f["severity"]] += 1
     s = data.get("summary", {})

@@ -1251,6 +1251,11 @@ impl Finder<'_> {
             ("sveltekit", has("@sveltejs/kit"), sveltekit_convention),
             ("nuxt", has("nuxt"), nuxt_convention),
             ("astro", has("astro"), astro_convention),
+            (
+                "unplugin-vue-components",
+                has("unplugin-vue-components"),
+                vue_components_convention,
+            ),
         ]
         .into_iter()
         .filter(|(_, present, _)| *present)
@@ -1720,6 +1725,7 @@ fn nuxt_convention(path: &str) -> bool {
         "server/utils/",
     ];
     // Scanned in `srcDir`: the root (Nuxt 3) or `app/` (Nuxt 4's default).
+    // `store/`: Nuxt 2 loads its files as Vuex modules.
     let app = [
         "pages/",
         "plugins/",
@@ -1728,6 +1734,7 @@ fn nuxt_convention(path: &str) -> bool {
         "utils/",
         "components/",
         "layouts/",
+        "store/",
     ];
     let in_src = path.strip_prefix("app/").unwrap_or(path);
     server.iter().any(|p| path.starts_with(p))
@@ -1739,6 +1746,12 @@ fn nuxt_convention(path: &str) -> bool {
             && (path.matches('/').count() == 1 || split_name(path).1 == "index"))
         || path.starts_with("shared/utils/")
         || path.starts_with("shared/types/")
+}
+
+/// unplugin-vue-components registers the single-file components of a `components/` folder (its
+/// default `dirs`, under whatever Vite `root` the config sets) where templates use them.
+fn vue_components_convention(path: &str) -> bool {
+    path.ends_with(".vue") && (path.starts_with("components/") || path.contains("/components/"))
 }
 
 fn astro_convention(path: &str) -> bool {
@@ -1891,6 +1904,16 @@ mod tests {
         assert!(nuxt_convention("app/app.vue"));
         assert!(nuxt_convention("modules/purge-comments.ts"));
         assert!(nuxt_convention("modules/pwa/index.ts"));
+        assert!(nuxt_convention("store/libraries.js"));
+        assert!(vue_components_convention(
+            "frontend/src/components/ArrayInput.vue"
+        ));
+        assert!(!vue_components_convention(
+            "frontend/src/layouts/EmptyLayout.vue"
+        ));
+        assert!(!vue_components_convention(
+            "frontend/src/components/util.ts"
+        ));
         assert!(!nuxt_convention("modules/pwa/config.ts"));
         assert!(!nuxt_convention("app/constants/index.ts"));
     }

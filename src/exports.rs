@@ -104,9 +104,11 @@ impl<'p> ExportIndex<'p> {
         if self.is_ambient(&import.specifier) {
             return Target::Unknown(import.specifier.clone());
         }
-        // `./worker?worker`, `./logo.svg?url`, `./a.txt?raw`: the bundler builds the module
-        // the query asks for (a Worker constructor, a URL string), not the file's exports.
-        if import.specifier.contains('?') && !is_bare(&import.specifier) {
+        // `./worker?worker`, `./logo.svg?url`, `./a.txt?raw`, also through an alias or a
+        // package (`@/workers/sync?worker`, `pdfjs-dist/build/pdf.worker.mjs?url`): the bundler
+        // builds the module the query asks for (a Worker constructor, a URL string), not the
+        // file's exports.
+        if import.specifier.contains('?') {
             return Target::Ignored;
         }
         match resolution {

@@ -76,11 +76,32 @@ impl Manifests {
     /// CI create by copying a committed one (`(created, copied)` pairs): a directory whose
     /// manifest is a copy of a template has the template's dependencies and scripts.
     pub fn load_with_copies(paths: &[PathBuf], copies: &[(PathBuf, PathBuf)]) -> Manifests {
+        Manifests::load_with_created(paths, copies, &[])
+    }
+
+    /// [`Manifests::load_with_copies`], plus the manifests a CI step writes whole
+    /// (`(created, text)` pairs: `cat > .github/scripts/package.json << EOF … EOF`) where the
+    /// tree has none.
+    pub fn load_with_created(
+        paths: &[PathBuf],
+        copies: &[(PathBuf, PathBuf)],
+        written: &[(PathBuf, String)],
+    ) -> Manifests {
         let mut manifests = Manifests::default();
         let mut by_dir: rustc_hash::FxHashMap<PathBuf, Manifest> = Default::default();
         let read = paths
             .iter()
             .map(|path| (path, read_manifest(path)))
+            .chain(written.iter().filter_map(|(created, text)| {
+                let manifest = parse_manifest(created, text.as_bytes()).ok()?;
+                Some((
+                    created,
+                    Ok(Manifest {
+                        name: None,
+                        ..manifest
+                    }),
+                ))
+            }))
             // A broken template is reported once, where it is committed; its name stays there.
             .chain(copies.iter().filter_map(|(created, copied)| {
                 let manifest = read_manifest(copied).ok()?;
@@ -192,7 +213,19 @@ fn read_manifest(path: &Path) -> Result<Manifest, BrokenManifest> {
     };
     let bytes = crate::discover::read_regular_file(path, crate::discover::MAX_MANIFEST_BYTES)
         .map_err(|e| broken(1, 1, format!("cannot read: {e}")))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    parse_manifest(path, &bytes)
+}
+
+/// A manifest from its bytes; `path` names it (it may be one a CI step writes).
+fn parse_manifest(path: &Path, bytes: &[u8]) -> Result<Manifest, BrokenManifest> {
+    let broken = |line, column, message: String| BrokenManifest {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+        template: false,
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let json: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         let text = String::from_utf8_lossy(bytes);
         BrokenManifest {

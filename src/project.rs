@@ -117,6 +117,9 @@ pub struct Project {
     pub asset_only_cache: std::sync::OnceLock<Vec<bool>>,
     /// Per module: an entry runs it, computed on first use ([`Project::retired_because`]).
     pub run_by_entry_cache: std::sync::OnceLock<Vec<bool>>,
+    /// Per module: a script the browser loads (see [`Project::copes_without`]), computed on
+    /// first use.
+    pub browser_script_cache: std::sync::OnceLock<Vec<bool>>,
     /// Counts that checks report for the summary (`unanalysable_export_shapes`), by key.
     pub counters: std::sync::Mutex<std::collections::BTreeMap<&'static str, usize>>,
     /// The configuration (`entries`, `routes`, `env`, `paths`, … for the checks to read).
@@ -145,22 +148,68 @@ impl Project {
     }
 
     /// Whether module `m` runs without the target of its `import`: the import sits in a `try`
-    /// with a `catch`, or on a module-system branch of a UMD wrapper in a file that no module of
-    /// the tree imports and that is no entry Node runs (`main`, a start script). A vendored
-    /// bundle the browser loads from a script tag (or that a server serves from its static
-    /// folder) takes the globals branch; a bundler (which resolves every `require`) or Node
-    /// takes the CommonJS one.
+    /// with a `catch`, or on a module-system branch of a UMD wrapper in a browser script: a
+    /// file that no module of the tree imports (other than through such branches of other
+    /// browser scripts, which never run) and that is no entry Node runs (`main`, a start
+    /// script). A vendored bundle the browser loads from a script tag (or that a server serves
+    /// from its static folder) takes the globals branch; a bundler (which resolves every
+    /// `require`) or Node takes the CommonJS one.
     pub fn copes_without(&self, m: usize, import: &crate::facts::Import) -> bool {
-        let run_by_node = || {
-            let entries = &self.entry_points().entries;
-            entries
-                .binary_search_by_key(&m, |e| e.file)
-                .is_ok_and(|i| !entries[i].bundled)
-        };
         import.optional
             || (import.module_system_branch
-                && self.graph.importers_of(m).next().is_none()
-                && !run_by_node())
+                && self
+                    .browser_script_cache
+                    .get_or_init(|| self.browser_scripts())
+                    .get(m)
+                    .copied()
+                    .unwrap_or(false))
+    }
+
+    /// Per module: no entry Node runs it, and every module importing it does so on a UMD
+    /// module-system branch of a module that is itself such a script (the greatest such set:
+    /// vendored wrappers that name each other only in their CommonJS branches).
+    fn browser_scripts(&self) -> Vec<bool> {
+        let entries = &self.entry_points().entries;
+        let mut script: Vec<bool> = (0..self.modules.len())
+            .map(|m| {
+                !entries
+                    .binary_search_by_key(&m, |e| e.file)
+                    .is_ok_and(|i| !entries[i].bundled)
+            })
+            .collect();
+        let on_branch = |from: usize, import: usize| {
+            self.modules[from]
+                .facts
+                .imports
+                .get(import)
+                .is_some_and(|i| i.module_system_branch)
+        };
+        // A module imported for real (outside a UMD branch) is no browser script; one that is
+        // not makes the imports of its UMD branches real in turn.
+        let mut queue: Vec<usize> = (0..self.modules.len())
+            .filter(|&m| {
+                script[m]
+                    && self
+                        .graph
+                        .importers_of(m)
+                        .any(|(from, edge)| !on_branch(from, edge.import))
+            })
+            .collect();
+        for &m in &queue {
+            script[m] = false;
+        }
+        queue.extend((0..self.modules.len()).filter(|&m| !script[m]));
+        queue.sort_unstable();
+        queue.dedup();
+        while let Some(from) = queue.pop() {
+            for (to, _) in self.graph.imports_of(from) {
+                if script[to] {
+                    script[to] = false;
+                    queue.push(to);
+                }
+            }
+        }
+        script
     }
 
     /// Why module `m` is retired code nothing runs, when it is: it sits in an archive folder
@@ -633,12 +682,15 @@ pub fn assemble(
     let pipelines = crate::toolchain::workflows::pipeline_files(&root, &discovery.env_files);
     let manifest_copies =
         crate::toolchain::workflows::manifest_copies(&root, &pipelines, &discovery.package_jsons);
-    let manifests = Manifests::load_with_copies(
+    let written =
+        crate::toolchain::workflows::written_manifests(&root, &pipelines, &discovery.package_jsons);
+    let manifests = Manifests::load_with_created(
         &discovery.package_jsons,
         &manifest_copies
             .iter()
             .map(|c| (c.dest.clone(), c.source.clone()))
             .collect::<Vec<_>>(),
+        &written,
     );
     let mut known_files: Vec<PathBuf> = parsed.iter().map(|(f, _)| f.path.clone()).collect();
     known_files.extend(discovery.other_files.iter().cloned());
@@ -746,6 +798,7 @@ pub fn assemble(
         route_table_cache: std::sync::OnceLock::new(),
         asset_only_cache: std::sync::OnceLock::new(),
         run_by_entry_cache: std::sync::OnceLock::new(),
+        browser_script_cache: std::sync::OnceLock::new(),
         counters: Default::default(),
         config,
         toolchain,

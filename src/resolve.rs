@@ -590,6 +590,13 @@ impl<'t> ModuleResolver<'t> {
     }
 
     /// Whether an alias only a test runner applies matches `specifier` in `dir`'s scope.
+    /// The extensions the bundler config of `dir`'s scope adds (`.vue`).
+    fn extensions_at(&self, dir: &Path) -> &[String] {
+        self.toolchain
+            .alias_scope(dir)
+            .map_or(&[], |i| &self.toolchain.alias_scopes[i].extensions)
+    }
+
     fn test_alias_matches(&self, dir: &Path, specifier: &str) -> bool {
         self.toolchain.alias_scope(dir).is_some_and(|i| {
             self.toolchain.alias_scopes[i]
@@ -620,7 +627,7 @@ impl<'t> ModuleResolver<'t> {
             return match resolver.resolve(importer_dir, &path.to_string_lossy()) {
                 Ok(found) => self.found(found.into_path_buf(), specifier, importer_dir, manifests),
                 Err(_) => Resolution::Unresolved {
-                    tried: tried_summary(&self.root, &path),
+                    tried: tried_summary(&self.root, &path, self.extensions_at(importer_dir)),
                     suggestion: self
                         .suggest(&path)
                         .map(|found| relative_specifier(importer_dir, &found)),
@@ -1326,7 +1333,7 @@ impl<'t> ModuleResolver<'t> {
                 ),
             };
         }
-        let tried = tried_summary(&self.root, &base);
+        let tried = tried_summary(&self.root, &base, self.extensions_at(importer_dir));
         let suggestion = self
             .suggest(&base)
             .map(|found| relative_specifier(importer_dir, &found));
@@ -1793,7 +1800,7 @@ fn candidates(base: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn tried_summary(root: &Path, base: &Path) -> Vec<String> {
+fn tried_summary(root: &Path, base: &Path, extra: &[String]) -> Vec<String> {
     let rel = relative(root, base);
     let has_extension = base
         .extension()
@@ -1813,9 +1820,18 @@ fn tried_summary(root: &Path, base: &Path) -> Vec<String> {
         }
         tried
     } else {
+        // The extensions a bundler config adds (`.vue`) after the usual ones.
+        let mut extensions = String::from("js,jsx,ts,tsx,mjs,cjs,mts,cts,json");
+        for ext in extra {
+            let ext = ext.trim_start_matches('.');
+            if !extensions.split(',').any(|e| e == ext) {
+                extensions.push(',');
+                extensions.push_str(ext);
+            }
+        }
         vec![
             rel.clone(),
-            format!("{rel}.{{js,jsx,ts,tsx,mjs,cjs,mts,cts,json}}"),
+            format!("{rel}.{{{extensions}}}"),
             format!("{rel}/index.{{js,ts,…}}"),
         ]
     }

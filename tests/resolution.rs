@@ -590,7 +590,9 @@ fn requires_on_the_module_system_branches_of_a_umd_wrapper_are_optional() {
     // public/js/lib/widget.min.js (bootstrap 4's minified wrapper) and sparkline.js (webpack's
     // `webpackUniversalModuleDefinition`) require jquery, popper.js and moment only on the
     // branch a CommonJS loader takes; the browser that loads them from the Pug layout takes
-    // the globals branch. The server's own requires stay errors: nodemailer at top level,
+    // the globals branch. So do the CodeMirror modes, though htmlmixed.js's CommonJS branch
+    // names xml.js: a branch that never runs imports nothing. So do the CodeMirror modes, though htmlmixed.js's CommonJS branch
+    // names xml.js: a branch that never runs imports nothing. The server's own requires stay errors: nodemailer at top level,
     // sharp behind `typeof window` (which tells browser from server, not module systems), and
     // validator in src/shared/validate.js, a UMD module the server requires, so Node takes
     // its CommonJS branch.
@@ -972,8 +974,8 @@ fn broken_imports_of_archived_files_nothing_runs_are_warnings() {
     let json = check_json("fixtures/archived-migrations");
     let lines = finding_lines(&json);
     // migrations/archives/ (named so, and left out by depcheck `ignoreDirs`), scripts/archived/
-    // (named so) and tools/legacy/ (depcheck `ignorePatterns`) hold files no entry runs: the
-    // archive script moved them without fixing their relative imports. The lint config's
+    // and legacy/ (named so) and tools/legacy/ (depcheck `ignorePatterns`) hold files no entry
+    // runs: the archive script moved them without fixing their relative imports. The lint config's
     // `ignores: ["migrations/archives", …]` names them without running them. The server's
     // live `lib/archive/export.js` and the unreachable `scripts/backfill-fees.js`, in no such
     // folder, keep their errors.
@@ -993,7 +995,7 @@ fn broken_imports_of_archived_files_nothing_runs_are_warnings() {
         .iter()
         .filter(|l| l.contains("nothing runs this file (no entry reaches it"))
         .collect();
-    assert_eq!(archived.len(), 6, "{lines:#?}");
+    assert_eq!(archived.len(), 8, "{lines:#?}");
     assert!(archived.iter().all(|l| l.starts_with("warning ")));
     insta::assert_debug_snapshot!("archived_migrations", lines);
 }
@@ -1296,6 +1298,55 @@ fn a_read_a_zod_preprocess_step_returns_takes_the_schema_default() {
         "{lines:#?}"
     );
     insta::assert_debug_snapshot!("env_zod_preprocess_default", lines);
+}
+
+#[test]
+fn vue_files_registered_by_folder_are_reachable() {
+    // Nuxt 2's `store/` and unplugin-vue-components' `components/` are loaded by folder; a
+    // layout in neither that nothing imports stays unreachable.
+    let lines = finding_lines(&check_json("fixtures/vue-auto-registered-files"));
+    let unreachable = lines_of(&lines, "unreachable-file");
+    assert_eq!(unreachable.len(), 1, "{lines:#?}");
+    assert!(
+        unreachable[0].contains("panel/frontend/src/layouts/OldLayout.vue"),
+        "{lines:#?}"
+    );
+    insta::assert_debug_snapshot!("vue_auto_registered_files", lines);
+}
+
+#[test]
+fn imports_the_bundler_builds_or_leaves_to_the_browser() {
+    // `?worker` through an alias is a Worker constructor (no missing-export), and a
+    // `@vite-ignore` import is a URL the browser loads; a missing worker and a missing bundled
+    // dynamic import stay errors.
+    let lines = finding_lines(&check_json("fixtures/bundler-left-imports"));
+    let errors: Vec<&String> = lines.iter().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(errors.len(), 2, "{lines:#?}");
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.contains("`@/workers/search?worker`")),
+        "{lines:#?}"
+    );
+    assert!(
+        errors.iter().any(|l| l.contains("`./editor/mount.js`")),
+        "{lines:#?}"
+    );
+    assert!(lines_of(&lines, "missing-export").is_empty(), "{lines:#?}");
+    insta::assert_debug_snapshot!("bundler_left_imports", lines);
+}
+
+#[test]
+fn a_manifest_a_workflow_writes_declares_its_scripts_packages() {
+    // `cat > .github/scripts/package.json << EOF` in a workflow, then `npm install` there: the
+    // scripts' axios, fs-extra and form-data are declared; @slack/web-api is not.
+    let lines = finding_lines(&check_json("fixtures/ci-written-scripts-manifest"));
+    assert_one_error(
+        &lines,
+        "unlisted-dependency",
+        &["`@slack/web-api`", ".github/scripts/package.json"],
+    );
+    insta::assert_debug_snapshot!("ci_written_scripts_manifest", lines);
 }
 
 #[test]

@@ -286,6 +286,25 @@ pub(super) fn dynamic_import(node: Node, ancestors: &[Node], text: &str, facts: 
         span: span_of(first, text),
     };
     mark_guard(&mut import, node, ancestors, text);
+    // `import(/* webpackIgnore: true */ '../libraries/x.js')`, `/* @vite-ignore */`: the
+    // bundler leaves the import to the browser, which takes it as a URL of the served files,
+    // not a path of the tree: nothing to resolve here.
+    let mut comments = arguments.walk();
+    if arguments
+        .named_children(&mut comments)
+        .filter(|c| c.kind() == "comment")
+        .any(|c| {
+            let comment = node_text(c, text);
+            comment.contains("@vite-ignore")
+                || comment
+                    .split_once("webpackIgnore")
+                    .is_some_and(|(_, rest)| {
+                        rest.trim_start_matches([':', ' ']).starts_with("true")
+                    })
+        })
+    {
+        import.optional = true;
+    }
     bound_names(node, text, &mut import);
     facts.imports.push(import);
 }

@@ -3,7 +3,8 @@
 //! (without rewriting their relative imports), old versions kept for reference in `archive/`.
 //!
 //! Two signals name such a folder, each the project's own word:
-//! 1. its name: `archive`, `archives` or `archived`, at any depth;
+//! 1. its name: `archive`, `archives`, `archived` or `legacy`, at any depth (code moved there
+//!    to be parked, its relative imports left as they were);
 //! 2. the project's dependency checker leaves it out: depcheck `ignorePatterns`/`ignoreDirs`
 //!    (package.json `depcheck`, a fork's `@scope/depcheck`, or `.depcheckrc` in JSON or YAML)
 //!    and knip `ignore` (package.json `knip`, `knip.json`, `.knip.json`, `knip.jsonc`).
@@ -20,7 +21,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use crate::manifest::Manifests;
 
 /// Folder names that say their files are retired.
-const ARCHIVE_FOLDERS: &[&str] = &["archive", "archives", "archived"];
+const ARCHIVE_FOLDERS: &[&str] = &["archive", "archives", "archived", "legacy"];
 
 /// The paths one dependency-checker configuration leaves out.
 #[derive(Debug)]
@@ -182,7 +183,12 @@ impl RetiredPaths {
                 .iter()
                 .any(|a| a.eq_ignore_ascii_case(folder))
             {
-                return Some(format!("it sits in the archive folder `{path}/`"));
+                let kind = if folder.eq_ignore_ascii_case("legacy") {
+                    "legacy"
+                } else {
+                    "archive"
+                };
+                return Some(format!("it sits in the {kind} folder `{path}/`"));
             }
         }
         None
@@ -264,6 +270,10 @@ mod tests {
             Some("it sits in the archive folder `migrations/archives/`")
         );
         assert_eq!(retired(&[manifest], "migrations/2024-add-index.js"), None);
+        assert_eq!(
+            retired(&[manifest], "legacy/server/worker.ts").as_deref(),
+            Some("it sits in the legacy folder `legacy/`")
+        );
         // `archive.js`, a file and not a folder, is live code with an unlucky name.
         assert_eq!(retired(&[manifest], "src/archive.js"), None);
         let rc = (

@@ -68,6 +68,67 @@ pub struct ManifestCopy {
     pub by: String,
 }
 
+/// The `package.json` files a CI workflow step writes whole where the tree has none
+/// (`cat > .github/scripts/package.json << EOF` … `EOF`, then `npm install` there, for the
+/// scripts the workflow runs): `(created, text)`, the path relative to the root the workflow
+/// checks out.
+pub fn written_manifests(
+    root: &Path,
+    pipelines: &[PipelineFile],
+    package_jsons: &[PathBuf],
+) -> Vec<(PathBuf, String)> {
+    let mut out: Vec<(PathBuf, String)> = Vec::new();
+    for pipeline in pipelines.iter().filter(|p| p.is_workflow) {
+        let mut lines = pipeline.text.lines();
+        while let Some(line) = lines.next() {
+            // A commented-out step writes nothing.
+            if line.trim_start().starts_with('#') {
+                continue;
+            }
+            let Some((command, marker)) = line.split_once("<<") else {
+                continue;
+            };
+            let Some(dest) = command
+                .split_once('>')
+                .map(|(_, d)| d.trim().trim_matches(['"', '\'']))
+                .filter(|d| d.ends_with("package.json") && !d.starts_with('/'))
+            else {
+                continue;
+            };
+            let terminator = marker
+                .trim()
+                .trim_start_matches('-')
+                .trim_matches(['"', '\''])
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
+            if terminator.is_empty() {
+                continue;
+            }
+            let mut body = String::new();
+            for inner in lines.by_ref() {
+                if inner.trim() == terminator {
+                    break;
+                }
+                body.push_str(inner);
+                body.push('\n');
+            }
+            let dest = crate::resolve::normalize(&root.join(dest));
+            let is_object =
+                serde_json::from_str::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
+            if is_object
+                && dest.starts_with(root)
+                && !package_jsons.contains(&dest)
+                && !out.iter().any(|(d, _)| d == &dest)
+            {
+                out.push((dest, body));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Every manifest copy the workflows and Dockerfiles among `files` make to a directory of the
 /// tree that has no `package.json` of its own (`package_jsons`, the committed ones).
 pub fn manifest_copies(
