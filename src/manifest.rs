@@ -204,15 +204,14 @@ impl Manifests {
 }
 
 fn read_manifest(path: &Path) -> Result<Manifest, BrokenManifest> {
-    let broken = |line, column, message: String| BrokenManifest {
-        path: path.to_path_buf(),
-        line,
-        column,
-        message,
-        template: false,
-    };
     let bytes = crate::discover::read_regular_file(path, crate::discover::MAX_MANIFEST_BYTES)
-        .map_err(|e| broken(1, 1, format!("cannot read: {e}")))?;
+        .map_err(|e| BrokenManifest {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: format!("cannot read: {e}"),
+            template: false,
+        })?;
     parse_manifest(path, &bytes)
 }
 
