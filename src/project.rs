@@ -186,21 +186,16 @@ impl Project {
         };
         // A module imported for real (outside a UMD branch) is no browser script; one that is
         // not makes the imports of its UMD branches real in turn.
-        let mut queue: Vec<usize> = (0..self.modules.len())
-            .filter(|&m| {
-                script[m]
-                    && self
-                        .graph
-                        .importers_of(m)
-                        .any(|(from, edge)| !on_branch(from, edge.import))
-            })
-            .collect();
-        for &m in &queue {
-            script[m] = false;
+        for (m, is_script) in script.iter_mut().enumerate() {
+            if self
+                .graph
+                .importers_of(m)
+                .any(|(from, edge)| !on_branch(from, edge.import))
+            {
+                *is_script = false;
+            }
         }
-        queue.extend((0..self.modules.len()).filter(|&m| !script[m]));
-        queue.sort_unstable();
-        queue.dedup();
+        let mut queue: Vec<usize> = (0..self.modules.len()).filter(|&m| !script[m]).collect();
         while let Some(from) = queue.pop() {
             for (to, _) in self.graph.imports_of(from) {
                 if script[to] {

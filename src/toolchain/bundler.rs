@@ -897,34 +897,43 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
 /// such configs make keeps the aliases of the nearest enclosing scope after its own, for keys
 /// it does not map itself.
 fn inherit_enclosing(scopes: &mut [AliasScope], script_only: &[PathBuf]) {
-    let inherited: Vec<(Vec<Alias>, Vec<PathBuf>)> = scopes
+    let inherited: Vec<Found> = scopes
         .iter()
         .map(|scope| {
             if !script_only.contains(&scope.dir) {
-                return (Vec::new(), Vec::new());
+                return Found::default();
             }
             // Sorted by directory: the last ancestor is the nearest.
             let Some(enclosing) = scopes
                 .iter()
                 .rfind(|a| a.dir != scope.dir && scope.dir.starts_with(&a.dir))
             else {
-                return (Vec::new(), Vec::new());
+                return Found::default();
             };
             let key = |a: &Alias| a.key.trim_end_matches('$').to_string();
-            let aliases = enclosing
-                .aliases
-                .iter()
-                .filter(|a| !scope.aliases.iter().any(|own| key(own) == key(a)))
-                .cloned()
-                .collect();
-            (aliases, enclosing.roots.clone())
+            Found {
+                aliases: enclosing
+                    .aliases
+                    .iter()
+                    .filter(|a| !scope.aliases.iter().any(|own| key(own) == key(a)))
+                    .cloned()
+                    .collect(),
+                roots: enclosing.roots.clone(),
+                // The enclosing tool's extensions, unless the scope's config lists its own.
+                extensions: if scope.extensions.is_empty() {
+                    enclosing.extensions.clone()
+                } else {
+                    Vec::new()
+                },
+            }
         })
         .collect();
-    for (scope, (aliases, roots)) in scopes.iter_mut().zip(inherited) {
-        scope.aliases.extend(aliases);
-        scope.roots.extend(roots);
+    for (scope, found) in scopes.iter_mut().zip(inherited) {
+        scope.aliases.extend(found.aliases);
+        scope.roots.extend(found.roots);
         scope.roots.sort();
         scope.roots.dedup();
+        scope.extensions.extend(found.extensions);
     }
 }
 

@@ -85,23 +85,26 @@ pub fn written_manifests(
             if line.trim_start().starts_with('#') {
                 continue;
             }
-            let Some((command, marker)) = line.split_once("<<") else {
+            // `cat > DIR/package.json << EOF` or `cat << 'EOF' > DIR/package.json`.
+            let Some((_, marker)) = line.split_once("<<") else {
                 continue;
             };
-            let Some(dest) = command
+            let Some(dest) = line
+                .replace("<<", "  ")
                 .split_once('>')
-                .map(|(_, d)| d.trim().trim_matches(['"', '\'']))
+                .and_then(|(_, d)| d.split_whitespace().next().map(str::to_string))
+                .map(|d| d.trim_matches(['"', '\'']).to_string())
                 .filter(|d| d.ends_with("package.json") && !d.starts_with('/'))
             else {
                 continue;
             };
             let terminator = marker
-                .trim()
+                .trim_start()
                 .trim_start_matches('-')
-                .trim_matches(['"', '\''])
                 .split_whitespace()
                 .next()
-                .unwrap_or("");
+                .unwrap_or("")
+                .trim_matches(['"', '\'']);
             if terminator.is_empty() {
                 continue;
             }
@@ -528,5 +531,27 @@ mod tests {
         assert!(!finds_global_packages(
             "RUN npm i -g pm2\nENV PATH=/app/bin:$PATH"
         ));
+    }
+
+    #[test]
+    fn a_workflow_writes_a_manifest_with_a_heredoc() {
+        let root = Path::new("/r");
+        let workflow = |text: &str| PipelineFile {
+            path: root.join(".github/workflows/ci.yml"),
+            text: text.to_string(),
+            is_workflow: true,
+        };
+        let pipelines = [
+            // Commented out: it writes nothing (and its body runs to the end of the file).
+            workflow("#  run: |\n#    cat > old/package.json << EOF\n#    {}\n#    EOF\n"),
+            workflow(
+                "      - run: |\n          cat << 'EOF' > .github/scripts/package.json\n          { \"dependencies\": { \"axios\": \"^1\" } }\n          EOF\n          cat > tools/package.json <<-JSON\n          { \"name\": \"${{ env.NAME }}\" \n          JSON\n",
+            ),
+        ];
+        let written = written_manifests(root, &pipelines, &[]);
+        let paths: Vec<&Path> = written.iter().map(|(p, _)| p.as_path()).collect();
+        // `tools/package.json` is not JSON (a workflow expression broke it): not a manifest.
+        assert_eq!(paths, vec![Path::new("/r/.github/scripts/package.json")]);
+        assert!(written[0].1.contains("axios"));
     }
 }
