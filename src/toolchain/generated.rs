@@ -364,38 +364,71 @@ fn writing_script(
         .or_else(|| {
             // `"sandbox:bundle-libraries": "node ./src/bundle-libraries.js"`, a setup step whose
             // code names the file it writes (`path.join(__dirname, 'bundle-browser-rollup.js')`)
-            // and writes files. Not the app's own start, dev or test runs.
+            // and writes or copies files. Not the app's own start, dev or test runs. The
+            // packages above run such steps too (a workspace root's `postinstall` that copies
+            // assets into a member).
             let file_name = ignored_dir.file_name()?.to_str()?;
-            scripts
-                .iter()
-                .filter(|(script, _)| {
-                    !matches!(
-                        script.split(':').next().unwrap_or(script),
-                        "start" | "dev" | "serve" | "test" | "lint" | "watch"
-                    )
+            std::iter::once((package_dir, scripts))
+                .chain(
+                    manifests
+                        .ancestors(package_dir, root)
+                        .filter_map(|m| {
+                            Some((
+                                m.path.parent()?,
+                                m.json.get("scripts").and_then(|s| s.as_object())?,
+                            ))
+                        })
+                        .filter(|(dir, _)| *dir != package_dir),
+                )
+                .find_map(|(package_dir, scripts)| {
+                    setup_script_writing(package_dir, scripts, file_name, root)
                 })
-                .find(|(_, command)| {
-                    command.as_str().is_some_and(|c| {
-                        c.split_whitespace()
-                            .filter(|word| {
-                                [".js", ".mjs", ".cjs", ".ts", ".mts"]
+        })
+}
+
+/// The script of `scripts` (of the package in `package_dir`) that runs a setup file whose code
+/// names `file_name` and writes or copies files.
+fn setup_script_writing(
+    package_dir: &Path,
+    scripts: &serde_json::Map<String, serde_json::Value>,
+    file_name: &str,
+    root: &Path,
+) -> Option<String> {
+    scripts
+        .iter()
+        .filter(|(script, _)| {
+            !matches!(
+                script.split(':').next().unwrap_or(script),
+                "start" | "dev" | "serve" | "test" | "lint" | "watch"
+            )
+        })
+        .find(|(_, command)| {
+            command.as_str().is_some_and(|c| {
+                c.split_whitespace()
+                    .filter(|word| {
+                        [".js", ".mjs", ".cjs", ".ts", ".mts"]
+                            .iter()
+                            .any(|ext| word.ends_with(ext))
+                    })
+                    .any(|word| {
+                        let file = crate::resolve::normalize(&package_dir.join(word));
+                        file.starts_with(root)
+                            && crate::access::read_to_string(&file).is_ok_and(|code| {
+                                code.contains(file_name)
+                                    && [
+                                        "writeFile",
+                                        "outputFile",
+                                        "createWriteStream",
+                                        "copyFile",
+                                        "cpSync",
+                                    ]
                                     .iter()
-                                    .any(|ext| word.ends_with(ext))
-                            })
-                            .any(|word| {
-                                let file = crate::resolve::normalize(&package_dir.join(word));
-                                file.starts_with(root)
-                                    && crate::access::read_to_string(&file).is_ok_and(|code| {
-                                        code.contains(file_name)
-                                            && ["writeFile", "outputFile", "createWriteStream"]
-                                                .iter()
-                                                .any(|w| code.contains(w))
-                                    })
+                                    .any(|w| code.contains(w))
                             })
                     })
-                })
-                .map(|(name, _)| name.clone())
+            })
         })
+        .map(|(name, _)| name.clone())
 }
 
 /// `output = "../src/generated/prisma"` of every `generator` block.
