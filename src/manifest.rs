@@ -38,6 +38,27 @@ pub struct Manifest {
     pub json: serde_json::Value,
 }
 
+impl Manifest {
+    /// The version range declared for `name` in `dependencies`, `devDependencies` or
+    /// `peerDependencies` (`"^2.17.0"`, `"beta"`).
+    pub fn declared_range(&self, name: &str) -> Option<&str> {
+        ["dependencies", "devDependencies", "peerDependencies"]
+            .iter()
+            .find_map(|field| self.json.get(field)?.get(name)?.as_str())
+    }
+}
+
+/// The major version a version range starts with (`^2.17.0` and `>=2` are 2,
+/// `^5.0.0-beta.25` is 5); `None` for a tag (`latest`, `beta`).
+pub fn range_major(range: &str) -> Option<u64> {
+    let digits: String = range
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
 /// A `package.json` that could not be parsed.
 #[derive(Debug, Clone)]
 pub struct BrokenManifest {
@@ -292,5 +313,13 @@ mod tests {
         );
         assert_eq!(package_name("lodash/fp"), "lodash");
         assert_eq!(package_name("hono"), "hono");
+    }
+
+    #[test]
+    fn a_range_names_its_major_version() {
+        assert_eq!(super::range_major("^2.17.0"), Some(2));
+        assert_eq!(super::range_major(">=3 <4"), Some(3));
+        assert_eq!(super::range_major("5.0.0-beta.25"), Some(5));
+        assert_eq!(super::range_major("latest"), None);
     }
 }

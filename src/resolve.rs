@@ -589,7 +589,6 @@ impl<'t> ModuleResolver<'t> {
         }
     }
 
-    /// Whether an alias only a test runner applies matches `specifier` in `dir`'s scope.
     /// The extensions the bundler config of `dir`'s scope adds (`.vue`).
     fn extensions_at(&self, dir: &Path) -> &[String] {
         self.toolchain
@@ -597,6 +596,7 @@ impl<'t> ModuleResolver<'t> {
             .map_or(&[], |i| &self.toolchain.alias_scopes[i].extensions)
     }
 
+    /// Whether an alias only a test runner applies matches `specifier` in `dir`'s scope.
     fn test_alias_matches(&self, dir: &Path, specifier: &str) -> bool {
         self.toolchain.alias_scope(dir).is_some_and(|i| {
             self.toolchain.alias_scopes[i]

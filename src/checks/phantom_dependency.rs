@@ -24,12 +24,13 @@ const DOCS: &str = "\
 Reports imports of packages that the importing package's `package.json` (and those above it)
 does not declare, but that a hoisting install puts in the root `node_modules` anyway: another
 workspace package declares it (an npm alias, `\"table\": \"npm:table-fork@1\"`, under its
-alias), or the lockfile installs it as a dependency of a dependency. npm, Yarn classic, Yarn with `nodeLinker: node-modules`, bun's hoisted linker and pnpm with
-`node-linker=hoisted`, `shamefully-hoist` or a matching `public-hoist-pattern` hoist; on an
-isolating install (pnpm by default, Yarn PnP) the same import is an `unlisted-dependency`
-error, because it fails. In a workspace whose globs point into packages a generator writes
-and the checkout lacks (`\"workspaces\": [\".wasp/out/*\"]` into git-ignored framework output),
-an undeclared package may come from those packages' dependencies, hoisted the same way: it
+alias), or the lockfile installs it as a dependency of a dependency. npm, Yarn classic, Yarn
+with `nodeLinker: node-modules`, bun's hoisted linker and pnpm with `node-linker=hoisted`,
+`shamefully-hoist` or a matching `public-hoist-pattern` hoist; on an isolating install (pnpm
+by default, Yarn PnP) the same import is an `unlisted-dependency` error, because it fails.
+In a workspace whose globs point into packages a generator writes and the checkout lacks
+(`\"workspaces\": [\".wasp/out/*\"]` into git-ignored framework output), an undeclared
+package may come from those packages' dependencies, hoisted the same way: it
 is reported here too, since what they declare cannot be read.
 
 ## Why is this bad

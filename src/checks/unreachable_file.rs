@@ -89,16 +89,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         // projects a CLI creates, not run.
         if is_compiled_output(module)
             || is_served_asset(module)
-            || project
-                .toolchain
-                .templates
-                .containing(&module.file.path)
-                .is_some()
-            || project
-                .toolchain
-                .templates
-                .package_holding(&module.file.path)
-                .is_some()
+            || project.toolchain.templates.holds(&module.file.path)
             || project.manifests.template_holding(&module.file.path).is_some()
             || config_entries.contains(&i)
             // Codemod fixtures that no code imports: data its tests read as text.

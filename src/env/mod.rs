@@ -670,25 +670,13 @@ fn package_options_optional(project: &Project, module: usize, callee: &str) -> b
     project
         .manifests
         .ancestors(dir, &project.root)
-        .find_map(|manifest| {
-            ["dependencies", "devDependencies", "peerDependencies"]
-                .iter()
-                .find_map(|field| manifest.json.get(field)?.get("next-auth")?.as_str())
-        })
+        .find_map(|manifest| manifest.declared_range("next-auth"))
         .is_some_and(authjs_v5_range)
 }
 
 /// A `next-auth` version range of Auth.js v5 (`beta`, `^5.0.0-beta.25`, `5`).
 fn authjs_v5_range(range: &str) -> bool {
-    if range.contains("beta") {
-        return true;
-    }
-    let digits: String = range
-        .trim_start_matches(|c: char| !c.is_ascii_digit())
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse::<u32>().is_ok_and(|major| major >= 5)
+    range.contains("beta") || crate::manifest::range_major(range).is_some_and(|major| major >= 5)
 }
 
 /// `callee`, imported by module `module`, copes with its parameter `argument` being

@@ -23,23 +23,32 @@ pub(super) fn commonjs_assignment(node: Node, text: &str, facts: &mut ModuleFact
         commonjs_object(right, text, facts);
         return;
     }
-    let name = compact
-        .strip_prefix("module.exports.")
-        .or_else(|| compact.strip_prefix("exports."));
-    if let Some(name) = name.filter(|n| {
-        !n.is_empty()
-            && n.chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
-    }) {
+    if let Some(name) = commonjs_export_name(left, text) {
         facts.exports.commonjs = true;
         if name != "__esModule" {
             facts.exports.names.push(ExportedName {
-                name: name.to_string(),
+                name,
                 type_only: false,
                 span: span_of(left, text),
             });
         }
     }
+}
+
+/// The name `module.exports.a = …` or `exports.a = …` exports, from the assignment's left side.
+pub(super) fn commonjs_export_name(left: Node, text: &str) -> Option<String> {
+    let compact: String = node_text(left, text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let name = compact
+        .strip_prefix("module.exports.")
+        .or_else(|| compact.strip_prefix("exports."))?;
+    (!name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
+    .then(|| name.to_string())
 }
 
 /// The shape of the value assigned to `module.exports`.

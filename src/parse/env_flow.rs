@@ -2693,44 +2693,41 @@ fn coping_parameters(root: Node, text: &str) -> Vec<(String, usize)> {
     let mut cursor = root.walk();
     for statement in root.named_children(&mut cursor) {
         let mut functions: Vec<(String, Node)> = Vec::new();
+        // `module.exports.f = (…) =>`, `exports.f = function …`.
         if statement.kind() == "expression_statement"
             && let Some(assignment) = statement
                 .named_child(0)
                 .filter(|n| n.kind() == "assignment_expression")
             && let (Some(left), Some(value)) = (assignment.field("left"), assignment.field("right"))
-            && left.kind() == "member_expression"
             && matches!(value.kind(), "arrow_function" | "function_expression")
-            && left
-                .field("object")
-                .is_some_and(|o| matches!(node_text(o, text), "exports" | "module.exports"))
-            && let Some(property) = left.field("property")
+            && let Some(name) = super::commonjs::commonjs_export_name(left, text)
         {
-            functions.push((node_text(property, text).to_string(), value));
+            functions.push((name, value));
         }
-        let declaration = (statement.kind() == "export_statement")
+        // `export function f`, `export const f = (…) =>`.
+        if let Some(declaration) = (statement.kind() == "export_statement")
             .then(|| statement.field("declaration"))
-            .flatten();
-        match declaration
-            .map(|d| (d.kind(), d))
-            .unwrap_or(("", statement))
+            .flatten()
         {
-            ("function_declaration", declaration) => {
-                if let Some(name) = declaration.field("name") {
-                    functions.push((node_text(name, text).to_string(), declaration));
-                }
-            }
-            ("lexical_declaration" | "variable_declaration", declaration) => {
-                let mut inner = declaration.walk();
-                for declarator in declaration.named_children(&mut inner) {
-                    if let (Some(name), Some(value)) =
-                        (declarator.field("name"), declarator.field("value"))
-                        && matches!(value.kind(), "arrow_function" | "function_expression")
-                    {
-                        functions.push((node_text(name, text).to_string(), value));
+            match declaration.kind() {
+                "function_declaration" => {
+                    if let Some(name) = declaration.field("name") {
+                        functions.push((node_text(name, text).to_string(), declaration));
                     }
                 }
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut inner = declaration.walk();
+                    for declarator in declaration.named_children(&mut inner) {
+                        if let (Some(name), Some(value)) =
+                            (declarator.field("name"), declarator.field("value"))
+                            && matches!(value.kind(), "arrow_function" | "function_expression")
+                        {
+                            functions.push((node_text(name, text).to_string(), value));
+                        }
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
         for (name, function) in functions {
             // Large functions are not helpers that normalise a value.

@@ -257,27 +257,9 @@ pub(super) fn path_literals(node: Node, text: &str, facts: &mut ModuleFacts) {
 /// (`templates`), among the checked-out paths. `node` is a string or template string that
 /// holds `sparse-checkout`.
 pub(super) fn sparse_checkout(node: Node, text: &str, facts: &mut ModuleFacts) {
-    // The text of a string or template, with `${…}` as `*`.
-    let words = |n: Node| -> Option<String> {
-        match n.kind() {
-            "string" => literal_string(n, text),
-            "template_string" => {
-                let raw = node_text(n, text);
-                let inner = raw.get(1..raw.len().saturating_sub(1))?;
-                let mut out = String::new();
-                let mut rest = inner;
-                while let Some(at) = rest.find("${") {
-                    out.push_str(&rest[..at]);
-                    out.push('*');
-                    let close = rest[at..].find('}')?;
-                    rest = &rest[at + close + 1..];
-                }
-                out.push_str(rest);
-                Some(out)
-            }
-            _ => None,
-        }
-    };
+    // The text of a string or template, with what is unknown of `${…}` as `*`.
+    let words =
+        |n: Node| matches!(n.kind(), "string" | "template_string").then(|| wild_path(n, text, 0));
     let Some(own) = words(node) else {
         return;
     };

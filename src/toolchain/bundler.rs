@@ -868,7 +868,11 @@ pub fn alias_scopes(files: &[PathBuf], manifests: &Manifests) -> Vec<AliasScope>
         }
         // Nuxt 2 and Vue CLI build with webpack configs that add `.vue` to `resolve.extensions`
         // (Nuxt 3 builds with Vite, whose defaults do not).
-        let major = |name: &str| declared_major(&manifest.json, name);
+        let major = |name: &str| {
+            manifest
+                .declared_range(name)
+                .and_then(crate::manifest::range_major)
+        };
         if major("nuxt").is_some_and(|m| m < 3)
             || major("nuxt-edge").is_some_and(|m| m < 3)
             || manifest.dependencies.contains_key("@vue/cli-service")
@@ -1089,7 +1093,8 @@ impl Found {
 }
 
 /// The folders outside the site `dir` that its Docusaurus config hands to a content plugin
-/// (`path: '../docs'`, relative to the site), when they exist.
+/// (`path: '../docs'`, relative to the site), when they exist. The config is read as syntax,
+/// so a commented-out `path` names nothing.
 fn docusaurus_outside_paths(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for name in [
@@ -1097,49 +1102,41 @@ fn docusaurus_outside_paths(dir: &Path) -> Vec<PathBuf> {
         "docusaurus.config.ts",
         "docusaurus.config.mjs",
     ] {
-        let Ok(text) = crate::access::read_to_string(dir.join(name)) else {
+        let file = dir.join(name);
+        let Ok(text) = crate::access::read_to_string(&file) else {
             continue;
         };
-        let mut rest = text.as_str();
-        while let Some(at) = rest.find("path:") {
-            rest = &rest[at + "path:".len()..];
-            let value = rest.trim_start();
-            let Some(quote) = value
-                .chars()
-                .next()
-                .filter(|c| matches!(c, '\'' | '"' | '`'))
-            else {
-                continue;
-            };
-            let Some(end) = value[1..].find(quote) else {
-                continue;
-            };
-            let path = &value[1..1 + end];
-            if !path.starts_with("../") {
-                continue;
-            }
-            let folder = crate::resolve::normalize(&dir.join(path));
-            if crate::access::is_dir(&folder) && !dir.starts_with(&folder) && !out.contains(&folder)
+        let Some(tree) = parse_config(&text) else {
+            continue;
+        };
+        let script = Script {
+            text: &text,
+            file: &file,
+            dir,
+            cwd: dir,
+            root: tree.root_node(),
+        };
+        let mut stack = vec![tree.root_node()];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "pair"
+                && let (Some(key), Some(value)) = (node.field("key"), node.field("value"))
+                && script.key_text(key).as_deref() == Some("path")
+                && let Value::Str(path) = script.eval(value, 0)
+                && path.starts_with("../")
             {
-                out.push(folder);
+                let folder = crate::resolve::normalize(&dir.join(&path));
+                if crate::access::is_dir(&folder)
+                    && !dir.starts_with(&folder)
+                    && !out.contains(&folder)
+                {
+                    out.push(folder);
+                }
             }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
         }
     }
     out
-}
-
-/// The major version a manifest declares for `name` (`"^2.17.0"` is 2), when its range starts
-/// with one.
-fn declared_major(json: &serde_json::Value, name: &str) -> Option<u64> {
-    let spec = ["dependencies", "devDependencies"]
-        .iter()
-        .find_map(|field| json.get(field)?.get(name)?.as_str())?;
-    let digits: String = spec
-        .trim_start_matches(['^', '~', '>', '=', 'v', ' '])
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
 }
 
 /// A value of a config expression, as far as it can be known without running anything.
@@ -1186,16 +1183,19 @@ fn source_of_build_copy(dir: PathBuf, base: &Path) -> PathBuf {
     dir
 }
 
+/// The syntax tree of a JavaScript/TypeScript config (read with the TypeScript grammar, which
+/// takes both).
+fn parse_config(text: &str) -> Option<tree_sitter::Tree> {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
+        .ok()?;
+    parser.parse(text, None)
+}
+
 /// Reads a JavaScript/TypeScript config run by a tool started in `cwd`.
 fn read_script_config(file: &Path, cwd: &Path, text: &str) -> Found {
-    let mut parser = Parser::new();
-    if parser
-        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
-        .is_err()
-    {
-        return Found::default();
-    }
-    let Some(tree) = parser.parse(text, None) else {
+    let Some(tree) = parse_config(text) else {
         return Found::default();
     };
     let dir = file.parent().unwrap_or(Path::new("/"));

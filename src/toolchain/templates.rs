@@ -102,21 +102,15 @@ impl ScaffoldTemplates {
                 .then(|| package.path.clone())
         };
         let mut candidates: BTreeMap<PathBuf, Signals> = BTreeMap::new();
-        for copy in &copies.copies {
-            let dir = &copy.source;
-            if !is_tree_dir(dir) || package_of(dir).is_none() {
-                continue;
-            }
-            candidates
-                .entry(dir.clone())
-                .or_default()
-                .copied
-                .get_or_insert_with(|| {
-                    format!("{} copies it as files (to `{}`)", copy.by, rel(&copy.dest))
-                });
-        }
-        // `git sparse-checkout set templates/${name}` in the code the package runs: a CLI that
-        // fetches the folder from its own repository to make a project of it.
+        // Folders shipped as files: a script copies them, or the code the package runs checks
+        // them out of a clone of its own repository (`git sparse-checkout set
+        // templates/${name}`, a CLI making a project of the folder).
+        let copied = copies.copies.iter().map(|copy| {
+            (
+                copy.source.clone(),
+                format!("{} copies it as files (to `{}`)", copy.by, rel(&copy.dest)),
+            )
+        });
         let mut checked_out: Vec<(&PathBuf, &String)> = named
             .checked_out
             .iter()
@@ -124,23 +118,27 @@ impl ScaffoldTemplates {
                 crate::file_role::file_role(&rel(file)) == crate::file_role::FileRole::Production
             })
             .flat_map(|(file, folders)| folders.iter().map(move |f| (file, f)))
+            .filter(|(file, folder)| !file.starts_with(root.join(folder)))
             .collect();
         checked_out.sort();
-        for (file, folder) in checked_out {
-            let dir = root.join(folder);
-            if file.starts_with(&dir) || !is_tree_dir(&dir) || package_of(&dir).is_none() {
+        let checked_out = checked_out.into_iter().map(|(file, folder)| {
+            (
+                root.join(folder),
+                format!(
+                    "{} checks it out of a clone of the repository (`git sparse-checkout`)",
+                    rel(file)
+                ),
+            )
+        });
+        for (dir, message) in copied.chain(checked_out) {
+            if !is_tree_dir(&dir) || package_of(&dir).is_none() {
                 continue;
             }
             candidates
                 .entry(dir)
                 .or_default()
                 .copied
-                .get_or_insert_with(|| {
-                    format!(
-                        "{} checks it out of a clone of the repository (`git sparse-checkout`)",
-                        rel(file)
-                    )
-                });
+                .get_or_insert(message);
         }
         let mut named: Vec<(&PathBuf, &String)> = named
             .path_literals
@@ -338,6 +336,11 @@ impl ScaffoldTemplates {
         self.templates
             .iter()
             .find(|t| file.starts_with(&t.dir) && !t.packages.iter().any(|p| file.starts_with(p)))
+    }
+
+    /// Whether `file` lies anywhere in a template, in one of its packages or not.
+    pub fn holds(&self, file: &Path) -> bool {
+        self.templates.iter().any(|t| file.starts_with(&t.dir))
     }
 }
 
